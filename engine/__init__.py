@@ -1,0 +1,12 @@
+"""yibao's engine: everything a user can do, headless. The CLI and the desktop call this.
+
+The public API is small and stable:
+
+- ``Workspace.open(path)`` — one audit case in one SQLite file (``engine.workspace``)
+- ``import_package`` / ``export_package`` — data packages in and out (``engine.ingest``)
+- ``run_audit`` / ``list_findings`` — rule sets over a workspace (``engine.rules``)
+- ``settle`` / ``explain_case`` / ``build_catalogue`` — DIP (``engine.dip``)
+- ``decide`` and the log — review decisions and the audit trail (``engine.review``)
+"""
+
+__version__ = "0.1.0"

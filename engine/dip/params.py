@@ -1,0 +1,75 @@
+"""A region's DIP parameters: the national defaults of dip_spec.md, checked and merged."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from engine.errors import UserError
+
+DEFAULTS: dict[str, Any] = {
+    "multiplier": 1000,
+    "year_weights": [1, 2, 7],
+    "core_case_threshold": 15,
+    "level_coefficients": {"1": 1.0, "2": 1.0, "3": 1.0},
+    "low_ratio": 0.5,
+    "high_ratio": 2.0,
+    "special_review_ratio": 5.0,
+    "bed_day_min_los": 60,
+    "fund_budget": None,
+    "fund_payment_ratio": None,
+    "appraisal_coefficients": {},
+    "surplus_retention_share": 1.0,
+    "overspend_share": 0.0,
+    "budget_point_value": None,
+    "advance_ratio": 0.9,
+}
+REQUIRED = ("region_code", "year")
+NUMBER_KEYS = {
+    "multiplier", "low_ratio", "high_ratio", "special_review_ratio", "bed_day_min_los",
+    "fund_budget", "fund_payment_ratio", "surplus_retention_share", "overspend_share",
+    "budget_point_value", "advance_ratio", "core_case_threshold",
+}
+KNOWN = set(DEFAULTS) | set(REQUIRED)
+
+
+def check(params: dict[str, Any]) -> dict[str, Any]:
+    """Reject unknown keys and wrong types; return the parameters with defaults filled in."""
+    if not isinstance(params, dict):
+        raise UserError("DIP parameters must be a JSON object")
+    unknown = sorted(set(params) - KNOWN)
+    if unknown:
+        raise UserError(f"unknown DIP parameter(s): {', '.join(unknown)}")
+    for key in REQUIRED:
+        if params.get(key) in (None, ""):
+            raise UserError(f"DIP parameter {key} is required")
+    for key in NUMBER_KEYS:
+        value = params.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise UserError(f"DIP parameter {key} must be a number, not {value!r}")
+    for key in ("level_coefficients", "appraisal_coefficients"):
+        value = params.get(key, {})
+        if not isinstance(value, dict) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value.values()
+        ):
+            raise UserError(f"DIP parameter {key} must map codes to numbers")
+    weights = params.get("year_weights", DEFAULTS["year_weights"])
+    if not isinstance(weights, list) or not weights or not all(
+        isinstance(w, int | float) and w >= 0 for w in weights
+    ):
+        raise UserError("DIP parameter year_weights must be a list of numbers, oldest first")
+    if not isinstance(params["year"], int):
+        raise UserError("DIP parameter year must be a whole number")
+    merged = {**DEFAULTS, **params}
+    merged["region_code"] = str(merged["region_code"])
+    return merged
+
+
+def validate_params_json(text: str) -> dict[str, Any]:
+    """Parse and check a dip_params.json; keep the file's own keys (defaults apply at use)."""
+    try:
+        params = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    check(params)
+    return params

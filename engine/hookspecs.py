@@ -1,0 +1,102 @@
+"""Every plug-in hook of yibao, with its contract. This is the plug-in API.
+
+A plug-in is a module (or package) that sets two attributes and implements any of the
+hooks below with ``@hookimpl``::
+
+    PLUGIN_NAME = "example_city"   # unique, also used by --plugin/--no-plugin
+    PLUGIN_API = 1                 # the API version this module was written for
+    __version__ = "1.0.0"
+
+Hooks that collect several things receive a ``register`` callback (as in simonw/llm), so a
+plug-in contributes any number of items from one function. The national baseline is itself
+a plug-in (``engine.national``) using exactly these hooks; regional plug-ins are called after
+it, so where results are merged a regional value wins.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+PROJECT = "yibao"
+PLUGIN_API = 1
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def yibao_rulesets(register):
+    """Contribute rule-set files.
+
+    Call ``register(path)`` with a rule file (``.yaml``) or a folder of them. Rule ids must be
+    unique across plug-ins unless a rule declares ``overrides: <rule id>``. Returns nothing.
+    """
+
+
+@hookspec
+def yibao_reference_data(register):
+    """Contribute reference rows that overlay the workspace's own during a run.
+
+    Call ``register(table, rows)`` with a contract table name (``catalogue``,
+    ``institutions``, ``procurement``, ``procurement_volumes``, ``item_pairs``,
+    ``code_limits``, ``dip_groups``) and a list of dicts keyed by contract column names, values
+    as text as in a CSV cell. Keyed tables (catalogue by item_code, institutions by
+    institution_code, dip_groups by group_code) replace rows with the same key; other tables
+    are appended to. Nothing is written to the workspace: disabling the plug-in restores it.
+    """
+
+
+@hookspec
+def yibao_rule_parameters(params):
+    """Return a dict of rule parameter overrides (``rules_spec.md``'s table), or None.
+
+    ``params`` is the merged dict so far (read-only). Later plug-ins win; a workspace's own
+    overrides (set by the user) win over every plug-in.
+    """
+
+
+@hookspec
+def yibao_dip_parameters(params):
+    """Return a dict of DIP parameter overrides (``dip_spec.md``), or None.
+
+    ``params`` is the dict so far (national defaults, then the workspace's dip_params.json).
+    Later plug-ins win. Keys must be known DIP parameters.
+    """
+
+
+@hookspec(firstresult=True)
+def yibao_dip_point_value(total_points, budget, fund_ratio, params):
+    """Compute the point value differently (e.g. a fixed or capped value); first non-None wins.
+
+    Receives Σ points of the region's DIP cases, the fund budget, φ and the parameters;
+    returns a float, or None to keep the national formula ``(budget / φ) / Σ points``.
+    """
+
+
+@hookspec
+def yibao_fact_fields(register):
+    """Contribute fields computed in Python that rule conditions may then use.
+
+    Call ``register(scope, name, func, description)``: ``scope`` is ``line``, ``claim`` or
+    ``institution``; ``func(fact) -> value`` receives the enriched fact dict (after SQL
+    enrichment) and returns a str, int, float or None.
+    """
+
+
+@hookspec
+def yibao_import_adapters(register):
+    """Contribute converters from a local export format to a contract data package.
+
+    Call ``register(name, detect, convert)``: ``detect(path) -> bool`` says whether the folder
+    or file at ``path`` is in this format; ``convert(path, out_dir)`` writes a contract data
+    package into ``out_dir``. ``yibao import`` tries adapters when the path is not a package.
+    """
+
+
+@hookspec
+def yibao_report_sections(register):
+    """Contribute sections to reports.
+
+    Call ``register(title, func)``: ``func(workspace) -> list[list]`` returns a table whose
+    first row is the header. Sections are added as sheets to the xlsx report.
+    """

@@ -1,0 +1,70 @@
+"""Exact decimals: every `dec` value of the contract is stored as an integer of 1/10000 units.
+
+Storing scaled integers keeps sums in SQL exact and fast; values leave the engine as
+``Decimal`` (or as a rounded float only inside JSON outputs).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+SCALE = 10_000
+_CENT = Decimal("0.01")
+_POINT = Decimal("0.0001")
+
+
+class DecimalFormatError(ValueError):
+    """A text that is not a decimal of at most four places."""
+
+
+def parse_units(text: str) -> int:
+    """Parse ``"12.5"`` into 125000 units, exactly; reject more than four decimals."""
+    s = text.strip()
+    neg = s.startswith("-")
+    if neg or s.startswith("+"):
+        s = s[1:]
+    whole, dot, frac = s.partition(".")
+    if not (whole.isdigit() or (whole == "" and frac)) or (dot and not frac.isdigit() and frac != ""):
+        raise DecimalFormatError(f"not a decimal number: {text!r}")
+    if len(frac) > 4:
+        frac = frac.rstrip("0")
+        if len(frac) > 4:
+            raise DecimalFormatError(f"more than 4 decimals: {text!r}")
+    value = int(whole or "0") * SCALE + (int(frac.ljust(4, "0")) if frac else 0)
+    return -value if neg else value
+
+
+def units_to_decimal(units: int | None) -> Decimal | None:
+    if units is None:
+        return None
+    return Decimal(units).scaleb(-4)
+
+
+def decimal_to_units(value: Decimal | float | int | str) -> int:
+    return int((Decimal(str(value)) * SCALE).to_integral_value(ROUND_HALF_UP))
+
+
+def units_to_text(units: int | None) -> str:
+    """The shortest exact text of a stored value (``125000`` → ``"12.5"``)."""
+    if units is None:
+        return ""
+    d = units_to_decimal(units).normalize()
+    text = format(d, "f")
+    return text
+
+
+def round_money(value: Decimal | float | int) -> Decimal:
+    return Decimal(str(value)).quantize(_CENT, ROUND_HALF_UP)
+
+
+def round_points(value: Decimal | float | int) -> Decimal:
+    return Decimal(str(value)).quantize(_POINT, ROUND_HALF_UP)
+
+
+def money_json(value: Decimal | float | int) -> float:
+    """Money for a JSON output: rounded half-up to the fen, as a number."""
+    return float(round_money(value))
+
+
+def points_json(value: Decimal | float | int) -> float:
+    return float(round_points(value))

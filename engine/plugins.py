@@ -1,0 +1,330 @@
+"""Plug-in discovery and the contributions of the plug-ins in use.
+
+Sources, in order: the built-in national baseline (``engine.national``), the ``yibao.plugins``
+entry-point group, and drop-in plug-ins — ``$YIBAO_PLUGINS_DIR`` if set, else the user's
+data folder, plus a ``plugins/`` folder beside a packaged executable. A drop-in is a single
+``.py`` file, a package folder, or a wheel/zip. A plug-in that fails to import or register,
+or declares another API version, is recorded with its error and skipped.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.util
+import os
+import shutil
+import sys
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+import pluggy
+
+from engine import hookspecs
+from engine.errors import UserError
+
+ENTRY_POINT_GROUP = "yibao.plugins"
+DIR_ENV = "YIBAO_PLUGINS_DIR"
+BUILTIN = ("engine.national",)
+
+
+@dataclass
+class PluginInfo:
+    name: str
+    version: str
+    source: str  # builtin, entry point, drop-in file, drop-in folder, wheel
+    location: str
+    enabled: bool = True
+    error: str | None = None
+    contributes: dict[str, int] = field(default_factory=dict)
+    module: ModuleType | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "source": self.source,
+            "location": self.location,
+            "enabled": self.enabled,
+            "contributes": self.contributes,
+            "error": self.error,
+        }
+
+
+def user_plugin_dir() -> Path:
+    env = os.environ.get(DIR_ENV)
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("yibao", appauthor=False)) / "plugins"
+
+
+def plugin_dirs() -> list[Path]:
+    dirs = [user_plugin_dir()]
+    if getattr(sys, "frozen", False):
+        dirs.append(Path(sys.executable).resolve().parent / "plugins")
+    return dirs
+
+
+def _import_dropin(path: Path) -> tuple[ModuleType, str]:
+    """Import a drop-in plug-in from a .py file, a package folder, or a wheel/zip."""
+    if path.suffix in (".whl", ".zip"):
+        with zipfile.ZipFile(path) as archive:
+            tops = {
+                n.split("/")[0] for n in archive.namelist()
+                if "/" in n and not n.split("/")[0].endswith((".dist-info", ".data"))
+            } | {n[:-3] for n in archive.namelist() if "/" not in n and n.endswith(".py")}
+        if len(tops) != 1:
+            raise ImportError(f"a plug-in archive must hold one top-level module, found {sorted(tops)}")
+        if str(path) not in sys.path:
+            sys.path.insert(0, str(path))
+        name = tops.pop()
+        return importlib.import_module(name), "wheel"
+    if path.is_dir():
+        init = path / "__init__.py"
+        inner = path / path.name / "__init__.py"
+        if not init.is_file() and inner.is_file():
+            # a source distribution folder: <name>/<name>/__init__.py (e.g. with pyproject.toml)
+            path, init = path / path.name, inner
+        spec = importlib.util.spec_from_file_location(
+            path.name, init, submodule_search_locations=[str(path)]
+        )
+        kind = "drop-in folder"
+    else:
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        kind = "drop-in file"
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(spec.name, None)
+        raise
+    return module, kind
+
+
+def _dropin_candidates(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    out = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith((".", "_")):
+            continue
+        if entry.suffix in (".py", ".whl", ".zip") or (
+            entry.is_dir()
+            and ((entry / "__init__.py").is_file() or (entry / entry.name / "__init__.py").is_file())
+        ):
+            out.append(entry)
+    return out
+
+
+class PluginSet:
+    """The plug-ins in use for one command, and what they contribute."""
+
+    def __init__(self) -> None:
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.infos: list[PluginInfo] = []
+
+    # --- registration -------------------------------------------------------------------
+    def _add(self, module: ModuleType, source: str, location: str, enabled: bool) -> None:
+        name = getattr(module, "PLUGIN_NAME", module.__name__)
+        version = str(getattr(module, "__version__", "0"))
+        info = PluginInfo(name, version, source, location, enabled, module=module)
+        api = getattr(module, "PLUGIN_API", None)
+        if any(i.name == name and i.error is None for i in self.infos):
+            info.error = f"a plug-in named {name!r} is already loaded; this copy is skipped"
+        elif api != hookspecs.PLUGIN_API:
+            info.error = (
+                f"written for plug-in API {api!r}, this yibao provides API "
+                f"{hookspecs.PLUGIN_API}; ask its author for an update"
+            )
+        elif enabled:
+            try:
+                self.pm.register(module, name=name)
+            except Exception as exc:  # noqa: BLE001 — a broken plug-in is reported, not fatal
+                info.error = f"cannot register: {exc}"
+        self.infos.append(info)
+
+    def _failed(self, name: str, source: str, location: str, exc: BaseException) -> None:
+        self.infos.append(
+            PluginInfo(name, "?", source, location, False, f"{type(exc).__name__}: {exc}")
+        )
+
+    @property
+    def active(self) -> list[PluginInfo]:
+        return [i for i in self.infos if i.enabled and i.error is None]
+
+    def versions(self) -> list[str]:
+        return [f"{i.name}@{i.version}" for i in self.active]
+
+    # --- contributions ------------------------------------------------------------------
+    def _collect(self, hook_name: str) -> list[tuple[str, tuple]]:
+        """Call a register-style hook of every active plug-in, in load order."""
+        items: list[tuple[str, tuple]] = []
+        for info in self.active:
+            impl = getattr(info.module, hook_name, None)
+            if impl is None:
+                continue
+            impl(lambda *args, _n=info.name: items.append((_n, args)))
+        return items
+
+    def rule_paths(self) -> list[tuple[str, Path]]:
+        return [(name, Path(args[0])) for name, args in self._collect("yibao_rulesets")]
+
+    def reference_data(self) -> list[tuple[str, str, list[dict]]]:
+        return [(name, args[0], list(args[1])) for name, args in self._collect("yibao_reference_data")]
+
+    def fact_fields(self) -> list[tuple[str, str, str, Callable, str]]:
+        return [(name, *args) for name, args in self._collect("yibao_fact_fields")]
+
+    def import_adapters(self) -> list[tuple[str, str, Callable, Callable]]:
+        return [(name, *args) for name, args in self._collect("yibao_import_adapters")]
+
+    def report_sections(self) -> list[tuple[str, str, Callable]]:
+        return [(name, *args) for name, args in self._collect("yibao_report_sections")]
+
+    def _merged(self, hook_name: str, base: dict) -> dict:
+        merged = dict(base)
+        for info in self.active:
+            impl = getattr(info.module, hook_name, None)
+            if impl is None:
+                continue
+            update = impl(dict(merged))
+            if update:
+                merged.update(update)
+        return merged
+
+    def rule_parameters(self, base: dict) -> dict:
+        return self._merged("yibao_rule_parameters", base)
+
+    def dip_parameters(self, base: dict) -> dict:
+        return self._merged("yibao_dip_parameters", base)
+
+    def dip_point_value(self, total_points, budget, fund_ratio, params):
+        return self.pm.hook.yibao_dip_point_value(
+            total_points=total_points, budget=budget, fund_ratio=fund_ratio, params=params
+        )
+
+    def institution_codes(self) -> set[str]:
+        return {
+            row.get("institution_code")
+            for _, table, rows in self.reference_data()
+            if table == "institutions"
+            for row in rows
+        }
+
+    def describe(self) -> None:
+        """Fill in what each active plug-in contributes (for ``plugins list``)."""
+        counts: dict[str, dict[str, int]] = {}
+        for hook, label in (
+            ("yibao_rulesets", "rule files"),
+            ("yibao_reference_data", "reference tables"),
+            ("yibao_fact_fields", "fact fields"),
+            ("yibao_import_adapters", "import adapters"),
+            ("yibao_report_sections", "report sections"),
+        ):
+            for name, _ in self._collect(hook):
+                counts.setdefault(name, {}).setdefault(label, 0)
+                counts[name][label] += 1
+        for info in self.active:
+            for hook, label in (
+                ("yibao_rule_parameters", "rule parameters"),
+                ("yibao_dip_parameters", "DIP parameters"),
+            ):
+                impl = getattr(info.module, hook, None)
+                if impl is not None:
+                    counts.setdefault(info.name, {})[label] = len(impl({}) or {})
+            if getattr(info.module, "yibao_dip_point_value", None):
+                counts.setdefault(info.name, {})["point value method"] = 1
+            info.contributes = counts.get(info.name, {})
+
+
+def load_plugins(only: Iterable[str] = (), exclude: Iterable[str] = ()) -> PluginSet:
+    """Discover every plug-in; ``only`` keeps just those regional plug-ins, ``exclude`` drops."""
+    only, exclude = set(only), set(exclude)
+    plugins = PluginSet()
+
+    def wanted(name: str, builtin: bool) -> bool:
+        if name in exclude:
+            return False
+        return builtin or not only or name in only
+
+    for module_name in BUILTIN:
+        module = importlib.import_module(module_name)
+        plugins._add(module, "builtin", module_name, wanted(module.PLUGIN_NAME, True))
+    try:
+        entry_points = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+    except Exception:  # noqa: BLE001
+        entry_points = []
+    for ep in entry_points:
+        try:
+            module = ep.load()
+        except BaseException as exc:  # noqa: BLE001 — a plug-in's import error is its own
+            plugins._failed(ep.name, "entry point", ep.value, exc)
+            continue
+        name = getattr(module, "PLUGIN_NAME", ep.name)
+        plugins._add(module, "entry point", ep.value, wanted(name, False))
+    for folder in plugin_dirs():
+        for path in _dropin_candidates(folder):
+            try:
+                module, kind = _import_dropin(path)
+            except BaseException as exc:  # noqa: BLE001
+                plugins._failed(path.stem, "drop-in", str(path), exc)
+                continue
+            name = getattr(module, "PLUGIN_NAME", module.__name__)
+            plugins._add(module, kind, str(path), wanted(name, False))
+    known = {i.name for i in plugins.infos}
+    missing = only - known
+    if missing:
+        raise UserError(f"no plug-in named {', '.join(sorted(missing))} (see: yibao plugins list)")
+    return plugins
+
+
+def install(path: str | Path) -> Path:
+    """Copy a plug-in (folder, .py, wheel or zip) into the user drop-in folder."""
+    source = Path(path)
+    if not source.exists():
+        raise UserError(f"no such plug-in file or folder: {source}")
+    if not (source.is_dir() or source.suffix in (".py", ".whl", ".zip")):
+        raise UserError("a plug-in is a folder, a .py file, a wheel or a zip")
+    target_dir = user_plugin_dir()
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / source.name
+    if target.exists():
+        remove_path(target)
+    if source.is_dir():
+        shutil.copytree(
+            source, target, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "tests")
+        )
+    else:
+        shutil.copy2(source, target)
+    return target
+
+
+def remove_path(target: Path) -> None:
+    if target.is_dir():
+        shutil.rmtree(target)
+    else:
+        target.unlink()
+
+
+def remove(name: str) -> Path:
+    """Remove a drop-in plug-in by its plug-in name (or file/folder name)."""
+    folder = user_plugin_dir()
+    for info in load_plugins().infos:
+        location = Path(info.location)
+        if info.name == name and location.parent == folder:
+            remove_path(location)
+            return location
+    for path in _dropin_candidates(folder):
+        if path.stem == name or path.name == name:
+            remove_path(path)
+            return path
+    raise UserError(f"no drop-in plug-in named {name!r} in {folder}")

@@ -1,0 +1,146 @@
+"""A workspace: one SQLite file holding one audit case.
+
+Opening creates the file if needed, brings an older schema up to date through the
+``MIGRATIONS`` below, and switches to WAL so readers (the desktop) never block the writer.
+Bulk paths use the plain ``sqlite3`` connection; SQLModel only defines the tables.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.schema import CreateIndex, CreateTable
+from sqlmodel import SQLModel
+
+from engine import models
+from engine.errors import UserError
+
+ENV_VAR = "YIBAO_WORKSPACE"
+
+
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    """Version 2 keeps a DIP catalogue built from history apart from the official one."""
+    conn.execute("ALTER TABLE dip_groups RENAME TO dip_groups_v1")
+    _create_tables(conn, ["dip_groups"])
+    conn.execute(
+        "INSERT INTO dip_groups (source, group_code, group_type, diagnosis, main_procedure,"
+        " related_procedures, treatment, rw, avg_cost, avg_los, extra)"
+        " SELECT 'official', group_code, group_type, diagnosis, main_procedure,"
+        " related_procedures, treatment, rw, avg_cost, avg_los, extra FROM dip_groups_v1"
+    )
+    conn.execute("DROP TABLE dip_groups_v1")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
+
+
+def _create_tables(conn: sqlite3.Connection, names: list[str] | None = None) -> None:
+    """Create the SQLModel tables (and their indexes) inside the caller's transaction."""
+    dialect = sqlite_dialect.dialect()
+    for table in SQLModel.metadata.sorted_tables:
+        if names is not None and table.name not in names:
+            continue
+        ddl = str(CreateTable(table, if_not_exists=True).compile(dialect=dialect))
+        conn.execute(ddl)
+        for index in table.indexes:
+            conn.execute(str(CreateIndex(index, if_not_exists=True).compile(dialect=dialect)))
+
+
+def resolve_path(path: str | os.PathLike | None) -> Path:
+    if path:
+        return Path(path)
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env)
+    raise UserError(f"no workspace given: pass --workspace W or set {ENV_VAR}")
+
+
+class Workspace:
+    """An open workspace file."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        self.path = path
+        self.conn = conn
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, create: bool = True) -> Workspace:
+        path = Path(path)
+        if not path.exists() and not create:
+            raise UserError(f"workspace not found: {path}")
+        if path.exists() and path.is_dir():
+            raise UserError(f"workspace path is a folder: {path}")
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=OFF")
+            conn.execute("PRAGMA temp_store=MEMORY")
+            conn.execute("PRAGMA cache_size=-200000")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise UserError(f"{path} is not a yibao workspace ({exc})") from exc
+        ws = cls(path, conn)
+        ws._upgrade(version)
+        return ws
+
+    def _upgrade(self, version: int) -> None:
+        if version > models.SCHEMA_VERSION:
+            raise UserError(
+                f"{self.path} was written by a newer yibao (schema {version}, this one knows "
+                f"{models.SCHEMA_VERSION}); update yibao to open it"
+            )
+        if version == models.SCHEMA_VERSION:
+            return
+        with self.transaction():
+            if version == 0:
+                tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                if tables:
+                    raise UserError(f"{self.path} is an SQLite file but not a yibao workspace")
+                _create_tables(self.conn)
+            else:
+                for v in range(version, models.SCHEMA_VERSION):
+                    MIGRATIONS[v](self.conn)
+                _create_tables(self.conn)  # tables added since then
+            self.conn.execute(f"PRAGMA user_version={models.SCHEMA_VERSION}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing: an exception (or a kill) leaves the file as it was."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def get_setting(self, key: str, default=None):
+        row = self.conn.execute("SELECT value FROM settings WHERE key=?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+            (key, json.dumps(value, ensure_ascii=False)),
+        )
+
+    def count(self, table: str) -> int:
+        return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
