@@ -1,0 +1,286 @@
+"""An audit run: load the enabled rule sets, enrich, evaluate, store the run and findings."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from engine import audit_log
+from engine.errors import UserError
+from engine.money import decimal_to_units, money_json, round_money
+from engine.progress import NEVER, CancelToken, Progress, no_progress
+from engine.rules import expr
+from engine.rules.enrich import Enricher
+from engine.rules.ruleset import SCOPES, Rule, RuleFileError, RuleSet, load_file, rule_files
+from engine.rules.runner import ScopeRunner, render
+from engine.workspace import Workspace
+
+PARAMS_SETTING = "rule_parameters"
+DISABLED_SETTING = "disabled_rulesets"
+
+
+@dataclass
+class Catalog:
+    """The rule sets the plug-ins contribute, and the problems found loading them."""
+
+    rulesets: list[RuleSet] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def rules(self) -> list[Rule]:
+        return [r for rs in self.rulesets for r in rs.rules]
+
+
+def load_catalog(plugins) -> Catalog:
+    """Load every rule file; a broken file is reported and skipped. Duplicate rule ids across
+    plug-ins are an error unless the later rule declares ``overrides``."""
+    catalog = Catalog()
+    owners: dict[str, tuple[str, Rule]] = {}
+    for plugin_name, path in plugins.rule_paths():
+        for file in rule_files(path):
+            try:
+                ruleset = load_file(file, plugin_name)
+            except RuleFileError as exc:
+                catalog.problems.append(str(exc))
+                continue
+            for rule in list(ruleset.rules):
+                if rule.id in owners:
+                    other_plugin, other = owners[rule.id]
+                    if rule.overrides == rule.id:
+                        other_set = next(rs for rs in catalog.rulesets if other in rs.rules)
+                        other_set.rules.remove(other)
+                    elif other.overrides == rule.id:
+                        ruleset.rules.remove(rule)
+                        continue
+                    else:
+                        raise UserError(
+                            f"rule {rule.id} is defined by both {other_plugin} ({other.file}) and "
+                            f"{plugin_name} ({rule.file}); one must declare 'overrides: {rule.id}'"
+                        )
+                owners[rule.id] = (plugin_name, rule)
+            catalog.rulesets.append(ruleset)
+    return catalog
+
+
+def rule_parameters(ws: Workspace, plugins) -> dict:
+    """National defaults ← regional plug-ins ← the workspace's own overrides."""
+    merged = plugins.rule_parameters({})
+    merged.update(ws.get_setting(PARAMS_SETTING, {}))
+    return merged
+
+
+@dataclass
+class AuditResult:
+    run_id: str
+    rulesets: list[str]
+    lines_checked: int
+    claims_checked: int
+    findings: list[dict]
+    problems: list[str]
+    seconds: float
+
+    def to_json(self) -> dict:
+        return {
+            "run_id": self.run_id,
+            "rulesets": self.rulesets,
+            "lines_checked": self.lines_checked,
+            "claims_checked": self.claims_checked,
+            "findings": [
+                {k: f[k] for k in ("claim_id", "line_no", "rule_id", "code", "severity", "amount",
+                                   "institution_code", "message")}
+                | {"finding_id": f["finding_id"]}
+                for f in self.findings
+            ],
+            "problems": self.problems,
+        }
+
+
+def _finding_id(run_id: str, rule_id: str, claim_id, line_no, institution, subject) -> str:
+    key = f"{run_id}|{rule_id}|{claim_id}|{line_no}|{institution}|{subject}"
+    return "F" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:15]
+
+
+def _select(catalog: Catalog, names: list[str] | None, disabled: list[str]) -> list[RuleSet]:
+    if names:
+        known = {rs.id for rs in catalog.rulesets}
+        missing = [n for n in names if n not in known and not any(k.startswith(n + ".") for k in known)]
+        if missing:
+            raise UserError(f"no rule set named {', '.join(missing)} (known: {', '.join(sorted(known))})")
+        return [rs for rs in catalog.rulesets
+                if rs.id in names or any(rs.id.startswith(n + ".") for n in names)]
+    return [rs for rs in catalog.rulesets if rs.enabled and rs.id not in disabled]
+
+
+def run_audit(ws: Workspace, plugins, rulesets: list[str] | None = None, *,
+              progress: Progress = no_progress, cancel: CancelToken = NEVER) -> AuditResult:
+    from engine.dip.settlement import catalogue_source, resolve_params
+
+    started = time.perf_counter()
+    catalog = load_catalog(plugins)
+    chosen = _select(catalog, rulesets, ws.get_setting(DISABLED_SETTING, []))
+    params = rule_parameters(ws, plugins)
+    try:
+        dip = resolve_params(ws, None, plugins)
+    except UserError:
+        dip = None
+    run_id = "A" + uuid.uuid4().hex[:12]
+    enricher = Enricher(ws.conn, dip, catalogue_source(ws), plugins.fact_fields())
+    problems = list(catalog.problems)
+    findings: list[dict] = []
+    try:
+        enricher.overlay_reference(plugins.reference_data())
+        progress("enrich", 0, 1)
+        enricher.prepare()
+        progress("enrich", 1, 1)
+        for scope in SCOPES:
+            cancel.check()
+            columns = set(enricher.columns(scope))
+            rules = []
+            for rs in chosen:
+                for rule in rs.rules:
+                    if rule.scope != scope:
+                        continue
+                    unknown = sorted(rule.fields() - columns)
+                    missing = sorted(rule.params() - params.keys())
+                    if unknown:
+                        problems.append(f"{rule.file}: rule {rule.id}: when: unknown field "
+                                        f"{', '.join(unknown)} (rule skipped)")
+                    elif missing:
+                        problems.append(f"{rule.file}: rule {rule.id}: when: unknown parameter "
+                                        f"{', '.join(missing)} (rule skipped)")
+                    else:
+                        rules.append(rule)
+            if not rules:
+                continue
+            sql_columns = set(enricher.columns(scope)) - {n for n, _ in enricher.custom.get(scope, [])}
+            where = " OR ".join(expr.to_sql(r.condition, params, sql_columns) for r in rules)
+            runner = ScopeRunner(scope, rules, params,
+                                 lambda rule, fact: findings.append(_finding(run_id, rule, fact, params)))
+            try:
+                progress(f"audit {scope}", 0, 0)
+                runner.post(_checked(enricher.facts(scope, where), cancel))
+            finally:
+                runner.close()
+    finally:
+        enricher.cleanup()
+    findings.sort(key=lambda f: (f["claim_id"] or "", f["line_no"] or 0, f["code"],
+                                 f["institution_code"] or "", f.get("subject") or ""))
+    result = AuditResult(
+        run_id, [rs.ref for rs in chosen], ws.count("lines"), ws.count("claims"), findings,
+        problems, time.perf_counter() - started,
+    )
+    _store(ws, result, params, plugins)
+    return result
+
+
+def _checked(facts, cancel: CancelToken):
+    for index, fact in enumerate(facts):
+        if index % 10_000 == 0:
+            cancel.check()
+        yield fact
+
+
+def _finding(run_id: str, rule: Rule, fact: dict, params: dict) -> dict:
+    if rule.amount is not None:
+        amount = expr.evaluate_amount(rule.amount, fact, params)
+    elif rule.scope == "line":
+        amount = Decimal(repr(fact.get("amount", 0.0)))
+    else:
+        amount = Decimal(0)
+    amount = max(round_money(amount), Decimal(0))
+    view = {**fact, "param": params}
+    claim_id = fact.get("claim_id") if rule.scope != "institution" else None
+    line_no = fact.get("line_no") if rule.scope == "line" else None
+    institution = fact.get("institution_code")
+    subject = fact.get(rule.subject) if rule.subject else None
+    return {
+        "finding_id": _finding_id(run_id, rule.id, claim_id, line_no, institution, subject),
+        "run_id": run_id,
+        "rule_id": rule.id,
+        "code": rule.code,
+        "severity": rule.severity,
+        "scope": rule.scope,
+        "claim_id": claim_id,
+        "line_no": line_no,
+        "institution_code": institution,
+        "subject": subject,
+        "amount": money_json(amount),
+        "amount_units": decimal_to_units(amount),
+        "message": render(rule.message["zh"], view),
+        "message_en": render(rule.message["en"], view),
+    }
+
+
+def _store(ws: Workspace, result: AuditResult, params: dict, plugins) -> None:
+    now = audit_log.now_text()
+    by_code = Counter(f["code"] for f in result.findings)
+    with ws.transaction() as conn:
+        conn.execute(
+            "INSERT INTO runs (run_id, kind, started_at, finished_at, rulesets, parameters, plugins,"
+            " summary) VALUES (?, 'audit', ?, ?, ?, ?, ?, ?)",
+            (
+                result.run_id, now, now, json.dumps(result.rulesets),
+                json.dumps(params, ensure_ascii=False), json.dumps(plugins.versions()),
+                json.dumps({"findings": len(result.findings), "lines": result.lines_checked,
+                            "claims": result.claims_checked, "by_code": by_code,
+                            "seconds": round(result.seconds, 3)}),
+            ),
+        )
+        conn.executemany(
+            "INSERT INTO findings (finding_id, run_id, rule_id, code, severity, scope, claim_id,"
+            " line_no, institution_code, subject, amount, message_zh, message_en)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (f["finding_id"], f["run_id"], f["rule_id"], f["code"], f["severity"], f["scope"],
+                 f["claim_id"], f["line_no"], f["institution_code"], f["subject"],
+                 f["amount_units"], f["message"], f["message_en"])
+                for f in result.findings
+            ],
+        )
+        audit_log.append(conn, "audit", {"run_id": result.run_id, "rulesets": result.rulesets,
+                                         "findings": len(result.findings)})
+
+
+def latest_run(ws: Workspace, kind: str = "audit") -> str | None:
+    row = ws.conn.execute(
+        "SELECT run_id FROM runs WHERE kind = ? ORDER BY started_at DESC, rowid DESC LIMIT 1", (kind,)
+    ).fetchone()
+    return row[0] if row else None
+
+
+def list_findings(ws: Workspace, run_id: str | None = None) -> list[dict]:
+    """Stored findings of a run (default: the latest), each with its latest decision."""
+    run_id = run_id or latest_run(ws)
+    if run_id is None:
+        return []
+    if not ws.conn.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone():
+        raise UserError(f"no run {run_id} in this workspace")
+    rows = ws.conn.execute(
+        """
+        SELECT f.finding_id, f.run_id, f.rule_id, f.code, f.severity, f.scope, f.claim_id,
+               f.line_no, f.institution_code, f.subject, f.amount, f.message_zh, f.message_en,
+               r.decision, r.deduction, r.reviewer, r.comment, r.decided_at
+        FROM findings f
+        LEFT JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE finding_id = f.finding_id)
+        WHERE f.run_id = ?
+        ORDER BY coalesce(f.claim_id, ''), coalesce(f.line_no, 0), f.code,
+                 coalesce(f.institution_code, ''), coalesce(f.subject, '')
+        """,
+        (run_id,),
+    ).fetchall()
+    out = []
+    for row in rows:
+        out.append({
+            "finding_id": row[0], "run_id": row[1], "rule_id": row[2], "code": row[3],
+            "severity": row[4], "scope": row[5], "claim_id": row[6], "line_no": row[7],
+            "institution_code": row[8], "subject": row[9], "amount": money_json(Decimal(row[10]).scaleb(-4)),
+            "message": row[11], "message_en": row[12],
+            "decision": row[13],
+            "deduction": None if row[14] is None else money_json(Decimal(row[14]).scaleb(-4)),
+            "reviewer": row[15], "comment": row[16], "decided_at": row[17],
+        })
+    return out

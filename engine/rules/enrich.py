@@ -1,0 +1,259 @@
+"""Enrichment: build the facts of a run from the workspace, once, mostly in SQL.
+
+``Enricher.prepare`` overlays plug-in reference rows, scores DIP cases and builds the TEMP
+tables of ``enrich_sql``; ``facts(scope, where)`` then yields flat fact dicts of the scope,
+already filtered in SQL to those that can match some rule.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+from collections.abc import Callable, Iterator
+
+from engine import contract
+from engine.dip.grouping import Catalogue, load_cases, score_case
+from engine.ingest.convert import converter_for
+from engine.rules import enrich_sql as q
+
+TEMP_TABLES = (
+    "x_cancel", "x_item_dx", "x_list_dx", "x_dx_of_item", "x_list_of_claim", "x_feat_raw",
+    "x_feat", "x_claim_agg", "x_code_limit", "x_visits", "x_dip", "x_generic_daily", "x_dates",
+)
+INDICATORS = ("drug", "exam", "consumable", "treatment", "ct", "mri", "readmission")
+
+
+def _columns(conn: sqlite3.Connection, sql: str) -> list[str]:
+    cursor = conn.execute(f"SELECT * FROM ({sql}) LIMIT 0")
+    return [d[0] for d in cursor.description]
+
+
+class Enricher:
+    def __init__(self, conn: sqlite3.Connection, dip_params: dict | None, dip_source: str,
+                 custom_fields: list[tuple[str, str, str, Callable, str]] = ()):
+        self.conn = conn
+        self.dip_params = dip_params
+        self.dip_source = dip_source
+        self.custom: dict[str, list[tuple[str, Callable]]] = {}
+        for _plugin, scope, name, func, _desc in custom_fields:
+            self.custom.setdefault(scope, []).append((name, func))
+        self.overlaid: list[str] = []
+
+    # --- set-up ----------------------------------------------------------------------------
+    def overlay_reference(self, contributions: list[tuple[str, str, list[dict]]]) -> None:
+        """Shadow main tables with TEMP copies holding plug-in rows (nothing is written)."""
+        by_table: dict[str, list[dict]] = {}
+        for _plugin, table, rows in contributions:
+            if table not in contract.BY_NAME or table in ("claims", "lines"):
+                raise ValueError(f"a plug-in contributed rows to unknown table {table!r}")
+            by_table.setdefault(table, []).extend(rows)
+        for table, rows in by_table.items():
+            spec = contract.BY_NAME[table]
+            self.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+            self.conn.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM main.{table}")
+            self.overlaid.append(table)
+            names = spec.column_names
+            converters = [converter_for(c) for c in spec.columns]
+            values = []
+            for row in rows:
+                values.append([conv(str(row.get(n, "") or "")) for n, conv in zip(names, converters, strict=True)])
+            if spec.key:
+                for v in values:
+                    keys = " AND ".join(f"{k} IS ?" for k in spec.key)
+                    self.conn.execute(
+                        f"DELETE FROM temp.{table} WHERE {keys}",
+                        [v[names.index(k)] for k in spec.key],
+                    )
+            extra_cols, extra_vals = (["source"], ["official"]) if table == "dip_groups" else ([], [])
+            cols = names + extra_cols
+            self.conn.executemany(
+                f"INSERT INTO temp.{table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                [v + extra_vals for v in values],
+            )
+
+    def prepare(self) -> None:
+        conn = self.conn
+        conn.executescript(q.CANCELLED + q.PREFIXES + q.FEATURE_TABLE + q.DIP_TABLE)
+        self._restriction_prefixes()
+        for sql in q.FEATURES:
+            conn.execute(sql)
+        conn.executescript(q.FEATURE_MERGE + q.CLAIM_STEPS + q.GENERIC_DAILY)
+        self._score_dip()
+
+    def _restriction_prefixes(self) -> None:
+        conn = self.conn
+        rows = conn.execute(
+            "SELECT item_code, restrict_diagnoses FROM catalogue WHERE restrict_diagnoses IS NOT NULL"
+        ).fetchall()
+        conn.executemany(
+            "INSERT INTO x_item_dx VALUES (?, ?)",
+            [(item, p) for item, text in rows for p in text.split(";") if p],
+        )
+        conn.execute(
+            "INSERT INTO x_list_dx SELECT DISTINCT disease_list, code_prefix FROM code_limits"
+            " WHERE code_system = 'icd10' AND disease_list IS NOT NULL"
+        )
+        conn.execute(
+            """INSERT OR IGNORE INTO x_dx_of_item
+               SELECT DISTINCT cc.claim_id, p.item_code FROM claim_codes cc
+               JOIN x_item_dx p ON substr(cc.code, 1, length(p.prefix)) = p.prefix
+               WHERE cc.kind = 'dx'"""
+        )
+        conn.execute(
+            """INSERT OR IGNORE INTO x_list_of_claim
+               SELECT DISTINCT cc.claim_id, p.list FROM claim_codes cc
+               JOIN x_list_dx p ON substr(cc.code, 1, length(p.prefix)) = p.prefix
+               WHERE cc.kind = 'dx'"""
+        )
+
+    def _score_dip(self) -> None:
+        """DIP grouping of every inpatient case, for the payment-method rules (ZF…)."""
+        if self.dip_params is None:
+            return
+        cat = Catalogue.load(self.conn, self.dip_source)
+        if cat.empty:
+            return
+        rows = []
+        for case in load_cases(self.conn):
+            r = score_case(case, cat, self.dip_params)
+            avg_los = r.group.avg_los if r.group else None
+            rows.append((r.claim_id, r.payment_method, r.group_code, r.case_type, avg_los,
+                         r.ratio, r.procedure_kind, r.institution_code, case.discharge_date))
+        self.conn.executemany("INSERT INTO x_dip VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def cleanup(self) -> None:
+        for table in TEMP_TABLES + tuple(self.overlaid):
+            self.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+    # --- facts -----------------------------------------------------------------------------
+    def columns(self, scope: str) -> list[str]:
+        if scope == "line":
+            cols = _columns(self.conn, q.LINE_FACTS)
+        elif scope == "claim":
+            cols = _columns(self.conn, q.CLAIM_FACTS)
+        else:
+            cols = list(INSTITUTION_FIELDS)
+        return cols + [name for name, _ in self.custom.get(scope, [])]
+
+    def facts(self, scope: str, where: str) -> Iterator[dict]:
+        if scope == "institution":
+            rows: Iterator[dict] = iter(self.institution_facts())
+        else:
+            sql = q.LINE_FACTS if scope == "line" else q.CLAIM_FACTS
+            cursor = self.conn.execute(f"SELECT * FROM ({sql}) WHERE {where}")
+            names = [d[0] for d in cursor.description]
+            rows = (
+                {k: v for k, v in zip(names, row, strict=True) if v is not None} for row in cursor
+            )
+        custom = self.custom.get(scope, [])
+        for fact in rows:
+            for name, func in custom:
+                value = func(dict(fact))
+                if value is not None:
+                    fact[name] = value
+            yield fact
+
+    def institution_facts(self) -> list[dict]:
+        """One fact per institution (indicators, year-end, low cases) and per institution ×
+        generic name (procurement volumes and shares)."""
+        conn = self.conn
+        info = {
+            r[0]: {"level": r[1], "public": r[2], "name": r[3]}
+            for r in conn.execute("SELECT institution_code, level, public, name FROM institutions")
+        }
+        facts: dict[str, dict] = {}
+        for row in conn.execute(q.INSTITUTION_SHARES):
+            code, total = row[0], row[1] or 0
+            fact = {"institution_code": code, **_inst(info, code)}
+            for name, value in zip(INDICATORS[:6], row[2:], strict=True):
+                fact[f"{name}_share"] = (value / total) if total else 0.0
+            facts[code] = fact
+        for code, stays, readmissions in conn.execute(q.READMISSIONS):
+            if code in facts:
+                facts[code]["readmission_share"] = readmissions / stays if stays else 0.0
+        by_level: dict[int, list[dict]] = {}
+        for fact in facts.values():
+            by_level.setdefault(fact.get("level"), []).append(fact)
+        for group in by_level.values():
+            for fact in group:
+                fact["peers"] = len(group)
+            for name in INDICATORS:
+                key = f"{name}_share"
+                values = [f.get(key, 0.0) for f in group]
+                mean = statistics.fmean(values) if values else 0.0
+                sd = statistics.pstdev(values) if len(values) > 1 else 0.0
+                for fact in group:
+                    fact[f"{name}_z"] = (fact.get(key, 0.0) - mean) / sd if sd else 0.0
+        self._year_end(facts, info)
+        out = [{k: v for k, v in f.items() if v is not None} for f in facts.values()]
+        out.extend(self._generic_facts(info))
+        return out
+
+    def _year_end(self, facts: dict[str, dict], info: dict) -> None:
+        rows = self.conn.execute(
+            "SELECT institution_code, discharge_date, case_type, payment_method FROM x_dip"
+        ).fetchall()
+        if not rows:
+            return
+        year = str(self.dip_params["year"]) if self.dip_params else max(r[1] for r in rows)[:4]
+        for code, discharge, case_type, method in rows:
+            if not discharge or discharge[:4] != year:
+                continue
+            fact = facts.setdefault(code, {"institution_code": code, **_inst(info, code)})
+            month = int(discharge[5:7])
+            if month == 12:
+                fact["december_discharges"] = fact.get("december_discharges", 0) + 1
+            else:
+                fact["jan_nov_discharges"] = fact.get("jan_nov_discharges", 0) + 1
+            if method == "dip":
+                fact["dip_cases"] = fact.get("dip_cases", 0) + 1
+                fact["low_cases"] = fact.get("low_cases", 0) + (case_type == "low")
+        for fact in facts.values():
+            if "jan_nov_discharges" in fact or "december_discharges" in fact:
+                fact.setdefault("december_discharges", 0)
+                fact.setdefault("jan_nov_discharges", 0)
+                fact["jan_nov_monthly_mean"] = fact["jan_nov_discharges"] / 11
+            if fact.get("dip_cases"):
+                fact["low_case_share"] = fact.get("low_cases", 0) / fact["dip_cases"]
+
+    def _generic_facts(self, info: dict) -> list[dict]:
+        from datetime import date
+
+        out: dict[tuple, dict] = {}
+        for code, generic, selected, nonselected, total in self.conn.execute(q.GENERIC_USE):
+            out[(code, generic, None)] = {
+                "institution_code": code, "generic_name": generic, **_inst(info, code),
+                "selected_qty": selected, "nonselected_qty": nonselected, "generic_qty": total,
+                "nonselected_share": nonselected / total if total else 0.0,
+            }
+        for code, generic, start, end, agreed, used, last in self.conn.execute(q.VOLUME_PROGRESS):
+            fact = out.pop((code, generic, None), None) or {
+                "institution_code": code, "generic_name": generic, **_inst(info, code),
+            }
+            fact.update(period_start=start, period_end=end, agreed_quantity=agreed,
+                        used_selected_qty=used)
+            if last:
+                elapsed = (date.fromisoformat(last) - date.fromisoformat(start)).days + 1
+                days = (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
+                fact["elapsed_share"] = elapsed / days
+                target = agreed * fact["elapsed_share"]
+                fact["volume_completion"] = used / target if target else None
+            out[(code, generic, start)] = fact
+        return [{k: v for k, v in f.items() if v is not None} for f in out.values()]
+
+
+def _inst(info: dict, code: str) -> dict:
+    i = info.get(code, {})
+    return {"institution_level": i.get("level"), "institution_public": i.get("public"),
+            "institution_name": i.get("name"), "level": i.get("level")}
+
+
+INSTITUTION_FIELDS = (
+    "institution_code", "institution_name", "institution_level", "institution_public", "level",
+    "peers", *(f"{n}_share" for n in INDICATORS), *(f"{n}_z" for n in INDICATORS),
+    "december_discharges", "jan_nov_discharges", "jan_nov_monthly_mean", "dip_cases",
+    "low_cases", "low_case_share", "generic_name", "selected_qty", "nonselected_qty",
+    "generic_qty", "nonselected_share", "period_start", "period_end", "agreed_quantity",
+    "used_selected_qty", "elapsed_share", "volume_completion",
+)
+
