@@ -1,0 +1,108 @@
+"""Review decisions on findings: confirm (with a deduction), dismiss (with a reason), or
+needs-information. Each decision is a new row, so revisions keep their history, and each is
+appended to the tamper-evident log."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from engine import audit_log
+from engine.errors import UserError
+from engine.money import decimal_to_units, money_json
+from engine.workspace import Workspace
+
+DECISIONS = ("confirm", "dismiss", "info")
+
+
+def _ceiling(conn, finding) -> int:
+    """A deduction can never exceed the money of the line (or claim) the finding is about."""
+    _fid, claim_id, line_no, amount = finding
+    if claim_id is None:
+        return amount
+    if line_no is not None:
+        row = conn.execute(
+            "SELECT amount FROM lines WHERE claim_id = ? AND line_no = ?", (claim_id, line_no)
+        ).fetchone()
+    else:
+        row = conn.execute("SELECT total_amount FROM claims WHERE claim_id = ?", (claim_id,)).fetchone()
+    return max(row[0], 0) if row else amount
+
+
+def decide(ws: Workspace, finding_ids: list[str], decision: str, *, reviewer: str,
+           deduction: str | Decimal | None = None, comment: str | None = None) -> list[dict]:
+    """Record one decision for each finding, in one transaction (a bulk decision is one action)."""
+    if decision not in DECISIONS:
+        raise UserError(f"decision must be one of {', '.join(DECISIONS)}")
+    if not reviewer:
+        raise UserError("a decision needs the reviewer's name (--reviewer)")
+    if decision == "dismiss" and not comment:
+        raise UserError("dismissing a finding needs a reason (--comment)")
+    wanted = None
+    if deduction is not None and deduction != "":
+        try:
+            wanted = Decimal(str(deduction))
+        except InvalidOperation:
+            raise UserError(f"deduction must be an amount in yuan, not {deduction!r}") from None
+        if wanted < 0:
+            raise UserError("a deduction cannot be negative")
+    now = audit_log.now_text()
+    out = []
+    with ws.transaction() as conn:
+        for fid in finding_ids:
+            finding = conn.execute(
+                "SELECT finding_id, claim_id, line_no, amount FROM findings WHERE finding_id = ?", (fid,)
+            ).fetchone()
+            if finding is None:
+                raise UserError(f"no finding {fid} in this workspace")
+            units = None
+            if decision == "confirm":
+                units = decimal_to_units(wanted) if wanted is not None else finding[3]
+                ceiling = _ceiling(conn, finding)
+                if units > ceiling:
+                    raise UserError(
+                        f"deduction {money_json(Decimal(units).scaleb(-4))} for {fid} is above the "
+                        f"amount it concerns ({money_json(Decimal(ceiling).scaleb(-4))})"
+                    )
+            conn.execute(
+                "INSERT INTO reviews (finding_id, decision, deduction, reviewer, comment, decided_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (fid, decision, units, reviewer, comment, now),
+            )
+            out.append({"finding_id": fid, "decision": decision,
+                        "deduction": None if units is None else money_json(Decimal(units).scaleb(-4))})
+        audit_log.append(conn, "review", {"decision": decision, "reviewer": reviewer,
+                                          "comment": comment, "findings": out})
+    return out
+
+
+def decide_from_csv(ws: Workspace, path: str | Path, reviewer: str | None = None) -> list[dict]:
+    """A batch: a CSV with finding_id, decision and optional deduction, reviewer, comment."""
+    path = Path(path)
+    try:
+        rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc}") from None
+    out = []
+    for number, row in enumerate(rows, start=2):
+        try:
+            out += decide(ws, [row["finding_id"]], row.get("decision", ""),
+                          reviewer=row.get("reviewer") or reviewer or "",
+                          deduction=row.get("deduction") or None, comment=row.get("comment") or None)
+        except (UserError, KeyError) as exc:
+            raise UserError(f"{path}:{number}: {exc}") from None
+    return out
+
+
+def bulk_ids(ws: Workspace, run_id: str, rule_id: str | None = None,
+             institution: str | None = None) -> list[str]:
+    """Finding ids of one run, narrowed to a rule and/or an institution (for bulk decisions)."""
+    sql, args = "SELECT finding_id FROM findings WHERE run_id = ?", [run_id]
+    if rule_id:
+        sql += " AND (rule_id = ? OR code = ?)"
+        args += [rule_id, rule_id]
+    if institution:
+        sql += " AND institution_code = ?"
+        args.append(institution)
+    return [r[0] for r in ws.conn.execute(sql, args)]
