@@ -62,11 +62,17 @@ def add_json(p: argparse.ArgumentParser) -> None:
 
 def add_plugin_choice(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--plugin", action="append", default=[], metavar="NAME",
+        "--plugin",
+        action="append",
+        default=[],
+        metavar="NAME",
         help="use only these regional plug-ins (repeatable)",
     )
     p.add_argument(
-        "--no-plugin", action="append", default=[], metavar="NAME",
+        "--no-plugin",
+        action="append",
+        default=[],
+        metavar="NAME",
         help="leave out this plug-in (repeatable)",
     )
 
@@ -111,4 +117,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from engine.cli import main as _main  # the registered module, not this __main__ copy
+
+    sys.exit(_main())

@@ -34,7 +34,10 @@ def cmd_import(args) -> int:
     plugins = load_plugins(args.plugin, args.no_plugin)
     with _open(args) as ws:
         result = import_package(
-            ws, args.package, replace=args.replace, progress=progress_for(args),
+            ws,
+            args.package,
+            replace=args.replace,
+            progress=progress_for(args),
             known_institutions=plugins.institution_codes(),
         )
     if args.json:
@@ -74,8 +77,10 @@ def cmd_audit(args) -> int:
     if args.json:
         emit_json(result.to_json())
         return 0
-    print(f"run {result.run_id}: {len(result.findings)} findings over {result.claims_checked} claims"
-          f" and {result.lines_checked} lines in {result.seconds:.2f}s")
+    print(
+        f"run {result.run_id}: {len(result.findings)} findings over {result.claims_checked} claims"
+        f" and {result.lines_checked} lines in {result.seconds:.2f}s"
+    )
     print("rule sets: " + ", ".join(result.rulesets))
     _summary_tables(result.findings)
     return 0
@@ -108,8 +113,10 @@ def cmd_findings(args) -> int:
         where = f["claim_id"] or f["institution_code"]
         line = f":{f['line_no']}" if f["line_no"] is not None else ""
         decision = f" [{f['decision']}]" if f["decision"] else ""
-        print(f"{f['finding_id']}  {where}{line}  {f['code']}  {f['severity']:<10} "
-              f"{f['amount']:>10,.2f}{decision}  {f['message']}")
+        print(
+            f"{f['finding_id']}  {where}{line}  {f['code']}  {f['severity']:<10} "
+            f"{f['amount']:>10,.2f}{decision}  {f['message']}"
+        )
     if not findings:
         print("no findings (run: yibao audit)")
     return 0
@@ -122,20 +129,29 @@ def cmd_settle(args) -> int:
 
     plugins = load_plugins(args.plugin, args.no_plugin)
     with _open(args, create=False) as ws:
-        out = settle(ws, args.year, plugins=plugins, catalogue=args.catalogue,
-                     progress=progress_for(args))
+        out = settle(
+            ws, args.year, plugins=plugins, catalogue=args.catalogue, progress=progress_for(args)
+        )
     if args.json:
         emit_json(out)
         return 0
-    print(f"DIP settlement {out['year']} region {out['region_code']} ({out['catalogue']} catalogue)")
-    print(f"point value {out['point_value']}, fund ratio {out['fund_payment_ratio']}, "
-          f"total points {out['total_points']:,}")
-    print(f"{'institution':<12}{'cases':>7}{'points':>14}{'payment':>15}{'deductions':>12}"
-          f"{'fund paid':>15}{'balance':>14}{'final':>15}")
+    print(
+        f"DIP settlement {out['year']} region {out['region_code']} ({out['catalogue']} catalogue)"
+    )
+    print(
+        f"point value {out['point_value']}, fund ratio {out['fund_payment_ratio']}, "
+        f"total points {out['total_points']:,}"
+    )
+    print(
+        f"{'institution':<12}{'cases':>7}{'points':>14}{'payment':>15}{'deductions':>12}"
+        f"{'fund paid':>15}{'balance':>14}{'final':>15}"
+    )
     for i in out["institutions"]:
-        print(f"{i['institution_code']:<12}{i['cases']:>7}{i['points']:>14,.4f}{i['payment']:>15,.2f}"
-              f"{i['deductions']:>12,.2f}{i['fund_paid']:>15,.2f}{i['balance']:>14,.2f}"
-              f"{i.get('final_payment', i['payment']):>15,.2f}")
+        print(
+            f"{i['institution_code']:<12}{i['cases']:>7}{i['points']:>14,.4f}{i['payment']:>15,.2f}"
+            f"{i['deductions']:>12,.2f}{i['fund_paid']:>15,.2f}{i['balance']:>14,.2f}"
+            f"{i.get('final_payment', i['payment']):>15,.2f}"
+        )
     for code, amount in out["recoveries"].items():
         print(f"to recover from {code} (non-DIP claims): {amount:,.2f}")
     return 0
@@ -154,11 +170,15 @@ def cmd_dip(args) -> int:
             if args.json:
                 emit_json(out)
             else:
-                print(f"{out['claim_id']} ({out['institution_code']}, {out['catalogue']} catalogue)")
+                print(
+                    f"{out['claim_id']} ({out['institution_code']}, {out['catalogue']} catalogue)"
+                )
                 for number, step in enumerate(out["steps"], start=1):
                     print(f"  {number}. {step}")
-                print(f"→ {out['payment_method']}, {out['case_type']}, group "
-                      f"{out['group_code'] or '-'}, points {out['points']}")
+                print(
+                    f"→ {out['payment_method']}, {out['case_type']}, group "
+                    f"{out['group_code'] or '-'}, points {out['points']}"
+                )
             return 0
         from engine.dip.catalogue_builder import build_catalogue
         from engine.dip.settlement import resolve_params
@@ -172,8 +192,10 @@ def cmd_dip(args) -> int:
             emit_json({"year": args.year, "groups": groups})
         else:
             core = sum(1 for g in groups if g["group_type"] == "core")
-            print(f"built {len(groups)} groups ({core} core) from {args.year - len(params['year_weights'])}"
-                  f"–{args.year - 1}; settle with it: yibao settle --catalogue built")
+            print(
+                f"built {len(groups)} groups ({core} core) from {args.year - len(params['year_weights'])}"
+                f"–{args.year - 1}; settle with it: yibao settle --catalogue built"
+            )
     return 0
 
 
@@ -192,11 +214,19 @@ def cmd_review(args) -> int:
                 run = args.run or latest_run(ws)
                 ids += bulk_ids(ws, run, args.rule, args.institution)
             if not ids:
-                raise UserError("name findings (FINDING_ID …, or --rule/--institution) or --from FILE")
+                raise UserError(
+                    "name findings (FINDING_ID …, or --rule/--institution) or --from FILE"
+                )
             if not args.decision:
                 raise UserError("--decision confirm|dismiss|info is required")
-            out = decide(ws, ids, args.decision, reviewer=reviewer, deduction=args.deduction,
-                         comment=args.comment)
+            out = decide(
+                ws,
+                ids,
+                args.decision,
+                reviewer=reviewer,
+                deduction=args.deduction,
+                comment=args.comment,
+            )
     if args.json:
         emit_json({"decisions": out})
     else:
@@ -216,12 +246,18 @@ def cmd_log(args) -> int:
     if args.json:
         out = {"entries": entries}
         if result:
-            out["verified"] = {"ok": result.ok, "entries": result.entries,
-                               "bad_seq": result.bad_seq, "reason": result.reason}
+            out["verified"] = {
+                "ok": result.ok,
+                "entries": result.entries,
+                "bad_seq": result.bad_seq,
+                "reason": result.reason,
+            }
         emit_json(out)
     else:
         for e in entries:
-            print(f"{e['seq']:>5}  {e['at']}  {e['action']:<20} {json.dumps(e['detail'], ensure_ascii=False)[:100]}")
+            print(
+                f"{e['seq']:>5}  {e['at']}  {e['action']:<20} {json.dumps(e['detail'], ensure_ascii=False)[:100]}"
+            )
         if result:
             if result.ok:
                 print(f"log verified: {result.entries} entries, chain intact")
@@ -250,12 +286,19 @@ def cmd_plugins(args) -> int:
     loaded = plugin_api.load_plugins()
     loaded.describe()
     if args.json:
-        emit_json({"plugin_dirs": [str(d) for d in plugin_api.plugin_dirs()],
-                   "plugins": [i.to_json() for i in loaded.infos]})
+        emit_json(
+            {
+                "plugin_dirs": [str(d) for d in plugin_api.plugin_dirs()],
+                "plugins": [i.to_json() for i in loaded.infos],
+            }
+        )
         return 0
     for info in loaded.infos:
-        status = f"ERROR: {info.error}" if info.error else (
-            ", ".join(f"{k} {v}" for k, v in info.contributes.items()) or "no contributions")
+        status = (
+            f"ERROR: {info.error}"
+            if info.error
+            else (", ".join(f"{k} {v}" for k, v in info.contributes.items()) or "no contributions")
+        )
         print(f"{info.name:<20} {info.version:<8} {info.source:<15} {status}")
     print("drop-in folder: " + ", ".join(str(d) for d in plugin_api.plugin_dirs()))
     return 0
@@ -265,8 +308,12 @@ def cmd_plugins(args) -> int:
 def cmd_demo(args) -> int:
     from engine.demo.run import run_demo
 
-    out = run_demo(args.workspace or "demo.yibao", seed=args.seed, lines=args.lines,
-                   progress=progress_for(args))
+    out = run_demo(
+        args.workspace or "demo.yibao",
+        seed=args.seed,
+        lines=args.lines,
+        progress=progress_for(args),
+    )
     if args.json:
         emit_json(out)
     else:
@@ -278,14 +325,17 @@ def cmd_demo(args) -> int:
 def cmd_bench(args) -> int:
     from engine.demo.bench import run_bench
 
-    out = run_bench(args.lines, cases=args.cases, seed=args.seed,
-                    progress=None if args.json else print)
+    out = run_bench(
+        args.lines, cases=args.cases, seed=args.seed, progress=None if args.json else print
+    )
     if args.json:
         emit_json(out)
     else:
         for name, stage in out["stages"].items():
-            print(f"{name:<8} {stage['items']:>10} {stage['unit']:<6} {stage['seconds']:>8.2f}s"
-                  f" {stage['per_second']:>12,.0f}/s")
+            print(
+                f"{name:<8} {stage['items']:>10} {stage['unit']:<6} {stage['seconds']:>8.2f}s"
+                f" {stage['per_second']:>12,.0f}/s"
+            )
         print(f"peak RSS {out['peak_rss_mb']:.0f} MB")
     return 0
 
@@ -305,7 +355,9 @@ def register_all(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("audit", help="run the rule sets over a workspace and store the findings")
     add_workspace(p)
-    p.add_argument("--rules", nargs="+", metavar="ID", help="only these rule sets (e.g. national.catalogue)")
+    p.add_argument(
+        "--rules", nargs="+", metavar="ID", help="only these rule sets (e.g. national.catalogue)"
+    )
     add_plugin_choice(p)
     add_json(p)
 
@@ -338,25 +390,34 @@ def register_all(sub: argparse._SubParsersAction) -> None:
     add_workspace(p)
     p.add_argument("finding_ids", nargs="*", metavar="FINDING_ID")
     p.add_argument("--decision", choices=("confirm", "dismiss", "info"))
-    p.add_argument("--deduction", metavar="X", help="yuan withheld (confirm; default the finding's amount)")
+    p.add_argument(
+        "--deduction", metavar="X", help="yuan withheld (confirm; default the finding's amount)"
+    )
     p.add_argument("--reviewer", metavar="NAME", help="default: $YIBAO_REVIEWER or your login")
     p.add_argument("--comment", metavar="TEXT", help="reason (required to dismiss)")
     p.add_argument("--rule", metavar="ID", help="bulk: every finding of this rule id or code")
     p.add_argument("--institution", metavar="CODE", help="bulk: every finding of this institution")
     p.add_argument("--run", metavar="ID", help="bulk: in this run (default: the latest audit)")
-    p.add_argument("--from", dest="from_file", metavar="FILE.csv",
-                   help="batch: finding_id,decision,deduction,reviewer,comment")
+    p.add_argument(
+        "--from",
+        dest="from_file",
+        metavar="FILE.csv",
+        help="batch: finding_id,decision,deduction,reviewer,comment",
+    )
     add_json(p)
 
     p = sub.add_parser("log", help="show the tamper-evident log")
     add_workspace(p)
-    p.add_argument("--verify", action="store_true", help="verify the hash chain (exit 3 if altered)")
+    p.add_argument(
+        "--verify", action="store_true", help="verify the hash chain (exit 3 if altered)"
+    )
     add_json(p)
 
     p = sub.add_parser("plugins", help="list, install or remove plug-ins")
     pl_sub = p.add_subparsers(dest="plugins_command", metavar="ACTION")
     pl_sub.add_parser("list", help="installed plug-ins and what they contribute").add_argument(
-        "--json", action="store_true", help="print one JSON object")
+        "--json", action="store_true", help="print one JSON object"
+    )
     i = pl_sub.add_parser("install", help="copy a plug-in into the drop-in folder")
     i.add_argument("path", help="a folder, .py file, wheel or zip")
     add_json(i)
@@ -373,7 +434,11 @@ def register_all(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("bench", help="time import, audit and settle on a generated region")
     p.add_argument("--lines", type=int, default=100_000, help="about how many fee lines")
-    p.add_argument("--cases", type=int, default=None,
-                   help="inpatient cases for the settle stage (default: those of the region)")
+    p.add_argument(
+        "--cases",
+        type=int,
+        default=None,
+        help="inpatient cases for the settle stage (default: those of the region)",
+    )
     p.add_argument("--seed", type=int, default=1)
     add_json(p)

@@ -24,7 +24,9 @@ def parse_units(text: str) -> int:
     if neg or s.startswith("+"):
         s = s[1:]
     whole, dot, frac = s.partition(".")
-    if not (whole.isdigit() or (whole == "" and frac)) or (dot and not frac.isdigit() and frac != ""):
+    if not (whole.isdigit() or (whole == "" and frac)) or (
+        dot and not frac.isdigit() and frac != ""
+    ):
         raise DecimalFormatError(f"not a decimal number: {text!r}")
     if len(frac) > 4:
         frac = frac.rstrip("0")

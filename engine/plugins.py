@@ -75,11 +75,14 @@ def _import_dropin(path: Path) -> tuple[ModuleType, str]:
     if path.suffix in (".whl", ".zip"):
         with zipfile.ZipFile(path) as archive:
             tops = {
-                n.split("/")[0] for n in archive.namelist()
+                n.split("/")[0]
+                for n in archive.namelist()
                 if "/" in n and not n.split("/")[0].endswith((".dist-info", ".data"))
             } | {n[:-3] for n in archive.namelist() if "/" not in n and n.endswith(".py")}
         if len(tops) != 1:
-            raise ImportError(f"a plug-in archive must hold one top-level module, found {sorted(tops)}")
+            raise ImportError(
+                f"a plug-in archive must hold one top-level module, found {sorted(tops)}"
+            )
         if str(path) not in sys.path:
             sys.path.insert(0, str(path))
         name = tops.pop()
@@ -118,7 +121,9 @@ def _dropin_candidates(folder: Path) -> list[Path]:
             continue
         if entry.suffix in (".py", ".whl", ".zip") or (
             entry.is_dir()
-            and ((entry / "__init__.py").is_file() or (entry / entry.name / "__init__.py").is_file())
+            and (
+                (entry / "__init__.py").is_file() or (entry / entry.name / "__init__.py").is_file()
+            )
         ):
             out.append(entry)
     return out
@@ -179,7 +184,9 @@ class PluginSet:
         return [(name, Path(args[0])) for name, args in self._collect("yibao_rulesets")]
 
     def reference_data(self) -> list[tuple[str, str, list[dict]]]:
-        return [(name, args[0], list(args[1])) for name, args in self._collect("yibao_reference_data")]
+        return [
+            (name, args[0], list(args[1])) for name, args in self._collect("yibao_reference_data")
+        ]
 
     def fact_fields(self) -> list[tuple[str, str, str, Callable, str]]:
         return [(name, *args) for name, args in self._collect("yibao_fact_fields")]

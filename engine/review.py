@@ -26,12 +26,21 @@ def _ceiling(conn, finding) -> int:
             "SELECT amount FROM lines WHERE claim_id = ? AND line_no = ?", (claim_id, line_no)
         ).fetchone()
     else:
-        row = conn.execute("SELECT total_amount FROM claims WHERE claim_id = ?", (claim_id,)).fetchone()
+        row = conn.execute(
+            "SELECT total_amount FROM claims WHERE claim_id = ?", (claim_id,)
+        ).fetchone()
     return max(row[0], 0) if row else amount
 
 
-def decide(ws: Workspace, finding_ids: list[str], decision: str, *, reviewer: str,
-           deduction: str | Decimal | None = None, comment: str | None = None) -> list[dict]:
+def decide(
+    ws: Workspace,
+    finding_ids: list[str],
+    decision: str,
+    *,
+    reviewer: str,
+    deduction: str | Decimal | None = None,
+    comment: str | None = None,
+) -> list[dict]:
     """Record one decision for each finding, in one transaction (a bulk decision is one action)."""
     if decision not in DECISIONS:
         raise UserError(f"decision must be one of {', '.join(DECISIONS)}")
@@ -52,7 +61,8 @@ def decide(ws: Workspace, finding_ids: list[str], decision: str, *, reviewer: st
     with ws.transaction() as conn:
         for fid in finding_ids:
             finding = conn.execute(
-                "SELECT finding_id, claim_id, line_no, amount FROM findings WHERE finding_id = ?", (fid,)
+                "SELECT finding_id, claim_id, line_no, amount FROM findings WHERE finding_id = ?",
+                (fid,),
             ).fetchone()
             if finding is None:
                 raise UserError(f"no finding {fid} in this workspace")
@@ -70,10 +80,18 @@ def decide(ws: Workspace, finding_ids: list[str], decision: str, *, reviewer: st
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (fid, decision, units, reviewer, comment, now),
             )
-            out.append({"finding_id": fid, "decision": decision,
-                        "deduction": None if units is None else money_json(Decimal(units).scaleb(-4))})
-        audit_log.append(conn, "review", {"decision": decision, "reviewer": reviewer,
-                                          "comment": comment, "findings": out})
+            out.append(
+                {
+                    "finding_id": fid,
+                    "decision": decision,
+                    "deduction": None if units is None else money_json(Decimal(units).scaleb(-4)),
+                }
+            )
+        audit_log.append(
+            conn,
+            "review",
+            {"decision": decision, "reviewer": reviewer, "comment": comment, "findings": out},
+        )
     return out
 
 
@@ -87,16 +105,22 @@ def decide_from_csv(ws: Workspace, path: str | Path, reviewer: str | None = None
     out = []
     for number, row in enumerate(rows, start=2):
         try:
-            out += decide(ws, [row["finding_id"]], row.get("decision", ""),
-                          reviewer=row.get("reviewer") or reviewer or "",
-                          deduction=row.get("deduction") or None, comment=row.get("comment") or None)
+            out += decide(
+                ws,
+                [row["finding_id"]],
+                row.get("decision", ""),
+                reviewer=row.get("reviewer") or reviewer or "",
+                deduction=row.get("deduction") or None,
+                comment=row.get("comment") or None,
+            )
         except (UserError, KeyError) as exc:
             raise UserError(f"{path}:{number}: {exc}") from None
     return out
 
 
-def bulk_ids(ws: Workspace, run_id: str, rule_id: str | None = None,
-             institution: str | None = None) -> list[str]:
+def bulk_ids(
+    ws: Workspace, run_id: str, rule_id: str | None = None, institution: str | None = None
+) -> list[str]:
     """Finding ids of one run, narrowed to a rule and/or an institution (for bulk decisions)."""
     sql, args = "SELECT finding_id FROM findings WHERE run_id = ?", [run_id]
     if rule_id:

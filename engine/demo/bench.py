@@ -17,8 +17,12 @@ from engine.workspace import Workspace
 
 
 def _stage(items: int, unit: str, seconds: float) -> dict:
-    return {"items": items, "unit": unit, "seconds": round(seconds, 3),
-            "per_second": round(items / seconds) if seconds else 0}
+    return {
+        "items": items,
+        "unit": unit,
+        "seconds": round(seconds, 3),
+        "per_second": round(items / seconds) if seconds else 0,
+    }
 
 
 def _peak_rss_mb() -> float:
@@ -54,5 +58,9 @@ def run_bench(lines: int, cases: int | None = None, seed: int = 1, progress=None
             out = settle(ws, None, plugins=plugins, store=False)
             stages["settle"] = _stage(len(out["cases"]), "cases", time.perf_counter() - t)
             say(f"settle  {stages['settle']['per_second']:,} cases/s")
-    return {"lines": imported.lines, "claims": imported.claims, "stages": stages,
-            "peak_rss_mb": round(_peak_rss_mb(), 1)}
+    return {
+        "lines": imported.lines,
+        "claims": imported.claims,
+        "stages": stages,
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+    }

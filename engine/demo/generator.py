@@ -36,20 +36,38 @@ HOSPITALS = [i[0] for i in INSTITUTIONS if i[2] > 0]
 PUBLIC = {i[0] for i in INSTITUTIONS if i[4] == 1}
 
 GENERICS = [
-    ("头孢呋辛酯片", "J01DC02"), ("阿奇霉素片", "J01FA10"), ("奥美拉唑肠溶胶囊", "A02BC01"),
-    ("多潘立酮片", "A03FA03"), ("格列美脲片", "A10BB12"), ("阿卡波糖片", "A10BF01"),
-    ("酒石酸美托洛尔片", "C07AB02"), ("氢氯噻嗪片", "C03AA03"),
-    ("布洛芬缓释胶囊", "M01AE01"), ("对乙酰氨基酚片", "N02BE01"), ("氯雷他定片", "R06AX13"),
-    ("孟鲁司特钠片", "R03DC03"), ("盐酸氨溴索口服溶液", "R05CB06"), ("甲钴胺片", "B03BA05"),
-    ("维生素C片", "A11GA01"), ("蒙脱石散", "A07BC05"), ("双歧杆菌三联活菌胶囊", "A07FA01"),
-    ("硫酸氢氯吡格雷片", "B01AC04"), ("瑞格列奈片", "A10BX02"),
-    ("复方甘草片", "R05DA20"), ("甲硝唑片", "P01AB01"), ("坎地沙坦酯片", "C09CA06"), ("辛伐他汀片", "C10AA01"),
+    ("头孢呋辛酯片", "J01DC02"),
+    ("阿奇霉素片", "J01FA10"),
+    ("奥美拉唑肠溶胶囊", "A02BC01"),
+    ("多潘立酮片", "A03FA03"),
+    ("格列美脲片", "A10BB12"),
+    ("阿卡波糖片", "A10BF01"),
+    ("酒石酸美托洛尔片", "C07AB02"),
+    ("氢氯噻嗪片", "C03AA03"),
+    ("布洛芬缓释胶囊", "M01AE01"),
+    ("对乙酰氨基酚片", "N02BE01"),
+    ("氯雷他定片", "R06AX13"),
+    ("孟鲁司特钠片", "R03DC03"),
+    ("盐酸氨溴索口服溶液", "R05CB06"),
+    ("甲钴胺片", "B03BA05"),
+    ("维生素C片", "A11GA01"),
+    ("蒙脱石散", "A07BC05"),
+    ("双歧杆菌三联活菌胶囊", "A07FA01"),
+    ("硫酸氢氯吡格雷片", "B01AC04"),
+    ("瑞格列奈片", "A10BX02"),
+    ("复方甘草片", "R05DA20"),
+    ("甲硝唑片", "P01AB01"),
+    ("坎地沙坦酯片", "C09CA06"),
+    ("辛伐他汀片", "C10AA01"),
 ]
 STRENGTHS = ["5mg", "10mg", "20mg", "0.1g", "0.25g", "0.5g", "1g", "2mg", "50mg", "100mg"]
 VISIT = "003101000300030"
 BED, WARD, NURSE, SALINE, INFUSION = (
-    "003101000010001", "003101000020002", "003101000030003",
-    "XB05BBL0023000000000023", "C1403010010000100001",
+    "003101000010001",
+    "003101000020002",
+    "003101000030003",
+    "XB05BBL0023000000000023",
+    "C1403010010000100001",
 )
 AMLODIPINE_SELECTED, AMLODIPINE_OTHER = "XC08CAA0001000000000001", "XC08CAA0002000000000002"
 STAYS = [  # main diagnosis, main procedure, avg cost, avg los (from the demo DIP catalogue)
@@ -99,7 +117,9 @@ class Generator:
         return f"{prefix}{self.serial:08d}"
 
     def _birth(self, low: int = 1950, high: int = 2000) -> str:
-        return date(self.rng.randint(low, high), self.rng.randint(1, 12), self.rng.randint(1, 28)).isoformat()
+        return date(
+            self.rng.randint(low, high), self.rng.randint(1, 12), self.rng.randint(1, 28)
+        ).isoformat()
 
     def _day(self, start_month: int = 1, end_month: int = 12) -> date:
         start = date(YEAR, start_month, 1)
@@ -109,28 +129,79 @@ class Generator:
     @staticmethod
     def _line(claim_id, no, code, name, when: datetime, qty, price, days=None, upload=None):
         amount = round(qty * price, 4)
-        return [claim_id, no, code, name, when.strftime("%Y-%m-%d %H:%M"),
-                upload.strftime("%Y-%m-%d %H:%M") if upload else "", _num(qty), _num(price),
-                _num(amount), days or "", "", "", ""]
+        return [
+            claim_id,
+            no,
+            code,
+            name,
+            when.strftime("%Y-%m-%d %H:%M"),
+            upload.strftime("%Y-%m-%d %H:%M") if upload else "",
+            _num(qty),
+            _num(price),
+            _num(amount),
+            days or "",
+            "",
+            "",
+            "",
+        ]
 
-    def _claim(self, claim_id, patient, gender, birth, visit_type, inst, admit: date,
-               discharge: date | None, dx, px, lines: list[list], insurance="employee"):
+    def _claim(
+        self,
+        claim_id,
+        patient,
+        gender,
+        birth,
+        visit_type,
+        inst,
+        admit: date,
+        discharge: date | None,
+        dx,
+        px,
+        lines: list[list],
+        insurance="employee",
+    ):
         total = round(sum(float(l[8]) for l in lines), 2)
         fund = round(total * 0.75, 2)
-        self.region.claims.append([
-            claim_id, patient, gender, birth, insurance, visit_type, inst, "IM", "DR" + inst[1:],
-            admit.isoformat(), discharge.isoformat() if discharge else "", dx, "", px or "", "",
-            1 if visit_type == "inpatient" else "", _num(total), _num(fund),
-            _num(round(total - fund, 2)), (discharge or admit).isoformat(), "",
-        ])
+        self.region.claims.append(
+            [
+                claim_id,
+                patient,
+                gender,
+                birth,
+                insurance,
+                visit_type,
+                inst,
+                "IM",
+                "DR" + inst[1:],
+                admit.isoformat(),
+                discharge.isoformat() if discharge else "",
+                dx,
+                "",
+                px or "",
+                "",
+                1 if visit_type == "inpatient" else "",
+                _num(total),
+                _num(fund),
+                _num(round(total - fund, 2)),
+                (discharge or admit).isoformat(),
+                "",
+            ]
+        )
         self.region.lines.extend(lines)
 
     def plant(self, code: str, claim_id: str, line_no: int | None, inst: str) -> None:
         self.region.truth.append((code, claim_id, line_no, inst))
 
     # --- clean templates -------------------------------------------------------------------
-    def outpatient(self, inst: str | None = None, day: date | None = None, patient=None,
-                   birth=None, gender=None, visit_type="outpatient"):
+    def outpatient(
+        self,
+        inst: str | None = None,
+        day: date | None = None,
+        patient=None,
+        birth=None,
+        gender=None,
+        visit_type="outpatient",
+    ):
         rng = self.rng
         inst = inst or rng.choice(HOSPITALS if visit_type != "pharmacy" else ["P001", "P002"])
         day = day or self._day()
@@ -141,16 +212,51 @@ class Generator:
         if visit_type != "pharmacy":
             lines.append(self._line(claim_id, 1, VISIT, "门诊诊查费", when, 1, 10.0))
         for code, name in rng.sample(self._distinct_drugs(), rng.randint(1, 2)):
-            lines.append(self._line(claim_id, len(lines) + 1, code, name, when,
-                                    rng.randint(1, 3), round(rng.uniform(5, 60), 2)))
+            lines.append(
+                self._line(
+                    claim_id,
+                    len(lines) + 1,
+                    code,
+                    name,
+                    when,
+                    rng.randint(1, 3),
+                    round(rng.uniform(5, 60), 2),
+                )
+            )
         if inst in PUBLIC and rng.random() < 0.2:
-            lines.append(self._line(claim_id, len(lines) + 1, AMLODIPINE_SELECTED,
-                                    self.names[AMLODIPINE_SELECTED], when, 28, 0.15))
+            lines.append(
+                self._line(
+                    claim_id,
+                    len(lines) + 1,
+                    AMLODIPINE_SELECTED,
+                    self.names[AMLODIPINE_SELECTED],
+                    when,
+                    28,
+                    0.15,
+                )
+            )
         elif inst not in PUBLIC and rng.random() < 0.2:
-            lines.append(self._line(claim_id, len(lines) + 1, AMLODIPINE_OTHER,
-                                    self.names[AMLODIPINE_OTHER], when, 28, 0.28))
-        return claim_id, patient, gender or rng.choice((1, 2)), birth or self._birth(), \
-            visit_type, inst, day, lines
+            lines.append(
+                self._line(
+                    claim_id,
+                    len(lines) + 1,
+                    AMLODIPINE_OTHER,
+                    self.names[AMLODIPINE_OTHER],
+                    when,
+                    28,
+                    0.28,
+                )
+            )
+        return (
+            claim_id,
+            patient,
+            gender or rng.choice((1, 2)),
+            birth or self._birth(),
+            visit_type,
+            inst,
+            day,
+            lines,
+        )
 
     def _distinct_drugs(self):
         rng = self.rng
@@ -175,14 +281,27 @@ class Generator:
         lines: list[list] = []
         for d in range(los):
             when = datetime.combine(admit + timedelta(days=d), datetime.min.time()).replace(hour=9)
-            for code, name, price, qty in ((BED, "床位费(三人间)", 50.0, 1), (WARD, "住院诊查费", 20.0, 1),
-                                           (NURSE, "一般专项护理", 30.0, 1), (SALINE, "0.9%氯化钠注射液", 4.5, 2),
-                                           (INFUSION, "一次性使用输液器", 5.0, 1)):
+            for code, name, price, qty in (
+                (BED, "床位费(三人间)", 50.0, 1),
+                (WARD, "住院诊查费", 20.0, 1),
+                (NURSE, "一般专项护理", 30.0, 1),
+                (SALINE, "0.9%氯化钠注射液", 4.5, 2),
+                (INFUSION, "一次性使用输液器", 5.0, 1),
+            ):
                 lines.append(self._line(claim_id, len(lines) + 1, code, name, when, qty, price))
         when = datetime.combine(admit + timedelta(days=1), datetime.min.time()).replace(hour=10)
         if px:
-            lines.append(self._line(claim_id, len(lines) + 1, "003101000100010", "腹腔镜下胆囊切除术",
-                                    when, 1, 3000.0))
+            lines.append(
+                self._line(
+                    claim_id,
+                    len(lines) + 1,
+                    "003101000100010",
+                    "腹腔镜下胆囊切除术",
+                    when,
+                    1,
+                    3000.0,
+                )
+            )
         spent = sum(float(l[8]) for l in lines)
         target = avg_cost * rng.uniform(0.8, 1.2) * (0.9 if inst == "H005" else 1.0)
         code, name = self.plain[rng.randrange(len(self.plain))]
@@ -193,8 +312,19 @@ class Generator:
 
     def add_stay(self, **kw) -> tuple:
         claim_id, inst, admit, discharge, dx, px, lines, patient = self.stay(**kw)
-        self._claim(claim_id, patient, self.rng.choice((1, 2)), self._birth(1950, 1995),
-                    "inpatient", inst, admit, discharge, dx, px, lines)
+        self._claim(
+            claim_id,
+            patient,
+            self.rng.choice((1, 2)),
+            self._birth(1950, 1995),
+            "inpatient",
+            inst,
+            admit,
+            discharge,
+            dx,
+            px,
+            lines,
+        )
         return claim_id, inst, lines, patient, discharge
 
     # --- planted violations ----------------------------------------------------------------
@@ -203,21 +333,36 @@ class Generator:
         if kind == 0:  # adult given a children-only drug
             claim_id, patient, g, b, vt, inst, day, lines = self.outpatient()
             code = "XR05XAX0005000000000005"
-            lines.append(self._line(claim_id, len(lines) + 1, code, self.names[code],
-                                    _at(day), 2, 1.8))
-            self._claim(claim_id, patient, g, "1970-05-05", vt, inst, day, None, "J06.900", None, lines)
+            lines.append(
+                self._line(claim_id, len(lines) + 1, code, self.names[code], _at(day), 2, 1.8)
+            )
+            self._claim(
+                claim_id, patient, g, "1970-05-05", vt, inst, day, None, "J06.900", None, lines
+            )
             self.plant("GZ10000101007000", claim_id, len(lines), inst)
         elif kind == 1:  # CT above its price cap
             claim_id, patient, g, b, vt, inst, day, lines = self.outpatient()
-            lines.append(self._line(claim_id, len(lines) + 1, "003101000040004",
-                                    "X线计算机体层(CT)平扫", _at(day), 1, 230.0))
+            lines.append(
+                self._line(
+                    claim_id,
+                    len(lines) + 1,
+                    "003101000040004",
+                    "X线计算机体层(CT)平扫",
+                    _at(day),
+                    1,
+                    230.0,
+                )
+            )
             self._claim(claim_id, patient, g, b, vt, inst, day, None, "J06.900", None, lines)
             self.plant("GZ10000102001000", claim_id, len(lines), inst)
         elif kind == 2:  # a stay split in two
             first, inst, _, patient, discharge = self.add_stay(admit=self._day(1, 10))
             claim_id, inst, admit, disc, dx, px, lines, _ = self.stay(
-                inst=inst, admit=discharge + timedelta(days=rng.randint(2, 10)), patient=patient)
-            self._claim(claim_id, patient, 1, "1960-03-03", "inpatient", inst, admit, disc, dx, px, lines)
+                inst=inst, admit=discharge + timedelta(days=rng.randint(2, 10)), patient=patient
+            )
+            self._claim(
+                claim_id, patient, 1, "1960-03-03", "inpatient", inst, admit, disc, dx, px, lines
+            )
             self.plant("GZ10000204001000", claim_id, None, inst)
         elif kind == 3:  # work-injury drug for an employee claim
             self._plant_line("XN07XXS0011000000000011", 1, 60.0, "GZ10000101001000")
@@ -225,8 +370,10 @@ class Generator:
             self._plant_line("T0000010031000000000031", 10, 30.0, "GZ10000101003000")
         elif kind == 5:  # liver panel and ALT charged the same day
             claim_id, patient, g, b, vt, inst, day, lines = self.outpatient()
-            for code, name, price in (("003101000060006", "肝功能组合", 60.0),
-                                      ("003101000070007", "丙氨酸氨基转移酶测定", 8.0)):
+            for code, name, price in (
+                ("003101000060006", "肝功能组合", 60.0),
+                ("003101000070007", "丙氨酸氨基转移酶测定", 8.0),
+            ):
                 lines.append(self._line(claim_id, len(lines) + 1, code, name, _at(day), 1, price))
             self._claim(claim_id, patient, g, b, vt, inst, day, None, "J06.900", None, lines)
             self.plant("GZ10000102012000", claim_id, len(lines), inst)
@@ -235,16 +382,27 @@ class Generator:
         elif kind == 7:  # metformin supplied beyond the maximum days
             self._plant_line("XA10BAE0014000000000014", 2, 30.0, "GZ10000101009000", days=60)
         elif kind == 8:  # selected product above its procurement price (and payment standard)
-            claim_id, line_no, inst = self._plant_line(AMLODIPINE_SELECTED, 28, 0.5, "JC02",
-                                                       public=True)
+            claim_id, line_no, inst = self._plant_line(
+                AMLODIPINE_SELECTED, 28, 0.5, "JC02", public=True
+            )
             self.plant("JC03", claim_id, line_no, inst)
         elif kind == 9:  # progesterone for a male patient
             self._plant_line("XG03DAH0016000000000016", 1, 12.0, "GZ10000301004000", gender=1)
         elif kind == 10:  # late upload
             claim_id, patient, g, b, vt, inst, day, lines = self.outpatient()
             late = _at(day) + timedelta(hours=72)
-            lines.append(self._line(claim_id, len(lines) + 1, "003101000090009", "常规心电图检查",
-                                    _at(day), 1, 25.0, upload=late))
+            lines.append(
+                self._line(
+                    claim_id,
+                    len(lines) + 1,
+                    "003101000090009",
+                    "常规心电图检查",
+                    _at(day),
+                    1,
+                    25.0,
+                    upload=late,
+                )
+            )
             self._claim(claim_id, patient, g, b, vt, inst, day, None, "J06.900", None, lines)
             self.plant("GZ10000201007000", claim_id, len(lines), inst)
         elif kind == 11:  # inpatient-only service in an outpatient visit
@@ -252,30 +410,49 @@ class Generator:
         elif kind == 12:  # warfarin then aspirin the same day
             claim_id, patient, g, b, vt, inst, day, lines = self.outpatient()
             for minute, code in ((0, "XB01AAW0019000000000019"), (5, "XB01ACA0020000000000020")):
-                lines.append(self._line(claim_id, len(lines) + 1, code, self.names[code],
-                                        _at(day) + timedelta(minutes=minute), 1, 2.0))
+                lines.append(
+                    self._line(
+                        claim_id,
+                        len(lines) + 1,
+                        code,
+                        self.names[code],
+                        _at(day) + timedelta(minutes=minute),
+                        1,
+                        2.0,
+                    )
+                )
             self._claim(claim_id, patient, g, b, vt, inst, day, None, "J06.900", None, lines)
             self.plant("GZ10000301011000", claim_id, len(lines), inst)
         elif kind == 13:  # digoxin for an elderly patient
-            self._plant_line("XC01AAD0018000000000018", 1, 3.0, "GZ10000301009000", birth="1945-02-02")
+            self._plant_line(
+                "XC01AAD0018000000000018", 1, 3.0, "GZ10000301009000", birth="1945-02-02"
+            )
         elif kind == 14:  # a charge after discharge
             claim_id, inst, admit, disc, dx, px, lines, patient = self.stay()
             when = datetime.combine(disc + timedelta(days=1), datetime.min.time()).replace(hour=9)
             lines.append(self._line(claim_id, len(lines) + 1, NURSE, "一般专项护理", when, 1, 30.0))
-            self._claim(claim_id, patient, 2, "1966-06-06", "inpatient", inst, admit, disc, dx, px, lines)
+            self._claim(
+                claim_id, patient, 2, "1966-06-06", "inpatient", inst, admit, disc, dx, px, lines
+            )
             self.plant("GZ10000201008000", claim_id, len(lines), inst)
         else:  # a male patient with a female-only diagnosis
             claim_id, patient, g, b, vt, inst, day, lines = self.outpatient()
             self._claim(claim_id, patient, 1, b, vt, inst, day, None, "O80.000", None, lines)
             self.plant("GZ10000204006000", claim_id, None, inst)
 
-    def _plant_line(self, code, qty, price, rule_code, days=None, gender=None, birth=None,
-                    public=False):
+    def _plant_line(
+        self, code, qty, price, rule_code, days=None, gender=None, birth=None, public=False
+    ):
         inst = self.rng.choice(sorted(PUBLIC & set(HOSPITALS))) if public else None
         claim_id, patient, g, b, vt, inst, day, lines = self.outpatient(inst=inst)
-        lines.append(self._line(claim_id, len(lines) + 1, code, self.names[code], _at(day),
-                                qty, price, days=days))
-        self._claim(claim_id, patient, gender or g, birth or b, vt, inst, day, None, "J06.900", None, lines)
+        lines.append(
+            self._line(
+                claim_id, len(lines) + 1, code, self.names[code], _at(day), qty, price, days=days
+            )
+        )
+        self._claim(
+            claim_id, patient, gender or g, birth or b, vt, inst, day, None, "J06.900", None, lines
+        )
         self.plant(rule_code, claim_id, len(lines), inst)
         return claim_id, len(lines), inst
 
@@ -310,12 +487,30 @@ class Generator:
                 when = datetime.combine(admit, datetime.min.time()).replace(hour=9)
                 lines = []
                 if px:
-                    lines.append(self._line(claim_id, 1, "003101000100010", "腹腔镜下胆囊切除术",
-                                            when, 1, 3000.0))
-                beds = max(1, int(avg_cost * rng.uniform(0.7, 1.3) * (1 + (year - YEAR) * 0.03) / 50))
-                lines.append(self._line(claim_id, len(lines) + 1, BED, "床位费(三人间)", when, beds, 50.0))
-                self._claim(claim_id, self._new_id("P"), 2, self._birth(), "inpatient",
-                            rng.choice(HOSPITALS), admit, discharge, dx, px, lines)
+                    lines.append(
+                        self._line(
+                            claim_id, 1, "003101000100010", "腹腔镜下胆囊切除术", when, 1, 3000.0
+                        )
+                    )
+                beds = max(
+                    1, int(avg_cost * rng.uniform(0.7, 1.3) * (1 + (year - YEAR) * 0.03) / 50)
+                )
+                lines.append(
+                    self._line(claim_id, len(lines) + 1, BED, "床位费(三人间)", when, beds, 50.0)
+                )
+                self._claim(
+                    claim_id,
+                    self._new_id("P"),
+                    2,
+                    self._birth(),
+                    "inpatient",
+                    rng.choice(HOSPITALS),
+                    admit,
+                    discharge,
+                    dx,
+                    px,
+                    lines,
+                )
 
 
 def _at(day: date) -> datetime:
@@ -349,15 +544,22 @@ def write_package(out: Path, seed: int, lines_target: int, inpatient_share: floa
         writer = csv.writer(handle)
         writer.writerow(contract.PROCUREMENT_VOLUMES.column_names)
         writer.writerow(["H001", "氨氯地平", f"{YEAR}-01-01", f"{YEAR}-12-31", 10])
-    dip_paid = sum(float(c[17]) for c in region.claims
-                   if c[5] == "inpatient" and c[10].startswith(str(YEAR)))
+    dip_paid = sum(
+        float(c[17]) for c in region.claims if c[5] == "inpatient" and c[10].startswith(str(YEAR))
+    )
     params = {
-        "region_code": "440500", "year": YEAR, "multiplier": 1000,
+        "region_code": "440500",
+        "year": YEAR,
+        "multiplier": 1000,
         "level_coefficients": {"1": 0.85, "2": 0.95, "3": 1.0},
-        "fund_budget": round(dip_paid * 0.97, 2), "surplus_retention_share": 0.6,
-        "overspend_share": 0.5, "appraisal_coefficients": {"H005": 0.98},
+        "fund_budget": round(dip_paid * 0.97, 2),
+        "surplus_retention_share": 0.6,
+        "overspend_share": 0.5,
+        "appraisal_coefficients": {"H005": 0.98},
     }
-    (ref / "dip_params.json").write_text(json.dumps(params, ensure_ascii=False, indent=2), encoding="utf-8")
+    (ref / "dip_params.json").write_text(
+        json.dumps(params, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     for table, rows in ((contract.CLAIMS, region.claims), (contract.LINES, region.lines)):
         with open(out / f"{table.name}.csv", "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)

@@ -30,8 +30,9 @@ def score(findings: list[dict], truth: list[tuple]) -> dict:
     }
 
 
-def run_demo(path: str | Path, seed: int = 1, lines: int = 20_000,
-             progress: Progress = no_progress) -> dict:
+def run_demo(
+    path: str | Path, seed: int = 1, lines: int = 20_000, progress: Progress = no_progress
+) -> dict:
     path = Path(path)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -60,12 +61,23 @@ def run_demo(path: str | Path, seed: int = 1, lines: int = 20_000,
         "  institution      cases     points        payment   final payment",
     ]
     for i in settlement["institutions"]:
-        text.append(f"  {i['institution_code']:<12}{i['cases']:>9}{i['points']:>11,.0f}"
-                    f"{i['payment']:>15,.2f}{i.get('final_payment', i['payment']):>16,.2f}")
-    text.append(f"next: yibao findings -w {path}   |   yibao dip explain -w {path} CLAIM_ID"
-                f"   |   yibao desktop -w {path}")
-    return {"workspace": str(path), "claims": imported.claims, "lines": imported.lines,
-            "run_id": audit.run_id, "findings": len(audit.findings), "quality": quality,
-            "settlement": {k: settlement[k] for k in ("year", "point_value", "total_points",
-                                                       "institutions")},
-            "text": "\n".join(text)}
+        text.append(
+            f"  {i['institution_code']:<12}{i['cases']:>9}{i['points']:>11,.0f}"
+            f"{i['payment']:>15,.2f}{i.get('final_payment', i['payment']):>16,.2f}"
+        )
+    text.append(
+        f"next: yibao findings -w {path}   |   yibao dip explain -w {path} CLAIM_ID"
+        f"   |   yibao desktop -w {path}"
+    )
+    return {
+        "workspace": str(path),
+        "claims": imported.claims,
+        "lines": imported.lines,
+        "run_id": audit.run_id,
+        "findings": len(audit.findings),
+        "quality": quality,
+        "settlement": {
+            k: settlement[k] for k in ("year", "point_value", "total_points", "institutions")
+        },
+        "text": "\n".join(text),
+    }

@@ -26,8 +26,7 @@ def build_catalogue(ws: Workspace, year: int, params: dict) -> list[dict]:
     weights = dict(zip(history, weights_list, strict=True))
     cat = Catalogue.load(ws.conn, "official")
     cases = [
-        c for c in load_cases(ws.conn)
-        if int(c.discharge_date[:4]) in weights and c.main_diagnosis
+        c for c in load_cases(ws.conn) if int(c.discharge_date[:4]) in weights and c.main_diagnosis
     ]
     keys: dict[tuple, int] = defaultdict(int)
     for c in cases:
@@ -41,13 +40,21 @@ def build_catalogue(ws: Workspace, year: int, params: dict) -> list[dict]:
         key = (sub_code(c.main_diagnosis), c.main_procedure)
         if keys[key] >= params["core_case_threshold"]:
             code = f"{key[0]}-{key[1] or 'CONS'}"
-            meta[code] = {"group_type": "core", "diagnosis": key[0],
-                          "main_procedure": key[1], "treatment": None}
+            meta[code] = {
+                "group_type": "core",
+                "diagnosis": key[0],
+                "main_procedure": key[1],
+                "treatment": None,
+            }
         else:
             kind = cat.procedure_kind(c.main_procedure)
             code = f"{cat_code(c.main_diagnosis)}-{kind}"
-            meta[code] = {"group_type": "comprehensive", "diagnosis": cat_code(c.main_diagnosis),
-                          "main_procedure": None, "treatment": kind}
+            meta[code] = {
+                "group_type": "comprehensive",
+                "diagnosis": cat_code(c.main_diagnosis),
+                "main_procedure": None,
+                "treatment": kind,
+            }
         cost[code][y].append(c.cost)
         los[code][y].append(c.los)
         all_cost[y].append(c.cost)
@@ -55,12 +62,17 @@ def build_catalogue(ws: Workspace, year: int, params: dict) -> list[dict]:
     groups = []
     for code in sorted(meta):
         m = _weighted(cost[code], weights)
-        groups.append({
-            "group_code": code, **meta[code], "related_procedures": None,
-            "rw": m / overall * params["multiplier"] if overall else 0.0,
-            "avg_cost": m, "avg_los": _weighted(los[code], weights),
-            "cases": sum(len(v) for v in cost[code].values()),
-        })
+        groups.append(
+            {
+                "group_code": code,
+                **meta[code],
+                "related_procedures": None,
+                "rw": m / overall * params["multiplier"] if overall else 0.0,
+                "avg_cost": m,
+                "avg_los": _weighted(los[code], weights),
+                "cases": sum(len(v) for v in cost[code].values()),
+            }
+        )
     with ws.transaction() as conn:
         conn.execute("DELETE FROM dip_groups WHERE source = 'built'")
         conn.executemany(
@@ -68,12 +80,22 @@ def build_catalogue(ws: Workspace, year: int, params: dict) -> list[dict]:
             " related_procedures, treatment, rw, avg_cost, avg_los)"
             " VALUES ('built', ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
             [
-                (g["group_code"], g["group_type"], g["diagnosis"], g["main_procedure"],
-                 g["treatment"], decimal_to_units(round(g["rw"], 4)),
-                 decimal_to_units(round(g["avg_cost"], 4)), decimal_to_units(round(g["avg_los"], 4)))
+                (
+                    g["group_code"],
+                    g["group_type"],
+                    g["diagnosis"],
+                    g["main_procedure"],
+                    g["treatment"],
+                    decimal_to_units(round(g["rw"], 4)),
+                    decimal_to_units(round(g["avg_cost"], 4)),
+                    decimal_to_units(round(g["avg_los"], 4)),
+                )
                 for g in groups
             ],
         )
-        audit_log.append(conn, "dip-build-catalogue",
-                         {"year": year, "history": history, "groups": len(groups), "cases": len(cases)})
+        audit_log.append(
+            conn,
+            "dip-build-catalogue",
+            {"year": year, "history": history, "groups": len(groups), "cases": len(cases)},
+        )
     return groups

@@ -11,7 +11,9 @@ from engine.workspace import Workspace
 def explain_case(ws: Workspace, claim_id: str, plugins=None, catalogue: str | None = None) -> dict:
     cases = load_cases(ws.conn, " AND c.claim_id = ?", (claim_id,))
     if not cases:
-        raise UserError(f"{claim_id} is not an inpatient claim with a discharge date in this workspace")
+        raise UserError(
+            f"{claim_id} is not an inpatient claim with a discharge date in this workspace"
+        )
     case = cases[0]
     params = resolve_params(ws, int(case.discharge_date[:4]), plugins)
     source = catalogue_source(ws, catalogue)

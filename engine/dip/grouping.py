@@ -78,8 +78,16 @@ class Catalogue:
         ):
             related, all_ = _related(row[4])
             group = Group(
-                row[0], row[1], row[2], row[3] or None, related, all_, row[5],
-                row[6] / SCALE, row[7] / SCALE, None if row[8] is None else row[8] / SCALE,
+                row[0],
+                row[1],
+                row[2],
+                row[3] or None,
+                related,
+                all_,
+                row[5],
+                row[6] / SCALE,
+                row[7] / SCALE,
+                None if row[8] is None else row[8] / SCALE,
             )
             if group.group_type == "core":
                 cat.core.setdefault(group.diagnosis, []).append(group)
@@ -140,7 +148,9 @@ class Case:
 
     @property
     def los(self) -> int:
-        days = (date.fromisoformat(self.discharge_date) - date.fromisoformat(self.admission_date)).days
+        days = (
+            date.fromisoformat(self.discharge_date) - date.fromisoformat(self.admission_date)
+        ).days
         return max(1, days)
 
 
@@ -176,7 +186,9 @@ def choose_group(case: Case, cat: Catalogue, steps: list[str] | None = None) -> 
         if not case.main_procedure:
             plain = [g for g in candidates if not g.main_procedure]
             chosen = plain[0] if plain else None
-            note("no main procedure: the conservative core group" + ("" if chosen else " is missing"))
+            note(
+                "no main procedure: the conservative core group" + ("" if chosen else " is missing")
+            )
         else:
             same = [g for g in candidates if g.main_procedure == case.main_procedure]
             note(
@@ -186,7 +198,9 @@ def choose_group(case: Case, cat: Catalogue, steps: list[str] | None = None) -> 
             matching = [g for g in same if g.related_match(case.other_procedures)]
             if matching:
                 best = max(g.related_count for g in matching)
-                chosen = min((g for g in matching if g.related_count == best), key=lambda g: g.group_code)
+                chosen = min(
+                    (g for g in matching if g.related_count == best), key=lambda g: g.group_code
+                )
                 note(f"related procedures matched: {chosen.group_code} ({best} related codes)")
             else:
                 plain = [g for g in same if not g.related]
@@ -198,8 +212,7 @@ def choose_group(case: Case, cat: Catalogue, steps: list[str] | None = None) -> 
     kind = cat.procedure_kind(case.main_procedure)
     group = cat.comprehensive.get((cat_code(dx), kind))
     note(
-        f"comprehensive group for {cat_code(dx)} × {kind}: "
-        f"{group.group_code if group else 'none'}"
+        f"comprehensive group for {cat_code(dx)} × {kind}: {group.group_code if group else 'none'}"
     )
     return group
 
@@ -211,15 +224,31 @@ def score_case(case: Case, cat: Catalogue, params: dict, explain: bool = False) 
     los = case.los
     kind = cat.procedure_kind(case.main_procedure)
     dx = case.main_diagnosis
-    note(f"length of stay {los} days; main diagnosis {dx or '-'}; main procedure "
-         f"{case.main_procedure or '-'} ({kind})")
+    note(
+        f"length of stay {los} days; main diagnosis {dx or '-'}; main procedure "
+        f"{case.main_procedure or '-'} ({kind})"
+    )
 
     def result(method, ctype, group=None, rw=0.0, c=None, ratio=0.0, points=0.0):
-        return CaseResult(case.claim_id, case.institution_code, method, ctype, group, rw, c,
-                          ratio, points, los, kind, steps or [])
+        return CaseResult(
+            case.claim_id,
+            case.institution_code,
+            method,
+            ctype,
+            group,
+            rw,
+            c,
+            ratio,
+            points,
+            los,
+            kind,
+            steps or [],
+        )
 
     if cat.in_list(dx, "bed_day") and los >= params["bed_day_min_los"]:
-        note(f"diagnosis in the bed-day list and stay ≥ {params['bed_day_min_los']} days: paid per bed-day")
+        note(
+            f"diagnosis in the bed-day list and stay ≥ {params['bed_day_min_los']} days: paid per bed-day"
+        )
         return result("bed_day", "excluded")
     if cat.in_list(dx, "maternity"):
         note("diagnosis in the maternity list: paid by disease type")
@@ -236,11 +265,15 @@ def score_case(case: Case, cat: Catalogue, params: dict, explain: bool = False) 
         c, why = 1.0, "default"
     rw = group.rw
     ratio = case.cost / (group.avg_cost * c) if group.avg_cost else 0.0
-    note(f"group {group.group_code}: rw {rw:g}, avg cost {group.avg_cost:g}; coefficient {c:g} ({why})")
+    note(
+        f"group {group.group_code}: rw {rw:g}, avg cost {group.avg_cost:g}; coefficient {c:g} ({why})"
+    )
     note(f"cost ratio r = {case.cost:.2f} / ({group.avg_cost:g} × {c:g}) = {ratio:.4f}")
     if ratio < params["low_ratio"]:
         ctype, points = "low", rw * c * ratio
-        note(f"r < {params['low_ratio']:g}: low case, points = {rw:g} × {c:g} × {ratio:.4f} = {points:.4f}")
+        note(
+            f"r < {params['low_ratio']:g}: low case, points = {rw:g} × {c:g} × {ratio:.4f} = {points:.4f}"
+        )
     elif ratio > params["high_ratio"]:
         ctype = "special" if ratio > params["special_review_ratio"] else "high"
         points = rw * c * (ratio - params["high_ratio"] + 1)
@@ -269,9 +302,16 @@ def load_cases(conn: sqlite3.Connection, where: str = "", args: tuple = ()) -> l
     for row in conn.execute(CASES_SQL + where + " ORDER BY c.discharge_date, c.claim_id", args):
         out.append(
             Case(
-                row[0], row[1], row[2], row[3],
+                row[0],
+                row[1],
+                row[2],
+                row[3],
                 frozenset(row[4].split(";")) if row[4] else frozenset(),
-                row[5], row[6], row[7] / SCALE, row[8] / SCALE, row[9],
+                row[5],
+                row[6],
+                row[7] / SCALE,
+                row[8] / SCALE,
+                row[9],
                 None if row[10] is None else row[10] / SCALE,
             )
         )

@@ -26,9 +26,18 @@ DEFAULTS: dict[str, Any] = {
 }
 REQUIRED = ("region_code", "year")
 NUMBER_KEYS = {
-    "multiplier", "low_ratio", "high_ratio", "special_review_ratio", "bed_day_min_los",
-    "fund_budget", "fund_payment_ratio", "surplus_retention_share", "overspend_share",
-    "budget_point_value", "advance_ratio", "core_case_threshold",
+    "multiplier",
+    "low_ratio",
+    "high_ratio",
+    "special_review_ratio",
+    "bed_day_min_los",
+    "fund_budget",
+    "fund_payment_ratio",
+    "surplus_retention_share",
+    "overspend_share",
+    "budget_point_value",
+    "advance_ratio",
+    "core_case_threshold",
 }
 KNOWN = set(DEFAULTS) | set(REQUIRED)
 
@@ -54,8 +63,10 @@ def check(params: dict[str, Any]) -> dict[str, Any]:
         ):
             raise UserError(f"DIP parameter {key} must map codes to numbers")
     weights = params.get("year_weights", DEFAULTS["year_weights"])
-    if not isinstance(weights, list) or not weights or not all(
-        isinstance(w, int | float) and w >= 0 for w in weights
+    if (
+        not isinstance(weights, list)
+        or not weights
+        or not all(isinstance(w, int | float) and w >= 0 for w in weights)
     ):
         raise UserError("DIP parameter year_weights must be a list of numbers, oldest first")
     if not isinstance(params["year"], int):

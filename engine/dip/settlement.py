@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from engine import audit_log
 from engine.dip import params as dip_params
-from engine.dip.grouping import Catalogue, CaseResult, load_cases, score_case
+from engine.dip.grouping import CaseResult, Catalogue, load_cases, score_case
 from engine.errors import UserError
 from engine.money import money_json, points_json
 from engine.progress import NEVER, CancelToken, Progress, no_progress
@@ -79,8 +79,13 @@ def confirmed_deductions(conn: sqlite3.Connection) -> dict[str, Decimal]:
     return out
 
 
-def score_year(ws: Workspace, params: dict, source: str, progress: Progress = no_progress,
-               cancel: CancelToken = NEVER) -> list[CaseResult]:
+def score_year(
+    ws: Workspace,
+    params: dict,
+    source: str,
+    progress: Progress = no_progress,
+    cancel: CancelToken = NEVER,
+) -> list[CaseResult]:
     cat = Catalogue.load(ws.conn, source)
     year = int(params["year"])
     cases = load_cases(ws.conn, " AND substr(c.discharge_date, 1, 4) = ?", (str(year),))
@@ -94,9 +99,15 @@ def score_year(ws: Workspace, params: dict, source: str, progress: Progress = no
     return results
 
 
-def compute(results: list[CaseResult], fund_paid: dict[str, float], costs: dict[str, float],
-            months: dict[str, int], params: dict, deductions: dict[str, Decimal],
-            plugins=None) -> dict:
+def compute(
+    results: list[CaseResult],
+    fund_paid: dict[str, float],
+    costs: dict[str, float],
+    months: dict[str, int],
+    params: dict,
+    deductions: dict[str, Decimal],
+    plugins=None,
+) -> dict:
     """Section 4 over scored cases: φ, point value, payments, sharing, advances."""
     dip = [r for r in results if r.payment_method == "dip"]
     total_points = sum(r.points for r in dip)
@@ -179,9 +190,16 @@ def case_json(r: CaseResult) -> dict:
     }
 
 
-def settle(ws: Workspace, year: int | None = None, *, plugins=None, catalogue: str | None = None,
-           store: bool = True, progress: Progress = no_progress,
-           cancel: CancelToken = NEVER) -> dict:
+def settle(
+    ws: Workspace,
+    year: int | None = None,
+    *,
+    plugins=None,
+    catalogue: str | None = None,
+    store: bool = True,
+    progress: Progress = no_progress,
+    cancel: CancelToken = NEVER,
+) -> dict:
     """Settle the year; store the run (parameters, catalogue, cases, institutions) and log it."""
     params = resolve_params(ws, year, plugins)
     source = catalogue_source(ws, catalogue)
@@ -222,10 +240,17 @@ def _store(ws: Workspace, params, source, results, out, plugins) -> str:
             "INSERT INTO runs (run_id, kind, started_at, finished_at, parameters, plugins, summary,"
             " rulesets) VALUES (?, 'settle', ?, ?, ?, ?, ?, ?)",
             (
-                run_id, now, now, json.dumps(params, ensure_ascii=False),
+                run_id,
+                now,
+                now,
+                json.dumps(params, ensure_ascii=False),
                 json.dumps(plugins.versions() if plugins else []),
-                json.dumps({k: out[k] for k in ("year", "point_value", "total_points",
-                                                "fund_payment_ratio")}),
+                json.dumps(
+                    {
+                        k: out[k]
+                        for k in ("year", "point_value", "total_points", "fund_payment_ratio")
+                    }
+                ),
                 json.dumps({"catalogue": source}),
             ),
         )
@@ -234,8 +259,18 @@ def _store(ws: Workspace, params, source, results, out, plugins) -> str:
             " case_type, payment_method, rw, coefficient, ratio, points)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (run_id, r.claim_id, r.institution_code, r.group_code, r.case_type,
-                 r.payment_method, r.rw, r.coefficient, r.ratio, r.points)
+                (
+                    run_id,
+                    r.claim_id,
+                    r.institution_code,
+                    r.group_code,
+                    r.case_type,
+                    r.payment_method,
+                    r.rw,
+                    r.coefficient,
+                    r.ratio,
+                    r.points,
+                )
                 for r in results
             ],
         )
@@ -244,8 +279,14 @@ def _store(ws: Workspace, params, source, results, out, plugins) -> str:
             [(run_id, i["institution_code"], json.dumps(i)) for i in out["institutions"]],
         )
         audit_log.append(
-            conn, "settle",
-            {"run_id": run_id, "year": out["year"], "catalogue": source,
-             "point_value": out["point_value"], "total_points": out["total_points"]},
+            conn,
+            "settle",
+            {
+                "run_id": run_id,
+                "year": out["year"],
+                "catalogue": source,
+                "point_value": out["point_value"],
+                "total_points": out["total_points"],
+            },
         )
     return run_id

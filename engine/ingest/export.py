@@ -18,7 +18,9 @@ def _write_table(ws: Workspace, table: Table, folder: Path, where: str = "") -> 
     order = ", ".join(table.key) if table.key else "rowid"
     if table.name == "lines":
         order = "claim_id, line_no"
-    rows = ws.conn.execute(f"SELECT {', '.join(names)}, extra FROM {table.name} {where} ORDER BY {order}")
+    rows = ws.conn.execute(
+        f"SELECT {', '.join(names)}, extra FROM {table.name} {where} ORDER BY {order}"
+    )
     extra_keys: list[str] = []
     materialised = []
     for row in rows:

@@ -87,9 +87,7 @@ class _Parser:
         for col in table.columns:
             if col.required and col.name not in positions:
                 errors.add(self.name, 1, col.name, "required column is missing")
-        self.plan = [
-            (positions.get(col.name), converter_for(col), col) for col in table.columns
-        ]
+        self.plan = [(positions.get(col.name), converter_for(col), col) for col in table.columns]
         self.required = [i for i, col in enumerate(table.columns) if col.required]
         self.width = len(source.header)
 
@@ -148,7 +146,10 @@ def _check_keys(rows: list[tuple[int, list, str | None]], table: Table, name: st
         key = tuple(values[i] for i in idx)
         if key in seen:
             errors.add(
-                name, number, "+".join(table.key), f"duplicate key {key!r} (first at row {seen[key]})"
+                name,
+                number,
+                "+".join(table.key),
+                f"duplicate key {key!r} (first at row {seen[key]})",
             )
         else:
             seen[key] = number
@@ -218,14 +219,18 @@ def import_package(
         cid = values[0]
         if cid in claim_ids:
             errors.add(
-                claims_parser.name, number, "claim_id",
+                claims_parser.name,
+                number,
+                "claim_id",
                 f"duplicate claim id {cid!r} (first at row {claim_ids[cid]})",
             )
             continue
         claim_ids[cid] = number
         if values[inst_idx] not in institutions:
             errors.add(
-                claims_parser.name, number, "institution_code",
+                claims_parser.name,
+                number,
+                "institution_code",
                 f"unknown institution {values[inst_idx]!r} (not in institutions)",
             )
     existing: set[str] = set()
@@ -234,7 +239,9 @@ def import_package(
         if existing and not replace:
             for cid in sorted(existing, key=claim_ids.get):
                 errors.add(
-                    claims_parser.name, claim_ids[cid], "claim_id",
+                    claims_parser.name,
+                    claim_ids[cid],
+                    "claim_id",
                     f"claim {cid!r} is already in the workspace (use --replace to replace it)",
                 )
     progress("claims", len(claims_rows), len(claims_rows))
@@ -248,9 +255,7 @@ def import_package(
             _write_claims(conn, claims_rows, existing)
         line_count = 0
         if lines_parser is not None:
-            line_count = _load_lines(
-                conn, lines_parser, claim_ids, errors, progress, cancel
-            )
+            line_count = _load_lines(conn, lines_parser, claim_ids, errors, progress, cancel)
         if errors:
             raise ImportRejected(errors.shown, errors.total)
         result.claims = len(claims_rows)
@@ -317,7 +322,9 @@ def _write_claims(conn, rows: list, existing: set[str]) -> None:
         conn.execute("DELETE FROM replaced_ids")
         conn.executemany("INSERT INTO replaced_ids VALUES (?)", [(c,) for c in existing])
         for table in ("claims", "lines", "claim_codes"):
-            conn.execute(f"DELETE FROM {table} WHERE claim_id IN (SELECT claim_id FROM replaced_ids)")
+            conn.execute(
+                f"DELETE FROM {table} WHERE claim_id IN (SELECT claim_id FROM replaced_ids)"
+            )
     columns = contract.CLAIMS.column_names + ["extra"]
     conn.executemany(_insert_sql("claims", columns), [v + [e] for _, v, e in rows])
     conn.executemany(

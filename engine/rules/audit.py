@@ -90,8 +90,19 @@ class AuditResult:
             "lines_checked": self.lines_checked,
             "claims_checked": self.claims_checked,
             "findings": [
-                {k: f[k] for k in ("claim_id", "line_no", "rule_id", "code", "severity", "amount",
-                                   "institution_code", "message")}
+                {
+                    k: f[k]
+                    for k in (
+                        "claim_id",
+                        "line_no",
+                        "rule_id",
+                        "code",
+                        "severity",
+                        "amount",
+                        "institution_code",
+                        "message",
+                    )
+                }
                 | {"finding_id": f["finding_id"]}
                 for f in self.findings
             ],
@@ -107,16 +118,29 @@ def _finding_id(run_id: str, rule_id: str, claim_id, line_no, institution, subje
 def _select(catalog: Catalog, names: list[str] | None, disabled: list[str]) -> list[RuleSet]:
     if names:
         known = {rs.id for rs in catalog.rulesets}
-        missing = [n for n in names if n not in known and not any(k.startswith(n + ".") for k in known)]
+        missing = [
+            n for n in names if n not in known and not any(k.startswith(n + ".") for k in known)
+        ]
         if missing:
-            raise UserError(f"no rule set named {', '.join(missing)} (known: {', '.join(sorted(known))})")
-        return [rs for rs in catalog.rulesets
-                if rs.id in names or any(rs.id.startswith(n + ".") for n in names)]
+            raise UserError(
+                f"no rule set named {', '.join(missing)} (known: {', '.join(sorted(known))})"
+            )
+        return [
+            rs
+            for rs in catalog.rulesets
+            if rs.id in names or any(rs.id.startswith(n + ".") for n in names)
+        ]
     return [rs for rs in catalog.rulesets if rs.enabled and rs.id not in disabled]
 
 
-def run_audit(ws: Workspace, plugins, rulesets: list[str] | None = None, *,
-              progress: Progress = no_progress, cancel: CancelToken = NEVER) -> AuditResult:
+def run_audit(
+    ws: Workspace,
+    plugins,
+    rulesets: list[str] | None = None,
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelToken = NEVER,
+) -> AuditResult:
     from engine.dip.settlement import catalogue_source, resolve_params
 
     started = time.perf_counter()
@@ -147,19 +171,29 @@ def run_audit(ws: Workspace, plugins, rulesets: list[str] | None = None, *,
                     unknown = sorted(rule.fields() - columns)
                     missing = sorted(rule.params() - params.keys())
                     if unknown:
-                        problems.append(f"{rule.file}: rule {rule.id}: when: unknown field "
-                                        f"{', '.join(unknown)} (rule skipped)")
+                        problems.append(
+                            f"{rule.file}: rule {rule.id}: when: unknown field "
+                            f"{', '.join(unknown)} (rule skipped)"
+                        )
                     elif missing:
-                        problems.append(f"{rule.file}: rule {rule.id}: when: unknown parameter "
-                                        f"{', '.join(missing)} (rule skipped)")
+                        problems.append(
+                            f"{rule.file}: rule {rule.id}: when: unknown parameter "
+                            f"{', '.join(missing)} (rule skipped)"
+                        )
                     else:
                         rules.append(rule)
             if not rules:
                 continue
-            sql_columns = set(enricher.columns(scope)) - {n for n, _ in enricher.custom.get(scope, [])}
+            sql_columns = set(enricher.columns(scope)) - {
+                n for n, _ in enricher.custom.get(scope, [])
+            }
             where = " OR ".join(expr.to_sql(r.condition, params, sql_columns) for r in rules)
-            runner = ScopeRunner(scope, rules, params,
-                                 lambda rule, fact: findings.append(_finding(run_id, rule, fact, params)))
+            runner = ScopeRunner(
+                scope,
+                rules,
+                params,
+                lambda rule, fact: findings.append(_finding(run_id, rule, fact, params)),
+            )
             try:
                 progress(f"audit {scope}", 0, 0)
                 runner.post(_checked(enricher.facts(scope, where), cancel))
@@ -167,11 +201,23 @@ def run_audit(ws: Workspace, plugins, rulesets: list[str] | None = None, *,
                 runner.close()
     finally:
         enricher.cleanup()
-    findings.sort(key=lambda f: (f["claim_id"] or "", f["line_no"] or 0, f["code"],
-                                 f["institution_code"] or "", f.get("subject") or ""))
+    findings.sort(
+        key=lambda f: (
+            f["claim_id"] or "",
+            f["line_no"] or 0,
+            f["code"],
+            f["institution_code"] or "",
+            f.get("subject") or "",
+        )
+    )
     result = AuditResult(
-        run_id, [rs.ref for rs in chosen], ws.count("lines"), ws.count("claims"), findings,
-        problems, time.perf_counter() - started,
+        run_id,
+        [rs.ref for rs in chosen],
+        ws.count("lines"),
+        ws.count("claims"),
+        findings,
+        problems,
+        time.perf_counter() - started,
     )
     _store(ws, result, params, plugins)
     return result
@@ -223,11 +269,21 @@ def _store(ws: Workspace, result: AuditResult, params: dict, plugins) -> None:
             "INSERT INTO runs (run_id, kind, started_at, finished_at, rulesets, parameters, plugins,"
             " summary) VALUES (?, 'audit', ?, ?, ?, ?, ?, ?)",
             (
-                result.run_id, now, now, json.dumps(result.rulesets),
-                json.dumps(params, ensure_ascii=False), json.dumps(plugins.versions()),
-                json.dumps({"findings": len(result.findings), "lines": result.lines_checked,
-                            "claims": result.claims_checked, "by_code": by_code,
-                            "seconds": round(result.seconds, 3)}),
+                result.run_id,
+                now,
+                now,
+                json.dumps(result.rulesets),
+                json.dumps(params, ensure_ascii=False),
+                json.dumps(plugins.versions()),
+                json.dumps(
+                    {
+                        "findings": len(result.findings),
+                        "lines": result.lines_checked,
+                        "claims": result.claims_checked,
+                        "by_code": by_code,
+                        "seconds": round(result.seconds, 3),
+                    }
+                ),
             ),
         )
         conn.executemany(
@@ -235,19 +291,39 @@ def _store(ws: Workspace, result: AuditResult, params: dict, plugins) -> None:
             " line_no, institution_code, subject, amount, message_zh, message_en)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (f["finding_id"], f["run_id"], f["rule_id"], f["code"], f["severity"], f["scope"],
-                 f["claim_id"], f["line_no"], f["institution_code"], f["subject"],
-                 f["amount_units"], f["message"], f["message_en"])
+                (
+                    f["finding_id"],
+                    f["run_id"],
+                    f["rule_id"],
+                    f["code"],
+                    f["severity"],
+                    f["scope"],
+                    f["claim_id"],
+                    f["line_no"],
+                    f["institution_code"],
+                    f["subject"],
+                    f["amount_units"],
+                    f["message"],
+                    f["message_en"],
+                )
                 for f in result.findings
             ],
         )
-        audit_log.append(conn, "audit", {"run_id": result.run_id, "rulesets": result.rulesets,
-                                         "findings": len(result.findings)})
+        audit_log.append(
+            conn,
+            "audit",
+            {
+                "run_id": result.run_id,
+                "rulesets": result.rulesets,
+                "findings": len(result.findings),
+            },
+        )
 
 
 def latest_run(ws: Workspace, kind: str = "audit") -> str | None:
     row = ws.conn.execute(
-        "SELECT run_id FROM runs WHERE kind = ? ORDER BY started_at DESC, rowid DESC LIMIT 1", (kind,)
+        "SELECT run_id FROM runs WHERE kind = ? ORDER BY started_at DESC, rowid DESC LIMIT 1",
+        (kind,),
     ).fetchone()
     return row[0] if row else None
 
@@ -274,13 +350,26 @@ def list_findings(ws: Workspace, run_id: str | None = None) -> list[dict]:
     ).fetchall()
     out = []
     for row in rows:
-        out.append({
-            "finding_id": row[0], "run_id": row[1], "rule_id": row[2], "code": row[3],
-            "severity": row[4], "scope": row[5], "claim_id": row[6], "line_no": row[7],
-            "institution_code": row[8], "subject": row[9], "amount": money_json(Decimal(row[10]).scaleb(-4)),
-            "message": row[11], "message_en": row[12],
-            "decision": row[13],
-            "deduction": None if row[14] is None else money_json(Decimal(row[14]).scaleb(-4)),
-            "reviewer": row[15], "comment": row[16], "decided_at": row[17],
-        })
+        out.append(
+            {
+                "finding_id": row[0],
+                "run_id": row[1],
+                "rule_id": row[2],
+                "code": row[3],
+                "severity": row[4],
+                "scope": row[5],
+                "claim_id": row[6],
+                "line_no": row[7],
+                "institution_code": row[8],
+                "subject": row[9],
+                "amount": money_json(Decimal(row[10]).scaleb(-4)),
+                "message": row[11],
+                "message_en": row[12],
+                "decision": row[13],
+                "deduction": None if row[14] is None else money_json(Decimal(row[14]).scaleb(-4)),
+                "reviewer": row[15],
+                "comment": row[16],
+                "decided_at": row[17],
+            }
+        )
     return out

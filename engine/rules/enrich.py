@@ -17,8 +17,19 @@ from engine.ingest.convert import converter_for
 from engine.rules import enrich_sql as q
 
 TEMP_TABLES = (
-    "x_cancel", "x_item_dx", "x_list_dx", "x_dx_of_item", "x_list_of_claim", "x_feat_raw",
-    "x_feat", "x_claim_agg", "x_code_limit", "x_visits", "x_dip", "x_generic_daily", "x_dates",
+    "x_cancel",
+    "x_item_dx",
+    "x_list_dx",
+    "x_dx_of_item",
+    "x_list_of_claim",
+    "x_feat_raw",
+    "x_feat",
+    "x_claim_agg",
+    "x_code_limit",
+    "x_visits",
+    "x_dip",
+    "x_generic_daily",
+    "x_dates",
 )
 INDICATORS = ("drug", "exam", "consumable", "treatment", "ct", "mri", "readmission")
 
@@ -29,8 +40,13 @@ def _columns(conn: sqlite3.Connection, sql: str) -> list[str]:
 
 
 class Enricher:
-    def __init__(self, conn: sqlite3.Connection, dip_params: dict | None, dip_source: str,
-                 custom_fields: list[tuple[str, str, str, Callable, str]] = ()):
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        dip_params: dict | None,
+        dip_source: str,
+        custom_fields: list[tuple[str, str, str, Callable, str]] = (),
+    ):
         self.conn = conn
         self.dip_params = dip_params
         self.dip_source = dip_source
@@ -56,7 +72,12 @@ class Enricher:
             converters = [converter_for(c) for c in spec.columns]
             values = []
             for row in rows:
-                values.append([conv(str(row.get(n, "") or "")) for n, conv in zip(names, converters, strict=True)])
+                values.append(
+                    [
+                        conv(str(row.get(n, "") or ""))
+                        for n, conv in zip(names, converters, strict=True)
+                    ]
+                )
             if spec.key:
                 for v in values:
                     keys = " AND ".join(f"{k} IS ?" for k in spec.key)
@@ -64,7 +85,9 @@ class Enricher:
                         f"DELETE FROM temp.{table} WHERE {keys}",
                         [v[names.index(k)] for k in spec.key],
                     )
-            extra_cols, extra_vals = (["source"], ["official"]) if table == "dip_groups" else ([], [])
+            extra_cols, extra_vals = (
+                (["source"], ["official"]) if table == "dip_groups" else ([], [])
+            )
             cols = names + extra_cols
             self.conn.executemany(
                 f"INSERT INTO temp.{table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
@@ -117,8 +140,19 @@ class Enricher:
         for case in load_cases(self.conn):
             r = score_case(case, cat, self.dip_params)
             avg_los = r.group.avg_los if r.group else None
-            rows.append((r.claim_id, r.payment_method, r.group_code, r.case_type, avg_los,
-                         r.ratio, r.procedure_kind, r.institution_code, case.discharge_date))
+            rows.append(
+                (
+                    r.claim_id,
+                    r.payment_method,
+                    r.group_code,
+                    r.case_type,
+                    avg_los,
+                    r.ratio,
+                    r.procedure_kind,
+                    r.institution_code,
+                    case.discharge_date,
+                )
+            )
         self.conn.executemany("INSERT INTO x_dip VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def cleanup(self) -> None:
@@ -222,16 +256,23 @@ class Enricher:
         out: dict[tuple, dict] = {}
         for code, generic, selected, nonselected, total in self.conn.execute(q.GENERIC_USE):
             out[(code, generic, None)] = {
-                "institution_code": code, "generic_name": generic, **_inst(info, code),
-                "selected_qty": selected, "nonselected_qty": nonselected, "generic_qty": total,
+                "institution_code": code,
+                "generic_name": generic,
+                **_inst(info, code),
+                "selected_qty": selected,
+                "nonselected_qty": nonselected,
+                "generic_qty": total,
                 "nonselected_share": nonselected / total if total else 0.0,
             }
         for code, generic, start, end, agreed, used, last in self.conn.execute(q.VOLUME_PROGRESS):
             fact = out.pop((code, generic, None), None) or {
-                "institution_code": code, "generic_name": generic, **_inst(info, code),
+                "institution_code": code,
+                "generic_name": generic,
+                **_inst(info, code),
             }
-            fact.update(period_start=start, period_end=end, agreed_quantity=agreed,
-                        used_selected_qty=used)
+            fact.update(
+                period_start=start, period_end=end, agreed_quantity=agreed, used_selected_qty=used
+            )
             if last:
                 elapsed = (date.fromisoformat(last) - date.fromisoformat(start)).days + 1
                 days = (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
@@ -244,16 +285,38 @@ class Enricher:
 
 def _inst(info: dict, code: str) -> dict:
     i = info.get(code, {})
-    return {"institution_level": i.get("level"), "institution_public": i.get("public"),
-            "institution_name": i.get("name"), "level": i.get("level")}
+    return {
+        "institution_level": i.get("level"),
+        "institution_public": i.get("public"),
+        "institution_name": i.get("name"),
+        "level": i.get("level"),
+    }
 
 
 INSTITUTION_FIELDS = (
-    "institution_code", "institution_name", "institution_level", "institution_public", "level",
-    "peers", *(f"{n}_share" for n in INDICATORS), *(f"{n}_z" for n in INDICATORS),
-    "december_discharges", "jan_nov_discharges", "jan_nov_monthly_mean", "dip_cases",
-    "low_cases", "low_case_share", "generic_name", "selected_qty", "nonselected_qty",
-    "generic_qty", "nonselected_share", "period_start", "period_end", "agreed_quantity",
-    "used_selected_qty", "elapsed_share", "volume_completion",
+    "institution_code",
+    "institution_name",
+    "institution_level",
+    "institution_public",
+    "level",
+    "peers",
+    *(f"{n}_share" for n in INDICATORS),
+    *(f"{n}_z" for n in INDICATORS),
+    "december_discharges",
+    "jan_nov_discharges",
+    "jan_nov_monthly_mean",
+    "dip_cases",
+    "low_cases",
+    "low_case_share",
+    "generic_name",
+    "selected_qty",
+    "nonselected_qty",
+    "generic_qty",
+    "nonselected_share",
+    "period_start",
+    "period_end",
+    "agreed_quantity",
+    "used_selected_qty",
+    "elapsed_share",
+    "volume_completion",
 )
-

@@ -39,7 +39,9 @@ CREATE TEMP TABLE x_feat_raw (
 """
 
 # Each feature inserts only the lines it concerns. {nc} excludes cancelled lines.
-NOT_CANCELLED = "NOT EXISTS (SELECT 1 FROM x_cancel x WHERE x.claim_id = l.claim_id AND x.line_no = l.line_no)"
+NOT_CANCELLED = (
+    "NOT EXISTS (SELECT 1 FROM x_cancel x WHERE x.claim_id = l.claim_id AND x.line_no = l.line_no)"
+)
 
 FEATURES = [
     # Same-day quantity of an item on a claim, and the part of each line past the daily limit.
@@ -215,11 +217,26 @@ FEATURES = [
 ]
 
 FEATURE_COLUMNS = [
-    "daily_qty", "daily_excess_qty", "claim_item_amount", "is_last_item_line",
-    "surgery_lines_day", "surgery_rank_day", "included_in", "bundled_with", "requires_missing",
-    "dup_therapy", "interacts_with", "first_line_before", "course_days",
-    "herbal_day_all_not_alone", "dx_restriction_met", "disease_list_met", "proc_selected",
-    "procurement_price", "payment_standard", "generic_has_selected",
+    "daily_qty",
+    "daily_excess_qty",
+    "claim_item_amount",
+    "is_last_item_line",
+    "surgery_lines_day",
+    "surgery_rank_day",
+    "included_in",
+    "bundled_with",
+    "requires_missing",
+    "dup_therapy",
+    "interacts_with",
+    "first_line_before",
+    "course_days",
+    "herbal_day_all_not_alone",
+    "dx_restriction_met",
+    "disease_list_met",
+    "proc_selected",
+    "procurement_price",
+    "payment_standard",
+    "generic_has_selected",
 ]
 
 FEATURE_MERGE = (

@@ -19,8 +19,18 @@ SCOPES = ("line", "claim", "institution")
 SEVERITIES = ("violation", "suspicious")
 SET_KEYS = {"id", "version", "title", "description", "basis", "enabled", "rules"}
 RULE_KEYS = {
-    "id", "code", "name", "severity", "scope", "when", "amount", "message", "basis",
-    "enabled", "overrides", "subject",
+    "id",
+    "code",
+    "name",
+    "severity",
+    "scope",
+    "when",
+    "amount",
+    "message",
+    "basis",
+    "enabled",
+    "overrides",
+    "subject",
 }
 
 
@@ -48,7 +58,9 @@ class Rule:
     subject: str | None = None  # field naming an institution finding's subject
 
     def fields(self) -> set[str]:
-        used = expr.fields_of(self.condition) | (expr.fields_of(self.amount) if self.amount else set())
+        used = expr.fields_of(self.condition) | (
+            expr.fields_of(self.amount) if self.amount else set()
+        )
         for template in self.message.values():
             for _, name, _, _ in string.Formatter().parse(template):
                 if name:
@@ -59,7 +71,9 @@ class Rule:
         return used
 
     def params(self) -> set[str]:
-        return expr.params_of(self.condition) | (expr.params_of(self.amount) if self.amount else set())
+        return expr.params_of(self.condition) | (
+            expr.params_of(self.amount) if self.amount else set()
+        )
 
 
 @dataclass
@@ -121,22 +135,26 @@ def _rule(raw: dict, set_id: str, set_basis: str, file: str) -> Rule:
         except ValueError as exc:
             raise RuleFileError(file, short, f"message.{lang}", str(exc)) from None
     name = _text_pair(raw.get("name", short), file, short, "name")
-    return Rule(
-        id=rule_id,
-        code=str(raw["code"]),
-        name=name,
-        severity=raw["severity"],
-        scope=raw["scope"],
-        when_text=" ".join(str(raw["when"]).split()),
-        condition=condition,
-        amount=amount,
-        message=message,
-        basis=str(raw.get("basis") or set_basis),
-        ruleset_id=set_id,
-        file=file,
-        overrides=raw.get("overrides"),
-        subject=raw.get("subject"),
-    ) if raw.get("enabled", True) else None
+    return (
+        Rule(
+            id=rule_id,
+            code=str(raw["code"]),
+            name=name,
+            severity=raw["severity"],
+            scope=raw["scope"],
+            when_text=" ".join(str(raw["when"]).split()),
+            condition=condition,
+            amount=amount,
+            message=message,
+            basis=str(raw.get("basis") or set_basis),
+            ruleset_id=set_id,
+            file=file,
+            overrides=raw.get("overrides"),
+            subject=raw.get("subject"),
+        )
+        if raw.get("enabled", True)
+        else None
+    )
 
 
 def load_file(path: Path, plugin: str) -> RuleSet:
@@ -148,7 +166,9 @@ def load_file(path: Path, plugin: str) -> RuleSet:
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f"line {where.line + 1} column {where.column + 1}" if where else "-"
-        raise RuleFileError(file, "-", at, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        raise RuleFileError(
+            file, "-", at, f"not valid YAML: {getattr(exc, 'problem', exc)}"
+        ) from None
     if not isinstance(raw, dict):
         raise RuleFileError(file, "-", "-", "a rule file is a mapping with id, version, rules")
     unknown = set(raw) - SET_KEYS

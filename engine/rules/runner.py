@@ -59,8 +59,9 @@ def render(template: str, fact: dict) -> str:
 class ScopeRunner:
     """The rules of one scope compiled into one durable-rules ruleset."""
 
-    def __init__(self, scope: str, rules: list[Rule], params: dict,
-                 on_match: Callable[[Rule, dict], None]):
+    def __init__(
+        self, scope: str, rules: list[Rule], params: dict, on_match: Callable[[Rule, dict], None]
+    ):
         self.scope = scope
         self.rules = {r.id: r for r in rules}
         self.params = params
@@ -83,8 +84,9 @@ class ScopeRunner:
                 on_match(rule, fact)
             except Exception as exc:  # noqa: BLE001 — surfaced by post(), never swallowed
                 self.errors.append(
-                    RuleActionError(f"rule {rule.id} ({rule.file}) failed on fact "
-                                    f"{_describe(fact)}: {exc}")
+                    RuleActionError(
+                        f"rule {rule.id} ({rule.file}) failed on fact {_describe(fact)}: {exc}"
+                    )
                 )
 
         return act

@@ -1,0 +1,47 @@
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engine.ingest import import_package
+from engine.plugins import load_plugins
+from engine.workspace import Workspace
+
+DATA = Path(__file__).parent / "data"
+SAMPLE = DATA / "sample"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_plugins(tmp_path, monkeypatch):
+    """No test sees the developer's own drop-in plug-ins."""
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    monkeypatch.setenv("YIBAO_PLUGINS_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def expected():
+    return json.loads((DATA / "sample_expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def sample_ws(tmp_path):
+    ws = Workspace.open(tmp_path / "sample.yibao")
+    import_package(ws, SAMPLE)
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def plugins():
+    return load_plugins()
+
+
+@pytest.fixture
+def package(tmp_path):
+    """A writable copy of the sample package."""
+    target = tmp_path / "package"
+    shutil.copytree(SAMPLE, target)
+    return target

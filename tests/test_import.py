@@ -1,0 +1,212 @@
+"""Import: encodings, header languages, rejections, --replace, round trip, migration, a kill."""
+
+import csv
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from engine import contract
+from engine.errors import ImportRejected, UserError
+from engine.ingest import export_package, import_package
+from engine.workspace import Workspace
+
+
+def _rows(conn, table):
+    return sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+
+
+def _to_chinese_gbk(path: Path, table) -> None:
+    labels = {c.name: c.label.split("/")[0] for c in table.columns}
+    with open(path, encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    rows[0] = [labels.get(h, h) for h in rows[0]]
+    with open(path, "w", encoding="gbk", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+def test_gbk_with_chinese_headers_imports_the_same_rows(tmp_path, package):
+    a = Workspace.open(tmp_path / "a.yibao")
+    import_package(a, package)
+    _to_chinese_gbk(package / "claims.csv", contract.CLAIMS)
+    _to_chinese_gbk(package / "lines.csv", contract.LINES)
+    _to_chinese_gbk(package / "reference" / "catalogue.csv", contract.CATALOGUE)
+    b = Workspace.open(tmp_path / "b.yibao")
+    result = import_package(b, package)
+    assert result.encodings["claims.csv"] == "gbk"
+    for table in ("claims", "lines", "catalogue", "claim_codes"):
+        assert _rows(a.conn, table) == _rows(b.conn, table)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_other_encodings(tmp_path, package, encoding):
+    path = package / "lines.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+    ws = Workspace.open(tmp_path / "w.yibao")
+    result = import_package(ws, package)
+    assert result.lines == 133
+    assert result.encodings["lines.csv"] == ("gbk" if encoding == "gb18030" else encoding)
+
+
+def test_xlsx_table(tmp_path, package):
+    src = package / "lines.csv"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    with open(src, encoding="utf-8") as handle:
+        for row in csv.reader(handle):
+            sheet.append(row)
+    book.save(package / "lines.xlsx")
+    src.unlink()
+    ws = Workspace.open(tmp_path / "w.yibao")
+    assert import_package(ws, package).lines == 133
+
+
+def test_bad_date_and_duplicate_claim_rejected_and_nothing_written(tmp_path, package):
+    ws = Workspace.open(tmp_path / "w.yibao")
+    text = (package / "claims.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    lines[1] = lines[1].replace("2025-01-06,,J06", "2025-13-45,,J06")
+    lines.append(lines[2])  # S-CHILD again
+    (package / "claims.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as info:
+        import_package(ws, package)
+    messages = "\n".join(info.value.errors)
+    assert "claims.csv:2:admission_date:" in messages
+    assert "claims.csv:10:claim_id: duplicate claim id 'S-CHILD'" in messages
+    assert ws.count("claims") == 0 and ws.count("lines") == 0 and ws.count("catalogue") == 0
+
+
+def test_error_classes_are_named(tmp_path, package):
+    ws = Workspace.open(tmp_path / "w.yibao")
+    with open(package / "lines.csv", "a", encoding="utf-8") as handle:
+        handle.write("S-NOPE,1,003101000300030,x,2025-01-06 09:01,,1,10,10,,,,\n")
+        handle.write("S-OK,1,003101000300030,x,2025-01-06 09:01,,1,10,10,,,,\n")
+        handle.write("S-OK,9,003101000300030,x,2025-01-06 09:01,,abc,10,10,,,,\n")
+        handle.write("S-OK,10,,x,2025-01-06 09:01,,1,10,10,,,,\n")
+    with open(package / "claims.csv", "a", encoding="utf-8") as handle:
+        handle.write(
+            "S-X,P1,1,1980-01-01,employee,outpatient,H999,IM,D,2025-01-01,,J06.900,,,,,1,1,0,,\n"
+        )
+    with pytest.raises(ImportRejected) as info:
+        import_package(ws, package)
+    text = "\n".join(info.value.errors)
+    assert "unknown claim 'S-NOPE'" in text
+    assert "duplicate line 1 of claim 'S-OK'" in text
+    assert "lines.csv:137:quantity: not a decimal number" in text
+    assert "lines.csv:138:item_code: required value is empty" in text
+    assert "unknown institution 'H999'" in text
+    assert ws.count("claims") == 0
+
+
+def test_existing_claims_need_replace(tmp_path, package):
+    ws = Workspace.open(tmp_path / "w.yibao")
+    import_package(ws, package)
+    with pytest.raises(ImportRejected, match="already in the workspace"):
+        import_package(ws, package)
+    text = (
+        (package / "lines.csv")
+        .read_text(encoding="utf-8")
+        .replace(
+            "S-OK,1,003101000300030,门诊诊查费,2025-01-06 09:01,,1,10.0,10.0",
+            "S-OK,1,003101000300030,门诊诊查费,2025-01-06 09:01,,2,10.0,20.0",
+        )
+    )
+    (package / "lines.csv").write_text(text, encoding="utf-8")
+    import_package(ws, package, replace=True)
+    assert ws.count("claims") == 8
+    qty = ws.conn.execute(
+        "SELECT quantity FROM lines WHERE claim_id='S-OK' AND line_no=1"
+    ).fetchone()[0]
+    assert qty == 20000
+
+
+def test_round_trip(tmp_path, package):
+    a = Workspace.open(tmp_path / "a.yibao")
+    import_package(a, package)
+    export_package(a, tmp_path / "out")
+    b = Workspace.open(tmp_path / "b.yibao")
+    import_package(b, tmp_path / "out")
+    for table in [t.name for t in contract.ALL_TABLES] + ["claim_codes", "dip_params"]:
+        strip = (
+            (lambda rows: [r[1:] for r in rows])
+            if table in ("procurement", "procurement_volumes", "item_pairs", "code_limits")
+            else (lambda rows: rows)
+        )
+        assert sorted(strip(_rows(a.conn, table)), key=repr) == sorted(
+            strip(_rows(b.conn, table)), key=repr
+        ), table
+
+
+def test_migration_from_version_1(tmp_path):
+    path = tmp_path / "old.yibao"
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "CREATE TABLE dip_groups (group_code VARCHAR PRIMARY KEY, group_type VARCHAR NOT NULL,"
+        " diagnosis VARCHAR NOT NULL, main_procedure VARCHAR, related_procedures VARCHAR,"
+        " treatment VARCHAR, rw INTEGER NOT NULL, avg_cost INTEGER NOT NULL, avg_los INTEGER,"
+        " extra VARCHAR);"
+        "INSERT INTO dip_groups VALUES ('K80.1-CONS','core','K80.1',NULL,NULL,NULL,2800000,56000000,50000,NULL);"
+        "PRAGMA user_version=1;"
+    )
+    conn.close()
+    ws = Workspace.open(path)
+    assert ws.schema_version() == 2
+    assert ws.conn.execute("SELECT source, group_code FROM dip_groups").fetchall() == [
+        ("official", "K80.1-CONS")
+    ]
+    assert ws.count("claims") == 0
+
+
+def test_newer_workspace_is_refused(tmp_path):
+    path = tmp_path / "new.yibao"
+    sqlite3.connect(path).execute("PRAGMA user_version=99").connection.close()
+    with pytest.raises(UserError, match="newer yibao"):
+        Workspace.open(path)
+
+
+def test_cli_exit_codes(tmp_path, package):
+    yibao = [sys.executable, "-m", "engine.cli"]
+    ok = subprocess.run(
+        yibao + ["import", str(package), "-w", str(tmp_path / "w.yibao"), "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert ok.returncode == 0 and '"claims": 8' in ok.stdout
+    again = subprocess.run(
+        yibao + ["import", str(package), "-w", str(tmp_path / "w.yibao")],
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 2 and "Traceback" not in again.stderr
+    assert "claims.csv:2:claim_id" in again.stderr
+
+
+def test_kill_during_import_leaves_workspace_unchanged(tmp_path, package):
+    from engine.demo.generator import write_package
+
+    ws_path = tmp_path / "w.yibao"
+    ws = Workspace.open(ws_path)
+    import_package(ws, package)
+    before = {t: ws.count(t) for t in ("claims", "lines", "log")}
+    ws.close()
+    write_package(tmp_path / "big", 3, 300_000)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "engine.cli", "import", str(tmp_path / "big"), "-w", str(ws_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wal = Path(f"{ws_path}-wal")
+    deadline = time.time() + 60
+    while time.time() < deadline and (not wal.exists() or wal.stat().st_size < 2_000_000):
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    ws = Workspace.open(ws_path)
+    assert {t: ws.count(t) for t in before} == before
+    assert ws.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -1,0 +1,54 @@
+"""The sample package's expected findings and settlement (spec/sample/expected.json)."""
+
+from engine.dip.settlement import settle
+from engine.review import decide
+from engine.rules import list_findings, run_audit
+
+
+def test_expected_findings_exactly(sample_ws, plugins, expected):
+    result = run_audit(sample_ws, plugins)
+    claim_findings = {
+        (f["claim_id"], f["line_no"], f["code"]): f["amount"]
+        for f in result.findings
+        if f["claim_id"]
+    }
+    want = {(c, line, code): amount for c, line, code, amount in expected["findings"]}
+    assert set(claim_findings) == set(want)
+    for key, amount in want.items():
+        if amount is not None:
+            assert claim_findings[key] == amount
+    institutions = {
+        (f["institution_code"], f["code"]) for f in result.findings if not f["claim_id"]
+    }
+    assert institutions == {tuple(x) for x in expected["institution_findings"]}
+    flagged = {f["claim_id"] for f in result.findings}
+    assert not flagged & set(expected["clean_claims"])
+
+
+def test_expected_settlement_exactly(sample_ws, plugins, expected):
+    want = expected["settlement"]
+    out = settle(sample_ws, 2025, plugins=plugins)
+    for key in ("year", "region_code", "point_value", "fund_payment_ratio", "total_points"):
+        assert out[key] == want[key]
+    assert out["institutions"] == want["institutions"]
+    got = {c["claim_id"]: c for c in out["cases"]}
+    for case in want["cases"]:
+        for key in ("group_code", "case_type", "payment_method", "rw", "coefficient", "points"):
+            assert got[case["claim_id"]][key] == case[key], (case["claim_id"], key)
+
+
+def test_confirmed_split_stay_deduction_lowers_payment_by_500(sample_ws, plugins):
+    before = settle(sample_ws, 2025, plugins=plugins, store=False)
+    run_audit(sample_ws, plugins)
+    split = next(f for f in list_findings(sample_ws) if f["code"] == "GZ10000204001000")
+    decide(sample_ws, [split["finding_id"]], "confirm", reviewer="审核员甲", deduction="500")
+    after = settle(sample_ws, 2025, plugins=plugins, store=False)
+    h001_before = next(i for i in before["institutions"] if i["institution_code"] == "H001")
+    h001_after = next(i for i in after["institutions"] if i["institution_code"] == "H001")
+    assert h001_after["deductions"] == 500.0
+    assert round(h001_before["payment"] - h001_after["payment"], 2) == 500.0
+    assert list_findings(sample_ws)[0]["run_id"]
+    assert (
+        next(f for f in list_findings(sample_ws) if f["code"] == "GZ10000204001000")["decision"]
+        == "confirm"
+    )
