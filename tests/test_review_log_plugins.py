@@ -33,9 +33,12 @@ def test_deduction_cannot_exceed_the_line(sample_ws, plugins):
 
 
 def test_broken_dropin_is_listed_with_its_error_and_work_goes_on(_isolated_plugins, sample_ws):
-    (_isolated_plugins / "broken_city.py").write_text("raise RuntimeError('boom')\n", encoding="utf-8")
+    (_isolated_plugins / "broken_city.py").write_text(
+        "raise RuntimeError('boom')\n", encoding="utf-8"
+    )
     (_isolated_plugins / "old_city.py").write_text(
-        "PLUGIN_NAME = 'old_city'\nPLUGIN_API = 0\n", encoding="utf-8")
+        "PLUGIN_NAME = 'old_city'\nPLUGIN_API = 0\n", encoding="utf-8"
+    )
     plugins = load_plugins()
     errors = {i.name: i.error for i in plugins.infos}
     assert "boom" in errors["broken_city"]

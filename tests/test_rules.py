@@ -261,10 +261,19 @@ def test_every_national_code_of_rules_spec_is_present(plugins):
     assert {"JC01", "JC05", "ZF01", "ZF06", "ZB10000205008000", "GZ10000303003000"} <= codes
 
 
-def test_malformed_rule_file_is_reported_and_others_run(tmp_path, sample_ws, monkeypatch):
+def _with_extra_rules(monkeypatch, folder):
+    """Plug-ins whose national baseline also registers the rule files in ``folder``."""
     from engine import national
     from engine.plugins import load_plugins
 
+    original = national.yibao_rulesets
+    monkeypatch.setattr(
+        national, "yibao_rulesets", lambda register: (original(register), register(folder))
+    )
+    return load_plugins()
+
+
+def test_malformed_rule_file_is_reported_and_others_run(tmp_path, sample_ws, monkeypatch):
     extra = tmp_path / "rules"
     extra.mkdir()
     (extra / "broken.yaml").write_text("id: x\nversion: 1\ntitle: t\nrules: [\n", encoding="utf-8")
@@ -273,14 +282,7 @@ def test_malformed_rule_file_is_reported_and_others_run(tmp_path, sample_ws, mon
         "    scope: line\n    when: no_such_field > 1\n    message: m\n",
         encoding="utf-8",
     )
-    original = national.yibao_rulesets
-
-    def both(register):
-        original(register)
-        register(extra)
-
-    monkeypatch.setattr(national, "yibao_rulesets", both)
-    result = run_audit(sample_ws, load_plugins())
+    result = run_audit(sample_ws, _with_extra_rules(monkeypatch, extra))
     text = "\n".join(result.problems)
     assert "broken.yaml" in text and "not valid YAML" in text
     assert "rule local.x.r: when: unknown field no_such_field" in text
@@ -288,8 +290,6 @@ def test_malformed_rule_file_is_reported_and_others_run(tmp_path, sample_ws, mon
 
 
 def test_action_error_is_raised_not_swallowed(tmp_path, sample_ws, monkeypatch):
-    from engine import national
-    from engine.plugins import load_plugins
     from engine.rules.runner import RuleActionError
 
     extra = tmp_path / "rules"
@@ -299,12 +299,9 @@ def test_action_error_is_raised_not_swallowed(tmp_path, sample_ws, monkeypatch):
         "    scope: line\n    when: quantity > 0\n    amount: amount / (quantity - quantity)\n    message: m\n",
         encoding="utf-8",
     )
-    original = national.yibao_rulesets
-    monkeypatch.setattr(
-        national, "yibao_rulesets", lambda register: (original(register), register(extra))
-    )
+    plugins = _with_extra_rules(monkeypatch, extra)
     with pytest.raises(RuleActionError, match="local.y.r"):
-        run_audit(sample_ws, load_plugins())
+        run_audit(sample_ws, plugins)
 
 
 def test_unknown_ruleset_name_is_a_user_error(sample_ws, plugins):
