@@ -214,17 +214,19 @@ def settle(
         if claim_id in ids:
             fund_paid[claim_id], costs[claim_id] = paid / 1e4, cost / 1e4
             months[claim_id] = int(discharge[5:7])
-    out = compute(results, fund_paid, costs, months, params, confirmed_deductions(ws.conn), plugins)
+    deductions = confirmed_deductions(ws.conn)
+    out = compute(results, fund_paid, costs, months, params, deductions, plugins)
     out["catalogue"] = source
     dip_claims = {r.claim_id for r in results if r.payment_method == "dip"}
     recoveries: dict[str, Decimal] = defaultdict(Decimal)
-    for claim_id, amount in confirmed_deductions(ws.conn).items():
-        if claim_id not in dip_claims:
-            inst = ws.conn.execute(
-                "SELECT institution_code FROM claims WHERE claim_id = ?", (claim_id,)
-            ).fetchone()
-            if inst:
-                recoveries[inst[0]] += amount
+    others = {c: a for c, a in deductions.items() if c not in dip_claims}
+    if others:
+        marks = ", ".join("?" * len(others))
+        for claim_id, inst in ws.conn.execute(
+            f"SELECT claim_id, institution_code FROM claims WHERE claim_id IN ({marks})",
+            list(others),
+        ):
+            recoveries[inst] += others[claim_id]
     out["recoveries"] = {k: money_json(v) for k, v in sorted(recoveries.items())}
     out["cases"] = [case_json(r) for r in results]
     if store:
