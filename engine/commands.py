@@ -304,6 +304,35 @@ def cmd_plugins(args) -> int:
     return 0
 
 
+@command("report")
+def cmd_report(args) -> int:
+    from engine.plugins import load_plugins
+    from engine.reports import write_report
+
+    plugins = load_plugins(args.plugin, args.no_plugin)
+    with _open(args, create=False) as ws:
+        data = write_report(
+            ws, args.out, institution=args.institution, run_id=args.run, plugins=plugins
+        )
+    for problem in data.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    summary = {
+        "out": str(args.out),
+        "run_id": data.run_id,
+        "findings": len(data.findings),
+        "confirmed_deductions": float(data.total_deductions),
+        "settlement_run_id": data.settlement["run_id"] if data.settlement else None,
+    }
+    if args.json:
+        emit_json(summary)
+    else:
+        print(
+            f"wrote {args.out}: {summary['findings']} findings, confirmed deductions "
+            f"{data.total_deductions:,.2f}"
+        )
+    return 0
+
+
 @command("demo")
 def cmd_demo(args) -> int:
     from engine.demo.run import run_demo
@@ -425,6 +454,14 @@ def register_all(sub: argparse._SubParsersAction) -> None:
     r.add_argument("name")
     add_json(r)
     p.set_defaults(json=False)
+
+    p = sub.add_parser("report", help="write the xlsx workbook or the PDF for an institution")
+    add_workspace(p)
+    p.add_argument("--out", required=True, metavar="FILE", help="FILE.xlsx or FILE.pdf")
+    p.add_argument("--institution", metavar="CODE", help="only this institution")
+    p.add_argument("--run", metavar="ID", help="audit run (default: the latest)")
+    add_plugin_choice(p)
+    add_json(p)
 
     p = sub.add_parser("demo", help="generate, import, audit and settle a synthetic region")
     add_workspace(p)

@@ -160,7 +160,7 @@ class Generator:
         lines: list[list],
         insurance="employee",
     ):
-        total = round(sum(float(l[8]) for l in lines), 2)
+        total = round(sum(float(line[8]) for line in lines), 2)
         fund = round(total * 0.75, 2)
         self.region.claims.append(
             [
@@ -302,7 +302,7 @@ class Generator:
                     3000.0,
                 )
             )
-        spent = sum(float(l[8]) for l in lines)
+        spent = sum(float(line[8]) for line in lines)
         target = avg_cost * rng.uniform(0.8, 1.2) * (0.9 if inst == "H005" else 1.0)
         code, name = self.plain[rng.randrange(len(self.plain))]
         price = 95.0

@@ -1,0 +1,50 @@
+"""Reports that leave the machine: the analysts' xlsx workbook and the institution's PDF."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from engine.errors import UserError
+from engine.reports.data import ReportData, gather
+from engine.workspace import Workspace
+
+FORMATS = (".xlsx", ".pdf")
+
+
+def write_report(
+    ws: Workspace,
+    out: str | Path,
+    *,
+    institution: str | None = None,
+    run_id: str | None = None,
+    plugins=None,
+) -> ReportData:
+    """Write the report named by ``out``'s suffix; the file appears whole or not at all."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        raise UserError(f"a report is .xlsx or .pdf, not {out.name}")
+    if not out.parent.is_dir():
+        raise UserError(f"folder not found: {out.parent}")
+    data = gather(ws, institution=institution, run_id=run_id, plugins=plugins)
+    if suffix == ".xlsx":
+        from engine.reports.xlsx import write_xlsx as writer
+    else:
+        from engine.reports.pdf import write_pdf as writer
+    fd, tmp = tempfile.mkstemp(prefix=".yibao-report-", suffix=suffix, dir=out.parent)
+    os.close(fd)
+    try:
+        writer(data, Path(tmp))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp made it private; a report is an ordinary file
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return data
+
+
+__all__ = ["FORMATS", "ReportData", "gather", "write_report"]

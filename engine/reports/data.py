@@ -1,0 +1,220 @@
+"""What a report says, gathered once from the workspace; the xlsx and PDF writers only lay it out.
+
+Amounts stay exact ``Decimal`` yuan here. Every finding carries its latest decision, and the
+summaries count confirmed deductions from those latest decisions only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from engine.audit_log import now_text
+from engine.errors import UserError
+from engine.money import units_to_decimal
+from engine.rules.audit import latest_run, load_catalog
+from engine.workspace import Workspace
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class RuleInfo:
+    rule_id: str
+    code: str
+    name_zh: str
+    name_en: str
+    basis: str
+
+
+@dataclass
+class Summary:
+    key: str
+    name: str
+    findings: int = 0
+    amount: Decimal = ZERO
+    confirmed: int = 0
+    deductions: Decimal = ZERO
+
+    def add(self, finding: dict) -> None:
+        self.findings += 1
+        self.amount += finding["amount"]
+        if finding["decision"] == "confirm":
+            self.confirmed += 1
+            self.deductions += finding["deduction"] or ZERO
+
+
+@dataclass
+class ReportData:
+    generated_at: str
+    workspace: str
+    run_id: str | None
+    run_at: str | None
+    period: tuple[str | None, str | None]
+    institution: str | None
+    institution_names: dict[str, str]
+    rules: dict[str, RuleInfo]
+    findings: list[dict]
+    by_institution: list[Summary]
+    by_rule: list[Summary]
+    settlement: dict | None
+    sections: list[tuple[str, list[list]]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def total_deductions(self) -> Decimal:
+        return sum((s.deductions for s in self.by_institution), ZERO)
+
+    @property
+    def total_amount(self) -> Decimal:
+        return sum((s.amount for s in self.by_institution), ZERO)
+
+
+_FINDINGS_SQL = """
+SELECT f.finding_id, f.rule_id, f.code, f.severity, f.claim_id, f.line_no,
+       f.institution_code, f.subject, f.amount, f.message_zh,
+       c.patient_id, c.admission_date, c.discharge_date, l.item_code, l.item_name,
+       r.decision, r.deduction, r.reviewer, r.comment, r.decided_at
+FROM findings f
+LEFT JOIN claims c ON c.claim_id = f.claim_id
+LEFT JOIN lines l ON l.claim_id = f.claim_id AND l.line_no = f.line_no
+LEFT JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE finding_id = f.finding_id)
+WHERE f.run_id = ? AND (? IS NULL OR f.institution_code = ?)
+ORDER BY f.institution_code, f.code, coalesce(f.claim_id, ''), coalesce(f.line_no, 0),
+         coalesce(f.subject, '')
+"""
+
+_FINDING_KEYS = (
+    "finding_id rule_id code severity claim_id line_no institution_code subject amount message "
+    "patient_id admission_date discharge_date item_code item_name "
+    "decision deduction reviewer comment decided_at"
+).split()
+
+
+def _findings(ws: Workspace, run_id: str, institution: str | None) -> list[dict]:
+    out = []
+    for row in ws.conn.execute(_FINDINGS_SQL, (run_id, institution, institution)):
+        finding = dict(zip(_FINDING_KEYS, row, strict=True))
+        finding["amount"] = units_to_decimal(finding["amount"])
+        finding["deduction"] = units_to_decimal(finding["deduction"])
+        out.append(finding)
+    return out
+
+
+def _rules(plugins) -> dict[str, RuleInfo]:
+    if plugins is None:
+        return {}
+    return {
+        r.id: RuleInfo(r.id, r.code, r.name.get("zh", r.id), r.name.get("en", r.id), r.basis)
+        for r in load_catalog(plugins).rules()
+    }
+
+
+def _settlement(ws: Workspace, institution: str | None) -> dict | None:
+    run_id = latest_run(ws, "settle")
+    if run_id is None:
+        return None
+    started, parameters, summary, rulesets = ws.conn.execute(
+        "SELECT started_at, parameters, summary, rulesets FROM runs WHERE run_id = ?", (run_id,)
+    ).fetchone()
+    rows = [
+        json.loads(r[0])
+        for r in ws.conn.execute(
+            "SELECT result FROM settlement_institutions WHERE run_id = ?"
+            " AND (? IS NULL OR institution_code = ?) ORDER BY institution_code",
+            (run_id, institution, institution),
+        )
+    ]
+    cases = ws.conn.execute(
+        "SELECT claim_id, institution_code, group_code, case_type, payment_method, rw,"
+        " coefficient, ratio, points FROM settlement_cases WHERE run_id = ?"
+        " AND (? IS NULL OR institution_code = ?) ORDER BY institution_code, claim_id",
+        (run_id, institution, institution),
+    ).fetchall()
+    return {
+        "run_id": run_id,
+        "at": started,
+        "parameters": json.loads(parameters or "{}"),
+        **json.loads(summary or "{}"),
+        **json.loads(rulesets or "{}"),
+        "institutions": rows,
+        "cases": cases,
+    }
+
+
+def _period(ws: Workspace, institution: str | None) -> tuple[str | None, str | None]:
+    return ws.conn.execute(
+        "SELECT min(admission_date), max(coalesce(discharge_date, admission_date)) FROM claims"
+        " WHERE ? IS NULL OR institution_code = ?",
+        (institution, institution),
+    ).fetchone()
+
+
+def _summaries(findings: list[dict], rules: dict[str, RuleInfo], names: dict[str, str]):
+    by_inst: dict[str, Summary] = {}
+    by_rule: dict[str, Summary] = {}
+    for f in findings:
+        inst = f["institution_code"] or "-"
+        if inst not in by_inst:
+            by_inst[inst] = Summary(inst, names.get(inst, ""))
+        by_inst[inst].add(f)
+        if f["rule_id"] not in by_rule:
+            info = rules.get(f["rule_id"])
+            by_rule[f["rule_id"]] = Summary(f["code"], info.name_zh if info else f["rule_id"])
+        by_rule[f["rule_id"]].add(f)
+    return (
+        sorted(by_inst.values(), key=lambda s: s.key),
+        sorted(by_rule.values(), key=lambda s: (s.key, s.name)),
+    )
+
+
+def gather(
+    ws: Workspace, *, institution: str | None = None, run_id: str | None = None, plugins=None
+) -> ReportData:
+    """Collect a report's content: the audit run (default the latest), decisions, settlement."""
+    names = dict(ws.conn.execute("SELECT institution_code, coalesce(name, '') FROM institutions"))
+    if institution is not None and institution not in names:
+        raise UserError(f"no institution {institution} in this workspace")
+    run_id = run_id or latest_run(ws)
+    run_at = None
+    findings: list[dict] = []
+    if run_id is not None:
+        row = ws.conn.execute("SELECT started_at FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise UserError(f"no run {run_id} in this workspace")
+        run_at = row[0]
+        findings = _findings(ws, run_id, institution)
+    rules = _rules(plugins)
+    by_inst, by_rule = _summaries(findings, rules, names)
+    sections, problems = [], []
+    if plugins is not None:
+        for plugin, title, build in plugins.report_sections():
+            try:
+                sections.append((str(title), [list(row) for row in build(ws)]))
+            except Exception as exc:  # noqa: BLE001 — a broken section is reported, not fatal
+                problems.append(f"plug-in {plugin}: report section {title!r} failed: {exc}")
+    return ReportData(
+        generated_at=now_text(),
+        workspace=str(ws.path),
+        run_id=run_id,
+        run_at=run_at,
+        period=_period(ws, institution),
+        institution=institution,
+        institution_names=names,
+        rules=rules,
+        findings=findings,
+        by_institution=by_inst,
+        by_rule=by_rule,
+        settlement=_settlement(ws, institution),
+        sections=sections,
+        problems=problems,
+    )
+
+
+def findings_by_rule(findings: list[dict]) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for f in findings:
+        grouped[f["rule_id"]].append(f)
+    return dict(sorted(grouped.items(), key=lambda kv: (kv[1][0]["code"], kv[0])))

@@ -1,0 +1,195 @@
+"""The analysts' workbook: summary, findings and DIP settlement sheets (openpyxl, streamed)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from engine.reports import labels
+from engine.reports.data import ReportData, Summary
+
+MONEY = "#,##0.00"
+POINTS = "#,##0.0000"
+_BOLD = Font(bold=True)
+
+
+class _Sheet:
+    """A write-only sheet with typed cells: money and points get their number formats."""
+
+    def __init__(self, book: Workbook, title: str, widths: list[int] = ()):
+        self.ws = book.create_sheet(title[:31])
+        for i, width in enumerate(widths):
+            self.ws.column_dimensions[chr(ord("A") + i)].width = width
+
+    def row(self, *values, bold: bool = False, formats: dict[int, str] | None = None) -> None:
+        cells = []
+        for i, value in enumerate(values):
+            cell = WriteOnlyCell(self.ws, value=value)
+            if bold:
+                cell.font = _BOLD
+            if formats and i in formats:
+                cell.number_format = formats[i]
+            elif isinstance(value, Decimal):
+                cell.number_format = MONEY
+            cells.append(cell)
+        self.ws.append(cells)
+
+
+def _summary_table(sheet: _Sheet, title: str, headers: tuple, rows: list[Summary]) -> None:
+    sheet.row(title, bold=True)
+    sheet.row(*headers, "疑点数", "涉及金额", "确认违规数", "确认扣款", bold=True)
+    for s in rows:
+        sheet.row(s.key, s.name, s.findings, s.amount, s.confirmed, s.deductions)
+    sheet.row(
+        "合计",
+        "",
+        sum(s.findings for s in rows),
+        sum((s.amount for s in rows), Decimal(0)),
+        sum(s.confirmed for s in rows),
+        sum((s.deductions for s in rows), Decimal(0)),
+        bold=True,
+    )
+    sheet.row()
+
+
+def _summary(book: Workbook, data: ReportData) -> None:
+    sheet = _Sheet(book, "汇总", [16, 34, 10, 16, 12, 16])
+    sheet.row("医保基金审核结果汇总", bold=True)
+    sheet.row("工作区", data.workspace)
+    sheet.row("审核批次", data.run_id or "（尚未审核）", data.run_at or "")
+    sheet.row("数据期间", f"{data.period[0] or ''} 至 {data.period[1] or ''}")
+    if data.institution:
+        sheet.row("机构", data.institution, data.institution_names.get(data.institution, ""))
+    sheet.row("生成时间", data.generated_at)
+    sheet.row()
+    _summary_table(sheet, "按机构", ("机构编码", "机构名称"), data.by_institution)
+    _summary_table(sheet, "按规则", ("规则编码", "规则名称"), data.by_rule)
+
+
+FINDING_COLUMNS = (
+    ("疑点ID", "finding_id", 14),
+    ("机构编码", "institution_code", 12),
+    ("结算ID", "claim_id", 14),
+    ("人员编号", "patient_id", 14),
+    ("行号", "line_no", 6),
+    ("项目编码", "item_code", 26),
+    ("项目名称", "item_name", 24),
+    ("对象", "subject", 14),
+    ("规则ID", "rule_id", 24),
+    ("规则编码", "code", 18),
+    ("规则名称", None, 28),
+    ("严重程度", "severity", 8),
+    ("涉及金额", "amount", 12),
+    ("疑点说明", "message", 60),
+    ("审核结论", "decision", 10),
+    ("扣款金额", "deduction", 12),
+    ("审核人", "reviewer", 10),
+    ("审核意见", "comment", 30),
+    ("审核时间", "decided_at", 20),
+)
+
+
+def _findings(book: Workbook, data: ReportData) -> None:
+    sheet = _Sheet(book, "疑点明细", [w for _, _, w in FINDING_COLUMNS])
+    sheet.ws.freeze_panes = "A2"
+    sheet.row(*(h for h, _, _ in FINDING_COLUMNS), bold=True)
+    for f in data.findings:
+        info = data.rules.get(f["rule_id"])
+        values = []
+        for _, key, _ in FINDING_COLUMNS:
+            if key is None:
+                values.append(info.name_zh if info else "")
+            elif key == "decision":
+                values.append(labels.decision(f[key]))
+            elif key == "severity":
+                values.append(labels.severity(f[key]))
+            else:
+                values.append(f[key])
+        sheet.row(*values)
+
+
+def _settlement(book: Workbook, data: ReportData) -> None:
+    sheet = _Sheet(book, "DIP结算", [14, 30, 10, 16, 16, 14, 16, 16, 16, 16])
+    s = data.settlement
+    if s is None:
+        sheet.row("尚未进行 DIP 结算（yibao settle）")
+        return
+    sheet.row("DIP 结算", bold=True)
+    sheet.row("结算批次", s["run_id"], s["at"])
+    sheet.row("年度", s.get("year"))
+    sheet.row("目录", "官方目录" if s.get("catalogue") == "official" else "历史数据生成目录")
+    sheet.row("点值", s.get("point_value"), formats={1: POINTS})
+    sheet.row("基金支付比例", s.get("fund_payment_ratio"), formats={1: POINTS})
+    sheet.row("总分值", s.get("total_points"), formats={1: POINTS})
+    sheet.row()
+    sheet.row(
+        "机构编码",
+        "机构名称",
+        "病例数",
+        "总分值",
+        "应支付",
+        "确认扣款",
+        "已支付",
+        "差额",
+        "清算支付",
+        "清算（扣除预付）",
+        bold=True,
+    )
+    money = {i: MONEY for i in range(4, 10)}
+    for row in s["institutions"]:
+        sheet.row(
+            row["institution_code"],
+            data.institution_names.get(row["institution_code"], ""),
+            row["cases"],
+            row["points"],
+            row["payment"],
+            row["deductions"],
+            row["fund_paid"],
+            row["balance"],
+            row.get("final_payment", row["payment"]),
+            row.get("clearing"),
+            formats={3: POINTS, **money},
+        )
+    cases = _Sheet(book, "DIP病例", [14, 12, 16, 12, 12, 10, 10, 10, 12])
+    cases.ws.freeze_panes = "A2"
+    cases.row(
+        "结算ID",
+        "机构编码",
+        "病种组",
+        "病例类型",
+        "支付方式",
+        "病种分值",
+        "机构系数",
+        "费用倍率",
+        "分值",
+        bold=True,
+    )
+    for claim, inst, group, ctype, method, rw, coef, ratio, points in s["cases"]:
+        cases.row(
+            claim,
+            inst,
+            group,
+            labels.CASE_TYPES.get(ctype, ctype),
+            labels.PAYMENT_METHODS.get(method, method),
+            rw,
+            coef,
+            ratio,
+            points,
+            formats={5: POINTS, 6: POINTS, 7: POINTS, 8: POINTS},
+        )
+
+
+def write_xlsx(data: ReportData, path: Path) -> None:
+    book = Workbook(write_only=True)
+    _summary(book, data)
+    _findings(book, data)
+    _settlement(book, data)
+    for title, table in data.sections:
+        sheet = _Sheet(book, title)
+        for i, row in enumerate(table):
+            sheet.row(*row, bold=i == 0)
+    book.save(path)
