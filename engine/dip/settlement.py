@@ -17,6 +17,7 @@ from engine.dip import params as dip_params
 from engine.dip.grouping import CaseResult, Catalogue, load_cases, score_case
 from engine.errors import UserError
 from engine.money import money_json, points_json
+from engine.overlay import reference_overlay
 from engine.progress import NEVER, CancelToken, Progress, no_progress
 from engine.workspace import Workspace
 
@@ -203,7 +204,8 @@ def settle(
     """Settle the year; store the run (parameters, catalogue, cases, institutions) and log it."""
     params = resolve_params(ws, year, plugins)
     source = catalogue_source(ws, catalogue)
-    results = score_year(ws, params, source, progress, cancel)
+    with reference_overlay(ws.conn, plugins.reference_data() if plugins else []):
+        results = score_year(ws, params, source, progress, cancel)
     ids = {r.claim_id for r in results}
     fund_paid, costs, months = {}, {}, {}
     for claim_id, paid, cost, discharge in ws.conn.execute(

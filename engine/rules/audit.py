@@ -13,6 +13,7 @@ from decimal import Decimal
 from engine import audit_log
 from engine.errors import UserError
 from engine.money import decimal_to_units, money_json, round_money
+from engine.overlay import reference_overlay
 from engine.progress import NEVER, CancelToken, Progress, no_progress
 from engine.rules import expr
 from engine.rules.enrich import Enricher
@@ -133,30 +134,9 @@ def _select(catalog: Catalog, names: list[str] | None, disabled: list[str]) -> l
     return [rs for rs in catalog.rulesets if rs.enabled and rs.id not in disabled]
 
 
-def run_audit(
-    ws: Workspace,
-    plugins,
-    rulesets: list[str] | None = None,
-    *,
-    progress: Progress = no_progress,
-    cancel: CancelToken = NEVER,
-) -> AuditResult:
-    from engine.dip.settlement import catalogue_source, resolve_params
-
-    started = time.perf_counter()
-    catalog = load_catalog(plugins)
-    chosen = _select(catalog, rulesets, ws.get_setting(DISABLED_SETTING, []))
-    params = rule_parameters(ws, plugins)
+def _evaluate(enricher: Enricher, chosen, params, on_finding, problems, progress, cancel):
+    """Enrich, then evaluate each scope's rules over the facts SQL says can match one."""
     try:
-        dip = resolve_params(ws, None, plugins)
-    except UserError:
-        dip = None
-    run_id = "A" + uuid.uuid4().hex[:12]
-    enricher = Enricher(ws.conn, dip, catalogue_source(ws), plugins.fact_fields())
-    problems = list(catalog.problems)
-    findings: list[dict] = []
-    try:
-        enricher.overlay_reference(plugins.reference_data())
         progress("enrich", 0, 1)
         enricher.prepare()
         progress("enrich", 1, 1)
@@ -192,7 +172,7 @@ def run_audit(
                 scope,
                 rules,
                 params,
-                lambda rule, fact: findings.append(_finding(run_id, rule, fact, params)),
+                on_finding,
             )
             try:
                 progress(f"audit {scope}", 0, 0)
@@ -201,6 +181,40 @@ def run_audit(
                 runner.close()
     finally:
         enricher.cleanup()
+
+
+def run_audit(
+    ws: Workspace,
+    plugins,
+    rulesets: list[str] | None = None,
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelToken = NEVER,
+) -> AuditResult:
+    from engine.dip.settlement import catalogue_source, resolve_params
+
+    started = time.perf_counter()
+    catalog = load_catalog(plugins)
+    chosen = _select(catalog, rulesets, ws.get_setting(DISABLED_SETTING, []))
+    params = rule_parameters(ws, plugins)
+    try:
+        dip = resolve_params(ws, None, plugins)
+    except UserError:
+        dip = None
+    run_id = "A" + uuid.uuid4().hex[:12]
+    enricher = Enricher(ws.conn, dip, catalogue_source(ws), plugins.fact_fields())
+    problems = list(catalog.problems)
+    findings: list[dict] = []
+    with reference_overlay(ws.conn, plugins.reference_data()):
+        _evaluate(
+            enricher,
+            chosen,
+            params,
+            lambda rule, fact: findings.append(_finding(run_id, rule, fact, params)),
+            problems,
+            progress,
+            cancel,
+        )
     findings.sort(
         key=lambda f: (
             f["claim_id"] or "",

@@ -11,9 +11,7 @@ import sqlite3
 import statistics
 from collections.abc import Callable, Iterator
 
-from engine import contract
 from engine.dip.grouping import Catalogue, load_cases, score_case
-from engine.ingest.convert import converter_for
 from engine.rules import enrich_sql as q
 
 TEMP_TABLES = (
@@ -53,47 +51,8 @@ class Enricher:
         self.custom: dict[str, list[tuple[str, Callable]]] = {}
         for _plugin, scope, name, func, _desc in custom_fields:
             self.custom.setdefault(scope, []).append((name, func))
-        self.overlaid: list[str] = []
 
     # --- set-up ----------------------------------------------------------------------------
-    def overlay_reference(self, contributions: list[tuple[str, str, list[dict]]]) -> None:
-        """Shadow main tables with TEMP copies holding plug-in rows (nothing is written)."""
-        by_table: dict[str, list[dict]] = {}
-        for _plugin, table, rows in contributions:
-            if table not in contract.BY_NAME or table in ("claims", "lines"):
-                raise ValueError(f"a plug-in contributed rows to unknown table {table!r}")
-            by_table.setdefault(table, []).extend(rows)
-        for table, rows in by_table.items():
-            spec = contract.BY_NAME[table]
-            self.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
-            self.conn.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM main.{table}")
-            self.overlaid.append(table)
-            names = spec.column_names
-            converters = [converter_for(c) for c in spec.columns]
-            values = []
-            for row in rows:
-                values.append(
-                    [
-                        conv(str(row.get(n, "") or ""))
-                        for n, conv in zip(names, converters, strict=True)
-                    ]
-                )
-            if spec.key:
-                for v in values:
-                    keys = " AND ".join(f"{k} IS ?" for k in spec.key)
-                    self.conn.execute(
-                        f"DELETE FROM temp.{table} WHERE {keys}",
-                        [v[names.index(k)] for k in spec.key],
-                    )
-            extra_cols, extra_vals = (
-                (["source"], ["official"]) if table == "dip_groups" else ([], [])
-            )
-            cols = names + extra_cols
-            self.conn.executemany(
-                f"INSERT INTO temp.{table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                [v + extra_vals for v in values],
-            )
-
     def prepare(self) -> None:
         conn = self.conn
         conn.executescript(q.CANCELLED + q.PREFIXES + q.FEATURE_TABLE + q.DIP_TABLE)
@@ -156,7 +115,7 @@ class Enricher:
         self.conn.executemany("INSERT INTO x_dip VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def cleanup(self) -> None:
-        for table in TEMP_TABLES + tuple(self.overlaid):
+        for table in TEMP_TABLES:
             self.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
     # --- facts -----------------------------------------------------------------------------
