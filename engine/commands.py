@@ -28,23 +28,21 @@ def _open(args, create: bool = True):
 
 @command("import")
 def cmd_import(args) -> int:
-    from engine.ingest import import_package
+    from engine.ingest import import_any
     from engine.plugins import load_plugins
 
     plugins = load_plugins(args.plugin, args.no_plugin)
     with _open(args) as ws:
-        result = import_package(
-            ws,
-            args.package,
-            replace=args.replace,
-            progress=progress_for(args),
-            known_institutions=plugins.institution_codes(),
+        result = import_any(
+            ws, args.package, plugins, replace=args.replace, progress=progress_for(args)
         )
     if args.json:
         emit_json(result.to_json())
     else:
         refs = ", ".join(f"{k} {v}" for k, v in result.reference.items()) or "none"
         print(f"imported {result.claims} claims and {result.lines} lines in {result.seconds:.2f}s")
+        if result.adapter:
+            print(f"converted by {result.adapter}")
         print(f"reference data: {refs}")
         for name, enc in result.encodings.items():
             print(f"  {name}: {enc}")

@@ -35,6 +35,7 @@ class ImportResult:
     seconds: float = 0.0
     encodings: dict[str, str] = field(default_factory=dict)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    adapter: str | None = None  # the plug-in adapter that converted a local export
 
     def to_json(self) -> dict:
         return {
@@ -163,6 +164,7 @@ def import_package(
     progress: Progress = no_progress,
     cancel: CancelToken = NEVER,
     known_institutions: Iterable[str] = (),
+    source: str | None = None,
 ) -> ImportResult:
     """Validate and load ``package``; raise ``ImportRejected`` and write nothing on errors."""
     started = time.perf_counter()
@@ -267,7 +269,11 @@ def import_package(
         audit_log.append(
             conn,
             "import",
-            {"package": str(package.resolve()), "replace": replace, **result.to_json()},
+            {
+                "package": source or str(package.resolve()),
+                "replace": replace,
+                **result.to_json(),
+            },
         )
         conn.execute("COMMIT")
     except BaseException:

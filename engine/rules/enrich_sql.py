@@ -269,7 +269,7 @@ SELECT l.claim_id, l.line_no, l.item_code, coalesce(l.item_name, k.item_name) AS
      OR substr(l.charge_time, 1, 10) > coalesce(c.discharge_date, '9999-12-31')))
     AS charge_outside_stay,
   c.patient_id, c.gender, c.insurance_type, c.visit_type, c.institution_code,
-  c.admission_date, c.discharge_date,
+  c.admission_date, c.discharge_date, c.main_diagnosis, c.secondary_diagnoses,
   {AGE_YEARS.format(d="l.charge_time")} AS age_years,
   {AGE_DAYS.format(d="l.charge_time")} AS age_days,
   i.level AS institution_level, i.public AS institution_public,
