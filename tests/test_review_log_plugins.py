@@ -1,13 +1,17 @@
 """The tamper-evident log, review rules, and a broken drop-in plug-in."""
 
+from pathlib import Path
+
 import pytest
 
 from engine import audit_log
 from engine.dip.settlement import settle
 from engine.errors import UserError
+from engine.ingest import import_any
 from engine.plugins import load_plugins
 from engine.review import decide
 from engine.rules import list_findings, run_audit
+from engine.workspace import Workspace
 
 
 def test_editing_a_log_row_breaks_verification(sample_ws, plugins):
@@ -32,7 +36,7 @@ def test_deduction_cannot_exceed_the_line(sample_ws, plugins):
     assert sample_ws.count("reviews") == 2
 
 
-def test_broken_dropin_is_listed_with_its_error_and_work_goes_on(_isolated_plugins, sample_ws):
+def test_broken_dropin_is_listed_with_its_error_and_work_goes_on(_isolated_plugins, tmp_path):
     (_isolated_plugins / "broken_city.py").write_text(
         "raise RuntimeError('boom')\n", encoding="utf-8"
     )
@@ -43,5 +47,8 @@ def test_broken_dropin_is_listed_with_its_error_and_work_goes_on(_isolated_plugi
     errors = {i.name: i.error for i in plugins.infos}
     assert "boom" in errors["broken_city"]
     assert "plug-in API 0" in errors["old_city"]
+    sample_ws = Workspace.open(tmp_path / "w.yibao")
+    sample = Path(__file__).parent / "data" / "sample"
+    assert import_any(sample_ws, sample, plugins).claims == 8
     assert run_audit(sample_ws, plugins).findings
     assert settle(sample_ws, 2025, plugins=plugins, store=False)["point_value"] == 23.8287

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import PLUGIN, add_claim
+from city_helpers import PLUGIN, add_claim
 
 from engine.dip.settlement import settle
 from engine.errors import ImportRejected
