@@ -472,8 +472,8 @@ def register_all(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--cases",
         type=int,
-        default=None,
-        help="inpatient cases for the settle stage (default: those of the region)",
+        default=200_000,
+        help="inpatient cases added for the settle stage (default 200,000)",
     )
     p.add_argument("--seed", type=int, default=1)
     add_json(p)

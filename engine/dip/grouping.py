@@ -1,13 +1,14 @@
-"""DIP payment method, grouping and scoring of one case (dip_spec.md sections 1–3).
+"""DIP payment method and grouping (dip_spec.md sections 1–2) and institution coefficients.
 
-``Catalogue.load`` reads the groups and code knowledge once; ``score_case`` is then a few
-dictionary look-ups per case, which is what lets a region's year settle in seconds. Every
-decision is recorded in ``steps`` so ``dip explain`` can show it to a disputing hospital.
+``Catalogue.load`` reads the groups and code knowledge once; ``place`` decides one
+combination of codes, and records each decision through ``note`` so ``dip explain`` can show
+it to a disputing hospital. Scoring a year of cases is set-based SQL (``engine.dip.scoring``).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -154,138 +155,109 @@ class Case:
         return max(1, days)
 
 
-@dataclass
-class CaseResult:
-    claim_id: str
-    institution_code: str
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """What a case's codes (and a long stay) decide, before its cost is looked at."""
+
     payment_method: str
-    case_type: str
+    case_type: str | None  # "excluded" or "ungrouped" when no DIP points are paid
     group: Group | None
-    rw: float
-    coefficient: float | None
-    ratio: float
-    points: float
-    los: int
     procedure_kind: str
-    steps: list[str] = field(default_factory=list)
-
-    @property
-    def group_code(self) -> str | None:
-        return self.group.group_code if self.group else None
 
 
-def choose_group(case: Case, cat: Catalogue, steps: list[str] | None = None) -> Group | None:
+Note = Callable[[str], None] | None
+
+
+def choose_group(
+    dx: str, px: str | None, others: frozenset[str], cat: Catalogue, note: Note = None
+) -> Group | None:
     """Section 2: core groups first (with related procedures and ties), then comprehensive."""
-    note = steps.append if steps is not None else (lambda _text: None)
-    dx = case.main_diagnosis or ""
     sub = sub_code(dx)
     candidates = cat.core.get(sub, [])
-    note(f"core candidates for {sub}: {', '.join(g.group_code for g in candidates) or 'none'}")
+    if note:
+        note(f"core candidates for {sub}: {', '.join(g.group_code for g in candidates) or 'none'}")
     chosen = None
     if candidates:
-        if not case.main_procedure:
+        if not px:
             plain = [g for g in candidates if not g.main_procedure]
             chosen = plain[0] if plain else None
-            note(
-                "no main procedure: the conservative core group" + ("" if chosen else " is missing")
-            )
+            if note:
+                note(
+                    "no main procedure: the conservative core group"
+                    + ("" if chosen else " is missing")
+                )
         else:
-            same = [g for g in candidates if g.main_procedure == case.main_procedure]
-            note(
-                f"main procedure {case.main_procedure}: "
-                f"{', '.join(g.group_code for g in same) or 'no core group'}"
-            )
-            matching = [g for g in same if g.related_match(case.other_procedures)]
+            same = [g for g in candidates if g.main_procedure == px]
+            if note:
+                note(
+                    f"main procedure {px}: {', '.join(g.group_code for g in same) or 'no core group'}"
+                )
+            matching = [g for g in same if g.related_match(others)]
             if matching:
                 best = max(g.related_count for g in matching)
                 chosen = min(
                     (g for g in matching if g.related_count == best), key=lambda g: g.group_code
                 )
-                note(f"related procedures matched: {chosen.group_code} ({best} related codes)")
+                if note:
+                    note(f"related procedures matched: {chosen.group_code} ({best} related codes)")
             else:
                 plain = [g for g in same if not g.related]
                 chosen = plain[0] if plain else None
-                if chosen:
+                if chosen and note:
                     note("no related procedures matched: the group without related procedures")
     if chosen is not None:
         return chosen
-    kind = cat.procedure_kind(case.main_procedure)
+    kind = cat.procedure_kind(px)
     group = cat.comprehensive.get((cat_code(dx), kind))
-    note(
-        f"comprehensive group for {cat_code(dx)} × {kind}: {group.group_code if group else 'none'}"
-    )
+    if note:
+        note(
+            f"comprehensive group for {cat_code(dx)} × {kind}: {group.group_code if group else 'none'}"
+        )
     return group
 
 
-def score_case(case: Case, cat: Catalogue, params: dict, explain: bool = False) -> CaseResult:
-    """Sections 1 and 3: the payment method, then the group, case type and points."""
-    steps: list[str] | None = [] if explain else None
-    note = steps.append if steps is not None else (lambda _text: None)
-    los = case.los
-    kind = cat.procedure_kind(case.main_procedure)
-    dx = case.main_diagnosis
-    note(
-        f"length of stay {los} days; main diagnosis {dx or '-'}; main procedure "
-        f"{case.main_procedure or '-'} ({kind})"
-    )
-
-    def result(method, ctype, group=None, rw=0.0, c=None, ratio=0.0, points=0.0):
-        return CaseResult(
-            case.claim_id,
-            case.institution_code,
-            method,
-            ctype,
-            group,
-            rw,
-            c,
-            ratio,
-            points,
-            los,
-            kind,
-            steps or [],
+def place(
+    dx: str | None,
+    px: str | None,
+    others: frozenset[str],
+    los: int,
+    cat: Catalogue,
+    params: dict,
+    note: Note = None,
+) -> Placement:
+    """Section 1 (payment method) and section 2 (group) of one case."""
+    kind = cat.procedure_kind(px)
+    if note:
+        note(
+            f"length of stay {los} days; main diagnosis {dx or '-'}; main procedure "
+            f"{px or '-'} ({kind})"
         )
-
     if cat.in_list(dx, "bed_day") and los >= params["bed_day_min_los"]:
-        note(
-            f"diagnosis in the bed-day list and stay ≥ {params['bed_day_min_los']} days: paid per bed-day"
-        )
-        return result("bed_day", "excluded")
+        if note:
+            note(
+                f"diagnosis in the bed-day list and stay ≥ {params['bed_day_min_los']} days:"
+                " paid per bed-day"
+            )
+        return Placement("bed_day", "excluded", None, kind)
     if cat.in_list(dx, "maternity"):
-        note("diagnosis in the maternity list: paid by disease type")
-        return result("by_disease", "excluded")
-    group = choose_group(case, cat, steps) if dx else None
+        if note:
+            note("diagnosis in the maternity list: paid by disease type")
+        return Placement("by_disease", "excluded", None, kind)
+    group = choose_group(dx, px, others, cat, note) if dx else None
     if group is None:
-        note("no group: paid fee-for-service, 0 points")
-        return result("fee_for_service", "ungrouped")
-    if case.dip_coefficient is not None:
-        c, why = case.dip_coefficient, "the institution's own coefficient"
-    elif case.level is not None and str(case.level) in params["level_coefficients"]:
-        c, why = float(params["level_coefficients"][str(case.level)]), f"level {case.level}"
-    else:
-        c, why = 1.0, "default"
-    rw = group.rw
-    ratio = case.cost / (group.avg_cost * c) if group.avg_cost else 0.0
-    note(
-        f"group {group.group_code}: rw {rw:g}, avg cost {group.avg_cost:g}; coefficient {c:g} ({why})"
-    )
-    note(f"cost ratio r = {case.cost:.2f} / ({group.avg_cost:g} × {c:g}) = {ratio:.4f}")
-    if ratio < params["low_ratio"]:
-        ctype, points = "low", rw * c * ratio
-        note(
-            f"r < {params['low_ratio']:g}: low case, points = {rw:g} × {c:g} × {ratio:.4f} = {points:.4f}"
-        )
-    elif ratio > params["high_ratio"]:
-        ctype = "special" if ratio > params["special_review_ratio"] else "high"
-        points = rw * c * (ratio - params["high_ratio"] + 1)
-        note(
-            f"r > {params['high_ratio']:g}: {ctype} case, points = {rw:g} × {c:g} × "
-            f"({ratio:.4f} − {params['high_ratio']:g} + 1) = {points:.4f}"
-            + ("; listed for special-case review" if ctype == "special" else "")
-        )
-    else:
-        ctype, points = "normal", rw * c
-        note(f"normal case, points = {rw:g} × {c:g} = {points:.4f}")
-    return result("dip", ctype, group, rw, c, ratio, points)
+        if note:
+            note("no group: paid fee-for-service, 0 points")
+        return Placement("fee_for_service", "ungrouped", None, kind)
+    return Placement("dip", None, group, kind)
+
+
+def coefficient(level: int | None, own: float | None, params: dict) -> tuple[float, str]:
+    """The institution's coefficient: its own, else its level's, else 1 (section 3)."""
+    if own is not None:
+        return own, "the institution's own coefficient"
+    if level is not None and str(level) in params["level_coefficients"]:
+        return float(params["level_coefficients"][str(level)]), f"level {level}"
+    return 1.0, "default"
 
 
 CASES_SQL = """
@@ -295,24 +267,24 @@ SELECT c.claim_id, c.institution_code, c.main_diagnosis, c.main_procedure, c.oth
 FROM claims c LEFT JOIN institutions i ON i.institution_code = c.institution_code
 WHERE c.visit_type = 'inpatient' AND c.discharge_date IS NOT NULL
 """
+ORDER = " ORDER BY c.discharge_date, c.claim_id"
+
+
+def _codes(text: str | None) -> frozenset[str]:
+    return frozenset(text.split(";")) if text else frozenset()
 
 
 def load_cases(conn: sqlite3.Connection, where: str = "", args: tuple = ()) -> list[Case]:
-    out = []
-    for row in conn.execute(CASES_SQL + where + " ORDER BY c.discharge_date, c.claim_id", args):
-        out.append(
-            Case(
-                row[0],
-                row[1],
-                row[2],
-                row[3],
-                frozenset(row[4].split(";")) if row[4] else frozenset(),
-                row[5],
-                row[6],
-                row[7] / SCALE,
-                row[8] / SCALE,
-                row[9],
-                None if row[10] is None else row[10] / SCALE,
-            )
+    return [
+        Case(
+            *row[:4],
+            _codes(row[4]),
+            row[5],
+            row[6],
+            row[7] / SCALE,
+            row[8] / SCALE,
+            row[9],
+            None if row[10] is None else row[10] / SCALE,
         )
-    return out
+        for row in conn.execute(CASES_SQL + where + ORDER, args)
+    ]

@@ -11,12 +11,14 @@ import sqlite3
 import uuid
 from collections import defaultdict
 from decimal import Decimal
+from math import fsum
 
 from engine import audit_log
 from engine.dip import params as dip_params
-from engine.dip.grouping import CaseResult, Catalogue, load_cases, score_case
+from engine.dip.grouping import Catalogue
+from engine.dip.scoring import Scoring
 from engine.errors import UserError
-from engine.money import money_json, points_json
+from engine.money import SCALE, money_json, points_json
 from engine.overlay import reference_overlay
 from engine.progress import NEVER, CancelToken, Progress, no_progress
 from engine.workspace import Workspace
@@ -80,40 +82,77 @@ def confirmed_deductions(conn: sqlite3.Connection) -> dict[str, Decimal]:
     return out
 
 
-def score_year(
-    ws: Workspace,
-    params: dict,
-    source: str,
-    progress: Progress = no_progress,
-    cancel: CancelToken = NEVER,
-) -> list[CaseResult]:
-    cat = Catalogue.load(ws.conn, source)
+def year_scoring(conn, params: dict, source: str) -> Scoring:
+    """The scoring of every inpatient case discharged in the settlement year."""
     year = int(params["year"])
-    cases = load_cases(ws.conn, " AND substr(c.discharge_date, 1, 4) = ?", (str(year),))
-    results = []
-    for index, case in enumerate(cases):
-        if index % 50_000 == 0:
-            cancel.check()
-            progress("settle", index, len(cases))
-        results.append(score_case(case, cat, params))
-    progress("settle", len(cases), len(cases))
-    return results
+    return Scoring(
+        conn,
+        Catalogue.load(conn, source),
+        params,
+        " AND cl.discharge_date >= :year_from AND cl.discharge_date < :year_to",
+        {"year_from": f"{year}-01-01", "year_to": f"{year + 1}-01-01"},
+    )
 
 
-def compute(
-    results: list[CaseResult],
-    fund_paid: dict[str, float],
-    costs: dict[str, float],
-    months: dict[str, int],
-    params: dict,
-    deductions: dict[str, Decimal],
-    plugins=None,
-) -> dict:
-    """Section 4 over scored cases: φ, point value, payments, sharing, advances."""
-    dip = [r for r in results if r.payment_method == "dip"]
-    total_points = sum(r.points for r in dip)
-    sum_cost = sum(costs[r.claim_id] for r in dip)
-    sum_paid = sum(fund_paid[r.claim_id] for r in dip)
+def _deductions_by_institution(
+    scoring: Scoring, deductions: dict[str, Decimal]
+) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """Confirmed deductions split into DIP cases' (by institution) and other claims'."""
+    dip: dict[str, Decimal] = defaultdict(Decimal)
+    other: dict[str, Decimal] = defaultdict(Decimal)
+    if not deductions:
+        return dip, other
+    conn = scoring.conn
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS x_deducted (claim_id TEXT PRIMARY KEY)")
+    try:
+        conn.executemany("INSERT INTO x_deducted VALUES (?)", [(c,) for c in deductions])
+        in_year = dict(
+            conn.execute(
+                f"SELECT claim_id, payment_method FROM ({scoring.cases_sql(_DEDUCTED)})",
+                scoring.args,
+            )
+        )
+        for claim_id, inst in conn.execute(
+            "SELECT claim_id, institution_code FROM claims"
+            " WHERE claim_id IN (SELECT claim_id FROM x_deducted)"
+        ):
+            (dip if in_year.get(claim_id) == "dip" else other)[inst] += deductions[claim_id]
+    finally:
+        conn.execute("DROP TABLE temp.x_deducted")
+    return dip, other
+
+
+_DEDUCTED = " AND cl.claim_id IN (SELECT claim_id FROM x_deducted)"
+
+
+def _monthly_points(scoring: Scoring) -> dict[str, dict[int, float]]:
+    """DIP points by institution and discharge month (for the monthly advances)."""
+    out: dict[str, dict[int, float]] = defaultdict(dict)
+    for code, month, points in scoring.conn.execute(
+        "SELECT institution_code, CAST(substr(discharge_date, 6, 2) AS INTEGER), sum(points)"
+        f" FROM ({scoring.cases_sql()}) WHERE payment_method = 'dip' GROUP BY 1, 2",
+        scoring.args,
+    ):
+        out[code][month] = points
+    return out
+
+
+def compute(scoring: Scoring, params: dict, deductions: dict[str, Decimal], plugins=None) -> dict:
+    """Section 4 over the scored cases: φ, point value, payments, sharing, advances.
+
+    One pass sums each institution's DIP cases in SQL. Money sums are integer sums, so
+    exact; the institutions' points are added with ``math.fsum``."""
+    totals = {
+        code: (count, points, paid, cost)
+        for code, count, points, paid, cost in scoring.conn.execute(
+            f"SELECT institution_code, count(*), sum(points), sum(paid_units), sum(cost_units)"
+            f" FROM ({scoring.cases_sql()}) WHERE payment_method = 'dip' GROUP BY 1",
+            scoring.args,
+        )
+    }
+    total_points = fsum(t[1] for t in totals.values())
+    sum_paid = sum(t[2] for t in totals.values())
+    sum_cost = sum(t[3] for t in totals.values())
     phi = params.get("fund_payment_ratio")
     if phi is None:
         phi = sum_paid / sum_cost if sum_cost else 0.0
@@ -127,22 +166,20 @@ def compute(
         point_value = (budget / phi) / total_points if total_points and phi else 0.0
     sharing = params["surplus_retention_share"] != 1.0 or params["overspend_share"] != 0.0
     bpv = params.get("budget_point_value")
-    by_inst: dict[str, list[CaseResult]] = defaultdict(list)
-    for r in dip:
-        by_inst[r.institution_code].append(r)
+    monthly = _monthly_points(scoring) if bpv is not None else {}
+    dip_deductions, recoveries = _deductions_by_institution(scoring, deductions)
     institutions = []
-    for code in sorted(by_inst):
-        cases = by_inst[code]
-        points = sum(r.points for r in cases)
-        paid = sum(fund_paid[r.claim_id] for r in cases)
-        deduction = sum((deductions.get(r.claim_id, Decimal(0)) for r in cases), Decimal(0))
+    for code in sorted(totals):
+        count, inst_total, paid_units, _ = totals[code]
+        paid = paid_units / SCALE
+        deduction = dip_deductions.get(code, Decimal(0))
         appraisal = float(params["appraisal_coefficients"].get(code, 1.0))
-        payment = points * point_value * phi * appraisal - float(deduction)
+        payment = inst_total * point_value * phi * appraisal - float(deduction)
         balance = payment - paid
         row = {
             "institution_code": code,
-            "cases": len(cases),
-            "points": points_json(points),
+            "cases": count,
+            "points": points_json(inst_total),
             "payment": money_json(payment),
             "deductions": float(money_json(deduction)),
             "fund_paid": money_json(paid),
@@ -155,11 +192,8 @@ def compute(
         if sharing:
             row["final_payment"] = money_json(final)
         if bpv is not None:
-            monthly: dict[int, float] = defaultdict(float)
-            for r in cases:
-                monthly[months[r.claim_id]] += r.points
             advances = {
-                m: p * bpv * phi * params["advance_ratio"] for m, p in sorted(monthly.items())
+                m: p * bpv * phi * params["advance_ratio"] for m, p in sorted(monthly[code].items())
             }
             row["advances"] = {str(m): money_json(v) for m, v in advances.items()}
             row["clearing"] = money_json(final - sum(advances.values()))
@@ -171,23 +205,31 @@ def compute(
         "fund_payment_ratio": points_json(phi),
         "total_points": points_json(total_points),
         "institutions": institutions,
+        "recoveries": {k: money_json(v) for k, v in sorted(recoveries.items())},
     }
 
 
-def case_json(r: CaseResult) -> dict:
-    group = r.group
+CASE_COLUMNS = (
+    "claim_id, group_code, case_type, payment_method, rw, coefficient, points, ratio, los,"
+    " avg_los, institution_code"
+)
+
+
+def case_json(row: tuple) -> dict:
+    """One case of ``x_cases`` or ``settlement_cases`` (selected as CASE_COLUMNS) as JSON."""
+    claim_id, group, ctype, method, rw, c, points, ratio, los, avg_los, inst = row
     return {
-        "claim_id": r.claim_id,
-        "group_code": r.group_code,
-        "case_type": r.case_type,
-        "payment_method": r.payment_method,
-        "rw": float(r.rw),
-        "coefficient": r.coefficient,
-        "points": points_json(r.points),
-        "ratio": points_json(r.ratio),
-        "los": r.los,
-        "avg_los": group.avg_los if group and group.avg_los is not None else None,
-        "institution": r.institution_code,
+        "claim_id": claim_id,
+        "group_code": group,
+        "case_type": ctype,
+        "payment_method": method,
+        "rw": float(rw),
+        "coefficient": c,
+        "points": points_json(points),
+        "ratio": points_json(ratio),
+        "los": los,
+        "avg_los": avg_los,
+        "institution": inst,
     }
 
 
@@ -198,47 +240,43 @@ def settle(
     plugins=None,
     catalogue: str | None = None,
     store: bool = True,
+    cases: bool = True,
     progress: Progress = no_progress,
     cancel: CancelToken = NEVER,
 ) -> dict:
-    """Settle the year; store the run (parameters, catalogue, cases, institutions) and log it."""
+    """Settle the year; store the run (parameters, catalogue, cases, institutions) and log it.
+    ``cases`` adds every case to the returned dict (the JSON output of ``yibao settle``)."""
     params = resolve_params(ws, year, plugins)
     source = catalogue_source(ws, catalogue)
-    with reference_overlay(ws.conn, plugins.reference_data() if plugins else []):
-        results = score_year(ws, params, source, progress, cancel)
-    ids = {r.claim_id for r in results}
-    fund_paid, costs, months = {}, {}, {}
-    for claim_id, paid, cost, discharge in ws.conn.execute(
-        "SELECT claim_id, coalesce(fund_paid, 0), total_amount, discharge_date FROM claims"
-        " WHERE visit_type = 'inpatient' AND substr(discharge_date, 1, 4) = ?",
-        (str(params["year"]),),
+    conn = ws.conn
+    cancel.check()
+    progress("settle", 0, 0)
+    with (
+        reference_overlay(conn, plugins.reference_data() if plugins else []),
+        year_scoring(conn, params, source) as scoring,
     ):
-        if claim_id in ids:
-            fund_paid[claim_id], costs[claim_id] = paid / 1e4, cost / 1e4
-            months[claim_id] = int(discharge[5:7])
-    deductions = confirmed_deductions(ws.conn)
-    out = compute(results, fund_paid, costs, months, params, deductions, plugins)
-    out["catalogue"] = source
-    dip_claims = {r.claim_id for r in results if r.payment_method == "dip"}
-    recoveries: dict[str, Decimal] = defaultdict(Decimal)
-    others = {c: a for c, a in deductions.items() if c not in dip_claims}
-    if others:
-        marks = ", ".join("?" * len(others))
-        for claim_id, inst in ws.conn.execute(
-            f"SELECT claim_id, institution_code FROM claims WHERE claim_id IN ({marks})",
-            list(others),
-        ):
-            recoveries[inst] += others[claim_id]
-    out["recoveries"] = {k: money_json(v) for k, v in sorted(recoveries.items())}
-    out["cases"] = [case_json(r) for r in results]
-    if store:
-        out["run_id"] = _store(ws, params, source, results, out, plugins)
+        out = compute(scoring, params, confirmed_deductions(conn), plugins)
+        out["catalogue"] = source
+        cancel.check()
+        if store:
+            out["run_id"] = _store(ws, scoring, params, source, out, plugins)
+        if cases:
+            out["cases"] = [
+                case_json(r)
+                for r in conn.execute(
+                    f"SELECT {CASE_COLUMNS} FROM ({scoring.cases_sql()})"
+                    " ORDER BY discharge_date, claim_id",
+                    scoring.args,
+                )
+            ]
+    progress("settle", 1, 1)
     return out
 
 
-def _store(ws: Workspace, params, source, results, out, plugins) -> str:
+def _store(ws: Workspace, scoring: Scoring, params, source, out, plugins) -> str:
     run_id = "S" + uuid.uuid4().hex[:12]
     now = audit_log.now_text()
+    summary = {k: out[k] for k in ("year", "point_value", "total_points", "fund_payment_ratio")}
     with ws.transaction() as conn:
         conn.execute(
             "INSERT INTO runs (run_id, kind, started_at, finished_at, parameters, plugins, summary,"
@@ -249,37 +287,20 @@ def _store(ws: Workspace, params, source, results, out, plugins) -> str:
                 now,
                 json.dumps(params, ensure_ascii=False),
                 json.dumps(plugins.versions() if plugins else []),
-                json.dumps(
-                    {
-                        k: out[k]
-                        for k in ("year", "point_value", "total_points", "fund_payment_ratio")
-                    }
-                ),
+                json.dumps(summary),
                 json.dumps({"catalogue": source}),
             ),
         )
-        conn.executemany(
+        conn.execute(
             "INSERT INTO settlement_cases (run_id, claim_id, institution_code, group_code,"
             " case_type, payment_method, rw, coefficient, ratio, points)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    run_id,
-                    r.claim_id,
-                    r.institution_code,
-                    r.group_code,
-                    r.case_type,
-                    r.payment_method,
-                    r.rw,
-                    r.coefficient,
-                    r.ratio,
-                    r.points,
-                )
-                for r in results
-            ],
+            " SELECT :run_id, claim_id, institution_code, group_code, case_type, payment_method,"
+            f" rw, coefficient, ratio, points FROM ({scoring.cases_sql()})",
+            {**scoring.args, "run_id": run_id},
         )
         conn.executemany(
-            "INSERT INTO settlement_institutions (run_id, institution_code, result) VALUES (?, ?, ?)",
+            "INSERT INTO settlement_institutions (run_id, institution_code, result)"
+            " VALUES (?, ?, ?)",
             [(run_id, i["institution_code"], json.dumps(i)) for i in out["institutions"]],
         )
         audit_log.append(

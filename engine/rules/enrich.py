@@ -11,7 +11,8 @@ import sqlite3
 import statistics
 from collections.abc import Callable, Iterator
 
-from engine.dip.grouping import Catalogue, load_cases, score_case
+from engine.dip.grouping import Catalogue
+from engine.dip.scoring import Scoring
 from engine.rules import enrich_sql as q
 
 TEMP_TABLES = (
@@ -95,24 +96,13 @@ class Enricher:
         cat = Catalogue.load(self.conn, self.dip_source)
         if cat.empty:
             return
-        rows = []
-        for case in load_cases(self.conn):
-            r = score_case(case, cat, self.dip_params)
-            avg_los = r.group.avg_los if r.group else None
-            rows.append(
-                (
-                    r.claim_id,
-                    r.payment_method,
-                    r.group_code,
-                    r.case_type,
-                    avg_los,
-                    r.ratio,
-                    r.procedure_kind,
-                    r.institution_code,
-                    case.discharge_date,
-                )
+        with Scoring(self.conn, cat, self.dip_params) as scoring:
+            self.conn.execute(
+                "INSERT INTO x_dip SELECT claim_id, payment_method, group_code, case_type,"
+                " avg_los, ratio, procedure_kind, institution_code, discharge_date"
+                f" FROM ({scoring.cases_sql()})",
+                scoring.args,
             )
-        self.conn.executemany("INSERT INTO x_dip VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def cleanup(self) -> None:
         for table in TEMP_TABLES:
