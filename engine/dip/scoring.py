@@ -12,6 +12,7 @@ numbers back from the same statement.
 from __future__ import annotations
 
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 
 from engine.dip.grouping import Catalogue, coefficient, place
 from engine.money import SCALE
@@ -50,7 +51,7 @@ FROM (
          CASE WHEN p.group_code IS NOT NULL THEN k.c END AS coefficient,
          CASE WHEN p.group_code IS NOT NULL AND p.avg_cost
               THEN (cl.total_amount / 1e4) / (p.avg_cost * k.c) ELSE 0.0 END AS ratio
-  FROM (SELECT cl.*, {_LOS} AS los FROM claims cl
+  FROM (SELECT cl.*, {_LOS} AS los FROM claims cl NOT INDEXED
         WHERE cl.visit_type = 'inpatient' AND cl.discharge_date IS NOT NULL {{where}}) cl
   JOIN x_place p ON p.dx = coalesce(cl.main_diagnosis, '')
        AND p.px = coalesce(cl.main_procedure, '')
@@ -61,17 +62,20 @@ FROM (
 """
 
 
-def _placements(conn, cat: Catalogue, params: dict, where: str, args: dict) -> list[tuple]:
+_DISTINCT = """
+SELECT DISTINCT coalesce(main_diagnosis, ''), coalesce(main_procedure, ''),
+       coalesce(other_procedures, '')
+FROM claims cl NOT INDEXED
+WHERE visit_type = 'inpatient' AND discharge_date IS NOT NULL {where}
+"""
+
+
+def _placements(keys: set[tuple], cat: Catalogue, params: dict) -> list[tuple]:
     """One row per distinct combination of codes; a diagnosis of the bed-day list gets a row
     for a short and one for a long stay, so only those cases need their length of stay."""
     rows = []
     long_los = params["bed_day_min_los"]
-    for dx, px, others in conn.execute(
-        "SELECT DISTINCT coalesce(main_diagnosis, ''), coalesce(main_procedure, ''),"
-        " coalesce(other_procedures, '') FROM claims cl"
-        f" WHERE visit_type = 'inpatient' AND discharge_date IS NOT NULL {where}",
-        {k: v for k, v in args.items() if f":{k}" in where},
-    ):
+    for dx, px, others in sorted(keys):
         codes = frozenset(others.split(";")) if others else frozenset()
         bed_day = cat.in_list(dx, "bed_day")
         for long_stay in (0, 1) if bed_day else (0,):
@@ -94,10 +98,30 @@ def _coefficients(conn, params: dict) -> list[tuple]:
     ]
 
 
+def _load(conn: sqlite3.Connection, places: list[tuple], coefs: list[tuple]) -> None:
+    conn.executescript(_SCHEMA)
+    conn.executemany("INSERT INTO x_place VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", places)
+    conn.executemany("INSERT INTO x_coef VALUES (?, ?)", coefs)
+
+
+def _reader(path: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    conn.execute("PRAGMA temp_store=MEMORY")
+    conn.execute("PRAGMA cache_size=-100000")
+    conn.execute("PRAGMA mmap_size=4294967296")  # share the OS page cache: no cold start
+    return conn
+
+
 class Scoring:
     """``with Scoring(conn, cat, params, where, args) as scoring:`` prepares ``x_place`` and
     ``x_coef`` for the cases matching ``where`` (a fragment over ``cl``, e.g. the settlement
-    year, with named parameters ``args``), and drops them afterwards."""
+    year, with named parameters ``args``), and drops them afterwards.
+
+    ``parts`` (argument overrides, e.g. half-years) lets ``map`` run an aggregate over each
+    part at once on its own read-only connection, one per core: SQLite releases the GIL, so
+    a year settles on every core. Without ``parts`` (or inside an open transaction, whose
+    rows other connections cannot see) everything runs on ``conn``.
+    """
 
     def __init__(
         self,
@@ -106,6 +130,7 @@ class Scoring:
         params: dict,
         where: str = "",
         args: dict | None = None,
+        parts: list[dict] | None = None,
     ):
         self.conn, self.cat, self.params = conn, cat, params
         self.where, self.args = where, dict(args or {})
@@ -115,20 +140,45 @@ class Scoring:
                 for k in ("low_ratio", "high_ratio", "special_review_ratio", "bed_day_min_los")
             }
         )
+        path = conn.execute("PRAGMA database_list").fetchone()[2]
+        parallel = parts and len(parts) > 1 and path and not conn.in_transaction
+        self.path = path if parallel else None
+        self.parts = parts if parallel else [{}]
+        self.readers: list[sqlite3.Connection] = []
+
+    def map(self, sql: str) -> list[list[tuple]]:
+        """Run ``sql`` (bound with ``args``) over each part; one list of rows per part."""
+
+        def run(index: int) -> list[tuple]:
+            return self.readers[index].execute(sql, {**self.args, **self.parts[index]}).fetchall()
+
+        if len(self.readers) == 1:
+            return [run(0)]
+        with ThreadPoolExecutor(len(self.readers)) as pool:
+            return list(pool.map(run, range(len(self.readers))))
 
     def __enter__(self) -> Scoring:
-        conn = self.conn
-        conn.executescript(_SCHEMA)
-        conn.executemany(
-            "INSERT INTO x_place VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            _placements(conn, self.cat, self.params, self.where, self.args),
-        )
-        conn.executemany("INSERT INTO x_coef VALUES (?, ?)", _coefficients(conn, self.params))
+        self.readers = [_reader(self.path) for _ in self.parts] if self.path else [self.conn]
+        try:
+            self._prepare()
+        except BaseException:
+            self.__exit__()
+            raise
         return self
+
+    def _prepare(self) -> None:
+        keys = {key for rows in self.map(_DISTINCT.replace("{where}", self.where)) for key in rows}
+        places = _placements(keys, self.cat, self.params)
+        coefs = _coefficients(self.conn, self.params)
+        for conn in {id(c): c for c in [self.conn, *self.readers]}.values():
+            _load(conn, places, coefs)
 
     def __exit__(self, *exc) -> None:
         for table in ("x_place", "x_coef"):
             self.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+        for reader in self.readers:
+            if reader is not self.conn:
+                reader.close()
 
     def cases_sql(self, extra_where: str = "") -> str:
         """The SELECT scoring each case (columns as listed above ``_CASES``); bind ``args``."""

@@ -7,6 +7,7 @@ fen only in outputs, and deductions come from the review decisions as exact deci
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import uuid
 from collections import defaultdict
@@ -83,14 +84,18 @@ def confirmed_deductions(conn: sqlite3.Connection) -> dict[str, Decimal]:
 
 
 def year_scoring(conn, params: dict, source: str) -> Scoring:
-    """The scoring of every inpatient case discharged in the settlement year."""
+    """The scoring of every inpatient case discharged in the settlement year; aggregates run
+    over one part of the year per core."""
     year = int(params["year"])
+    cores = max(1, min(4, os.cpu_count() or 1))
+    bounds = [f"{year}-{1 + 12 * i // cores:02d}-01" for i in range(cores)] + [f"{year + 1}-01-01"]
     return Scoring(
         conn,
         Catalogue.load(conn, source),
         params,
         " AND cl.discharge_date >= :year_from AND cl.discharge_date < :year_to",
-        {"year_from": f"{year}-01-01", "year_to": f"{year + 1}-01-01"},
+        {"year_from": bounds[0], "year_to": bounds[-1]},
+        [{"year_from": a, "year_to": b} for a, b in zip(bounds, bounds[1:], strict=False)],
     )
 
 
@@ -128,12 +133,12 @@ _DEDUCTED = " AND cl.claim_id IN (SELECT claim_id FROM x_deducted)"
 def _monthly_points(scoring: Scoring) -> dict[str, dict[int, float]]:
     """DIP points by institution and discharge month (for the monthly advances)."""
     out: dict[str, dict[int, float]] = defaultdict(dict)
-    for code, month, points in scoring.conn.execute(
+    for rows in scoring.map(
         "SELECT institution_code, CAST(substr(discharge_date, 6, 2) AS INTEGER), sum(points)"
-        f" FROM ({scoring.cases_sql()}) WHERE payment_method = 'dip' GROUP BY 1, 2",
-        scoring.args,
+        f" FROM ({scoring.cases_sql()}) WHERE payment_method = 'dip' GROUP BY 1, 2"
     ):
-        out[code][month] = points
+        for code, month, points in rows:
+            out[code][month] = points  # the parts are whole months
     return out
 
 
@@ -142,15 +147,23 @@ def compute(scoring: Scoring, params: dict, deductions: dict[str, Decimal], plug
 
     One pass sums each institution's DIP cases in SQL. Money sums are integer sums, so
     exact; the institutions' points are added with ``math.fsum``."""
+    parts: dict[str, list[tuple]] = defaultdict(list)
+    for rows in scoring.map(
+        f"SELECT institution_code, count(*), sum(points), sum(paid_units), sum(cost_units)"
+        f" FROM ({scoring.cases_sql()}) WHERE payment_method = 'dip' GROUP BY 1"
+    ):
+        for code, *sums in rows:
+            parts[code].append(sums)
     totals = {
-        code: (count, points, paid, cost)
-        for code, count, points, paid, cost in scoring.conn.execute(
-            f"SELECT institution_code, count(*), sum(points), sum(paid_units), sum(cost_units)"
-            f" FROM ({scoring.cases_sql()}) WHERE payment_method = 'dip' GROUP BY 1",
-            scoring.args,
+        code: (
+            sum(p[0] for p in sums),
+            fsum(p[1] for p in sums),
+            sum(p[2] for p in sums),
+            sum(p[3] for p in sums),
         )
+        for code, sums in parts.items()
     }
-    total_points = fsum(t[1] for t in totals.values())
+    total_points = fsum(p[1] for sums in parts.values() for p in sums)
     sum_paid = sum(t[2] for t in totals.values())
     sum_cost = sum(t[3] for t in totals.values())
     phi = params.get("fund_payment_ratio")
