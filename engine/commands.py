@@ -331,6 +331,24 @@ def cmd_report(args) -> int:
     return 0
 
 
+@command("desktop")
+def cmd_desktop(args) -> int:
+    try:
+        from desktop.app import main as desktop_main
+    except ImportError as exc:
+        raise UserError(
+            f"the desktop needs PySide6: pip install 'yibao[desktop]' ({exc})"
+        ) from None
+    argv = []
+    if args.workspace:
+        argv += ["--workspace", args.workspace]
+    if args.screenshots:
+        argv += ["--screenshots", args.screenshots]
+    if args.language:
+        argv += ["--language", args.language]
+    return desktop_main(argv)
+
+
 @command("demo")
 def cmd_demo(args) -> int:
     from engine.demo.run import run_demo
@@ -460,6 +478,11 @@ def register_all(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--run", metavar="ID", help="audit run (default: the latest)")
     add_plugin_choice(p)
     add_json(p)
+
+    p = sub.add_parser("desktop", help="open the desktop review app")
+    p.add_argument("--workspace", "-w", metavar="W", help="workspace to open")
+    p.add_argument("--screenshots", metavar="DIR", help="save every page as PNG and exit")
+    p.add_argument("--language", choices=("zh_CN", "en"), help="interface language")
 
     p = sub.add_parser("demo", help="generate, import, audit and settle a synthetic region")
     add_workspace(p)

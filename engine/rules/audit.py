@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import time
 import uuid
 from collections import Counter
@@ -334,12 +335,66 @@ def _store(ws: Workspace, result: AuditResult, params: dict, plugins) -> None:
         )
 
 
-def latest_run(ws: Workspace, kind: str = "audit") -> str | None:
-    row = ws.conn.execute(
+def latest_run(ws: Workspace | sqlite3.Connection, kind: str = "audit") -> str | None:
+    """The latest run of a kind, through a workspace or a plain connection (the desktop's)."""
+    conn = ws.conn if isinstance(ws, Workspace) else ws
+    row = conn.execute(
         "SELECT run_id FROM runs WHERE kind = ? ORDER BY started_at DESC, rowid DESC LIMIT 1",
         (kind,),
     ).fetchone()
     return row[0] if row else None
+
+
+FINDING_COLUMNS = (
+    "finding_id run_id rule_id code severity scope claim_id line_no institution_code subject"
+    " amount message message_en decision deduction reviewer comment decided_at"
+).split()
+
+
+def findings_query(
+    run_id: str,
+    *,
+    code_prefix: str | None = None,
+    severity: str | None = None,
+    institution: str | None = None,
+    decision: str | None = None,
+    text: str | None = None,
+) -> tuple[str, dict]:
+    """The SELECT of a run's findings (FINDING_COLUMNS, amounts in 1/10000 units) with each
+    finding's latest decision, filtered; ``decision`` "none" means not yet reviewed."""
+    where = ["f.run_id = :run"]
+    args: dict = {"run": run_id}
+    if code_prefix:
+        where.append("f.code LIKE :code || '%'")
+        args["code"] = code_prefix
+    if severity:
+        where.append("f.severity = :severity")
+        args["severity"] = severity
+    if institution:
+        where.append("f.institution_code = :inst")
+        args["inst"] = institution
+    if decision == "none":
+        where.append("r.decision IS NULL")
+    elif decision:
+        where.append("r.decision = :decision")
+        args["decision"] = decision
+    if text:
+        where.append(
+            "(f.claim_id LIKE :text OR f.message_zh LIKE :text OR f.subject LIKE :text"
+            " OR f.rule_id LIKE :text)"
+        )
+        args["text"] = f"%{text}%"
+    sql = f"""
+        SELECT f.finding_id, f.run_id, f.rule_id, f.code, f.severity, f.scope, f.claim_id,
+               f.line_no, f.institution_code, f.subject, f.amount, f.message_zh, f.message_en,
+               r.decision, r.deduction, r.reviewer, r.comment, r.decided_at
+        FROM findings f
+        LEFT JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE finding_id = f.finding_id)
+        WHERE {" AND ".join(where)}
+        ORDER BY coalesce(f.claim_id, ''), coalesce(f.line_no, 0), f.code,
+                 coalesce(f.institution_code, ''), coalesce(f.subject, '')
+        """
+    return sql, args
 
 
 def list_findings(ws: Workspace, run_id: str | None = None) -> list[dict]:
@@ -349,41 +404,11 @@ def list_findings(ws: Workspace, run_id: str | None = None) -> list[dict]:
         return []
     if not ws.conn.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone():
         raise UserError(f"no run {run_id} in this workspace")
-    rows = ws.conn.execute(
-        """
-        SELECT f.finding_id, f.run_id, f.rule_id, f.code, f.severity, f.scope, f.claim_id,
-               f.line_no, f.institution_code, f.subject, f.amount, f.message_zh, f.message_en,
-               r.decision, r.deduction, r.reviewer, r.comment, r.decided_at
-        FROM findings f
-        LEFT JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE finding_id = f.finding_id)
-        WHERE f.run_id = ?
-        ORDER BY coalesce(f.claim_id, ''), coalesce(f.line_no, 0), f.code,
-                 coalesce(f.institution_code, ''), coalesce(f.subject, '')
-        """,
-        (run_id,),
-    ).fetchall()
     out = []
-    for row in rows:
-        out.append(
-            {
-                "finding_id": row[0],
-                "run_id": row[1],
-                "rule_id": row[2],
-                "code": row[3],
-                "severity": row[4],
-                "scope": row[5],
-                "claim_id": row[6],
-                "line_no": row[7],
-                "institution_code": row[8],
-                "subject": row[9],
-                "amount": money_json(Decimal(row[10]).scaleb(-4)),
-                "message": row[11],
-                "message_en": row[12],
-                "decision": row[13],
-                "deduction": None if row[14] is None else money_json(Decimal(row[14]).scaleb(-4)),
-                "reviewer": row[15],
-                "comment": row[16],
-                "decided_at": row[17],
-            }
-        )
+    for row in ws.conn.execute(*findings_query(run_id)):
+        finding = dict(zip(FINDING_COLUMNS, row, strict=True))
+        finding["amount"] = money_json(Decimal(finding["amount"]).scaleb(-4))
+        if finding["deduction"] is not None:
+            finding["deduction"] = money_json(Decimal(finding["deduction"]).scaleb(-4))
+        out.append(finding)
     return out

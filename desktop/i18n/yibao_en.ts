@@ -1,0 +1,1132 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name>AuditPage</name>
+    <message>
+        <location filename="../pages/audit.py" line="30" />
+        <location filename="../pages/audit.py" line="35" />
+        <source>运行审核</source>
+        <translation>Run audit</translation>
+    </message>
+    <message>
+        <location filename="../pages/audit.py" line="31" />
+        <source>选择要运行的规则集：</source>
+        <translation>Rule sets to run:</translation>
+    </message>
+    <message>
+        <location filename="../pages/audit.py" line="43" />
+        <source>审核结果的汇总显示在这里。</source>
+        <translation>The audit summary appears here.</translation>
+    </message>
+    <message>
+        <location filename="../pages/audit.py" line="77" />
+        <source>请先打开工作区。</source>
+        <translation>Open a workspace first.</translation>
+    </message>
+    <message>
+        <location filename="../pages/audit.py" line="81" />
+        <source>请至少选择一个规则集。</source>
+        <translation>Choose at least one rule set.</translation>
+    </message>
+    <message>
+        <location filename="../pages/audit.py" line="92" />
+        <source>审核已取消，未保存。</source>
+        <translation>Audit cancelled; nothing saved.</translation>
+    </message>
+    <message>
+        <location filename="../pages/audit.py" line="107" />
+        <source>批次 {run}：{n} 个疑点，检查结算 {claims:,} 条、明细 {lines:,} 条，用时 {s:.1f} 秒</source>
+        <translation>Run {run}: {n} findings over {claims:,} claims and {lines:,} lines in {s:.1f} s</translation>
+    </message>
+</context>
+<context>
+    <name>BarChart</name>
+    <message>
+        <location filename="../widgets.py" line="102" />
+        <source>（无数据）</source>
+        <translation>(no data)</translation>
+    </message>
+</context>
+<context>
+    <name>ClaimsPage</name>
+    <message>
+        <location filename="../pages/claims.py" line="21" />
+        <source>结算数据</source>
+        <translation>Claims</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="24" />
+        <source>筛选：结算ID、人员编号、机构编码、就诊类型或诊断编码的开头</source>
+        <translation>Filter: the start of a claim id, a patient, institution, visit type or diagnosis code</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="29" />
+        <source>结算ID</source>
+        <translation>Claim</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="30" />
+        <source>人员编号</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="31" />
+        <source>机构</source>
+        <translation>Institution</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="32" />
+        <source>就诊类型</source>
+        <translation>Visit type</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="33" />
+        <source>入院/就诊日期</source>
+        <translation>Admission/visit</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="34" />
+        <source>出院日期</source>
+        <translation>Discharge</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="35" />
+        <source>主要诊断</source>
+        <translation>Main diagnosis</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="36" />
+        <source>医疗费总额</source>
+        <translation>Total amount</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="43" />
+        <source>序号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="44" />
+        <source>项目编码</source>
+        <translation>Item code</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="45" />
+        <source>项目名称</source>
+        <translation>Item name</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="46" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="47" />
+        <source>数量</source>
+        <translation>Quantity</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="48" />
+        <source>单价</source>
+        <translation>Unit price</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="49" />
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="78" />
+        <source>打开工作区后显示结算数据。</source>
+        <translation>Open a workspace to see its claims.</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="95" />
+        <source>没有符合条件的结算。</source>
+        <translation>No claim matches.</translation>
+    </message>
+</context>
+<context>
+    <name>FindingsPage</name>
+    <message>
+        <location filename="../pages/findings.py" line="40" />
+        <location filename="../pages/findings.py" line="62" />
+        <source>违规</source>
+        <translation>Violation</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="40" />
+        <location filename="../pages/findings.py" line="63" />
+        <source>可疑</source>
+        <translation>Suspicious</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="42" />
+        <location filename="../pages/findings.py" line="71" />
+        <source>确认违规</source>
+        <translation>Confirmed</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="43" />
+        <location filename="../pages/findings.py" line="72" />
+        <source>不予认定</source>
+        <translation>Dismissed</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="44" />
+        <location filename="../pages/findings.py" line="73" />
+        <source>待补充材料</source>
+        <translation>Needs information</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="45" />
+        <location filename="../pages/findings.py" line="70" />
+        <source>未审核</source>
+        <translation>Not reviewed</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="48" />
+        <source>疑点审核</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="52" />
+        <source>全部规则</source>
+        <translation>All rules</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="53" />
+        <source>GZ 规则</source>
+        <translation>GZ rules</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="54" />
+        <source>ZB 指标</source>
+        <translation>ZB indicators</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="55" />
+        <source>JC 集采</source>
+        <translation>JC procurement</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="56" />
+        <source>ZF 支付方式</source>
+        <translation>ZF payment method</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="61" />
+        <source>全部严重程度</source>
+        <translation>All severities</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="69" />
+        <source>全部结论</source>
+        <translation>All decisions</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="77" />
+        <source>搜索结算ID、规则或说明</source>
+        <translation>Search claim, rule or message</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="83" />
+        <source>结算ID</source>
+        <translation>Claim</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="84" />
+        <source>行</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="85" />
+        <source>机构</source>
+        <translation>Institution</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="86" />
+        <source>规则编码</source>
+        <translation>Rule code</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="87" />
+        <source>严重程度</source>
+        <translation>Severity</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="88" />
+        <source>涉及金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="89" />
+        <source>结论</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="90" />
+        <source>扣款</source>
+        <translation>Deduction</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="91" />
+        <source>说明</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="106" />
+        <source>序号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="106" />
+        <source>项目编码</source>
+        <translation>Item code</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="106" />
+        <source>项目名称</source>
+        <translation>Item name</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="106" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="107" />
+        <source>数量</source>
+        <translation>Quantity</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="107" />
+        <source>单价</source>
+        <translation>Unit price</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="107" />
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="115" />
+        <source>默认为疑点金额</source>
+        <translation>Default: the finding's amount</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="117" />
+        <source>扣款金额（元）</source>
+        <translation>Deduction (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="118" />
+        <source>审核意见</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="121" />
+        <source>确认违规 (C)</source>
+        <translation>Confirm (C)</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="122" />
+        <source>不予认定 (D)</source>
+        <translation>Dismiss (D)</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="123" />
+        <source>待补充材料 (I)</source>
+        <translation>Needs information (I)</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="148" />
+        <source>全部机构</source>
+        <translation>All institutions</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="164" />
+        <source>还没有审核结果：在“审核”页运行审核后，疑点显示在这里。</source>
+        <translation>No audit results yet: run an audit on the Audit page and the findings appear here.</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="166" />
+        <source>请先打开工作区。</source>
+        <translation>Open a workspace first.</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="184" />
+        <source>选择一个疑点，查看其证据、说明和政策依据。</source>
+        <translation>Select a finding to see its evidence, message and policy basis.</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="186" />
+        <source>{0} 个疑点已载入（滚动载入更多）</source>
+        <translation>{0} findings loaded (scroll for more)</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="205" />
+        <source>政策依据：</source>
+        <translation>Policy basis: </translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="207" />
+        <source>结算：</source>
+        <translation>Claim: </translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="209" />
+        <source>机构：</source>
+        <translation>Institution: </translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="211" />
+        <source>疑点：</source>
+        <translation>Finding: </translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="235" />
+        <source>请先选择疑点。</source>
+        <translation>Select a finding first.</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="256" />
+        <source>已记录 {0} 条审核结论。</source>
+        <translation>{0} decisions recorded.</translation>
+    </message>
+</context>
+<context>
+    <name>ImportPage</name>
+    <message>
+        <location filename="../pages/import_page.py" line="38" />
+        <source>导入数据包</source>
+        <translation>Import a data package</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="42" />
+        <source>数据包是一个文件夹：claims、lines 及 reference/ 下的参考数据，CSV（UTF-8、GBK、GB18030）或 XLSX，中英文表头均可。有任何无法保存的数据，整个数据包不写入。</source>
+        <translation>A data package is a folder: claims, lines and reference data under reference/, as CSV (UTF-8, GBK, GB18030) or XLSX, with Chinese or English headers. If anything cannot be stored, nothing of the package is written.</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="49" />
+        <source>数据包文件夹</source>
+        <translation>Data package folder</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="50" />
+        <source>浏览…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="51" />
+        <source>替换已有结算</source>
+        <translation>Replace existing claims</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="52" />
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="62" />
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="62" />
+        <source>行</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="62" />
+        <source>列</source>
+        <translation>Column</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="62" />
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="75" />
+        <source>选择数据包文件夹</source>
+        <translation>Choose a data package folder</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="84" />
+        <source>请先打开或新建工作区。</source>
+        <translation>Open or create a workspace first.</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="87" />
+        <source>请选择数据包文件夹。</source>
+        <translation>Choose a data package folder.</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="106" />
+        <source>已取消，工作区未改变。</source>
+        <translation>Cancelled; the workspace is unchanged.</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="116" />
+        <source>已导入 {claims:,} 条结算、{lines:,} 条明细，用时 {seconds:.1f} 秒。</source>
+        <translation>Imported {claims:,} claims and {lines:,} lines in {seconds:.1f} s.</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="120" />
+        <source>检测到的编码：</source>
+        <translation>Detected encodings:</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="122" />
+        <source>表头对应：</source>
+        <translation>Header mapping:</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../window.py" line="60" />
+        <source>工作区</source>
+        <translation>Workspace</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="61" />
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="62" />
+        <source>结算数据</source>
+        <translation>Claims</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="63" />
+        <source>规则集</source>
+        <translation>Rule sets</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="64" />
+        <source>审核</source>
+        <translation>Audit</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="65" />
+        <source>疑点审核</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="66" />
+        <source>DIP 结算</source>
+        <translation>DIP settlement</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="67" />
+        <source>插件</source>
+        <translation>Plug-ins</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="68" />
+        <source>报告与日志</source>
+        <translation>Reports &amp; log</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="69" />
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="94" />
+        <source>文件(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="95" />
+        <source>打开工作区…</source>
+        <translation>Open workspace…</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="96" />
+        <source>新建工作区…</source>
+        <translation>New workspace…</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="98" />
+        <source>导入数据包…</source>
+        <translation>Import data package…</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="101" />
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="102" />
+        <source>审核(&amp;R)</source>
+        <translation>&amp;Review</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="103" />
+        <source>运行审核</source>
+        <translation>Run audit</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="104" />
+        <source>下一条疑点</source>
+        <translation>Next finding</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="105" />
+        <source>上一条疑点</source>
+        <translation>Previous finding</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="106" />
+        <source>确认违规</source>
+        <translation>Confirmed</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="107" />
+        <source>不予认定</source>
+        <translation>Dismissed</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="108" />
+        <source>待补充材料</source>
+        <translation>Needs information</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="109" />
+        <source>页面(&amp;V)</source>
+        <translation>&amp;Pages</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="113" />
+        <source>语言(&amp;L)</source>
+        <translation>&amp;Language</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="136" />
+        <source>未打开工作区</source>
+        <translation>no workspace</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="137" />
+        <source>医保审核工作台 — {0}</source>
+        <translation>Medical insurance audit workbench — {0}</translation>
+    </message>
+</context>
+<context>
+    <name>PluginsPage</name>
+    <message>
+        <location filename="../pages/plugins_page.py" line="25" />
+        <source>插件</source>
+        <translation>Plug-ins</translation>
+    </message>
+    <message>
+        <location filename="../pages/plugins_page.py" line="30" />
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../pages/plugins_page.py" line="30" />
+        <source>版本</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <location filename="../pages/plugins_page.py" line="30" />
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../pages/plugins_page.py" line="30" />
+        <source>贡献</source>
+        <translation>Contributes</translation>
+    </message>
+    <message>
+        <location filename="../pages/plugins_page.py" line="30" />
+        <source>错误</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <location filename="../pages/plugins_page.py" line="35" />
+        <source>安装插件文件夹…</source>
+        <translation>Install plug-in folder…</translation>
+    </message>
+    <message>
+        <location filename="../pages/plugins_page.py" line="36" />
+        <source>安装插件文件…</source>
+        <translation>Install plug-in file…</translation>
+    </message>
+    <message>
+        <location filename="../pages/plugins_page.py" line="51" />
+        <source>插件文件夹：</source>
+        <translation>Plug-in folders: </translation>
+    </message>
+    <message>
+        <location filename="../pages/plugins_page.py" line="68" />
+        <source>已安装到 {0}</source>
+        <translation>Installed to {0}</translation>
+    </message>
+    <message>
+        <location filename="../pages/plugins_page.py" line="74" />
+        <source>选择插件文件夹</source>
+        <translation>Choose a plug-in folder</translation>
+    </message>
+    <message>
+        <location filename="../pages/plugins_page.py" line="80" />
+        <source>选择插件</source>
+        <translation>Choose a plug-in</translation>
+    </message>
+    <message>
+        <location filename="../pages/plugins_page.py" line="80" />
+        <source>插件 (*.py *.whl *.zip)</source>
+        <translation>Plug-ins (*.py *.whl *.zip)</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressRow</name>
+    <message>
+        <location filename="../widgets.py" line="56" />
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="67" />
+        <source>处理中…</source>
+        <translation>Working…</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPage</name>
+    <message>
+        <location filename="../pages/reports.py" line="29" />
+        <source>报告与日志</source>
+        <translation>Reports &amp; log</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="32" />
+        <source>导出 Excel…</source>
+        <translation>Export Excel…</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="33" />
+        <source>导出 PDF 告知书…</source>
+        <translation>Export PDF notice…</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="43" />
+        <source>操作日志</source>
+        <translation>Log</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="44" />
+        <source>校验日志</source>
+        <translation>Verify log</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="49" />
+        <source>序号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="49" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="49" />
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="49" />
+        <source>内容</source>
+        <translation>Detail</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="49" />
+        <source>哈希</source>
+        <translation>Hash</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="64" />
+        <source>全部机构</source>
+        <translation>All institutions</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="77" />
+        <source>导出报告</source>
+        <translation>Export report</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="87" />
+        <source>请先打开工作区。</source>
+        <translation>Open a workspace first.</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="96" />
+        <source>已导出 {0}</source>
+        <translation>Exported {0}</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="110" />
+        <source>日志完整：{0} 条记录，哈希链未被改动。</source>
+        <translation>Log intact: {0} entries, the hash chain is unbroken.</translation>
+    </message>
+    <message>
+        <location filename="../pages/reports.py" line="114" />
+        <source>日志被改动：第 {0} 条（{1}）</source>
+        <translation>Log altered at entry {0} ({1})</translation>
+    </message>
+</context>
+<context>
+    <name>RulesPage</name>
+    <message>
+        <location filename="../pages/rules.py" line="33" />
+        <source>规则集</source>
+        <translation>Rule sets</translation>
+    </message>
+    <message>
+        <location filename="../pages/rules.py" line="34" />
+        <source>勾选的规则集参与审核。参数的覆盖值只保存在当前工作区。</source>
+        <translation>Checked rule sets take part in audits. Parameter overrides are saved in this workspace only.</translation>
+    </message>
+    <message>
+        <location filename="../pages/rules.py" line="37" />
+        <source>规则集 / 规则</source>
+        <translation>Rule set / rule</translation>
+    </message>
+    <message>
+        <location filename="../pages/rules.py" line="37" />
+        <source>编码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../pages/rules.py" line="37" />
+        <source>版本</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <location filename="../pages/rules.py" line="44" />
+        <source>规则参数</source>
+        <translation>Rule parameters</translation>
+    </message>
+    <message>
+        <location filename="../pages/rules.py" line="47" />
+        <source>参数</source>
+        <translation>Parameters</translation>
+    </message>
+    <message>
+        <location filename="../pages/rules.py" line="47" />
+        <source>全国/插件值</source>
+        <translation>National/plug-in value</translation>
+    </message>
+    <message>
+        <location filename="../pages/rules.py" line="47" />
+        <source>本工作区覆盖值</source>
+        <translation>Override in this workspace</translation>
+    </message>
+    <message>
+        <location filename="../pages/rules.py" line="52" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../pages/rules.py" line="112" />
+        <source>条件：</source>
+        <translation>Condition:</translation>
+    </message>
+    <message>
+        <location filename="../pages/rules.py" line="114" />
+        <source>政策依据：</source>
+        <translation>Policy basis: </translation>
+    </message>
+    <message>
+        <location filename="../pages/rules.py" line="138" />
+        <source>请先打开工作区。</source>
+        <translation>Open a workspace first.</translation>
+    </message>
+    <message>
+        <location filename="../pages/rules.py" line="143" />
+        <source>参数值不是数字或 JSON：{0}</source>
+        <translation>A parameter value is not a number or JSON: {0}</translation>
+    </message>
+    <message>
+        <location filename="../pages/rules.py" line="148" />
+        <source>已保存。</source>
+        <translation>Saved.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <location filename="../pages/settings.py" line="23" />
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="32" />
+        <source>审核人</source>
+        <translation>Reviewer</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="33" />
+        <source>界面语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="34" />
+        <source>插件文件夹</source>
+        <translation>Plug-in folder</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="36" />
+        <source>保存设置</source>
+        <translation>Save settings</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="49" />
+        <source>已保存。</source>
+        <translation>Saved.</translation>
+    </message>
+</context>
+<context>
+    <name>SettlementPage</name>
+    <message>
+        <location filename="../pages/settlement.py" line="54" />
+        <source>DIP 结算</source>
+        <translation>DIP settlement</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="57" />
+        <source>官方目录（默认）</source>
+        <translation>Official catalogue (default)</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="58" />
+        <source>历史数据生成目录</source>
+        <translation>Catalogue built from history</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="59" />
+        <source>结算</source>
+        <translation>Settle</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="66" />
+        <source>尚未结算。</source>
+        <translation>Not settled yet.</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="72" />
+        <source>机构</source>
+        <translation>Institution</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="73" />
+        <source>病例数</source>
+        <translation>Cases</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="74" />
+        <source>总分值</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="75" />
+        <source>应支付</source>
+        <translation>Payment</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="76" />
+        <source>确认扣款</source>
+        <translation>Deductions</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="77" />
+        <source>已支付</source>
+        <translation>Fund paid</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="78" />
+        <source>差额</source>
+        <translation>Balance</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="79" />
+        <source>清算支付</source>
+        <translation>Final payment</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="85" />
+        <source>结算ID</source>
+        <translation>Claim</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="86" />
+        <source>病种组</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="87" />
+        <source>病例类型</source>
+        <translation>Case type</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="88" />
+        <source>支付方式</source>
+        <translation>Payment method</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="89" />
+        <source>费用倍率</source>
+        <translation>Cost ratio</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="90" />
+        <source>分值</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="98" />
+        <source>选择一个病例，显示入组与计分的每一步。</source>
+        <translation>Select a case to see each step of its grouping and scoring.</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="103" />
+        <source>机构与病例</source>
+        <translation>Institutions and cases</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="106" />
+        <source>机构总分值</source>
+        <translation>Points by institution</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="107" />
+        <source>机构应支付（元）</source>
+        <translation>Payment by institution (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="108" />
+        <source>病例类型构成</source>
+        <translation>Case-type mix</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="109" />
+        <source>费用倍率分布</source>
+        <translation>Cost-ratio distribution</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="114" />
+        <source>图表</source>
+        <translation>Charts</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="117" />
+        <source>参数</source>
+        <translation>Parameters</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="132" />
+        <location filename="../pages/settlement.py" line="169" />
+        <source>请先打开工作区。</source>
+        <translation>Open a workspace first.</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="147" />
+        <source>尚未结算：点击“结算”计算本年度的分值与支付。</source>
+        <translation>Not settled yet: click Settle to compute the year's points and payments.</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="202" />
+        <source>{year} 年度，点值 {pv}，基金支付比例 {phi}，总分值 {tp:,.4f}（{cat}目录）</source>
+        <translation>Year {year}: point value {pv}, fund ratio {phi}, total points {tp:,.4f} ({cat} catalogue)</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="208" />
+        <source>官方</source>
+        <translation>official</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="208" />
+        <source>生成</source>
+        <translation>built</translation>
+    </message>
+</context>
+<context>
+    <name>WorkspacePage</name>
+    <message>
+        <location filename="../pages/workspace.py" line="29" />
+        <source>工作区</source>
+        <translation>Workspace</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="33" />
+        <source>一个工作区是一个审核案卷（一个 SQLite 文件），保存导入的结算数据、审核结果、审核结论和 DIP 结算。把数据包文件夹拖到此页即可导入。</source>
+        <translation>A workspace is one audit case (one SQLite file): the imported claims, audit results, review decisions and DIP settlements. Drop a data package folder on this page to import it.</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="39" />
+        <source>打开工作区…</source>
+        <translation>Open workspace…</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="40" />
+        <source>新建工作区…</source>
+        <translation>New workspace…</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="41" />
+        <source>打开演示区域</source>
+        <translation>Open the demo region</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="50" />
+        <source>最近打开：</source>
+        <translation>Recent:</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="65" />
+        <source>尚未打开工作区。</source>
+        <translation>No workspace open.</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="73" />
+        <source>当前：{path}
+结算 {claims:,} 条，明细 {lines:,} 条，疑点 {findings:,} 条，批次 {runs}</source>
+        <translation>Open: {path}
+{claims:,} claims, {lines:,} lines, {findings:,} findings, {runs} runs</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="81" />
+        <source>无法打开工作区</source>
+        <translation>Cannot open the workspace</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="85" />
+        <source>打开工作区</source>
+        <translation>Open workspace</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="85" />
+        <source>工作区 (*.yibao);;所有文件 (*)</source>
+        <translation>Workspaces (*.yibao);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="92" />
+        <source>新建工作区</source>
+        <translation>New workspace</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="92" />
+        <source>工作区 (*.yibao)</source>
+        <translation>Workspaces (*.yibao)</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="104" />
+        <source>演示区域</source>
+        <translation>Demo region</translation>
+    </message>
+</context>
+</TS>

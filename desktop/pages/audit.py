@@ -1,0 +1,122 @@
+"""审核: choose rule sets, run the audit in the background, then a summary by rule."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.jobs import Job
+from desktop.widgets import ProgressRow, heading, note
+from engine.plugins import load_plugins
+from engine.rules.audit import DISABLED_SETTING, load_catalog
+
+
+class AuditPage(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.job: Job | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.tr("运行审核")))
+        layout.addWidget(note(self.tr("选择要运行的规则集：")))
+        self.sets = QListWidget()
+        layout.addWidget(self.sets, 1)
+        row = QHBoxLayout()
+        self.run_button = QPushButton(self.tr("运行审核"))
+        row.addWidget(self.run_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.progress = ProgressRow()
+        layout.addWidget(self.progress)
+        self.summary = QPlainTextEdit()
+        self.summary.setReadOnly(True)
+        self.summary.setPlaceholderText(self.tr("审核结果的汇总显示在这里。"))
+        layout.addWidget(self.summary, 2)
+        self.run_button.clicked.connect(self.run)
+        ctx.workspace_changed.connect(self.refresh)
+        ctx.data_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.sets.clear()
+        disabled = set()
+        if self.ctx.path is not None:
+            with self.ctx.workspace() as ws:
+                disabled = set(ws.get_setting(DISABLED_SETTING, []))
+        for rs in load_catalog(load_plugins()).rulesets:
+            item = QListWidgetItem(f"{rs.title.get('zh', rs.id)}  ({rs.id} {rs.version})")
+            item.setData(Qt.ItemDataRole.UserRole, rs.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                Qt.CheckState.Unchecked if rs.id in disabled else Qt.CheckState.Checked
+            )
+            self.sets.addItem(item)
+
+    def chosen(self) -> list[str]:
+        return [
+            self.sets.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.sets.count())
+            if self.sets.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def run(self) -> Job | None:
+        from engine.rules import run_audit
+        from engine.workspace import Workspace
+
+        if self.ctx.path is None:
+            self.summary.setPlainText(self.tr("请先打开工作区。"))
+            return None
+        chosen = self.chosen()
+        if not chosen:
+            self.summary.setPlainText(self.tr("请至少选择一个规则集。"))
+            return None
+        path = self.ctx.path
+
+        def work(progress, cancel):
+            with Workspace.open(path, create=False) as ws:
+                return run_audit(ws, load_plugins(), chosen, progress=progress, cancel=cancel)
+
+        self.job = job = Job(work)
+        job.succeeded.connect(self.done)
+        job.failed.connect(lambda msg, _e: self.summary.setPlainText(msg))
+        job.cancelled.connect(lambda: self.summary.setPlainText(self.tr("审核已取消，未保存。")))
+        job.finished.connect(lambda: self.run_button.setEnabled(True))
+        self.run_button.setEnabled(False)
+        self.progress.attach(job)
+        self.ctx.track(job)
+        job.start()
+        return job
+
+    def done(self, result) -> None:
+        by_code = Counter(f["code"] for f in result.findings)
+        amounts = Counter()
+        for f in result.findings:
+            amounts[f["code"]] += f["amount"]
+        lines = [
+            self.tr(
+                "批次 {run}：{n} 个疑点，检查结算 {claims:,} 条、明细 {lines:,} 条，用时 {s:.1f} 秒"
+            ).format(
+                run=result.run_id,
+                n=len(result.findings),
+                claims=result.claims_checked,
+                lines=result.lines_checked,
+                s=result.seconds,
+            ),
+            "",
+        ]
+        lines += [
+            f"{code:<18} {n:>6}  {amounts[code]:>14,.2f}" for code, n in sorted(by_code.items())
+        ]
+        lines += [f"! {p}" for p in result.problems]
+        self.summary.setPlainText("\n".join(lines))
+        self.ctx.changed()

@@ -1,0 +1,270 @@
+"""疑点审核: filter a run's findings, see each with its evidence and policy basis, and
+confirm, dismiss or ask for information — one finding or a whole selection at once."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.lazy_table import LazyTableModel, money
+from desktop.widgets import heading, note, table
+from engine.errors import UserError
+from engine.plugins import load_plugins
+from engine.review import decide
+from engine.rules.audit import findings_query, latest_run, load_catalog
+
+FLAGGED = QColor("#ffe0e0")
+DECISION_COLOURS = {
+    "confirm": QColor("#fde2e2"),
+    "dismiss": QColor("#e6f4e6"),
+    "info": QColor("#fff4d6"),
+}
+
+
+class FindingsPage(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.rules = {r.id: r for r in load_catalog(load_plugins()).rules()}
+        severities = {"violation": self.tr("违规"), "suspicious": self.tr("可疑")}
+        decisions = {
+            "confirm": self.tr("确认违规"),
+            "dismiss": self.tr("不予认定"),
+            "info": self.tr("待补充材料"),
+            None: self.tr("未审核"),
+        }
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.tr("疑点审核")))
+        filters = QHBoxLayout()
+        self.family = QComboBox()
+        for label, value in (
+            (self.tr("全部规则"), ""),
+            (self.tr("GZ 规则"), "GZ"),
+            (self.tr("ZB 指标"), "ZB"),
+            (self.tr("JC 集采"), "JC"),
+            (self.tr("ZF 支付方式"), "ZF"),
+        ):
+            self.family.addItem(label, value)
+        self.severity = QComboBox()
+        for label, value in (
+            (self.tr("全部严重程度"), ""),
+            (self.tr("违规"), "violation"),
+            (self.tr("可疑"), "suspicious"),
+        ):
+            self.severity.addItem(label, value)
+        self.institution = QComboBox()
+        self.decision = QComboBox()
+        for label, value in (
+            (self.tr("全部结论"), ""),
+            (self.tr("未审核"), "none"),
+            (self.tr("确认违规"), "confirm"),
+            (self.tr("不予认定"), "dismiss"),
+            (self.tr("待补充材料"), "info"),
+        ):
+            self.decision.addItem(label, value)
+        self.text = QLineEdit()
+        self.text.setPlaceholderText(self.tr("搜索结算ID、规则或说明"))
+        for w in (self.family, self.severity, self.institution, self.decision, self.text):
+            filters.addWidget(w)
+        layout.addLayout(filters)
+        self.model = LazyTableModel(
+            [
+                self.tr("结算ID"),
+                self.tr("行"),
+                self.tr("机构"),
+                self.tr("规则编码"),
+                self.tr("严重程度"),
+                self.tr("涉及金额"),
+                self.tr("结论"),
+                self.tr("扣款"),
+                self.tr("说明"),
+            ],
+            {4: severities.get, 5: money, 6: lambda d: decisions.get(d, ""), 7: money},
+        )
+        self.model.colour = lambda row: DECISION_COLOURS.get(row[6])
+        self.view = table(self.model)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.view)
+        detail = QWidget()
+        d = QVBoxLayout(detail)
+        d.setContentsMargins(0, 0, 0, 0)
+        self.evidence = QPlainTextEdit()
+        self.evidence.setReadOnly(True)
+        d.addWidget(self.evidence, 1)
+        self.lines = LazyTableModel(
+            [self.tr("序号"), self.tr("项目编码"), self.tr("项目名称"), self.tr("时间")]
+            + [self.tr("数量"), self.tr("单价"), self.tr("金额")],
+            {4: money, 5: money, 6: money},
+        )
+        self.flagged_line: int | None = None
+        self.lines.colour = lambda row: FLAGGED if row[0] == self.flagged_line else None
+        d.addWidget(table(self.lines), 1)
+        form = QFormLayout()
+        self.deduction = QLineEdit()
+        self.deduction.setPlaceholderText(self.tr("默认为疑点金额"))
+        self.comment = QLineEdit()
+        form.addRow(self.tr("扣款金额（元）"), self.deduction)
+        form.addRow(self.tr("审核意见"), self.comment)
+        d.addLayout(form)
+        buttons = QHBoxLayout()
+        self.confirm_button = QPushButton(self.tr("确认违规 (C)"))
+        self.dismiss_button = QPushButton(self.tr("不予认定 (D)"))
+        self.info_button = QPushButton(self.tr("待补充材料 (I)"))
+        for b in (self.confirm_button, self.dismiss_button, self.info_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        d.addLayout(buttons)
+        self.status = note()
+        d.addWidget(self.status)
+        split.addWidget(detail)
+        layout.addWidget(split, 1)
+        for combo in (self.family, self.severity, self.institution, self.decision):
+            combo.currentIndexChanged.connect(self.refresh)
+        self.text.returnPressed.connect(self.refresh)
+        self.view.selectionModel().currentRowChanged.connect(self.show_finding)
+        self.confirm_button.clicked.connect(lambda: self.decide("confirm"))
+        self.dismiss_button.clicked.connect(lambda: self.decide("dismiss"))
+        self.info_button.clicked.connect(lambda: self.decide("info"))
+        ctx.workspace_changed.connect(self.reload)
+        ctx.data_changed.connect(self.refresh)
+        self.reload()
+
+    # --- loading ---------------------------------------------------------------------------
+    def reload(self) -> None:
+        """A new workspace: fill the institution filter, then the table."""
+        self.institution.blockSignals(True)
+        self.institution.clear()
+        self.institution.addItem(self.tr("全部机构"), "")
+        if self.ctx.reader is not None:
+            for (code,) in self.ctx.reader.execute(
+                "SELECT institution_code FROM institutions ORDER BY institution_code"
+            ):
+                self.institution.addItem(code, code)
+        self.institution.blockSignals(False)
+        self.refresh()
+
+    def refresh(self) -> None:
+        conn = self.ctx.reader
+        run = latest_run(conn) if conn is not None else None
+        if run is None:
+            self.model.clear()
+            self.lines.clear()
+            self.evidence.setPlainText(
+                self.tr("还没有审核结果：在“审核”页运行审核后，疑点显示在这里。")
+                if conn is not None
+                else self.tr("请先打开工作区。")
+            )
+            return
+        sql, args = findings_query(
+            run,
+            code_prefix=self.family.currentData() or None,
+            severity=self.severity.currentData() or None,
+            institution=self.institution.currentData() or None,
+            decision=self.decision.currentData() or None,
+            text=self.text.text().strip() or None,
+        )
+        self.model.set_query(
+            conn,
+            "SELECT claim_id, line_no, institution_code, code, severity, amount, decision,"
+            f" deduction, message_zh, finding_id, rule_id FROM ({sql})",
+            args,
+        )
+        self.lines.clear()
+        self.evidence.setPlainText(self.tr("选择一个疑点，查看其证据、说明和政策依据。"))
+        self.status.setText(
+            self.tr("{0} 个疑点已载入（滚动载入更多）").format(self.model.rowCount())
+        )
+
+    # --- one finding ---------------------------------------------------------------------
+    def current(self) -> tuple | None:
+        index = self.view.currentIndex()
+        return self.model.row(index.row()) if index.isValid() else None
+
+    def show_finding(self, current, _previous=None) -> None:
+        if not current.isValid():
+            return
+        claim, line, inst, code, severity, amount, decision, deduction, message, fid, rule_id = (
+            self.model.row(current.row())
+        )
+        rule = self.rules.get(rule_id)
+        basis = rule.basis if rule else ""
+        name = rule.name.get("zh", rule_id) if rule else rule_id
+        self.evidence.setPlainText(
+            f"{code}  {name}\n{message}\n\n"
+            + self.tr("政策依据：")
+            + f"{basis}\n"
+            + self.tr("结算：")
+            + f"{claim or '-'}   "
+            + self.tr("机构：")
+            + f"{inst or '-'}   "
+            + self.tr("疑点：")
+            + fid
+        )
+        self.flagged_line = line
+        if claim:
+            self.lines.set_query(
+                self.ctx.reader,
+                "SELECT line_no, item_code, item_name, charge_time, quantity, unit_price, amount"
+                " FROM lines WHERE claim_id = ? ORDER BY line_no",
+                (claim,),
+            )
+        else:
+            self.lines.clear()
+
+    def selected_ids(self) -> list[str]:
+        rows = {i.row() for i in self.view.selectionModel().selectedRows()}
+        if not rows and self.view.currentIndex().isValid():
+            rows = {self.view.currentIndex().row()}
+        return [self.model.row(r)[9] for r in sorted(rows)]
+
+    def decide(self, decision: str) -> bool:
+        """Record ``decision`` on every selected finding (one action, one transaction)."""
+        ids = self.selected_ids()
+        if not ids or self.ctx.path is None:
+            self.status.setText(self.tr("请先选择疑点。"))
+            return False
+        deduction = self.deduction.text().strip() or None
+        comment = self.comment.text().strip() or None
+        try:
+            with self.ctx.workspace() as ws:
+                decide(
+                    ws,
+                    ids,
+                    decision,
+                    reviewer=self.ctx.reviewer,
+                    deduction=deduction if decision == "confirm" else None,
+                    comment=comment,
+                )
+        except UserError as exc:
+            self.status.setText(str(exc))
+            return False
+        row = self.view.currentIndex().row()
+        self.deduction.clear()
+        self.comment.clear()
+        self.ctx.changed()
+        self.status.setText(self.tr("已记录 {0} 条审核结论。").format(len(ids)))
+        self.move(row + 1 if len(ids) == 1 else row)
+        return True
+
+    def move(self, row: int) -> None:
+        while row >= self.model.rowCount() and self.model.canFetchMore():
+            self.model.fetchMore()
+        if 0 <= row < self.model.rowCount():
+            self.view.selectRow(row)
+
+    def next(self) -> None:
+        self.move(self.view.currentIndex().row() + 1)
+
+    def previous(self) -> None:
+        self.move(max(0, self.view.currentIndex().row() - 1))

@@ -1,0 +1,137 @@
+"""导入: choose a data package, import it with progress and cancel, see what was detected or
+why the package was rejected (file / row / column / reason)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.jobs import Job
+from desktop.widgets import ProgressRow, heading, note
+
+
+def split_error(line: str) -> list[str]:
+    """``file:row:column: reason`` → its four parts (the reason may hold colons)."""
+    head, _, reason = line.partition(": ")
+    parts = head.rsplit(":", 2)
+    while len(parts) < 3:
+        parts.append("")
+    return [*parts, reason]
+
+
+class ImportPage(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.job: Job | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.tr("导入数据包")))
+        layout.addWidget(
+            note(
+                self.tr(
+                    "数据包是一个文件夹：claims、lines 及 reference/ 下的参考数据，CSV（UTF-8、GBK、"
+                    "GB18030）或 XLSX，中英文表头均可。有任何无法保存的数据，整个数据包不写入。"
+                )
+            )
+        )
+        row = QHBoxLayout()
+        self.folder = QLineEdit()
+        self.folder.setPlaceholderText(self.tr("数据包文件夹"))
+        browse = QPushButton(self.tr("浏览…"))
+        self.replace = QCheckBox(self.tr("替换已有结算"))
+        self.start_button = QPushButton(self.tr("导入"))
+        for w in (self.folder, browse, self.replace, self.start_button):
+            row.addWidget(w)
+        layout.addLayout(row)
+        self.progress = ProgressRow()
+        layout.addWidget(self.progress)
+        self.result = note()
+        layout.addWidget(self.result)
+        self.errors = QTableWidget(0, 4)
+        self.errors.setHorizontalHeaderLabels(
+            [self.tr("文件"), self.tr("行"), self.tr("列"), self.tr("原因")]
+        )
+        self.errors.horizontalHeader().setStretchLastSection(True)
+        self.errors.hide()
+        layout.addWidget(self.errors, 1)
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.hide()
+        layout.addWidget(self.details, 1)
+        browse.clicked.connect(self.browse)
+        self.start_button.clicked.connect(lambda: self.start(self.folder.text()))
+
+    def browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择数据包文件夹"))
+        if folder:
+            self.folder.setText(folder)
+
+    def start(self, folder: str) -> Job | None:
+        from engine.ingest import import_any
+        from engine.plugins import load_plugins
+
+        if self.ctx.path is None:
+            self.result.setText(self.tr("请先打开或新建工作区。"))
+            return None
+        if not folder:
+            self.result.setText(self.tr("请选择数据包文件夹。"))
+            return None
+        self.folder.setText(folder)
+        path, replace = self.ctx.path, self.replace.isChecked()
+
+        def work(progress, cancel):
+            from engine.workspace import Workspace
+
+            with Workspace.open(path, create=False) as ws:
+                return import_any(
+                    ws, folder, load_plugins(), replace=replace, progress=progress, cancel=cancel
+                )
+
+        self.errors.hide()
+        self.details.hide()
+        self.result.setText("")
+        self.job = job = Job(work)
+        job.succeeded.connect(self.done)
+        job.failed.connect(self.rejected)
+        job.cancelled.connect(lambda: self.result.setText(self.tr("已取消，工作区未改变。")))
+        job.finished.connect(lambda: self.start_button.setEnabled(True))
+        self.start_button.setEnabled(False)
+        self.progress.attach(job)
+        self.ctx.track(job)
+        job.start()
+        return job
+
+    def done(self, result) -> None:
+        self.result.setText(
+            self.tr("已导入 {claims:,} 条结算、{lines:,} 条明细，用时 {seconds:.1f} 秒。").format(
+                claims=result.claims, lines=result.lines, seconds=result.seconds
+            )
+        )
+        text = [self.tr("检测到的编码：")]
+        text += [f"  {name}: {enc}" for name, enc in result.encodings.items()]
+        text.append(self.tr("表头对应："))
+        for name, mapping in result.headers.items():
+            pairs = ", ".join(f"{k}→{v}" for k, v in mapping.items() if k != v)
+            text.append(f"  {name}: {pairs or self.tr('（英文表头）')}")
+        self.details.setPlainText("\n".join(text))
+        self.details.show()
+        self.ctx.changed()
+
+    def rejected(self, message: str, errors: list) -> None:
+        self.result.setText(message)
+        if errors:
+            self.errors.setRowCount(len(errors))
+            for r, line in enumerate(errors):
+                for c, part in enumerate(split_error(line)):
+                    self.errors.setItem(r, c, QTableWidgetItem(part))
+            self.errors.show()

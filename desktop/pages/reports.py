@@ -1,0 +1,116 @@
+"""报告与日志: export the xlsx workbook or an institution's PDF; the log, and verify it."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.jobs import Job
+from desktop.lazy_table import LazyTableModel
+from desktop.widgets import ProgressRow, heading, note, table
+from engine import audit_log
+from engine.plugins import load_plugins
+
+
+class ReportsPage(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.job: Job | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.tr("报告与日志")))
+        row = QHBoxLayout()
+        self.institution = QComboBox()
+        self.xlsx_button = QPushButton(self.tr("导出 Excel…"))
+        self.pdf_button = QPushButton(self.tr("导出 PDF 告知书…"))
+        for w in (self.institution, self.xlsx_button, self.pdf_button):
+            row.addWidget(w)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.progress = ProgressRow()
+        layout.addWidget(self.progress)
+        self.status = note()
+        layout.addWidget(self.status)
+        log_row = QHBoxLayout()
+        log_row.addWidget(heading(self.tr("操作日志")))
+        self.verify_button = QPushButton(self.tr("校验日志"))
+        log_row.addStretch(1)
+        log_row.addWidget(self.verify_button)
+        layout.addLayout(log_row)
+        self.log = LazyTableModel(
+            [self.tr("序号"), self.tr("时间"), self.tr("操作"), self.tr("内容"), self.tr("哈希")],
+            {3: lambda d: json.dumps(json.loads(d), ensure_ascii=False)[:160]},
+        )
+        layout.addWidget(table(self.log), 1)
+        self.verified = note()
+        layout.addWidget(self.verified)
+        self.xlsx_button.clicked.connect(lambda: self.choose(".xlsx"))
+        self.pdf_button.clicked.connect(lambda: self.choose(".pdf"))
+        self.verify_button.clicked.connect(self.verify)
+        ctx.workspace_changed.connect(self.refresh)
+        ctx.data_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.institution.clear()
+        self.institution.addItem(self.tr("全部机构"), None)
+        conn = self.ctx.reader
+        if conn is None:
+            self.log.clear()
+            return
+        for code, name in conn.execute(
+            "SELECT institution_code, coalesce(name, '') FROM institutions ORDER BY 1"
+        ):
+            self.institution.addItem(f"{code} {name}", code)
+        self.log.set_query(conn, "SELECT seq, at, action, detail, hash FROM log ORDER BY seq DESC")
+
+    def choose(self, suffix: str) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("导出报告"), f"report{suffix}", f"*{suffix}"
+        )
+        if path:
+            self.export(path)
+
+    def export(self, path: str) -> Job | None:
+        from engine.reports import write_report
+        from engine.workspace import Workspace
+
+        if self.ctx.path is None:
+            self.status.setText(self.tr("请先打开工作区。"))
+            return None
+        ws_path, institution = self.ctx.path, self.institution.currentData()
+
+        def work(_progress, _cancel):
+            with Workspace.open(ws_path, create=False) as ws:
+                return write_report(ws, path, institution=institution, plugins=load_plugins())
+
+        self.job = job = Job(work)
+        job.succeeded.connect(lambda _d: self.status.setText(self.tr("已导出 {0}").format(path)))
+        job.failed.connect(lambda msg, _e: self.status.setText(msg))
+        self.progress.attach(job)
+        self.ctx.track(job)
+        job.start()
+        return job
+
+    def verify(self) -> bool:
+        if self.ctx.path is None:
+            return False
+        with self.ctx.workspace() as ws:
+            result = audit_log.verify(ws.conn)
+        if result.ok:
+            self.verified.setText(
+                self.tr("日志完整：{0} 条记录，哈希链未被改动。").format(result.entries)
+            )
+        else:
+            self.verified.setText(
+                self.tr("日志被改动：第 {0} 条（{1}）").format(result.bad_seq, result.reason)
+            )
+        return result.ok

@@ -1,0 +1,149 @@
+"""规则: rule sets by plug-in with versions; enable or disable them; each rule's condition and
+policy basis; rule parameters with per-workspace overrides."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.widgets import heading, note
+from engine.plugins import load_plugins
+from engine.rules.audit import DISABLED_SETTING, PARAMS_SETTING, load_catalog
+
+
+class RulesPage(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.tr("规则集")))
+        layout.addWidget(note(self.tr("勾选的规则集参与审核。参数的覆盖值只保存在当前工作区。")))
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels([self.tr("规则集 / 规则"), self.tr("编码"), self.tr("版本")])
+        self.tree.setColumnWidth(0, 320)
+        split.addWidget(self.tree)
+        self.detail = QPlainTextEdit()
+        self.detail.setReadOnly(True)
+        split.addWidget(self.detail)
+        layout.addWidget(split, 2)
+        layout.addWidget(QLabel(self.tr("规则参数")))
+        self.params = QTableWidget(0, 3)
+        self.params.setHorizontalHeaderLabels(
+            [self.tr("参数"), self.tr("全国/插件值"), self.tr("本工作区覆盖值")]
+        )
+        self.params.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.params, 1)
+        row = QHBoxLayout()
+        self.save_button = QPushButton(self.tr("保存"))
+        self.status = note()
+        row.addWidget(self.save_button)
+        row.addWidget(self.status, 1)
+        layout.addLayout(row)
+        self.tree.currentItemChanged.connect(self.show_rule)
+        self.save_button.clicked.connect(self.save)
+        ctx.workspace_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.tree.clear()
+        self.params.setRowCount(0)
+        plugins = load_plugins()
+        catalog = load_catalog(plugins)
+        disabled, overrides = set(), {}
+        if self.ctx.path is not None:
+            with self.ctx.workspace() as ws:
+                disabled = set(ws.get_setting(DISABLED_SETTING, []))
+                overrides = ws.get_setting(PARAMS_SETTING, {})
+        by_plugin: dict[str, QTreeWidgetItem] = {}
+        for rs in catalog.rulesets:
+            top = by_plugin.get(rs.plugin)
+            if top is None:
+                top = by_plugin[rs.plugin] = QTreeWidgetItem([rs.plugin, "", ""])
+                self.tree.addTopLevelItem(top)
+            item = QTreeWidgetItem([rs.title.get("zh", rs.id), rs.id, rs.version])
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                0, Qt.CheckState.Unchecked if rs.id in disabled else Qt.CheckState.Checked
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, rs)
+            for rule in rs.rules:
+                child = QTreeWidgetItem([rule.name.get("zh", rule.id), rule.code, ""])
+                child.setData(0, Qt.ItemDataRole.UserRole, rule)
+                item.addChild(child)
+            top.addChild(item)
+        self.tree.expandToDepth(0)
+        base = plugins.rule_parameters({})
+        self.params.setRowCount(len(base))
+        for r, (name, value) in enumerate(sorted(base.items())):
+            key = QTableWidgetItem(name)
+            key.setFlags(key.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            default = QTableWidgetItem(json.dumps(value))
+            default.setFlags(default.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            mine = QTableWidgetItem("" if name not in overrides else json.dumps(overrides[name]))
+            for c, cell in enumerate((key, default, mine)):
+                self.params.setItem(r, c, cell)
+        for problem in catalog.problems:
+            self.status.setText(problem)
+
+    def show_rule(self, item, _previous=None) -> None:
+        if item is None:
+            return
+        obj = item.data(0, Qt.ItemDataRole.UserRole)
+        if obj is None:
+            self.detail.clear()
+        elif hasattr(obj, "when_text"):
+            self.detail.setPlainText(
+                f"{obj.id}\n{obj.code}  {obj.severity}  {obj.scope}\n\n"
+                + self.tr("条件：")
+                + f"\n{obj.when_text}\n\n"
+                + self.tr("政策依据：")
+                + f"\n{obj.basis}\n\n{obj.file}"
+            )
+        else:
+            self.detail.setPlainText(f"{obj.id} {obj.version}\n{obj.basis}\n{obj.file}")
+
+    def choices(self) -> tuple[list[str], dict]:
+        """(disabled rule-set ids, parameter overrides) as the page shows them."""
+        disabled = []
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            for j in range(top.childCount()):
+                item = top.child(j)
+                if item.checkState(0) != Qt.CheckState.Checked:
+                    disabled.append(item.text(1))
+        overrides = {}
+        for r in range(self.params.rowCount()):
+            text = self.params.item(r, 2).text().strip()
+            if text:
+                overrides[self.params.item(r, 0).text()] = json.loads(text)
+        return disabled, overrides
+
+    def save(self) -> None:
+        if self.ctx.path is None:
+            self.status.setText(self.tr("请先打开工作区。"))
+            return
+        try:
+            disabled, overrides = self.choices()
+        except json.JSONDecodeError as exc:
+            self.status.setText(self.tr("参数值不是数字或 JSON：{0}").format(exc))
+            return
+        with self.ctx.workspace() as ws, ws.transaction():
+            ws.set_setting(DISABLED_SETTING, disabled)
+            ws.set_setting(PARAMS_SETTING, overrides)
+        self.status.setText(self.tr("已保存。"))
+        self.ctx.changed()

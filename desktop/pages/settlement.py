@@ -1,0 +1,264 @@
+"""DIP 结算: the parameters in use, run the settlement, the institution table, each
+institution's cases coloured by case type, a case's explanation, and charts."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.jobs import Job
+from desktop.lazy_table import LazyTableModel
+from desktop.widgets import BarChart, ProgressRow, heading, note, table
+from engine.errors import UserError
+from engine.plugins import load_plugins
+from engine.rules.audit import latest_run
+
+CASE_COLOURS = {
+    "low": QColor("#dbe9f7"),
+    "high": QColor("#fde2c8"),
+    "special": QColor("#f8c9c9"),
+    "excluded": QColor("#eeeeee"),
+    "ungrouped": QColor("#f0e6f6"),
+}
+INSTITUTION_COLUMNS = (
+    "institution_code cases points payment deductions fund_paid balance final_payment".split()
+)
+
+
+def _points(value) -> str:
+    return "" if value is None else f"{value:,.4f}"
+
+
+class SettlementPage(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.result: dict | None = None
+        self.job: Job | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.tr("DIP 结算")))
+        row = QHBoxLayout()
+        self.catalogue = QComboBox()
+        self.catalogue.addItem(self.tr("官方目录（默认）"), None)
+        self.catalogue.addItem(self.tr("历史数据生成目录"), "built")
+        self.run_button = QPushButton(self.tr("结算"))
+        row.addWidget(self.catalogue)
+        row.addWidget(self.run_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.progress = ProgressRow()
+        layout.addWidget(self.progress)
+        self.headline = note(self.tr("尚未结算。"))
+        layout.addWidget(self.headline)
+        tabs = QTabWidget()
+        self.institutions = QTableWidget(0, len(INSTITUTION_COLUMNS))
+        self.institutions.setHorizontalHeaderLabels(
+            [
+                self.tr("机构"),
+                self.tr("病例数"),
+                self.tr("总分值"),
+                self.tr("应支付"),
+                self.tr("确认扣款"),
+                self.tr("已支付"),
+                self.tr("差额"),
+                self.tr("清算支付"),
+            ]
+        )
+        self.institutions.horizontalHeader().setStretchLastSection(True)
+        self.cases = LazyTableModel(
+            [
+                self.tr("结算ID"),
+                self.tr("病种组"),
+                self.tr("病例类型"),
+                self.tr("支付方式"),
+                self.tr("费用倍率"),
+                self.tr("分值"),
+            ],
+            {4: _points, 5: _points},
+        )
+        self.cases.colour = lambda row: CASE_COLOURS.get(row[2])
+        self.case_view = table(self.cases)
+        self.explain = QPlainTextEdit()
+        self.explain.setReadOnly(True)
+        self.explain.setPlaceholderText(self.tr("选择一个病例，显示入组与计分的每一步。"))
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.institutions)
+        split.addWidget(self.case_view)
+        split.addWidget(self.explain)
+        tabs.addTab(split, self.tr("机构与病例"))
+        charts = QWidget()
+        grid = QGridLayout(charts)
+        self.points_chart = BarChart(self.tr("机构总分值"))
+        self.payment_chart = BarChart(self.tr("机构应支付（元）"))
+        self.mix_chart = BarChart(self.tr("病例类型构成"))
+        self.ratio_chart = BarChart(self.tr("费用倍率分布"))
+        for i, chart in enumerate(
+            (self.points_chart, self.payment_chart, self.mix_chart, self.ratio_chart)
+        ):
+            grid.addWidget(chart, i // 2, i % 2)
+        tabs.addTab(charts, self.tr("图表"))
+        self.params = QPlainTextEdit()
+        self.params.setReadOnly(True)
+        tabs.addTab(self.params, self.tr("参数"))
+        layout.addWidget(tabs, 1)
+        self.run_button.clicked.connect(self.run)
+        self.institutions.currentCellChanged.connect(lambda r, *_: self.show_institution(r))
+        self.case_view.selectionModel().currentRowChanged.connect(self.explain_case)
+        ctx.workspace_changed.connect(self.show_params)
+        self.show_params()
+
+    def show_params(self) -> None:
+        from engine.dip.settlement import resolve_params
+
+        self.result = None
+        self.institutions.setRowCount(0)
+        self.cases.clear()
+        if self.ctx.path is None:
+            self.params.setPlainText(self.tr("请先打开工作区。"))
+            return
+        try:
+            with self.ctx.workspace() as ws:
+                params = resolve_params(ws, None, load_plugins())
+            self.params.setPlainText(json.dumps(params, ensure_ascii=False, indent=2))
+        except UserError as exc:
+            self.params.setPlainText(str(exc))
+        self.show_latest()
+
+    def show_latest(self) -> None:
+        """The workspace's latest stored settlement, as it was run."""
+        conn = self.ctx.reader
+        run = latest_run(conn, "settle")
+        if run is None:
+            self.headline.setText(self.tr("尚未结算：点击“结算”计算本年度的分值与支付。"))
+            return
+        summary, extra = conn.execute(
+            "SELECT summary, rulesets FROM runs WHERE run_id = ?", (run,)
+        ).fetchone()
+        rows = [
+            json.loads(r[0])
+            for r in conn.execute(
+                "SELECT result FROM settlement_institutions WHERE run_id = ?"
+                " ORDER BY institution_code",
+                (run,),
+            )
+        ]
+        self.show_result(
+            {**json.loads(summary), **json.loads(extra), "run_id": run, "institutions": rows}
+        )
+
+    def run(self) -> Job | None:
+        from engine.dip.settlement import settle
+        from engine.workspace import Workspace
+
+        if self.ctx.path is None:
+            self.headline.setText(self.tr("请先打开工作区。"))
+            return None
+        path, catalogue = self.ctx.path, self.catalogue.currentData()
+
+        def work(progress, cancel):
+            with Workspace.open(path, create=False) as ws:
+                return settle(
+                    ws,
+                    plugins=load_plugins(),
+                    catalogue=catalogue,
+                    cases=False,
+                    progress=progress,
+                    cancel=cancel,
+                )
+
+        self.job = job = Job(work)
+        job.succeeded.connect(self.done)
+        job.failed.connect(lambda msg, _e: self.headline.setText(msg))
+        job.finished.connect(lambda: self.run_button.setEnabled(True))
+        self.run_button.setEnabled(False)
+        self.progress.attach(job)
+        self.ctx.track(job)
+        job.start()
+        return job
+
+    def done(self, out: dict) -> None:
+        self.show_result(out)
+        self.ctx.changed()
+
+    def show_result(self, out: dict) -> None:
+        self.result = out
+        self.headline.setText(
+            self.tr(
+                "{year} 年度，点值 {pv}，基金支付比例 {phi}，总分值 {tp:,.4f}（{cat}目录）"
+            ).format(
+                year=out["year"],
+                pv=out["point_value"],
+                phi=out["fund_payment_ratio"],
+                tp=out["total_points"],
+                cat=self.tr("官方") if out["catalogue"] == "official" else self.tr("生成"),
+            )
+        )
+        rows = out["institutions"]
+        self.institutions.setRowCount(len(rows))
+        for r, inst in enumerate(rows):
+            for c, key in enumerate(INSTITUTION_COLUMNS):
+                value = inst.get(key, inst["payment"] if key == "final_payment" else None)
+                if c < 2:
+                    text = str(value)
+                else:
+                    text = f"{value:,.4f}" if c == 2 else f"{value:,.2f}"
+                self.institutions.setItem(r, c, QTableWidgetItem(text))
+        self.points_chart.set_items([(i["institution_code"], i["points"]) for i in rows])
+        self.payment_chart.set_items([(i["institution_code"], i["payment"]) for i in rows])
+        conn = self.ctx.reader
+        conn.rollback()
+        mix = conn.execute(
+            "SELECT case_type, count(*) FROM settlement_cases WHERE run_id = ? GROUP BY 1",
+            (out["run_id"],),
+        ).fetchall()
+        self.mix_chart.set_items([(k, float(n)) for k, n in mix])
+        buckets = conn.execute(
+            "SELECT min(CAST(ratio * 2 AS INTEGER), 10), count(*) FROM settlement_cases"
+            " WHERE run_id = ? AND payment_method = 'dip' GROUP BY 1 ORDER BY 1",
+            (out["run_id"],),
+        ).fetchall()
+        self.ratio_chart.set_items(
+            [(f"{b / 2:.1f}–{(b + 1) / 2:.1f}" if b < 10 else "≥5", float(n)) for b, n in buckets]
+        )
+        if rows:
+            self.institutions.setCurrentCell(0, 0)
+
+    def show_institution(self, row: int) -> None:
+        if self.result is None or not (0 <= row < len(self.result["institutions"])):
+            return
+        code = self.result["institutions"][row]["institution_code"]
+        self.cases.set_query(
+            self.ctx.reader,
+            "SELECT claim_id, group_code, case_type, payment_method, ratio, points"
+            " FROM settlement_cases WHERE run_id = ? AND institution_code = ? ORDER BY claim_id",
+            (self.result["run_id"], code),
+        )
+
+    def explain_case(self, current, _previous=None) -> None:
+        from engine.dip.explain import explain_case
+
+        if not current.isValid():
+            return
+        claim = self.cases.row(current.row())[0]
+        with self.ctx.workspace() as ws:
+            out = explain_case(ws, claim, load_plugins(), self.catalogue.currentData())
+        self.explain.setPlainText(
+            "\n".join(f"{n}. {s}" for n, s in enumerate(out["steps"], start=1))
+            + f"\n→ {out['payment_method']}, {out['case_type']}, {out['group_code'] or '-'},"
+            f" {out['points']}"
+        )

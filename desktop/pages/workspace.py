@@ -1,0 +1,118 @@
+"""工作区: create or open a workspace, recent ones, the demo region; drop a package to import."""
+
+from __future__ import annotations
+
+import platformdirs
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.jobs import Job
+from desktop.widgets import ProgressRow, heading, note
+
+
+class WorkspacePage(QWidget):
+    import_requested = Signal(str)  # a package folder dropped on the page
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setAcceptDrops(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.tr("工作区")))
+        layout.addWidget(
+            note(
+                self.tr(
+                    "一个工作区是一个审核案卷（一个 SQLite 文件），保存导入的结算数据、审核结果、"
+                    "审核结论和 DIP 结算。把数据包文件夹拖到此页即可导入。"
+                )
+            )
+        )
+        buttons = QHBoxLayout()
+        self.open_button = QPushButton(self.tr("打开工作区…"))
+        self.new_button = QPushButton(self.tr("新建工作区…"))
+        self.demo_button = QPushButton(self.tr("打开演示区域"))
+        for b in (self.open_button, self.new_button, self.demo_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.progress = ProgressRow()
+        layout.addWidget(self.progress)
+        self.summary = note()
+        layout.addWidget(self.summary)
+        layout.addWidget(note(self.tr("最近打开：")))
+        self.recent = QListWidget()
+        layout.addWidget(self.recent, 1)
+        self.open_button.clicked.connect(self.choose_open)
+        self.new_button.clicked.connect(self.choose_new)
+        self.demo_button.clicked.connect(self.open_demo)
+        self.recent.itemActivated.connect(lambda item: self.open(item.text()))
+        ctx.workspace_changed.connect(self.refresh)
+        ctx.data_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.recent.clear()
+        self.recent.addItems(self.ctx.recent())
+        if self.ctx.reader is None:
+            self.summary.setText(self.tr("尚未打开工作区。"))
+            return
+        counts = {
+            t: self.ctx.reader.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("claims", "lines", "findings", "runs")
+        }
+        self.summary.setText(
+            self.tr(
+                "当前：{path}\n结算 {claims:,} 条，明细 {lines:,} 条，疑点 {findings:,} 条，批次 {runs}"
+            ).format(path=self.ctx.path, **counts)
+        )
+
+    def open(self, path: str, create: bool = False) -> None:
+        try:
+            self.ctx.open_workspace(path, create=create)
+        except Exception as exc:  # noqa: BLE001 — shown, not raised into the event loop
+            QMessageBox.warning(self, self.tr("无法打开工作区"), str(exc))
+
+    def choose_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("打开工作区"), "", self.tr("工作区 (*.yibao);;所有文件 (*)")
+        )
+        if path:
+            self.open(path)
+
+    def choose_new(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("新建工作区"), "audit.yibao", self.tr("工作区 (*.yibao)")
+        )
+        if path:
+            self.open(path, create=True)
+
+    def open_demo(self, path: str | None = None) -> Job:
+        from engine.demo.run import run_demo
+
+        target = path or str(platformdirs.user_data_path("yibao") / "demo.yibao")
+        platformdirs.user_data_path("yibao").mkdir(parents=True, exist_ok=True)
+        job = Job(lambda progress, _cancel: run_demo(target, progress=progress))
+        job.succeeded.connect(lambda _r: self.open(target))
+        job.failed.connect(lambda msg, _e: QMessageBox.warning(self, self.tr("演示区域"), msg))
+        self.progress.attach(job)
+        self.ctx.track(job)
+        job.start()
+        return job
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 — Qt's name
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.import_requested.emit(url.toLocalFile())
+                break

@@ -1,0 +1,117 @@
+"""Small widgets the pages share: a page header, a progress row with cancel, an empty-state
+note, a table view, a simple bar chart."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+
+
+def heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSize(font.pointSize() + 5)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def note(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #555;")
+    return label
+
+
+def table(model, stretch_last: bool = True) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setDefaultSectionSize(24)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(stretch_last)
+    return view
+
+
+class ProgressRow(QWidget):
+    """A progress bar with a stage label and a cancel button, hidden when idle."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.cancel = QPushButton(self.tr("取消"))
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar, 1)
+        layout.addWidget(self.cancel)
+        self.hide()
+
+    def attach(self, job) -> None:
+        self.cancel.clicked.connect(job.cancel)
+        job.progressed.connect(self.update_progress)
+        job.finished.connect(self.hide)
+        self.bar.setRange(0, 0)
+        self.label.setText(self.tr("处理中…"))
+        self.show()
+
+    def update_progress(self, stage: str, done: int, total: int) -> None:
+        self.label.setText(stage)
+        if total:
+            self.bar.setRange(0, total)
+            self.bar.setValue(done)
+        else:
+            self.bar.setRange(0, 0)
+
+
+class BarChart(QWidget):
+    """Horizontal bars with labels and values: enough for points, payments and mixes."""
+
+    def __init__(self, title: str, parent=None):
+        super().__init__(parent)
+        self.title = title
+        self.items: list[tuple[str, float]] = []
+        self.setMinimumHeight(160)
+
+    def set_items(self, items: list[tuple[str, float]]) -> None:
+        self.items = items
+        self.setMinimumHeight(40 + 22 * max(1, len(items)))
+        self.update()
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 — Qt's name
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.drawText(QRectF(0, 0, self.width(), 22), Qt.AlignmentFlag.AlignLeft, self.title)
+        painter.setFont(self.font())
+        if not self.items:
+            painter.drawText(QRectF(0, 24, self.width(), 22), self.tr("（无数据）"))
+            return
+        top = max(abs(v) for _, v in self.items) or 1.0
+        label_w, value_w = 110, 110
+        bar_w = max(10, self.width() - label_w - value_w - 10)
+        for i, (label, value) in enumerate(self.items):
+            y = 26 + i * 22
+            painter.drawText(QRectF(0, y, label_w - 6, 20), Qt.AlignmentFlag.AlignRight, label)
+            painter.fillRect(
+                QRectF(label_w, y + 3, bar_w * abs(value) / top, 14), QColor("#4a7fb5")
+            )
+            painter.drawText(
+                QRectF(label_w + bar_w + 6, y, value_w, 20),
+                Qt.AlignmentFlag.AlignLeft,
+                f"{value:,.2f}",
+            )

@@ -1,0 +1,142 @@
+"""The main window: a sidebar of pages, menus with every action and its shortcut."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from desktop.context import Context
+from desktop.pages.audit import AuditPage
+from desktop.pages.claims import ClaimsPage
+from desktop.pages.findings import FindingsPage
+from desktop.pages.import_page import ImportPage
+from desktop.pages.plugins_page import PluginsPage
+from desktop.pages.reports import ReportsPage
+from desktop.pages.rules import RulesPage
+from desktop.pages.settings import SettingsPage
+from desktop.pages.settlement import SettlementPage
+from desktop.pages.workspace import WorkspacePage
+from desktop.translations import Translations
+
+
+class MainWindow(QMainWindow):
+    """Pages are built from the shared ``Context``; switching the language rebuilds them."""
+
+    def __init__(self, ctx: Context, translations: Translations):
+        super().__init__()
+        self.ctx = ctx
+        self.translations = translations
+        self.resize(1280, 820)
+        self.build()
+        ctx.workspace_changed.connect(self.update_title)
+
+    def build(self) -> None:
+        self.menuBar().clear()
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        self.sidebar = QListWidget()
+        self.sidebar.setFixedWidth(150)
+        self.stack = QStackedWidget()
+        ctx = self.ctx
+        self.workspace_page = WorkspacePage(ctx)
+        self.import_page = ImportPage(ctx)
+        self.claims_page = ClaimsPage(ctx)
+        self.rules_page = RulesPage(ctx)
+        self.audit_page = AuditPage(ctx)
+        self.findings_page = FindingsPage(ctx)
+        self.settlement_page = SettlementPage(ctx)
+        self.plugins_page = PluginsPage(ctx)
+        self.reports_page = ReportsPage(ctx)
+        self.settings_page = SettingsPage(ctx)
+        self.pages = [
+            (self.tr("工作区"), self.workspace_page),
+            (self.tr("导入"), self.import_page),
+            (self.tr("结算数据"), self.claims_page),
+            (self.tr("规则集"), self.rules_page),
+            (self.tr("审核"), self.audit_page),
+            (self.tr("疑点审核"), self.findings_page),
+            (self.tr("DIP 结算"), self.settlement_page),
+            (self.tr("插件"), self.plugins_page),
+            (self.tr("报告与日志"), self.reports_page),
+            (self.tr("设置"), self.settings_page),
+        ]
+        for title, page in self.pages:
+            self.sidebar.addItem(title)
+            self.stack.addWidget(page)
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sidebar.setCurrentRow(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.workspace_page.import_requested.connect(self.import_folder)
+        self.settings_page.language_changed.connect(self.set_language)
+        self.build_menus()
+        self.update_title()
+
+    def action(self, menu, text: str, slot, shortcut: str | None = None) -> QAction:
+        act = QAction(text, self)
+        if shortcut:
+            act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(slot)
+        menu.addAction(act)
+        return act
+
+    def build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("文件(&F)"))
+        self.action(file_menu, self.tr("打开工作区…"), self.workspace_page.choose_open, "Ctrl+O")
+        self.action(file_menu, self.tr("新建工作区…"), self.workspace_page.choose_new, "Ctrl+N")
+        self.action(
+            file_menu, self.tr("导入数据包…"), lambda: self.show_page(self.import_page), "Ctrl+I"
+        )
+        file_menu.addSeparator()
+        self.action(file_menu, self.tr("退出"), self.close, "Ctrl+Q")
+        review = bar.addMenu(self.tr("审核(&R)"))
+        self.action(review, self.tr("运行审核"), self.run_audit, "Ctrl+R")
+        self.action(review, self.tr("下一条疑点"), self.findings_page.next, "J")
+        self.action(review, self.tr("上一条疑点"), self.findings_page.previous, "K")
+        self.action(review, self.tr("确认违规"), lambda: self.findings_page.decide("confirm"), "C")
+        self.action(review, self.tr("不予认定"), lambda: self.findings_page.decide("dismiss"), "D")
+        self.action(review, self.tr("待补充材料"), lambda: self.findings_page.decide("info"), "I")
+        view = bar.addMenu(self.tr("页面(&V)"))
+        for number, (title, page) in enumerate(self.pages, start=1):
+            shortcut = f"Ctrl+{number % 10}"
+            self.action(view, title, lambda _=False, p=page: self.show_page(p), shortcut)
+        language = bar.addMenu(self.tr("语言(&L)"))
+        self.action(language, "简体中文", lambda: self.set_language("zh_CN"))
+        self.action(language, "English", lambda: self.set_language("en"))
+
+    def show_page(self, page: QWidget) -> None:
+        self.sidebar.setCurrentRow(self.stack.indexOf(page))
+
+    def run_audit(self) -> None:
+        self.show_page(self.audit_page)
+        self.audit_page.run()
+
+    def import_folder(self, folder: str) -> None:
+        self.show_page(self.import_page)
+        self.import_page.start(folder)
+
+    def set_language(self, language: str) -> None:
+        self.ctx.settings.setValue("language", language)
+        self.translations.use(language)
+        current = self.sidebar.currentRow()
+        self.build()
+        self.sidebar.setCurrentRow(current)
+
+    def update_title(self) -> None:
+        name = Path(self.ctx.path).name if self.ctx.path else self.tr("未打开工作区")
+        self.setWindowTitle(self.tr("医保审核工作台 — {0}").format(name))
+        self.statusBar().showMessage(str(self.ctx.path or ""))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 — Qt's name
+        self.ctx.stop_jobs()
+        super().closeEvent(event)

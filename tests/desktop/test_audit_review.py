@@ -1,0 +1,164 @@
+"""Rule sets, audits and the review of findings, driven as an auditor would."""
+
+from conftest import run_job
+from PySide6.QtCore import QItemSelectionModel, Qt
+
+from engine import audit_log
+from engine.rules import list_findings
+from engine.rules.audit import DISABLED_SETTING, PARAMS_SETTING
+from engine.workspace import Workspace
+
+
+def audited(window, qtbot, path):
+    window.ctx.open_workspace(path)
+    run_job(qtbot, window.audit_page.run())
+    return window.findings_page
+
+
+def test_rules_page_lists_rule_sets_and_shows_a_rule(window, sample_path):
+    window.ctx.open_workspace(sample_path)
+    tree = window.rules_page.tree
+    national = tree.topLevelItem(0)
+    assert national.text(0) == "national" and national.childCount() == 5
+    catalogue = national.child(0)
+    rule = catalogue.child(0)
+    tree.setCurrentItem(rule)
+    detail = window.rules_page.detail.toPlainText()
+    assert "条件：" in detail and "政策依据：" in detail
+
+
+def test_disable_a_rule_set_and_override_a_parameter(window, sample_path):
+    window.ctx.open_workspace(sample_path)
+    page = window.rules_page
+    page.tree.topLevelItem(0).child(0).setCheckState(0, Qt.CheckState.Unchecked)
+    for r in range(page.params.rowCount()):
+        if page.params.item(r, 0).text() == "split_stay_days":
+            page.params.item(r, 2).setText("30")
+    page.save()
+    assert page.status.text() == "已保存。"
+    with Workspace.open(sample_path) as ws:
+        assert ws.get_setting(DISABLED_SETTING) == ["national.catalogue"]
+        assert ws.get_setting(PARAMS_SETTING) == {"split_stay_days": 30}
+    assert "national.catalogue" not in window.audit_page.chosen()
+
+
+def test_bad_parameter_value_is_explained(window, sample_path):
+    window.ctx.open_workspace(sample_path)
+    page = window.rules_page
+    page.params.item(0, 2).setText("three")
+    page.save()
+    assert "不是数字或 JSON" in page.status.text()
+
+
+def test_audit_runs_in_the_background_and_summarises(window, qtbot, sample_path):
+    audited(window, qtbot, sample_path)
+    summary = window.audit_page.summary.toPlainText()
+    assert "5 个疑点" in summary and "GZ10000204001000" in summary
+    assert window.findings_page.model.rowCount() == 5
+
+
+def test_audit_needs_a_rule_set(window, sample_path):
+    window.ctx.open_workspace(sample_path)
+    for i in range(window.audit_page.sets.count()):
+        window.audit_page.sets.item(i).setCheckState(Qt.CheckState.Unchecked)
+    assert window.audit_page.run() is None
+    assert "至少选择一个规则集" in window.audit_page.summary.toPlainText()
+
+
+def test_findings_page_explains_when_there_is_no_audit(window, sample_path):
+    window.ctx.open_workspace(sample_path)
+    assert window.findings_page.model.rowCount() == 0
+    assert "还没有审核结果" in window.findings_page.evidence.toPlainText()
+
+
+def test_filter_findings_by_family_severity_and_text(window, qtbot, sample_path):
+    page = audited(window, qtbot, sample_path)
+    page.family.setCurrentIndex(page.family.findData("JC"))
+    assert page.model.rowCount() == 2
+    page.family.setCurrentIndex(0)
+    page.severity.setCurrentIndex(page.severity.findData("violation"))
+    assert page.model.rowCount() == 2
+    page.severity.setCurrentIndex(0)
+    page.text.setText("S-STAY2")
+    qtbot.keyClick(page.text, Qt.Key.Key_Return)
+    assert page.model.rowCount() == 1
+
+
+def _select(page, claim_id):
+    for r in range(page.model.rowCount()):
+        if page.model.row(r)[0] == claim_id:
+            page.view.selectRow(r)
+            return r
+    raise AssertionError(claim_id)
+
+
+def test_finding_detail_marks_the_flagged_line(window, qtbot, sample_path):
+    page = audited(window, qtbot, sample_path)
+    _select(page, "S-CHILD")
+    assert "政策依据" in page.evidence.toPlainText()
+    flagged = [
+        r
+        for r in range(page.lines.rowCount())
+        if page.lines.data(page.lines.index(r, 0), Qt.ItemDataRole.BackgroundRole)
+    ]
+    assert [page.lines.row(r)[0] for r in flagged] == [3]
+
+
+def test_confirm_with_a_deduction_records_the_decision(window, qtbot, sample_path, settings):
+    settings.setValue("reviewer", "张审核")
+    page = audited(window, qtbot, sample_path)
+    _select(page, "S-STAY2")
+    page.deduction.setText("500")
+    page.confirm_button.click()
+    assert "已记录 1 条审核结论" in page.status.text()
+    with Workspace.open(sample_path) as ws:
+        split = next(f for f in list_findings(ws) if f["claim_id"] == "S-STAY2")
+    assert (split["decision"], split["deduction"], split["reviewer"]) == (
+        "confirm",
+        500.0,
+        "张审核",
+    )
+
+
+def test_dismiss_without_a_reason_is_refused(window, qtbot, sample_path):
+    page = audited(window, qtbot, sample_path)
+    _select(page, "S-CT")
+    page.dismiss_button.click()
+    assert "reason" in page.status.text()
+    with Workspace.open(sample_path) as ws:
+        assert all(f["decision"] is None for f in list_findings(ws))
+
+
+def test_bulk_decision_on_a_selection_is_one_action(window, qtbot, sample_path):
+    page = audited(window, qtbot, sample_path)
+    page.family.setCurrentIndex(page.family.findData("JC"))
+    selection = page.view.selectionModel()
+    for r in range(page.model.rowCount()):
+        selection.select(
+            page.model.index(r, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    page.comment.setText("约定量按季度考核")
+    page.info_button.click()
+    with Workspace.open(sample_path) as ws:
+        decided = [f for f in list_findings(ws) if f["decision"] == "info"]
+        actions = [e["action"] for e in audit_log.entries(ws.conn)]
+    assert len(decided) == 2
+    assert actions.count("review") == 1
+
+
+def test_keyboard_actions_move_and_decide(window, qtbot, sample_path):
+    page = audited(window, qtbot, sample_path)
+    window.show_page(page)
+    page.view.selectRow(0)
+    review_menu = window.menuBar().actions()[1].menu()
+    actions = {a.text(): a for a in review_menu.actions()}
+    assert actions["下一条疑点"].shortcut().toString() == "J"
+    actions["下一条疑点"].trigger()
+    assert page.view.currentIndex().row() == 1
+    actions["上一条疑点"].trigger()
+    assert page.view.currentIndex().row() == 0
+    actions["确认违规"].trigger()
+    assert page.view.currentIndex().row() == 1  # moved on to the next finding
+    with Workspace.open(sample_path) as ws:
+        assert sum(f["decision"] == "confirm" for f in list_findings(ws)) == 1

@@ -1,0 +1,91 @@
+"""Opening workspaces and importing packages from the desktop."""
+
+from conftest import run_job
+from PySide6.QtCore import Qt
+
+from engine.workspace import Workspace
+
+
+def test_window_has_every_page_and_chinese_titles(window):
+    titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
+    assert titles == [
+        "工作区",
+        "导入",
+        "结算数据",
+        "规则集",
+        "审核",
+        "疑点审核",
+        "DIP 结算",
+        "插件",
+        "报告与日志",
+        "设置",
+    ]
+    assert "未打开工作区" in window.windowTitle()
+
+
+def test_sidebar_and_page_shortcuts_switch_pages(window, qtbot):
+    window.sidebar.setCurrentRow(5)
+    assert window.stack.currentWidget() is window.findings_page
+    view_menu = window.menuBar().actions()[2].menu()
+    view_menu.actions()[6].trigger()  # DIP 结算, Ctrl+7
+    assert window.stack.currentWidget() is window.settlement_page
+
+
+def test_open_workspace_shows_counts_and_remembers_it(window, sample_path, settings):
+    window.workspace_page.open(str(sample_path))
+    assert "结算 8 条" in window.workspace_page.summary.text()
+    assert sample_path.name in window.windowTitle()
+    assert settings.value("recent")[0] == str(sample_path)
+    assert window.workspace_page.recent.item(0).text() == str(sample_path)
+
+
+def test_import_page_imports_a_package_with_progress(window, qtbot, tmp_path, package):
+    window.ctx.open_workspace(tmp_path / "new.yibao")
+    job = window.import_page.start(str(package))
+    assert not window.import_page.progress.isHidden() or job.isFinished()
+    run_job(qtbot, job)
+    assert "已导入 8 条结算" in window.import_page.result.text()
+    assert "claims.csv: utf-8" in window.import_page.details.toPlainText()
+    assert window.claims_page.model.rowCount() == 8  # the claims page refreshed
+
+
+def test_rejected_package_lists_file_row_column_reason_and_writes_nothing(
+    window, qtbot, tmp_path, package
+):
+    lines = (package / "claims.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("2025-", "2025/", 1)
+    lines.append(lines[2])
+    (package / "claims.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    window.ctx.open_workspace(tmp_path / "new.yibao")
+    run_job(qtbot, window.import_page.start(str(package)))
+    table = window.import_page.errors
+    assert not table.isHidden() and table.rowCount() >= 2
+    rows = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
+    assert any(r[0] == "claims.csv" and r[2] and "date" in r[3] for r in rows)
+    assert any("duplicate claim id" in r[3] for r in rows)
+    with Workspace.open(tmp_path / "new.yibao") as ws:
+        assert ws.count("claims") == 0
+
+
+def test_dropping_a_folder_on_the_workspace_page_imports_it(window, qtbot, tmp_path, package):
+    window.ctx.open_workspace(tmp_path / "new.yibao")
+    window.workspace_page.import_requested.emit(str(package))
+    assert window.stack.currentWidget() is window.import_page
+    run_job(qtbot, window.import_page.job)
+    assert "已导入 8 条结算" in window.import_page.result.text()
+
+
+def test_import_without_a_workspace_explains(window):
+    assert window.import_page.start("/nowhere") is None
+    assert "请先打开或新建工作区" in window.import_page.result.text()
+
+
+def test_claims_filter_and_claim_detail(window, qtbot, sample_path):
+    window.ctx.open_workspace(sample_path)
+    page = window.claims_page
+    page.filter.setText("S-CHILD")
+    qtbot.keyClick(page.filter, Qt.Key.Key_Return)
+    assert page.model.rowCount() == 1
+    page.view.selectRow(0)
+    assert "S-CHILD" in page.header.toPlainText()
+    assert page.lines.rowCount() >= 3
