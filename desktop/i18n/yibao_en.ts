@@ -135,12 +135,17 @@
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="78" />
+        <location filename="../pages/claims.py" line="58" />
+        <source>选择一条结算，查看其结算信息和明细；审核发现疑点的明细标为红色。</source>
+        <translation>Select a claim to see its header and lines; lines with findings are marked red.</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="81" />
         <source>打开工作区后显示结算数据。</source>
         <translation>Open a workspace to see its claims.</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="95" />
+        <location filename="../pages/claims.py" line="98" />
         <source>没有符合条件的结算。</source>
         <translation>No claim matches.</translation>
     </message>
@@ -807,52 +812,57 @@
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="44" />
+        <location filename="../pages/rules.py" line="42" />
+        <source>选择一条规则，查看其条件、参数和政策依据。</source>
+        <translation>Select a rule to see its condition, parameters and policy basis.</translation>
+    </message>
+    <message>
+        <location filename="../pages/rules.py" line="45" />
         <source>规则参数</source>
         <translation>Rule parameters</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="47" />
+        <location filename="../pages/rules.py" line="48" />
         <source>参数</source>
         <translation>Parameters</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="47" />
+        <location filename="../pages/rules.py" line="48" />
         <source>全国/插件值</source>
         <translation>National/plug-in value</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="47" />
+        <location filename="../pages/rules.py" line="48" />
         <source>本工作区覆盖值</source>
         <translation>Override in this workspace</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="52" />
+        <location filename="../pages/rules.py" line="53" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="112" />
+        <location filename="../pages/rules.py" line="113" />
         <source>条件：</source>
         <translation>Condition:</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="114" />
+        <location filename="../pages/rules.py" line="115" />
         <source>政策依据：</source>
         <translation>Policy basis: </translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="138" />
+        <location filename="../pages/rules.py" line="139" />
         <source>请先打开工作区。</source>
         <translation>Open a workspace first.</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="143" />
+        <location filename="../pages/rules.py" line="144" />
         <source>参数值不是数字或 JSON：{0}</source>
         <translation>A parameter value is not a number or JSON: {0}</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="148" />
+        <location filename="../pages/rules.py" line="149" />
         <source>已保存。</source>
         <translation>Saved.</translation>
     </message>

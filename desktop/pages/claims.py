@@ -54,6 +54,9 @@ class ClaimsPage(QWidget):
         self.lines.colour = lambda row: FLAGGED if row[0] in self.flagged else None
         self.header = QPlainTextEdit()
         self.header.setReadOnly(True)
+        self.header.setPlaceholderText(
+            self.tr("选择一条结算，查看其结算信息和明细；审核发现疑点的明细标为红色。")
+        )
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.view)
         detail = QWidget()

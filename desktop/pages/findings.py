@@ -128,6 +128,7 @@ class FindingsPage(QWidget):
         self.status = note()
         d.addWidget(self.status)
         split.addWidget(detail)
+        split.setSizes([420, 380])
         layout.addWidget(split, 1)
         for combo in (self.family, self.severity, self.institution, self.decision):
             combo.currentIndexChanged.connect(self.refresh)
@@ -180,6 +181,7 @@ class FindingsPage(QWidget):
             f" deduction, message_zh, finding_id, rule_id FROM ({sql})",
             args,
         )
+        self.view.resizeColumnToContents(3)
         self.lines.clear()
         self.evidence.setPlainText(self.tr("选择一个疑点，查看其证据、说明和政策依据。"))
         self.status.setText(

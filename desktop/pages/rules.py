@@ -39,6 +39,7 @@ class RulesPage(QWidget):
         split.addWidget(self.tree)
         self.detail = QPlainTextEdit()
         self.detail.setReadOnly(True)
+        self.detail.setPlaceholderText(self.tr("选择一条规则，查看其条件、参数和政策依据。"))
         split.addWidget(self.detail)
         layout.addWidget(split, 2)
         layout.addWidget(QLabel(self.tr("规则参数")))

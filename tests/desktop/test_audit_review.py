@@ -1,7 +1,7 @@
 """Rule sets, audits and the review of findings, driven as an auditor would."""
 
-from conftest import run_job
 from PySide6.QtCore import QItemSelectionModel, Qt
+from qt_helpers import run_job
 
 from engine import audit_log
 from engine.rules import list_findings

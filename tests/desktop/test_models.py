@@ -34,7 +34,7 @@ def test_empty_and_cleared_models_pass_the_checks(qtmodeltester):
 
 
 def test_findings_model_passes_the_checks(window, qtbot, qtmodeltester, sample_path):
-    from conftest import run_job
+    from qt_helpers import run_job
 
     window.ctx.open_workspace(sample_path)
     run_job(qtbot, window.audit_page.run())

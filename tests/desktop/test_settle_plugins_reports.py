@@ -3,8 +3,8 @@
 import shutil
 from pathlib import Path
 
-from conftest import run_job
 from openpyxl import load_workbook
+from qt_helpers import run_job
 
 from desktop.app import main as desktop_main
 

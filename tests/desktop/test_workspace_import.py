@@ -1,7 +1,7 @@
 """Opening workspaces and importing packages from the desktop."""
 
-from conftest import run_job
 from PySide6.QtCore import Qt
+from qt_helpers import run_job
 
 from engine.workspace import Workspace
 
