@@ -349,6 +349,13 @@ def cmd_desktop(args) -> int:
     return desktop_main(argv)
 
 
+@command("selftest")
+def cmd_selftest(args) -> int:
+    from engine.selftest import run_selftest
+
+    return 1 if run_selftest() else 0
+
+
 @command("demo")
 def cmd_demo(args) -> int:
     from engine.demo.run import run_demo
@@ -483,6 +490,8 @@ def register_all(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workspace", "-w", metavar="W", help="workspace to open")
     p.add_argument("--screenshots", metavar="DIR", help="save every page as PNG and exit")
     p.add_argument("--language", choices=("zh_CN", "en"), help="interface language")
+
+    sub.add_parser("selftest", help="check this installation end to end (temporary files only)")
 
     p = sub.add_parser("demo", help="generate, import, audit and settle a synthetic region")
     add_workspace(p)
