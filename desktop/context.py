@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
+from desktop.jobs import Job
 from engine.workspace import Workspace
 
 
@@ -53,6 +54,31 @@ class Context(QObject):
         if self.reader is not None:
             self.reader.rollback()
         self.data_changed.emit()
+
+    def start(
+        self,
+        work,
+        progress_row,
+        *,
+        succeeded,
+        failed,
+        cancelled=None,
+        button=None,
+    ) -> Job:
+        """Run ``work(progress, cancel)`` on a worker thread, wired to a page's progress row
+        (and its start button, disabled meanwhile); the job is tracked until it finishes."""
+        job = Job(work)
+        job.succeeded.connect(succeeded)
+        job.failed.connect(failed)
+        if cancelled is not None:
+            job.cancelled.connect(cancelled)
+        if button is not None:
+            button.setEnabled(False)
+            job.finished.connect(lambda: button.setEnabled(True))
+        progress_row.attach(job)
+        self.track(job)
+        job.start()
+        return job
 
     def track(self, job) -> None:
         """Keep a running job alive and known, so closing the window can wait for it."""

@@ -86,16 +86,15 @@ class AuditPage(QWidget):
             with Workspace.open(path, create=False) as ws:
                 return run_audit(ws, load_plugins(), chosen, progress=progress, cancel=cancel)
 
-        self.job = job = Job(work)
-        job.succeeded.connect(self.done)
-        job.failed.connect(lambda msg, _e: self.summary.setPlainText(msg))
-        job.cancelled.connect(lambda: self.summary.setPlainText(self.tr("审核已取消，未保存。")))
-        job.finished.connect(lambda: self.run_button.setEnabled(True))
-        self.run_button.setEnabled(False)
-        self.progress.attach(job)
-        self.ctx.track(job)
-        job.start()
-        return job
+        self.job = self.ctx.start(
+            work,
+            self.progress,
+            succeeded=self.done,
+            failed=lambda msg, _e: self.summary.setPlainText(msg),
+            cancelled=lambda: self.summary.setPlainText(self.tr("审核已取消，未保存。")),
+            button=self.run_button,
+        )
+        return self.job
 
     def done(self, result) -> None:
         by_code = Counter(f["code"] for f in result.findings)

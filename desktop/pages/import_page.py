@@ -100,16 +100,15 @@ class ImportPage(QWidget):
         self.errors.hide()
         self.details.hide()
         self.result.setText("")
-        self.job = job = Job(work)
-        job.succeeded.connect(self.done)
-        job.failed.connect(self.rejected)
-        job.cancelled.connect(lambda: self.result.setText(self.tr("已取消，工作区未改变。")))
-        job.finished.connect(lambda: self.start_button.setEnabled(True))
-        self.start_button.setEnabled(False)
-        self.progress.attach(job)
-        self.ctx.track(job)
-        job.start()
-        return job
+        self.job = self.ctx.start(
+            work,
+            self.progress,
+            succeeded=self.done,
+            failed=self.rejected,
+            cancelled=lambda: self.result.setText(self.tr("已取消，工作区未改变。")),
+            button=self.start_button,
+        )
+        return self.job
 
     def done(self, result) -> None:
         self.result.setText(

@@ -92,13 +92,13 @@ class ReportsPage(QWidget):
             with Workspace.open(ws_path, create=False) as ws:
                 return write_report(ws, path, institution=institution, plugins=load_plugins())
 
-        self.job = job = Job(work)
-        job.succeeded.connect(lambda _d: self.status.setText(self.tr("已导出 {0}").format(path)))
-        job.failed.connect(lambda msg, _e: self.status.setText(msg))
-        self.progress.attach(job)
-        self.ctx.track(job)
-        job.start()
-        return job
+        self.job = self.ctx.start(
+            work,
+            self.progress,
+            succeeded=lambda _d: self.status.setText(self.tr("已导出 {0}").format(path)),
+            failed=lambda msg, _e: self.status.setText(msg),
+        )
+        return self.job
 
     def verify(self) -> bool:
         if self.ctx.path is None:

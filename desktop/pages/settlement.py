@@ -181,15 +181,14 @@ class SettlementPage(QWidget):
                     cancel=cancel,
                 )
 
-        self.job = job = Job(work)
-        job.succeeded.connect(self.done)
-        job.failed.connect(lambda msg, _e: self.headline.setText(msg))
-        job.finished.connect(lambda: self.run_button.setEnabled(True))
-        self.run_button.setEnabled(False)
-        self.progress.attach(job)
-        self.ctx.track(job)
-        job.start()
-        return job
+        self.job = self.ctx.start(
+            work,
+            self.progress,
+            succeeded=self.done,
+            failed=lambda msg, _e: self.headline.setText(msg),
+            button=self.run_button,
+        )
+        return self.job
 
     def done(self, out: dict) -> None:
         self.show_result(out)

@@ -99,13 +99,13 @@ class WorkspacePage(QWidget):
 
         target = path or str(platformdirs.user_data_path("yibao") / "demo.yibao")
         platformdirs.user_data_path("yibao").mkdir(parents=True, exist_ok=True)
-        job = Job(lambda progress, _cancel: run_demo(target, progress=progress))
-        job.succeeded.connect(lambda _r: self.open(target))
-        job.failed.connect(lambda msg, _e: QMessageBox.warning(self, self.tr("演示区域"), msg))
-        self.progress.attach(job)
-        self.ctx.track(job)
-        job.start()
-        return job
+        return self.ctx.start(
+            lambda progress, _cancel: run_demo(target, progress=progress),
+            self.progress,
+            succeeded=lambda _r: self.open(target),
+            failed=lambda msg, _e: QMessageBox.warning(self, self.tr("演示区域"), msg),
+            button=self.demo_button,
+        )
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 — Qt's name
         if event.mimeData().hasUrls():
