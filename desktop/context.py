@@ -22,6 +22,21 @@ class Context(QObject):
         self.path: Path | None = None
         self.reader: sqlite3.Connection | None = None  # for the pages' tables (UI thread)
         self.jobs: set = set()
+        self._rules = None  # (plug-ins, rule catalogue), loaded once until plug-ins change
+
+    def rules(self):
+        """The plug-ins and their rule catalogue (parsed once; ``plugins_changed`` reloads)."""
+        if self._rules is None:
+            from engine.plugins import load_plugins
+            from engine.rules.audit import load_catalog
+
+            plugins = load_plugins()
+            self._rules = (plugins, load_catalog(plugins))
+        return self._rules
+
+    def plugins_changed(self) -> None:
+        self._rules = None
+        self.changed()
 
     @property
     def reviewer(self) -> str:

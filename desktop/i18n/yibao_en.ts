@@ -29,12 +29,12 @@
         <translation>Choose at least one rule set.</translation>
     </message>
     <message>
-        <location filename="../pages/audit.py" line="92" />
+        <location filename="../pages/audit.py" line="94" />
         <source>审核已取消，未保存。</source>
         <translation>Audit cancelled; nothing saved.</translation>
     </message>
     <message>
-        <location filename="../pages/audit.py" line="107" />
+        <location filename="../pages/audit.py" line="106" />
         <source>批次 {run}：{n} 个疑点，检查结算 {claims:,} 条、明细 {lines:,} 条，用时 {s:.1f} 秒</source>
         <translation>Run {run}: {n} findings over {claims:,} claims and {lines:,} lines in {s:.1f} s</translation>
     </message>
@@ -153,193 +153,193 @@
 <context>
     <name>FindingsPage</name>
     <message>
-        <location filename="../pages/findings.py" line="40" />
-        <location filename="../pages/findings.py" line="62" />
+        <location filename="../pages/findings.py" line="39" />
+        <location filename="../pages/findings.py" line="61" />
         <source>违规</source>
         <translation>Violation</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="40" />
-        <location filename="../pages/findings.py" line="63" />
+        <location filename="../pages/findings.py" line="39" />
+        <location filename="../pages/findings.py" line="62" />
         <source>可疑</source>
         <translation>Suspicious</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="42" />
-        <location filename="../pages/findings.py" line="71" />
+        <location filename="../pages/findings.py" line="41" />
+        <location filename="../pages/findings.py" line="70" />
         <source>确认违规</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="43" />
-        <location filename="../pages/findings.py" line="72" />
+        <location filename="../pages/findings.py" line="42" />
+        <location filename="../pages/findings.py" line="71" />
         <source>不予认定</source>
         <translation>Dismissed</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="44" />
-        <location filename="../pages/findings.py" line="73" />
+        <location filename="../pages/findings.py" line="43" />
+        <location filename="../pages/findings.py" line="72" />
         <source>待补充材料</source>
         <translation>Needs information</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="45" />
-        <location filename="../pages/findings.py" line="70" />
+        <location filename="../pages/findings.py" line="44" />
+        <location filename="../pages/findings.py" line="69" />
         <source>未审核</source>
         <translation>Not reviewed</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="48" />
+        <location filename="../pages/findings.py" line="47" />
         <source>疑点审核</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="52" />
+        <location filename="../pages/findings.py" line="51" />
         <source>全部规则</source>
         <translation>All rules</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="53" />
+        <location filename="../pages/findings.py" line="52" />
         <source>GZ 规则</source>
         <translation>GZ rules</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="54" />
+        <location filename="../pages/findings.py" line="53" />
         <source>ZB 指标</source>
         <translation>ZB indicators</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="55" />
+        <location filename="../pages/findings.py" line="54" />
         <source>JC 集采</source>
         <translation>JC procurement</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="56" />
+        <location filename="../pages/findings.py" line="55" />
         <source>ZF 支付方式</source>
         <translation>ZF payment method</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="61" />
+        <location filename="../pages/findings.py" line="60" />
         <source>全部严重程度</source>
         <translation>All severities</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="69" />
+        <location filename="../pages/findings.py" line="68" />
         <source>全部结论</source>
         <translation>All decisions</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="77" />
+        <location filename="../pages/findings.py" line="76" />
         <source>搜索结算ID、规则或说明</source>
         <translation>Search claim, rule or message</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="83" />
+        <location filename="../pages/findings.py" line="82" />
         <source>结算ID</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="84" />
+        <location filename="../pages/findings.py" line="83" />
         <source>行</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="85" />
+        <location filename="../pages/findings.py" line="84" />
         <source>机构</source>
         <translation>Institution</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="86" />
+        <location filename="../pages/findings.py" line="85" />
         <source>规则编码</source>
         <translation>Rule code</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="87" />
+        <location filename="../pages/findings.py" line="86" />
         <source>严重程度</source>
         <translation>Severity</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="88" />
+        <location filename="../pages/findings.py" line="87" />
         <source>涉及金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="89" />
+        <location filename="../pages/findings.py" line="88" />
         <source>结论</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="90" />
+        <location filename="../pages/findings.py" line="89" />
         <source>扣款</source>
         <translation>Deduction</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="91" />
+        <location filename="../pages/findings.py" line="90" />
         <source>说明</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="106" />
+        <location filename="../pages/findings.py" line="105" />
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="106" />
+        <location filename="../pages/findings.py" line="105" />
         <source>项目编码</source>
         <translation>Item code</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="106" />
+        <location filename="../pages/findings.py" line="105" />
         <source>项目名称</source>
         <translation>Item name</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="106" />
+        <location filename="../pages/findings.py" line="105" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="107" />
+        <location filename="../pages/findings.py" line="106" />
         <source>数量</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="107" />
+        <location filename="../pages/findings.py" line="106" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="107" />
+        <location filename="../pages/findings.py" line="106" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="115" />
+        <location filename="../pages/findings.py" line="114" />
         <source>默认为疑点金额</source>
         <translation>Default: the finding's amount</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="117" />
+        <location filename="../pages/findings.py" line="116" />
         <source>扣款金额（元）</source>
         <translation>Deduction (yuan)</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="118" />
+        <location filename="../pages/findings.py" line="117" />
         <source>审核意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="121" />
+        <location filename="../pages/findings.py" line="120" />
         <source>确认违规 (C)</source>
         <translation>Confirm (C)</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="122" />
+        <location filename="../pages/findings.py" line="121" />
         <source>不予认定 (D)</source>
         <translation>Dismiss (D)</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="123" />
+        <location filename="../pages/findings.py" line="122" />
         <source>待补充材料 (I)</source>
         <translation>Needs information (I)</translation>
     </message>
@@ -359,42 +359,42 @@
         <translation>Open a workspace first.</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="184" />
+        <location filename="../pages/findings.py" line="185" />
         <source>选择一个疑点，查看其证据、说明和政策依据。</source>
         <translation>Select a finding to see its evidence, message and policy basis.</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="186" />
+        <location filename="../pages/findings.py" line="187" />
         <source>{0} 个疑点已载入（滚动载入更多）</source>
         <translation>{0} findings loaded (scroll for more)</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="205" />
+        <location filename="../pages/findings.py" line="206" />
         <source>政策依据：</source>
         <translation>Policy basis: </translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="207" />
+        <location filename="../pages/findings.py" line="208" />
         <source>结算：</source>
         <translation>Claim: </translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="209" />
+        <location filename="../pages/findings.py" line="210" />
         <source>机构：</source>
         <translation>Institution: </translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="211" />
+        <location filename="../pages/findings.py" line="212" />
         <source>疑点：</source>
         <translation>Finding: </translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="235" />
+        <location filename="../pages/findings.py" line="236" />
         <source>请先选择疑点。</source>
         <translation>Select a finding first.</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="256" />
+        <location filename="../pages/findings.py" line="257" />
         <source>已记录 {0} 条审核结论。</source>
         <translation>{0} decisions recorded.</translation>
     </message>
@@ -467,22 +467,22 @@
         <translation>Choose a data package folder.</translation>
     </message>
     <message>
-        <location filename="../pages/import_page.py" line="106" />
+        <location filename="../pages/import_page.py" line="108" />
         <source>已取消，工作区未改变。</source>
         <translation>Cancelled; the workspace is unchanged.</translation>
     </message>
     <message>
-        <location filename="../pages/import_page.py" line="116" />
+        <location filename="../pages/import_page.py" line="115" />
         <source>已导入 {claims:,} 条结算、{lines:,} 条明细，用时 {seconds:.1f} 秒。</source>
         <translation>Imported {claims:,} claims and {lines:,} lines in {seconds:.1f} s.</translation>
     </message>
     <message>
-        <location filename="../pages/import_page.py" line="120" />
+        <location filename="../pages/import_page.py" line="119" />
         <source>检测到的编码：</source>
         <translation>Detected encodings:</translation>
     </message>
     <message>
-        <location filename="../pages/import_page.py" line="122" />
+        <location filename="../pages/import_page.py" line="121" />
         <source>表头对应：</source>
         <translation>Header mapping:</translation>
     </message>
@@ -769,7 +769,7 @@
         <translation>Open a workspace first.</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="96" />
+        <location filename="../pages/reports.py" line="98" />
         <source>已导出 {0}</source>
         <translation>Exported {0}</translation>
     </message>
@@ -787,82 +787,82 @@
 <context>
     <name>RulesPage</name>
     <message>
-        <location filename="../pages/rules.py" line="33" />
+        <location filename="../pages/rules.py" line="32" />
         <source>规则集</source>
         <translation>Rule sets</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="34" />
+        <location filename="../pages/rules.py" line="33" />
         <source>勾选的规则集参与审核。参数的覆盖值只保存在当前工作区。</source>
         <translation>Checked rule sets take part in audits. Parameter overrides are saved in this workspace only.</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="37" />
+        <location filename="../pages/rules.py" line="36" />
         <source>规则集 / 规则</source>
         <translation>Rule set / rule</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="37" />
+        <location filename="../pages/rules.py" line="36" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="37" />
+        <location filename="../pages/rules.py" line="36" />
         <source>版本</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="42" />
+        <location filename="../pages/rules.py" line="41" />
         <source>选择一条规则，查看其条件、参数和政策依据。</source>
         <translation>Select a rule to see its condition, parameters and policy basis.</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="45" />
+        <location filename="../pages/rules.py" line="44" />
         <source>规则参数</source>
         <translation>Rule parameters</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="48" />
+        <location filename="../pages/rules.py" line="47" />
         <source>参数</source>
         <translation>Parameters</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="48" />
+        <location filename="../pages/rules.py" line="47" />
         <source>全国/插件值</source>
         <translation>National/plug-in value</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="48" />
+        <location filename="../pages/rules.py" line="47" />
         <source>本工作区覆盖值</source>
         <translation>Override in this workspace</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="53" />
+        <location filename="../pages/rules.py" line="52" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="113" />
+        <location filename="../pages/rules.py" line="111" />
         <source>条件：</source>
         <translation>Condition:</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="115" />
+        <location filename="../pages/rules.py" line="113" />
         <source>政策依据：</source>
         <translation>Policy basis: </translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="139" />
+        <location filename="../pages/rules.py" line="137" />
         <source>请先打开工作区。</source>
         <translation>Open a workspace first.</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="144" />
+        <location filename="../pages/rules.py" line="142" />
         <source>参数值不是数字或 JSON：{0}</source>
         <translation>A parameter value is not a number or JSON: {0}</translation>
     </message>
     <message>
-        <location filename="../pages/rules.py" line="149" />
+        <location filename="../pages/rules.py" line="147" />
         <source>已保存。</source>
         <translation>Saved.</translation>
     </message>
@@ -1049,17 +1049,17 @@
         <translation>Not settled yet: click Settle to compute the year's points and payments.</translation>
     </message>
     <message>
-        <location filename="../pages/settlement.py" line="202" />
+        <location filename="../pages/settlement.py" line="201" />
         <source>{year} 年度，点值 {pv}，基金支付比例 {phi}，总分值 {tp:,.4f}（{cat}目录）</source>
         <translation>Year {year}: point value {pv}, fund ratio {phi}, total points {tp:,.4f} ({cat} catalogue)</translation>
     </message>
     <message>
-        <location filename="../pages/settlement.py" line="208" />
+        <location filename="../pages/settlement.py" line="207" />
         <source>官方</source>
         <translation>official</translation>
     </message>
     <message>
-        <location filename="../pages/settlement.py" line="208" />
+        <location filename="../pages/settlement.py" line="207" />
         <source>生成</source>
         <translation>built</translation>
     </message>
@@ -1067,74 +1067,79 @@
 <context>
     <name>WorkspacePage</name>
     <message>
-        <location filename="../pages/workspace.py" line="29" />
+        <location filename="../pages/workspace.py" line="35" />
         <source>工作区</source>
         <translation>Workspace</translation>
     </message>
     <message>
-        <location filename="../pages/workspace.py" line="33" />
+        <location filename="../pages/workspace.py" line="39" />
         <source>一个工作区是一个审核案卷（一个 SQLite 文件），保存导入的结算数据、审核结果、审核结论和 DIP 结算。把数据包文件夹拖到此页即可导入。</source>
         <translation>A workspace is one audit case (one SQLite file): the imported claims, audit results, review decisions and DIP settlements. Drop a data package folder on this page to import it.</translation>
     </message>
     <message>
-        <location filename="../pages/workspace.py" line="39" />
+        <location filename="../pages/workspace.py" line="45" />
         <source>打开工作区…</source>
         <translation>Open workspace…</translation>
     </message>
     <message>
-        <location filename="../pages/workspace.py" line="40" />
+        <location filename="../pages/workspace.py" line="46" />
         <source>新建工作区…</source>
         <translation>New workspace…</translation>
     </message>
     <message>
-        <location filename="../pages/workspace.py" line="41" />
+        <location filename="../pages/workspace.py" line="47" />
         <source>打开演示区域</source>
         <translation>Open the demo region</translation>
     </message>
     <message>
-        <location filename="../pages/workspace.py" line="50" />
+        <location filename="../pages/workspace.py" line="56" />
         <source>最近打开：</source>
         <translation>Recent:</translation>
     </message>
     <message>
-        <location filename="../pages/workspace.py" line="65" />
+        <location filename="../pages/workspace.py" line="71" />
         <source>尚未打开工作区。</source>
         <translation>No workspace open.</translation>
     </message>
     <message>
-        <location filename="../pages/workspace.py" line="73" />
+        <location filename="../pages/workspace.py" line="74" />
+        <source>当前：{0}</source>
+        <translation>Open: {0}</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="85" />
         <source>当前：{path}
 结算 {claims:,} 条，明细 {lines:,} 条，疑点 {findings:,} 条，批次 {runs}</source>
         <translation>Open: {path}
 {claims:,} claims, {lines:,} lines, {findings:,} findings, {runs} runs</translation>
     </message>
     <message>
-        <location filename="../pages/workspace.py" line="81" />
+        <location filename="../pages/workspace.py" line="93" />
         <source>无法打开工作区</source>
         <translation>Cannot open the workspace</translation>
     </message>
     <message>
-        <location filename="../pages/workspace.py" line="85" />
+        <location filename="../pages/workspace.py" line="97" />
         <source>打开工作区</source>
         <translation>Open workspace</translation>
     </message>
     <message>
-        <location filename="../pages/workspace.py" line="85" />
+        <location filename="../pages/workspace.py" line="97" />
         <source>工作区 (*.yibao);;所有文件 (*)</source>
         <translation>Workspaces (*.yibao);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../pages/workspace.py" line="92" />
+        <location filename="../pages/workspace.py" line="104" />
         <source>新建工作区</source>
         <translation>New workspace</translation>
     </message>
     <message>
-        <location filename="../pages/workspace.py" line="92" />
+        <location filename="../pages/workspace.py" line="104" />
         <source>工作区 (*.yibao)</source>
         <translation>Workspaces (*.yibao)</translation>
     </message>
     <message>
-        <location filename="../pages/workspace.py" line="104" />
+        <location filename="../pages/workspace.py" line="118" />
         <source>演示区域</source>
         <translation>Demo region</translation>
     </message>

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from desktop.jobs import Job
 from desktop.widgets import ProgressRow, heading, note
 from engine.plugins import load_plugins
-from engine.rules.audit import DISABLED_SETTING, load_catalog
+from engine.rules.audit import DISABLED_SETTING
 
 
 class AuditPage(QWidget):
@@ -53,7 +53,7 @@ class AuditPage(QWidget):
         if self.ctx.path is not None:
             with self.ctx.workspace() as ws:
                 disabled = set(ws.get_setting(DISABLED_SETTING, []))
-        for rs in load_catalog(load_plugins()).rulesets:
+        for rs in self.ctx.rules()[1].rulesets:
             item = QListWidgetItem(f"{rs.title.get('zh', rs.id)}  ({rs.id} {rs.version})")
             item.setData(Qt.ItemDataRole.UserRole, rs.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

@@ -20,9 +20,8 @@ from PySide6.QtWidgets import (
 from desktop.lazy_table import LazyTableModel, money
 from desktop.widgets import heading, note, table
 from engine.errors import UserError
-from engine.plugins import load_plugins
 from engine.review import decide
-from engine.rules.audit import findings_query, latest_run, load_catalog
+from engine.rules.audit import findings_query, latest_run
 
 FLAGGED = QColor("#ffe0e0")
 DECISION_COLOURS = {
@@ -36,7 +35,7 @@ class FindingsPage(QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.rules = {r.id: r for r in load_catalog(load_plugins()).rules()}
+        self.rules = {r.id: r for r in ctx.rules()[1].rules()}
         severities = {"violation": self.tr("违规"), "suspicious": self.tr("可疑")}
         decisions = {
             "confirm": self.tr("确认违规"),

@@ -67,7 +67,7 @@ class PluginsPage(QWidget):
             return False
         self.status.setText(self.tr("已安装到 {0}").format(target))
         self.refresh()
-        self.ctx.changed()
+        self.ctx.plugins_changed()
         return True
 
     def choose_folder(self) -> None:

@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.widgets import heading, note
-from engine.plugins import load_plugins
-from engine.rules.audit import DISABLED_SETTING, PARAMS_SETTING, load_catalog
+from engine.rules.audit import DISABLED_SETTING, PARAMS_SETTING
 
 
 class RulesPage(QWidget):
@@ -63,8 +62,7 @@ class RulesPage(QWidget):
     def refresh(self) -> None:
         self.tree.clear()
         self.params.setRowCount(0)
-        plugins = load_plugins()
-        catalog = load_catalog(plugins)
+        plugins, catalog = self.ctx.rules()
         disabled, overrides = set(), {}
         if self.ctx.path is not None:
             with self.ctx.workspace() as ws:

@@ -16,6 +16,12 @@ from PySide6.QtWidgets import (
 
 from desktop.jobs import Job
 from desktop.widgets import ProgressRow, heading, note
+from engine.workspace import Workspace
+
+
+def count_rows(path) -> dict:
+    with Workspace.open(path, create=False) as ws:
+        return {t: ws.count(t) for t in ("claims", "lines", "findings", "runs")}
 
 
 class WorkspacePage(QWidget):
@@ -61,13 +67,19 @@ class WorkspacePage(QWidget):
     def refresh(self) -> None:
         self.recent.clear()
         self.recent.addItems(self.ctx.recent())
-        if self.ctx.reader is None:
+        if self.ctx.path is None:
             self.summary.setText(self.tr("尚未打开工作区。"))
             return
-        counts = {
-            t: self.ctx.reader.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("claims", "lines", "findings", "runs")
-        }
+        path = self.ctx.path
+        self.summary.setText(self.tr("当前：{0}").format(path))
+        self.counting = Job(lambda _p, _c: count_rows(path))  # a million lines take a moment
+        self.counting.succeeded.connect(lambda counts: self.show_counts(path, counts))
+        self.ctx.track(self.counting)
+        self.counting.start()
+
+    def show_counts(self, path, counts: dict) -> None:
+        if path != self.ctx.path:
+            return
         self.summary.setText(
             self.tr(
                 "当前：{path}\n结算 {claims:,} 条，明细 {lines:,} 条，疑点 {findings:,} 条，批次 {runs}"

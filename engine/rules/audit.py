@@ -361,7 +361,10 @@ def findings_query(
     text: str | None = None,
 ) -> tuple[str, dict]:
     """The SELECT of a run's findings (FINDING_COLUMNS, amounts in 1/10000 units) with each
-    finding's latest decision, filtered; ``decision`` "none" means not yet reviewed."""
+    finding's latest decision, filtered; ``decision`` "none" means not yet reviewed.
+
+    A run stores its findings sorted (claim, line, code, institution, subject), so rowid
+    order is that order and no query has to sort: the first page of a large run is at once."""
     where = ["f.run_id = :run"]
     args: dict = {"run": run_id}
     if code_prefix:
@@ -391,8 +394,7 @@ def findings_query(
         FROM findings f
         LEFT JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE finding_id = f.finding_id)
         WHERE {" AND ".join(where)}
-        ORDER BY coalesce(f.claim_id, ''), coalesce(f.line_no, 0), f.code,
-                 coalesce(f.institution_code, ''), coalesce(f.subject, '')
+        ORDER BY f.rowid
         """
     return sql, args
 

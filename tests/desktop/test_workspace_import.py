@@ -31,9 +31,9 @@ def test_sidebar_and_page_shortcuts_switch_pages(window, qtbot):
     assert window.stack.currentWidget() is window.settlement_page
 
 
-def test_open_workspace_shows_counts_and_remembers_it(window, sample_path, settings):
+def test_open_workspace_shows_counts_and_remembers_it(window, qtbot, sample_path, settings):
     window.workspace_page.open(str(sample_path))
-    assert "结算 8 条" in window.workspace_page.summary.text()
+    qtbot.waitUntil(lambda: "结算 8 条" in window.workspace_page.summary.text())
     assert sample_path.name in window.windowTitle()
     assert settings.value("recent")[0] == str(sample_path)
     assert window.workspace_page.recent.item(0).text() == str(sample_path)
