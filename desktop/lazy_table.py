@@ -54,16 +54,16 @@ class LazyTableModel(QAbstractTableModel):
     def clear(self) -> None:
         self.set_query(None)
 
-    def rowCount(self, parent=ROOT) -> int:  # noqa: N802 — Qt's name
+    def rowCount(self, parent=ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=ROOT) -> int:  # noqa: N802
+    def columnCount(self, parent=ROOT) -> int:
         return 0 if parent.isValid() else len(self.headers)
 
-    def canFetchMore(self, parent=ROOT) -> bool:  # noqa: N802
+    def canFetchMore(self, parent=ROOT) -> bool:
         return not parent.isValid() and not self._done
 
-    def fetchMore(self, parent=ROOT) -> None:  # noqa: N802
+    def fetchMore(self, parent=ROOT) -> None:
         if parent.isValid() or self._done or self._cursor is None:
             return
         page = self._next_page()
@@ -87,7 +87,7 @@ class LazyTableModel(QAbstractTableModel):
             return self.colour(self.rows[index.row()])
         return None
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):

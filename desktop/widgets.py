@@ -90,7 +90,7 @@ class BarChart(QWidget):
         self.setMinimumHeight(40 + 22 * max(1, len(items)))
         self.update()
 
-    def paintEvent(self, _event) -> None:  # noqa: N802 — Qt's name
+    def paintEvent(self, _event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         bold = QFont(self.font())

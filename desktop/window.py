@@ -137,6 +137,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("医保审核工作台 — {0}").format(name))
         self.statusBar().showMessage(str(self.ctx.path or ""))
 
-    def closeEvent(self, event) -> None:  # noqa: N802 — Qt's name
+    def closeEvent(self, event) -> None:
         self.ctx.stop_jobs()
         super().closeEvent(event)

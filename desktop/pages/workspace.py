@@ -119,11 +119,11 @@ class WorkspacePage(QWidget):
             button=self.demo_button,
         )
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802 — Qt's name
+    def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         for url in event.mimeData().urls():
             if url.isLocalFile():
                 self.import_requested.emit(url.toLocalFile())
