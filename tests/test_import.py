@@ -210,3 +210,16 @@ def test_kill_during_import_leaves_workspace_unchanged(tmp_path, package):
     ws = Workspace.open(ws_path)
     assert {t: ws.count(t) for t in before} == before
     assert ws.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_describe_package_before_import(package):
+    from engine.ingest.inspect import describe_package
+
+    _to_chinese_gbk(package / "claims.csv", contract.CLAIMS)
+    (package / "reference" / "procurement.csv").unlink()
+    described = {e["table"]: e for e in describe_package(package)}
+    claims = described["claims"]
+    assert claims["encoding"] == "gbk" and claims["mapping"]["结算ID"] == "claim_id"
+    assert claims["missing"] == [] and claims["error"] is None
+    assert described["lines"]["encoding"] == "utf-8"
+    assert described["procurement"]["file"] is None and described["procurement"]["error"] is None

@@ -458,31 +458,46 @@
     </message>
     <message>
         <location filename="../pages/import_page.py" line="84" />
+        <source>数据包预览：</source>
+        <translation>Package preview:</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="96" />
+        <source>缺少必填列：</source>
+        <translation>Missing required columns: </translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="98" />
+        <source>其他列（原样保留）：</source>
+        <translation>Other columns (kept as they are): </translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="107" />
         <source>请先打开或新建工作区。</source>
         <translation>Open or create a workspace first.</translation>
     </message>
     <message>
-        <location filename="../pages/import_page.py" line="87" />
+        <location filename="../pages/import_page.py" line="110" />
         <source>请选择数据包文件夹。</source>
         <translation>Choose a data package folder.</translation>
     </message>
     <message>
-        <location filename="../pages/import_page.py" line="108" />
+        <location filename="../pages/import_page.py" line="131" />
         <source>已取消，工作区未改变。</source>
         <translation>Cancelled; the workspace is unchanged.</translation>
     </message>
     <message>
-        <location filename="../pages/import_page.py" line="115" />
+        <location filename="../pages/import_page.py" line="138" />
         <source>已导入 {claims:,} 条结算、{lines:,} 条明细，用时 {seconds:.1f} 秒。</source>
         <translation>Imported {claims:,} claims and {lines:,} lines in {seconds:.1f} s.</translation>
     </message>
     <message>
-        <location filename="../pages/import_page.py" line="119" />
+        <location filename="../pages/import_page.py" line="142" />
         <source>检测到的编码：</source>
         <translation>Detected encodings:</translation>
     </message>
     <message>
-        <location filename="../pages/import_page.py" line="121" />
+        <location filename="../pages/import_page.py" line="144" />
         <source>表头对应：</source>
         <translation>Header mapping:</translation>
     </message>

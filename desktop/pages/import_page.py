@@ -75,6 +75,29 @@ class ImportPage(QWidget):
         folder = QFileDialog.getExistingDirectory(self, self.tr("选择数据包文件夹"))
         if folder:
             self.folder.setText(folder)
+            self.preview(folder)
+
+    def preview(self, folder: str) -> None:
+        """Each file's encoding and header mapping, before anything is imported."""
+        from engine.ingest.inspect import describe_package
+
+        lines = [self.tr("数据包预览：")]
+        for entry in describe_package(folder):
+            if entry["file"] is None:
+                if entry["error"]:
+                    lines.append(f"  {entry['table']}: {entry['error']}")
+                continue
+            if entry["error"]:
+                lines.append(f"  {entry['file']}: {entry['error']}")
+                continue
+            renamed = ", ".join(f"{k}→{v}" for k, v in entry["mapping"].items() if k != v)
+            lines.append(f"  {entry['file']}: {entry['encoding']}  {renamed}")
+            if entry["missing"]:
+                lines.append("    " + self.tr("缺少必填列：") + ", ".join(entry["missing"]))
+            if entry["extra"]:
+                lines.append("    " + self.tr("其他列（原样保留）：") + ", ".join(entry["extra"]))
+        self.details.setPlainText("\n".join(lines))
+        self.details.show()
 
     def start(self, folder: str) -> Job | None:
         from engine.ingest import import_any

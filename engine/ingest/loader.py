@@ -24,7 +24,7 @@ from engine.progress import NEVER, CancelToken, Progress, no_progress
 from engine.workspace import Workspace
 
 MAX_SHOWN_ERRORS = 100
-CHUNK = 50_000
+CHUNK = 5_000  # lines written at a time; cancel and progress are checked between chunks
 
 
 @dataclass

@@ -89,3 +89,23 @@ def test_claims_filter_and_claim_detail(window, qtbot, sample_path):
     page.view.selectRow(0)
     assert "S-CHILD" in page.header.toPlainText()
     assert page.lines.rowCount() >= 3
+
+
+def test_choosing_a_package_previews_encodings_and_headers(window, package):
+    window.import_page.preview(str(package))
+    text = window.import_page.details.toPlainText()
+    assert "claims.csv: utf-8" in text and "reference/institutions.csv" in text
+
+
+def test_cancelled_import_leaves_the_workspace_unchanged(window, qtbot, tmp_path):
+    from engine.demo.generator import write_package
+
+    write_package(tmp_path / "big", 3, 60_000)
+    window.ctx.open_workspace(tmp_path / "w.yibao")
+    job = window.import_page.start(str(tmp_path / "big"))
+    qtbot.waitUntil(lambda: window.import_page.progress.label.text() == "lines", timeout=60_000)
+    job.cancel()
+    run_job(qtbot, job)
+    assert "已取消" in window.import_page.result.text()
+    with Workspace.open(tmp_path / "w.yibao") as ws:
+        assert ws.count("claims") == 0 and ws.count("lines") == 0
