@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from engine.dip.grouping import Catalogue, coefficient, place
 from engine.money import SCALE
@@ -105,7 +106,8 @@ def _load(conn: sqlite3.Connection, places: list[tuple], coefs: list[tuple]) -> 
 
 
 def _reader(path: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    uri = Path(path).as_uri() + "?mode=ro"  # percent-encoded, so any path (Windows too) works
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
     conn.execute("PRAGMA temp_store=MEMORY")
     conn.execute("PRAGMA cache_size=-100000")
     conn.execute("PRAGMA mmap_size=4294967296")  # share the OS page cache: no cold start
@@ -186,7 +188,7 @@ class Scoring:
 
 
 def describe(row: dict, cost: float, params: dict) -> list[str]:
-    """The scoring steps of one case of ``x_cases``, with its numbers (for ``dip explain``)."""
+    """The scoring steps of one row of ``Scoring.cases_sql``, with its numbers (``dip explain``)."""
     ctype, rw, c, ratio, points = (
         row[k] for k in ("case_type", "rw", "coefficient", "ratio", "points")
     )

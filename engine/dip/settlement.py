@@ -229,7 +229,7 @@ CASE_COLUMNS = (
 
 
 def case_json(row: tuple) -> dict:
-    """One case of ``x_cases`` or ``settlement_cases`` (selected as CASE_COLUMNS) as JSON."""
+    """One scored case (a row of ``Scoring.cases_sql`` selected as CASE_COLUMNS) as JSON."""
     claim_id, group, ctype, method, rw, c, points, ratio, los, avg_los, inst = row
     return {
         "claim_id": claim_id,
