@@ -50,8 +50,8 @@ def run_bench(lines: int, cases: int = 200_000, seed: int = 1, progress=None) ->
             stages["audit"] = _stage(imported.lines, "lines", time.perf_counter() - t)
             say(f"audit   {stages['audit']['per_second']:,} lines/s")
             say(f"adding {cases:,} inpatient cases for the settle stage (not timed)…")
-            add_cases(ws, cases, resolve_params(ws, None, plugins)["year"], seed)
             year = resolve_params(ws, None, plugins)["year"]
+            add_cases(ws, cases, year, seed)
             settled = ws.conn.execute(
                 "SELECT count(*) FROM claims WHERE visit_type = 'inpatient'"
                 " AND substr(discharge_date, 1, 4) = ?",
