@@ -50,102 +50,157 @@
 <context>
     <name>ClaimsPage</name>
     <message>
-        <location filename="../pages/claims.py" line="21" />
+        <location filename="../pages/claims.py" line="31" />
         <source>结算数据</source>
         <translation>Claims</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="24" />
-        <source>筛选：结算ID、人员编号、机构编码、就诊类型或诊断编码的开头</source>
-        <translation>Filter: the start of a claim id, a patient, institution, visit type or diagnosis code</translation>
+        <location filename="../pages/claims.py" line="34" />
+        <source>结算ID或诊断编码的开头，或人员编号</source>
+        <translation>Start of a claim id or diagnosis, or a patient id</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="29" />
+        <location filename="../pages/claims.py" line="37" />
+        <source>全部就诊类型</source>
+        <translation>All visit types</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="39" />
+        <source>住院</source>
+        <translation>Inpatient</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="40" />
+        <source>门诊</source>
+        <translation>Outpatient</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="41" />
+        <source>门诊慢特病</source>
+        <translation>Chronic outpatient</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="42" />
+        <source>药店购药</source>
+        <translation>Pharmacy</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="46" />
+        <source>起始日期</source>
+        <translation>From date</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="49" />
+        <source>截止日期</source>
+        <translation>To date</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="52" />
+        <source>最低金额</source>
+        <translation>Minimum amount</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="53" />
+        <source>筛选</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="61" />
         <source>结算ID</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="30" />
+        <location filename="../pages/claims.py" line="62" />
         <source>人员编号</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="31" />
+        <location filename="../pages/claims.py" line="63" />
         <source>机构</source>
         <translation>Institution</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="32" />
+        <location filename="../pages/claims.py" line="64" />
         <source>就诊类型</source>
         <translation>Visit type</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="33" />
+        <location filename="../pages/claims.py" line="65" />
         <source>入院/就诊日期</source>
         <translation>Admission/visit</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="34" />
+        <location filename="../pages/claims.py" line="66" />
         <source>出院日期</source>
         <translation>Discharge</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="35" />
+        <location filename="../pages/claims.py" line="67" />
         <source>主要诊断</source>
         <translation>Main diagnosis</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="36" />
+        <location filename="../pages/claims.py" line="68" />
         <source>医疗费总额</source>
         <translation>Total amount</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="43" />
+        <location filename="../pages/claims.py" line="75" />
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="44" />
+        <location filename="../pages/claims.py" line="76" />
         <source>项目编码</source>
         <translation>Item code</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="45" />
+        <location filename="../pages/claims.py" line="77" />
         <source>项目名称</source>
         <translation>Item name</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="46" />
+        <location filename="../pages/claims.py" line="78" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="47" />
+        <location filename="../pages/claims.py" line="79" />
         <source>数量</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="48" />
+        <location filename="../pages/claims.py" line="80" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="49" />
+        <location filename="../pages/claims.py" line="81" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="58" />
+        <location filename="../pages/claims.py" line="90" />
         <source>选择一条结算，查看其结算信息和明细；审核发现疑点的明细标为红色。</source>
         <translation>Select a claim to see its header and lines; lines with findings are marked red.</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="81" />
+        <location filename="../pages/claims.py" line="117" />
+        <source>全部机构</source>
+        <translation>All institutions</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="130" />
         <source>打开工作区后显示结算数据。</source>
         <translation>Open a workspace to see its claims.</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="98" />
+        <location filename="../pages/claims.py" line="142" />
+        <source>最低金额不是数字。</source>
+        <translation>The minimum amount is not a number.</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="145" />
         <source>没有符合条件的结算。</source>
         <translation>No claim matches.</translation>
     </message>
@@ -153,248 +208,248 @@
 <context>
     <name>FindingsPage</name>
     <message>
-        <location filename="../pages/findings.py" line="39" />
-        <location filename="../pages/findings.py" line="61" />
+        <location filename="../pages/findings.py" line="40" />
+        <location filename="../pages/findings.py" line="62" />
         <source>违规</source>
         <translation>Violation</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="39" />
-        <location filename="../pages/findings.py" line="62" />
+        <location filename="../pages/findings.py" line="40" />
+        <location filename="../pages/findings.py" line="63" />
         <source>可疑</source>
         <translation>Suspicious</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="41" />
-        <location filename="../pages/findings.py" line="70" />
+        <location filename="../pages/findings.py" line="42" />
+        <location filename="../pages/findings.py" line="71" />
         <source>确认违规</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="42" />
-        <location filename="../pages/findings.py" line="71" />
+        <location filename="../pages/findings.py" line="43" />
+        <location filename="../pages/findings.py" line="72" />
         <source>不予认定</source>
         <translation>Dismissed</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="43" />
-        <location filename="../pages/findings.py" line="72" />
+        <location filename="../pages/findings.py" line="44" />
+        <location filename="../pages/findings.py" line="73" />
         <source>待补充材料</source>
         <translation>Needs information</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="44" />
-        <location filename="../pages/findings.py" line="69" />
+        <location filename="../pages/findings.py" line="45" />
+        <location filename="../pages/findings.py" line="70" />
         <source>未审核</source>
         <translation>Not reviewed</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="47" />
+        <location filename="../pages/findings.py" line="48" />
         <source>疑点审核</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="51" />
+        <location filename="../pages/findings.py" line="52" />
         <source>全部规则</source>
         <translation>All rules</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="52" />
+        <location filename="../pages/findings.py" line="53" />
         <source>GZ 规则</source>
         <translation>GZ rules</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="53" />
+        <location filename="../pages/findings.py" line="54" />
         <source>ZB 指标</source>
         <translation>ZB indicators</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="54" />
+        <location filename="../pages/findings.py" line="55" />
         <source>JC 集采</source>
         <translation>JC procurement</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="55" />
+        <location filename="../pages/findings.py" line="56" />
         <source>ZF 支付方式</source>
         <translation>ZF payment method</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="60" />
+        <location filename="../pages/findings.py" line="61" />
         <source>全部严重程度</source>
         <translation>All severities</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="68" />
+        <location filename="../pages/findings.py" line="69" />
         <source>全部结论</source>
         <translation>All decisions</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="76" />
+        <location filename="../pages/findings.py" line="77" />
         <source>搜索结算ID、规则或说明</source>
         <translation>Search claim, rule or message</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="82" />
+        <location filename="../pages/findings.py" line="83" />
         <source>结算ID</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="83" />
+        <location filename="../pages/findings.py" line="84" />
         <source>行</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="84" />
+        <location filename="../pages/findings.py" line="85" />
         <source>机构</source>
         <translation>Institution</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="85" />
+        <location filename="../pages/findings.py" line="86" />
         <source>规则编码</source>
         <translation>Rule code</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="86" />
+        <location filename="../pages/findings.py" line="87" />
         <source>严重程度</source>
         <translation>Severity</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="87" />
+        <location filename="../pages/findings.py" line="88" />
         <source>涉及金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="88" />
+        <location filename="../pages/findings.py" line="89" />
         <source>结论</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="89" />
+        <location filename="../pages/findings.py" line="90" />
         <source>扣款</source>
         <translation>Deduction</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="90" />
+        <location filename="../pages/findings.py" line="91" />
         <source>说明</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="105" />
+        <location filename="../pages/findings.py" line="106" />
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="105" />
+        <location filename="../pages/findings.py" line="106" />
         <source>项目编码</source>
         <translation>Item code</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="105" />
+        <location filename="../pages/findings.py" line="106" />
         <source>项目名称</source>
         <translation>Item name</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="105" />
+        <location filename="../pages/findings.py" line="106" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="106" />
+        <location filename="../pages/findings.py" line="107" />
         <source>数量</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="106" />
+        <location filename="../pages/findings.py" line="107" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="106" />
+        <location filename="../pages/findings.py" line="107" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="114" />
+        <location filename="../pages/findings.py" line="115" />
         <source>默认为疑点金额</source>
         <translation>Default: the finding's amount</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="116" />
+        <location filename="../pages/findings.py" line="117" />
         <source>扣款金额（元）</source>
         <translation>Deduction (yuan)</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="117" />
+        <location filename="../pages/findings.py" line="118" />
         <source>审核意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="120" />
+        <location filename="../pages/findings.py" line="121" />
         <source>确认违规 (C)</source>
         <translation>Confirm (C)</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="121" />
+        <location filename="../pages/findings.py" line="122" />
         <source>不予认定 (D)</source>
         <translation>Dismiss (D)</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="122" />
+        <location filename="../pages/findings.py" line="123" />
         <source>待补充材料 (I)</source>
         <translation>Needs information (I)</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="148" />
+        <location filename="../pages/findings.py" line="149" />
         <source>全部机构</source>
         <translation>All institutions</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="164" />
+        <location filename="../pages/findings.py" line="165" />
         <source>还没有审核结果：在“审核”页运行审核后，疑点显示在这里。</source>
         <translation>No audit results yet: run an audit on the Audit page and the findings appear here.</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="166" />
+        <location filename="../pages/findings.py" line="167" />
         <source>请先打开工作区。</source>
         <translation>Open a workspace first.</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="185" />
+        <location filename="../pages/findings.py" line="186" />
         <source>选择一个疑点，查看其证据、说明和政策依据。</source>
         <translation>Select a finding to see its evidence, message and policy basis.</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="187" />
+        <location filename="../pages/findings.py" line="188" />
         <source>{0} 个疑点已载入（滚动载入更多）</source>
         <translation>{0} findings loaded (scroll for more)</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="206" />
+        <location filename="../pages/findings.py" line="207" />
         <source>政策依据：</source>
         <translation>Policy basis: </translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="208" />
+        <location filename="../pages/findings.py" line="209" />
         <source>结算：</source>
         <translation>Claim: </translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="210" />
+        <location filename="../pages/findings.py" line="211" />
         <source>机构：</source>
         <translation>Institution: </translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="212" />
+        <location filename="../pages/findings.py" line="213" />
         <source>疑点：</source>
         <translation>Finding: </translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="236" />
+        <location filename="../pages/findings.py" line="232" />
         <source>请先选择疑点。</source>
         <translation>Select a finding first.</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="257" />
+        <location filename="../pages/findings.py" line="253" />
         <source>已记录 {0} 条审核结论。</source>
         <translation>{0} decisions recorded.</translation>
     </message>

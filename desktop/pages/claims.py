@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.lazy_table import LazyTableModel, money
 from desktop.widgets import heading, note, table
+from engine.claims import LINES_QUERY, claims_query
 from engine.rules.audit import latest_run
 
 FLAGGED = QColor("#ffe0e0")
@@ -19,11 +29,33 @@ class ClaimsPage(QWidget):
         self.ctx = ctx
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("结算数据")))
+        filters = QHBoxLayout()
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText(
-            self.tr("筛选：结算ID、人员编号、机构编码、就诊类型或诊断编码的开头")
-        )
-        layout.addWidget(self.filter)
+        self.filter.setPlaceholderText(self.tr("结算ID或诊断编码的开头，或人员编号"))
+        self.institution = QComboBox()
+        self.visit = QComboBox()
+        self.visit.addItem(self.tr("全部就诊类型"), "")
+        for label, value in (
+            (self.tr("住院"), "inpatient"),
+            (self.tr("门诊"), "outpatient"),
+            (self.tr("门诊慢特病"), "chronic_outpatient"),
+            (self.tr("药店购药"), "pharmacy"),
+        ):
+            self.visit.addItem(label, value)
+        self.date_from = QLineEdit()
+        self.date_from.setPlaceholderText(self.tr("起始日期"))
+        self.date_from.setToolTip("YYYY-MM-DD")
+        self.date_to = QLineEdit()
+        self.date_to.setPlaceholderText(self.tr("截止日期"))
+        self.date_to.setToolTip("YYYY-MM-DD")
+        self.min_amount = QLineEdit()
+        self.min_amount.setPlaceholderText(self.tr("最低金额"))
+        apply = QPushButton(self.tr("筛选"))
+        filters.addWidget(self.filter, 3)
+        for w in (self.institution, self.visit, self.date_from, self.date_to, self.min_amount):
+            filters.addWidget(w, 1)
+        filters.addWidget(apply)
+        layout.addLayout(filters)
         self.model = LazyTableModel(
             [
                 self.tr("结算ID"),
@@ -68,10 +100,27 @@ class ClaimsPage(QWidget):
         layout.addWidget(split, 1)
         self.empty = note()
         layout.addWidget(self.empty)
-        self.filter.returnPressed.connect(self.refresh)
+        for edit in (self.filter, self.date_from, self.date_to, self.min_amount):
+            edit.returnPressed.connect(self.refresh)
+        apply.clicked.connect(self.refresh)
+        self.institution.currentIndexChanged.connect(self.refresh)
+        self.visit.currentIndexChanged.connect(self.refresh)
         self.view.selectionModel().currentRowChanged.connect(self.show_claim)
-        ctx.workspace_changed.connect(self.refresh)
+        ctx.workspace_changed.connect(self.reload)
         ctx.data_changed.connect(self.refresh)
+        self.reload()
+
+    def reload(self) -> None:
+        """A new workspace: its institutions in the filter, then the table."""
+        self.institution.blockSignals(True)
+        self.institution.clear()
+        self.institution.addItem(self.tr("全部机构"), "")
+        if self.ctx.reader is not None:
+            for (code,) in self.ctx.reader.execute(
+                "SELECT institution_code FROM institutions ORDER BY institution_code"
+            ):
+                self.institution.addItem(code, code)
+        self.institution.blockSignals(False)
         self.refresh()
 
     def refresh(self) -> None:
@@ -80,21 +129,19 @@ class ClaimsPage(QWidget):
             self.model.clear()
             self.empty.setText(self.tr("打开工作区后显示结算数据。"))
             return
-        text = self.filter.text().strip()
-        where, args = "", ()
-        if text:
-            where = (
-                " WHERE claim_id >= ?1 AND claim_id < ?1 || char(1114111)"
-                " OR patient_id = ?1 OR institution_code = ?1 OR visit_type = ?1"
-                " OR main_diagnosis LIKE ?1 || '%'"
+        try:
+            sql, args = claims_query(
+                text=self.filter.text().strip(),
+                institution=self.institution.currentData(),
+                visit_type=self.visit.currentData(),
+                date_from=self.date_from.text().strip(),
+                date_to=self.date_to.text().strip(),
+                min_amount=self.min_amount.text().strip(),
             )
-            args = (text,)
-        self.model.set_query(
-            conn,
-            "SELECT claim_id, patient_id, institution_code, visit_type, admission_date,"
-            f" discharge_date, main_diagnosis, total_amount FROM claims{where} ORDER BY claim_id",
-            args,
-        )
+        except (ArithmeticError, ValueError):
+            self.empty.setText(self.tr("最低金额不是数字。"))
+            return
+        self.model.set_query(conn, sql, args)
         self.empty.setText("" if self.model.rowCount() else self.tr("没有符合条件的结算。"))
 
     def show_claim(self, current, _previous=None) -> None:
@@ -120,9 +167,4 @@ class ClaimsPage(QWidget):
         }
         if flagged_line is not None:
             self.flagged.add(flagged_line)
-        self.lines.set_query(
-            conn,
-            "SELECT line_no, item_code, item_name, charge_time, quantity, unit_price, amount"
-            " FROM lines WHERE claim_id = ? ORDER BY line_no",
-            (claim_id,),
-        )
+        self.lines.set_query(conn, LINES_QUERY, (claim_id,))

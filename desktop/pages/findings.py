@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop.lazy_table import LazyTableModel, money
 from desktop.widgets import heading, note, table
+from engine.claims import LINES_QUERY
 from engine.errors import UserError
 from engine.review import decide
 from engine.rules.audit import findings_query, latest_run
@@ -214,12 +215,7 @@ class FindingsPage(QWidget):
         )
         self.flagged_line = line
         if claim:
-            self.lines.set_query(
-                self.ctx.reader,
-                "SELECT line_no, item_code, item_name, charge_time, quantity, unit_price, amount"
-                " FROM lines WHERE claim_id = ? ORDER BY line_no",
-                (claim,),
-            )
+            self.lines.set_query(self.ctx.reader, LINES_QUERY, (claim,))
         else:
             self.lines.clear()
 
