@@ -17,6 +17,20 @@ from PySide6.QtWidgets import (
 )
 
 
+def fill_institutions(combo, conn, all_label: str) -> None:
+    """The workspace's institutions as filter choices ("code name"; data: the code, or "" for
+    all), without firing the combo's change signal while it is refilled."""
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(all_label, "")
+    if conn is not None:
+        for code, name in conn.execute(
+            "SELECT institution_code, coalesce(name, '') FROM institutions ORDER BY 1"
+        ):
+            combo.addItem(f"{code} {name}".strip(), code)
+    combo.blockSignals(False)
+
+
 def heading(text: str) -> QLabel:
     label = QLabel(text)
     font = label.font()

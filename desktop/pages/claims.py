@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.lazy_table import LazyTableModel, money
-from desktop.widgets import heading, note, table
+from desktop.widgets import fill_institutions, heading, note, table
 from engine.claims import LINES_QUERY, claims_query
 from engine.rules.audit import latest_run
 
@@ -112,15 +112,7 @@ class ClaimsPage(QWidget):
 
     def reload(self) -> None:
         """A new workspace: its institutions in the filter, then the table."""
-        self.institution.blockSignals(True)
-        self.institution.clear()
-        self.institution.addItem(self.tr("全部机构"), "")
-        if self.ctx.reader is not None:
-            for (code,) in self.ctx.reader.execute(
-                "SELECT institution_code FROM institutions ORDER BY institution_code"
-            ):
-                self.institution.addItem(code, code)
-        self.institution.blockSignals(False)
+        fill_institutions(self.institution, self.ctx.reader, self.tr("全部机构"))
         self.refresh()
 
     def refresh(self) -> None:
@@ -132,7 +124,7 @@ class ClaimsPage(QWidget):
         try:
             sql, args = claims_query(
                 text=self.filter.text().strip(),
-                institution=self.institution.currentData(),
+                institution=self.institution.currentData() or None,
                 visit_type=self.visit.currentData(),
                 date_from=self.date_from.text().strip(),
                 date_to=self.date_to.text().strip(),

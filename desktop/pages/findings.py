@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.lazy_table import LazyTableModel, money
-from desktop.widgets import heading, note, table
+from desktop.widgets import fill_institutions, heading, note, table
 from engine.claims import LINES_QUERY
 from engine.errors import UserError
 from engine.review import decide
@@ -144,15 +144,7 @@ class FindingsPage(QWidget):
     # --- loading ---------------------------------------------------------------------------
     def reload(self) -> None:
         """A new workspace: fill the institution filter, then the table."""
-        self.institution.blockSignals(True)
-        self.institution.clear()
-        self.institution.addItem(self.tr("全部机构"), "")
-        if self.ctx.reader is not None:
-            for (code,) in self.ctx.reader.execute(
-                "SELECT institution_code FROM institutions ORDER BY institution_code"
-            ):
-                self.institution.addItem(code, code)
-        self.institution.blockSignals(False)
+        fill_institutions(self.institution, self.ctx.reader, self.tr("全部机构"))
         self.refresh()
 
     def refresh(self) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from desktop.jobs import Job
 from desktop.lazy_table import LazyTableModel
-from desktop.widgets import ProgressRow, heading, note, table
+from desktop.widgets import ProgressRow, fill_institutions, heading, note, table
 from engine import audit_log
 from engine.plugins import load_plugins
 
@@ -60,16 +60,11 @@ class ReportsPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.institution.clear()
-        self.institution.addItem(self.tr("全部机构"), None)
         conn = self.ctx.reader
+        fill_institutions(self.institution, conn, self.tr("全部机构"))
         if conn is None:
             self.log.clear()
             return
-        for code, name in conn.execute(
-            "SELECT institution_code, coalesce(name, '') FROM institutions ORDER BY 1"
-        ):
-            self.institution.addItem(f"{code} {name}", code)
         self.log.set_query(conn, "SELECT seq, at, action, detail, hash FROM log ORDER BY seq DESC")
 
     def choose(self, suffix: str) -> None:
@@ -86,7 +81,7 @@ class ReportsPage(QWidget):
         if self.ctx.path is None:
             self.status.setText(self.tr("请先打开工作区。"))
             return None
-        ws_path, institution = self.ctx.path, self.institution.currentData()
+        ws_path, institution = self.ctx.path, self.institution.currentData() or None
 
         def work(_progress, _cancel):
             with Workspace.open(ws_path, create=False) as ws:
