@@ -11,6 +11,9 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from engine.claims import LINES_QUERY
 
 PAGE = 500
 ROOT = QModelIndex()  # the parent of every row of a flat table
@@ -98,3 +101,31 @@ class LazyTableModel(QAbstractTableModel):
 
     def row(self, number: int) -> tuple:
         return self.rows[number]
+
+
+class ClaimLinesModel(LazyTableModel):
+    """A claim's lines, with the lines that have findings marked (claims and findings pages)."""
+
+    FLAGGED = QColor("#ffe0e0")
+
+    def __init__(self, parent=None):
+        super().__init__([], {4: money, 5: money, 6: money}, parent)
+        self.headers = [
+            self.tr("序号"),
+            self.tr("项目编码"),
+            self.tr("项目名称"),
+            self.tr("时间"),
+            self.tr("数量"),
+            self.tr("单价"),
+            self.tr("金额"),
+        ]
+        self.flagged: set[int] = set()
+        self.colour = lambda row: self.FLAGGED if row[0] in self.flagged else None
+
+    def show(self, conn: sqlite3.Connection, claim_id: str | None, flagged=()) -> None:
+        """The lines of ``claim_id`` (none when it is None), marking the ``flagged`` lines."""
+        self.flagged = set(flagged)
+        if claim_id:
+            self.set_query(conn, LINES_QUERY, (claim_id,))
+        else:
+            self.clear()

@@ -42,165 +42,168 @@
 <context>
     <name>BarChart</name>
     <message>
-        <location filename="../widgets.py" line="102" />
+        <location filename="../widgets.py" line="116" />
         <source>（无数据）</source>
         <translation>(no data)</translation>
     </message>
 </context>
 <context>
-    <name>ClaimsPage</name>
+    <name>ClaimLinesModel</name>
     <message>
-        <location filename="../pages/claims.py" line="31" />
-        <source>结算数据</source>
-        <translation>Claims</translation>
-    </message>
-    <message>
-        <location filename="../pages/claims.py" line="34" />
-        <source>结算ID或诊断编码的开头，或人员编号</source>
-        <translation>Start of a claim id or diagnosis, or a patient id</translation>
-    </message>
-    <message>
-        <location filename="../pages/claims.py" line="37" />
-        <source>全部就诊类型</source>
-        <translation>All visit types</translation>
-    </message>
-    <message>
-        <location filename="../pages/claims.py" line="39" />
-        <source>住院</source>
-        <translation>Inpatient</translation>
-    </message>
-    <message>
-        <location filename="../pages/claims.py" line="40" />
-        <source>门诊</source>
-        <translation>Outpatient</translation>
-    </message>
-    <message>
-        <location filename="../pages/claims.py" line="41" />
-        <source>门诊慢特病</source>
-        <translation>Chronic outpatient</translation>
-    </message>
-    <message>
-        <location filename="../pages/claims.py" line="42" />
-        <source>药店购药</source>
-        <translation>Pharmacy</translation>
-    </message>
-    <message>
-        <location filename="../pages/claims.py" line="46" />
-        <source>起始日期</source>
-        <translation>From date</translation>
-    </message>
-    <message>
-        <location filename="../pages/claims.py" line="49" />
-        <source>截止日期</source>
-        <translation>To date</translation>
-    </message>
-    <message>
-        <location filename="../pages/claims.py" line="52" />
-        <source>最低金额</source>
-        <translation>Minimum amount</translation>
-    </message>
-    <message>
-        <location filename="../pages/claims.py" line="53" />
-        <source>筛选</source>
-        <translation>Filter</translation>
-    </message>
-    <message>
-        <location filename="../pages/claims.py" line="61" />
-        <source>结算ID</source>
-        <translation>Claim</translation>
-    </message>
-    <message>
-        <location filename="../pages/claims.py" line="62" />
-        <source>人员编号</source>
-        <translation>Patient</translation>
-    </message>
-    <message>
-        <location filename="../pages/claims.py" line="63" />
-        <source>机构</source>
-        <translation>Institution</translation>
-    </message>
-    <message>
-        <location filename="../pages/claims.py" line="64" />
-        <source>就诊类型</source>
-        <translation>Visit type</translation>
-    </message>
-    <message>
-        <location filename="../pages/claims.py" line="65" />
-        <source>入院/就诊日期</source>
-        <translation>Admission/visit</translation>
-    </message>
-    <message>
-        <location filename="../pages/claims.py" line="66" />
-        <source>出院日期</source>
-        <translation>Discharge</translation>
-    </message>
-    <message>
-        <location filename="../pages/claims.py" line="67" />
-        <source>主要诊断</source>
-        <translation>Main diagnosis</translation>
-    </message>
-    <message>
-        <location filename="../pages/claims.py" line="68" />
-        <source>医疗费总额</source>
-        <translation>Total amount</translation>
-    </message>
-    <message>
-        <location filename="../pages/claims.py" line="75" />
+        <location filename="../lazy_table.py" line="114" />
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="76" />
+        <location filename="../lazy_table.py" line="115" />
         <source>项目编码</source>
         <translation>Item code</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="77" />
+        <location filename="../lazy_table.py" line="116" />
         <source>项目名称</source>
         <translation>Item name</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="78" />
+        <location filename="../lazy_table.py" line="117" />
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="79" />
+        <location filename="../lazy_table.py" line="118" />
         <source>数量</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="80" />
+        <location filename="../lazy_table.py" line="119" />
         <source>单价</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="81" />
+        <location filename="../lazy_table.py" line="120" />
         <source>金额</source>
         <translation>Amount</translation>
     </message>
+</context>
+<context>
+    <name>ClaimsPage</name>
     <message>
-        <location filename="../pages/claims.py" line="90" />
+        <location filename="../pages/claims.py" line="28" />
+        <source>结算数据</source>
+        <translation>Claims</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="31" />
+        <source>结算ID或诊断编码的开头，或人员编号</source>
+        <translation>Start of a claim id or diagnosis, or a patient id</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="34" />
+        <source>全部就诊类型</source>
+        <translation>All visit types</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="36" />
+        <source>住院</source>
+        <translation>Inpatient</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="37" />
+        <source>门诊</source>
+        <translation>Outpatient</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="38" />
+        <source>门诊慢特病</source>
+        <translation>Chronic outpatient</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="39" />
+        <source>药店购药</source>
+        <translation>Pharmacy</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="43" />
+        <source>起始日期</source>
+        <translation>From date</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="46" />
+        <source>截止日期</source>
+        <translation>To date</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="49" />
+        <source>最低金额</source>
+        <translation>Minimum amount</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="50" />
+        <source>筛选</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="58" />
+        <source>结算ID</source>
+        <translation>Claim</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="59" />
+        <source>人员编号</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="60" />
+        <source>机构</source>
+        <translation>Institution</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="61" />
+        <source>就诊类型</source>
+        <translation>Visit type</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="62" />
+        <source>入院/就诊日期</source>
+        <translation>Admission/visit</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="63" />
+        <source>出院日期</source>
+        <translation>Discharge</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="64" />
+        <source>主要诊断</source>
+        <translation>Main diagnosis</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="65" />
+        <source>医疗费总额</source>
+        <translation>Total amount</translation>
+    </message>
+    <message>
+        <location filename="../pages/claims.py" line="74" />
         <source>选择一条结算，查看其结算信息和明细；审核发现疑点的明细标为红色。</source>
         <translation>Select a claim to see its header and lines; lines with findings are marked red.</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="117" />
+        <location filename="../pages/claims.py" line="99" />
         <source>全部机构</source>
         <translation>All institutions</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="130" />
+        <location filename="../pages/claims.py" line="106" />
         <source>打开工作区后显示结算数据。</source>
         <translation>Open a workspace to see its claims.</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="142" />
+        <location filename="../pages/claims.py" line="118" />
         <source>最低金额不是数字。</source>
         <translation>The minimum amount is not a number.</translation>
     </message>
     <message>
-        <location filename="../pages/claims.py" line="145" />
+        <location filename="../pages/claims.py" line="121" />
         <source>没有符合条件的结算。</source>
         <translation>No claim matches.</translation>
     </message>
@@ -208,248 +211,213 @@
 <context>
     <name>FindingsPage</name>
     <message>
-        <location filename="../pages/findings.py" line="40" />
-        <location filename="../pages/findings.py" line="62" />
+        <location filename="../pages/findings.py" line="38" />
+        <location filename="../pages/findings.py" line="60" />
         <source>违规</source>
         <translation>Violation</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="40" />
-        <location filename="../pages/findings.py" line="63" />
+        <location filename="../pages/findings.py" line="38" />
+        <location filename="../pages/findings.py" line="61" />
         <source>可疑</source>
         <translation>Suspicious</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="42" />
-        <location filename="../pages/findings.py" line="71" />
+        <location filename="../pages/findings.py" line="40" />
+        <location filename="../pages/findings.py" line="69" />
         <source>确认违规</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="43" />
-        <location filename="../pages/findings.py" line="72" />
+        <location filename="../pages/findings.py" line="41" />
+        <location filename="../pages/findings.py" line="70" />
         <source>不予认定</source>
         <translation>Dismissed</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="44" />
-        <location filename="../pages/findings.py" line="73" />
+        <location filename="../pages/findings.py" line="42" />
+        <location filename="../pages/findings.py" line="71" />
         <source>待补充材料</source>
         <translation>Needs information</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="45" />
-        <location filename="../pages/findings.py" line="70" />
+        <location filename="../pages/findings.py" line="43" />
+        <location filename="../pages/findings.py" line="68" />
         <source>未审核</source>
         <translation>Not reviewed</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="48" />
+        <location filename="../pages/findings.py" line="46" />
         <source>疑点审核</source>
         <translation>Findings</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="52" />
+        <location filename="../pages/findings.py" line="50" />
         <source>全部规则</source>
         <translation>All rules</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="53" />
+        <location filename="../pages/findings.py" line="51" />
         <source>GZ 规则</source>
         <translation>GZ rules</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="54" />
+        <location filename="../pages/findings.py" line="52" />
         <source>ZB 指标</source>
         <translation>ZB indicators</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="55" />
+        <location filename="../pages/findings.py" line="53" />
         <source>JC 集采</source>
         <translation>JC procurement</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="56" />
+        <location filename="../pages/findings.py" line="54" />
         <source>ZF 支付方式</source>
         <translation>ZF payment method</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="61" />
+        <location filename="../pages/findings.py" line="59" />
         <source>全部严重程度</source>
         <translation>All severities</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="69" />
+        <location filename="../pages/findings.py" line="67" />
         <source>全部结论</source>
         <translation>All decisions</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="77" />
+        <location filename="../pages/findings.py" line="75" />
         <source>搜索结算ID、规则或说明</source>
         <translation>Search claim, rule or message</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="83" />
+        <location filename="../pages/findings.py" line="81" />
         <source>结算ID</source>
         <translation>Claim</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="84" />
+        <location filename="../pages/findings.py" line="82" />
         <source>行</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="85" />
+        <location filename="../pages/findings.py" line="83" />
         <source>机构</source>
         <translation>Institution</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="86" />
+        <location filename="../pages/findings.py" line="84" />
         <source>规则编码</source>
         <translation>Rule code</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="87" />
+        <location filename="../pages/findings.py" line="85" />
         <source>严重程度</source>
         <translation>Severity</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="88" />
+        <location filename="../pages/findings.py" line="86" />
         <source>涉及金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="89" />
+        <location filename="../pages/findings.py" line="87" />
         <source>结论</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="90" />
+        <location filename="../pages/findings.py" line="88" />
         <source>扣款</source>
         <translation>Deduction</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="91" />
+        <location filename="../pages/findings.py" line="89" />
         <source>说明</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="106" />
-        <source>序号</source>
-        <translation>No.</translation>
-    </message>
-    <message>
-        <location filename="../pages/findings.py" line="106" />
-        <source>项目编码</source>
-        <translation>Item code</translation>
-    </message>
-    <message>
-        <location filename="../pages/findings.py" line="106" />
-        <source>项目名称</source>
-        <translation>Item name</translation>
-    </message>
-    <message>
-        <location filename="../pages/findings.py" line="106" />
-        <source>时间</source>
-        <translation>Time</translation>
-    </message>
-    <message>
         <location filename="../pages/findings.py" line="107" />
-        <source>数量</source>
-        <translation>Quantity</translation>
-    </message>
-    <message>
-        <location filename="../pages/findings.py" line="107" />
-        <source>单价</source>
-        <translation>Unit price</translation>
-    </message>
-    <message>
-        <location filename="../pages/findings.py" line="107" />
-        <source>金额</source>
-        <translation>Amount</translation>
-    </message>
-    <message>
-        <location filename="../pages/findings.py" line="115" />
         <source>默认为疑点金额</source>
         <translation>Default: the finding's amount</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="117" />
+        <location filename="../pages/findings.py" line="109" />
         <source>扣款金额（元）</source>
         <translation>Deduction (yuan)</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="118" />
+        <location filename="../pages/findings.py" line="110" />
         <source>审核意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="121" />
+        <location filename="../pages/findings.py" line="113" />
         <source>确认违规 (C)</source>
         <translation>Confirm (C)</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="122" />
+        <location filename="../pages/findings.py" line="114" />
         <source>不予认定 (D)</source>
         <translation>Dismiss (D)</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="123" />
+        <location filename="../pages/findings.py" line="115" />
         <source>待补充材料 (I)</source>
         <translation>Needs information (I)</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="149" />
+        <location filename="../pages/findings.py" line="139" />
         <source>全部机构</source>
         <translation>All institutions</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="165" />
+        <location filename="../pages/findings.py" line="149" />
         <source>还没有审核结果：在“审核”页运行审核后，疑点显示在这里。</source>
         <translation>No audit results yet: run an audit on the Audit page and the findings appear here.</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="167" />
+        <location filename="../pages/findings.py" line="151" />
         <source>请先打开工作区。</source>
         <translation>Open a workspace first.</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="186" />
+        <location filename="../pages/findings.py" line="170" />
         <source>选择一个疑点，查看其证据、说明和政策依据。</source>
         <translation>Select a finding to see its evidence, message and policy basis.</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="188" />
+        <location filename="../pages/findings.py" line="172" />
         <source>{0} 个疑点已载入（滚动载入更多）</source>
         <translation>{0} findings loaded (scroll for more)</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="207" />
+        <location filename="../pages/findings.py" line="191" />
         <source>政策依据：</source>
         <translation>Policy basis: </translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="209" />
+        <location filename="../pages/findings.py" line="193" />
         <source>结算：</source>
         <translation>Claim: </translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="211" />
+        <location filename="../pages/findings.py" line="195" />
         <source>机构：</source>
         <translation>Institution: </translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="213" />
+        <location filename="../pages/findings.py" line="197" />
         <source>疑点：</source>
         <translation>Finding: </translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="232" />
+        <location filename="../pages/findings.py" line="212" />
         <source>请先选择疑点。</source>
         <translation>Select a finding first.</translation>
     </message>
     <message>
-        <location filename="../pages/findings.py" line="253" />
+        <location filename="../pages/findings.py" line="233" />
         <source>已记录 {0} 条审核结论。</source>
         <translation>{0} decisions recorded.</translation>
     </message>
@@ -761,12 +729,12 @@
 <context>
     <name>ProgressRow</name>
     <message>
-        <location filename="../widgets.py" line="56" />
+        <location filename="../widgets.py" line="70" />
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="67" />
+        <location filename="../widgets.py" line="81" />
         <source>处理中…</source>
         <translation>Working…</translation>
     </message>
@@ -829,27 +797,27 @@
         <translation>All institutions</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="77" />
+        <location filename="../pages/reports.py" line="72" />
         <source>导出报告</source>
         <translation>Export report</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="87" />
+        <location filename="../pages/reports.py" line="82" />
         <source>请先打开工作区。</source>
         <translation>Open a workspace first.</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="98" />
+        <location filename="../pages/reports.py" line="93" />
         <source>已导出 {0}</source>
         <translation>Exported {0}</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="110" />
+        <location filename="../pages/reports.py" line="105" />
         <source>日志完整：{0} 条记录，哈希链未被改动。</source>
         <translation>Log intact: {0} entries, the hash chain is unbroken.</translation>
     </message>
     <message>
-        <location filename="../pages/reports.py" line="114" />
+        <location filename="../pages/reports.py" line="109" />
         <source>日志被改动：第 {0} 条（{1}）</source>
         <translation>Log altered at entry {0} ({1})</translation>
     </message>

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -15,12 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.lazy_table import LazyTableModel, money
+from desktop.lazy_table import ClaimLinesModel, LazyTableModel, money
 from desktop.widgets import fill_institutions, heading, note, table
-from engine.claims import LINES_QUERY, claims_query
+from engine.claims import claims_query
 from engine.rules.audit import latest_run
-
-FLAGGED = QColor("#ffe0e0")
 
 
 class ClaimsPage(QWidget):
@@ -70,20 +67,7 @@ class ClaimsPage(QWidget):
             {7: money},
         )
         self.view = table(self.model)
-        self.lines = LazyTableModel(
-            [
-                self.tr("序号"),
-                self.tr("项目编码"),
-                self.tr("项目名称"),
-                self.tr("时间"),
-                self.tr("数量"),
-                self.tr("单价"),
-                self.tr("金额"),
-            ],
-            {4: money, 5: money, 6: money},
-        )
-        self.flagged: set[int] = set()
-        self.lines.colour = lambda row: FLAGGED if row[0] in self.flagged else None
+        self.lines = ClaimLinesModel()
         self.header = QPlainTextEdit()
         self.header.setReadOnly(True)
         self.header.setPlaceholderText(
@@ -141,22 +125,16 @@ class ClaimsPage(QWidget):
             return
         self.select_claim(self.model.row(current.row())[0])
 
-    def select_claim(self, claim_id: str, flagged_line: int | None = None) -> None:
+    def select_claim(self, claim_id: str) -> None:
         conn = self.ctx.reader
         row = conn.execute("SELECT * FROM claims WHERE claim_id = ?", (claim_id,)).fetchone()
         names = [d[1] for d in conn.execute("PRAGMA table_info(claims)")]
         self.header.setPlainText(
             "\n".join(f"{n}: {v}" for n, v in zip(names, row or (), strict=False) if v is not None)
         )
-        run = latest_run(conn)
-        self.flagged = {
-            r[0]
-            for r in conn.execute(
-                "SELECT line_no FROM findings WHERE claim_id = ? AND run_id = ?"
-                " AND line_no IS NOT NULL",
-                (claim_id, run),
-            )
-        }
-        if flagged_line is not None:
-            self.flagged.add(flagged_line)
-        self.lines.set_query(conn, LINES_QUERY, (claim_id,))
+        flagged = conn.execute(
+            "SELECT line_no FROM findings WHERE claim_id = ? AND run_id = ?"
+            " AND line_no IS NOT NULL",
+            (claim_id, latest_run(conn)),
+        )
+        self.lines.show(conn, claim_id, (r[0] for r in flagged))

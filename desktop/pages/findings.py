@@ -17,14 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.lazy_table import LazyTableModel, money
+from desktop.lazy_table import ClaimLinesModel, LazyTableModel, money
 from desktop.widgets import fill_institutions, heading, note, table
-from engine.claims import LINES_QUERY
 from engine.errors import UserError
 from engine.review import decide
 from engine.rules.audit import findings_query, latest_run
 
-FLAGGED = QColor("#ffe0e0")
 DECISION_COLOURS = {
     "confirm": QColor("#fde2e2"),
     "dismiss": QColor("#e6f4e6"),
@@ -102,13 +100,7 @@ class FindingsPage(QWidget):
         self.evidence = QPlainTextEdit()
         self.evidence.setReadOnly(True)
         d.addWidget(self.evidence, 1)
-        self.lines = LazyTableModel(
-            [self.tr("序号"), self.tr("项目编码"), self.tr("项目名称"), self.tr("时间")]
-            + [self.tr("数量"), self.tr("单价"), self.tr("金额")],
-            {4: money, 5: money, 6: money},
-        )
-        self.flagged_line: int | None = None
-        self.lines.colour = lambda row: FLAGGED if row[0] == self.flagged_line else None
+        self.lines = ClaimLinesModel()
         d.addWidget(table(self.lines), 1)
         form = QFormLayout()
         self.deduction = QLineEdit()
@@ -205,11 +197,7 @@ class FindingsPage(QWidget):
             + self.tr("疑点：")
             + fid
         )
-        self.flagged_line = line
-        if claim:
-            self.lines.set_query(self.ctx.reader, LINES_QUERY, (claim,))
-        else:
-            self.lines.clear()
+        self.lines.show(self.ctx.reader, claim, () if line is None else (line,))
 
     def selected_ids(self) -> list[str]:
         rows = {i.row() for i in self.view.selectionModel().selectedRows()}
