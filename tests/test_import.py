@@ -223,3 +223,14 @@ def test_describe_package_before_import(package):
     assert claims["missing"] == [] and claims["error"] is None
     assert described["lines"]["encoding"] == "utf-8"
     assert described["procurement"]["file"] is None and described["procurement"]["error"] is None
+
+
+def test_memoized_converters_keep_raising_on_bad_text():
+    from engine import contract
+    from engine.ingest.convert import converter_for
+
+    quantity = converter_for(contract.LINES.columns[contract.LINES.column_names.index("quantity")])
+    assert quantity("1.5") == quantity(" 1.5 ") == 15000
+    for _ in range(2):
+        with pytest.raises(ValueError, match="not a decimal"):
+            quantity("1,5")

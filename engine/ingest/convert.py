@@ -82,7 +82,37 @@ _BY_TYPE: dict[str, Converter] = {
 }
 
 
+#: Distinct texts remembered per column; past it the memo starts again (bounds memory on
+#: columns such as charge times, where most texts are new).
+MEMO_LIMIT = 50_000
+
+
+class _Memo(dict):
+    """A converter's results by cell text. A package repeats the same prices, quantities,
+    dates and codes on most of its lines; a dictionary hit costs far less than parsing the
+    text again. A text that raises is not remembered, so its error is raised every time."""
+
+    def __init__(self, convert: Converter):
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, text: str):
+        value = self.convert(text)
+        if len(self) >= MEMO_LIMIT:
+            self.clear()
+        self[text] = value
+        return value
+
+
 def converter_for(column: Column) -> Converter:
+    """The converter of a column; all but free text are memoized (see ``_Memo``)."""
+    converter = _checked(column)
+    if column.type == STR and not column.choices:
+        return converter  # mostly distinct ids and names: stripping is cheaper than a memo
+    return _Memo(converter).__getitem__
+
+
+def _checked(column: Column) -> Converter:
     base = _BY_TYPE[column.type]
     if not column.choices:
         return base

@@ -168,7 +168,9 @@ def _evaluate(enricher: Enricher, chosen, params, on_finding, problems, progress
             sql_columns = set(enricher.columns(scope)) - {
                 n for n, _ in enricher.custom.get(scope, [])
             }
-            where = " OR ".join(expr.to_sql(r.condition, params, sql_columns) for r in rules)
+            where = expr.any_sql(
+                [r.condition for r in rules], params, sql_columns, enricher.costly(scope)
+            )
             runner = ScopeRunner(
                 scope,
                 rules,

@@ -118,6 +118,10 @@ class Enricher:
             cols = list(INSTITUTION_FIELDS)
         return cols + [name for name, _ in self.custom.get(scope, [])]
 
+    def costly(self, scope: str) -> frozenset[str]:
+        """The scope's fields computed per row (see ``expr.to_sql``)."""
+        return {"line": q.LINE_COSTLY, "claim": q.CLAIM_COSTLY}.get(scope, frozenset())
+
     def facts(self, scope: str, where: str) -> Iterator[dict]:
         if scope == "institution":
             rows: Iterator[dict] = iter(self.institution_facts())

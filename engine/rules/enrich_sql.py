@@ -296,6 +296,21 @@ LEFT JOIN catalogue k ON k.item_code = l.item_code
 LEFT JOIN x_feat f ON f.claim_id = l.claim_id AND f.line_no = l.line_no
 """
 
+# Fact fields computed per row by a function or subquery: rule conditions test them last.
+LINE_COSTLY = frozenset(
+    {
+        "cancelled",
+        "amount_mismatch",
+        "upload_delay_hours",
+        "charge_outside_stay",
+        "age_years",
+        "age_days",
+        "visit_type_allowed",
+        "dept_allowed",
+        "charge_date",
+    }
+)
+
 CLAIM_STEPS = """
 CREATE TEMP TABLE x_claim_agg AS
   SELECT l.claim_id, sum(l.amount) AS lines_total,
@@ -389,6 +404,22 @@ CREATE TEMP TABLE x_dip (claim_id TEXT PRIMARY KEY, payment_method TEXT, group_c
 """
 
 # Amount shares by institution (ZB indicators), from line amounts.
+CLAIM_COSTLY = frozenset(
+    {
+        "age_years",
+        "age_days",
+        "los",
+        "dx_gender_conflict",
+        "px_gender_conflict",
+        "dx_age_conflict",
+        "days_since_prev_discharge",
+        "days_to_next_admission",
+        "outpatient_visits_30d",
+        "pharmacy_visits_30d",
+        "admissions_365d",
+    }
+)
+
 INSTITUTION_SHARES = """
 SELECT c.institution_code,
   sum(l.amount) AS total,

@@ -251,17 +251,53 @@ def _sql_value(node, params: dict) -> str:
     return f"(({left}) {node.op} ({right}))"
 
 
-def to_sql(cond, params: dict, columns: set[str]) -> str:
-    """The condition as SQL over the fact columns; parts on Python-computed fields are TRUE."""
+def to_sql(cond, params: dict, columns: set[str], costly: frozenset[str] = frozenset()) -> str:
+    """The condition as SQL over the fact columns; parts on Python-computed fields are TRUE.
+
+    SQLite evaluates ``AND`` left to right and stops at the first false part, so parts that
+    read a ``costly`` column (one the fact query computes per row) are moved last: most rows
+    fail a cheap part first and never compute them.
+    """
     if isinstance(cond, BoolOp):
-        joiner = " AND " if cond.op == "and" else " OR "
-        return "(" + joiner.join(to_sql(i, params, columns) for i in cond.items) + ")"
+        if cond.op == "and":
+            return "(" + " AND ".join(_conjuncts(cond, params, columns, costly)) + ")"
+        return "(" + " OR ".join(to_sql(i, params, columns, costly) for i in cond.items) + ")"
     if not fields_of(cond) <= columns:
         return "1"
     if isinstance(cond, IsNull):
         return f'"{cond.field.name}" IS {"NOT " if cond.negated else ""}NULL'
     op = "=" if cond.op == "==" else cond.op
     return f'("{cond.left.name}" {op} {_sql_value(cond.right, params)})'
+
+
+def _conjuncts(cond, params: dict, columns: set[str], costly: frozenset[str]) -> list[str]:
+    """The SQL parts of a condition that must all hold, cheap ones first."""
+    if not (isinstance(cond, BoolOp) and cond.op == "and"):
+        return [to_sql(cond, params, columns, costly)]
+    items = sorted(cond.items, key=lambda item: bool(fields_of(item) & costly))
+    return [to_sql(item, params, columns, costly) for item in items]
+
+
+def any_sql(conds: list, params: dict, columns: set[str], costly: frozenset[str]) -> str:
+    """SQL true where any of ``conds`` holds: the prefilter of a scope's facts.
+
+    Rules share leading parts (``is_refund == 0 and item_type == 'drug' and …``); each shared
+    part is tested once for the rules that start with it, not once per rule.
+    """
+    return _factor([_conjuncts(c, params, columns, costly) for c in conds])
+
+
+def _factor(parts: list[list[str]]) -> str:
+    if not parts or any(not p for p in parts):
+        return "1" if parts else "0"
+    groups: dict[str, list[list[str]]] = {}
+    for p in parts:
+        groups.setdefault(p[0], []).append(p[1:])
+    terms = []
+    for head, tails in groups.items():
+        rest = _factor(tails)
+        terms.append(head if rest == "1" else f"({head} AND {rest})")
+    return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
 
 
 # --- exact amounts ---------------------------------------------------------------------------
