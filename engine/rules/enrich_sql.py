@@ -403,7 +403,7 @@ CREATE TEMP TABLE x_dip (claim_id TEXT PRIMARY KEY, payment_method TEXT, group_c
   discharge_date TEXT)
 """
 
-# Amount shares by institution (ZB indicators), from line amounts.
+# Claim fact fields computed per row (see LINE_COSTLY).
 CLAIM_COSTLY = frozenset(
     {
         "age_years",
@@ -420,6 +420,7 @@ CLAIM_COSTLY = frozenset(
     }
 )
 
+# Amount shares by institution (ZB indicators), from line amounts.
 INSTITUTION_SHARES = """
 SELECT c.institution_code,
   sum(l.amount) AS total,
