@@ -61,6 +61,24 @@ def resolve_path(path: str | os.PathLike | None) -> Path:
     raise UserError(f"no workspace given: pass --workspace W or set {ENV_VAR}")
 
 
+def reader_path(conn: sqlite3.Connection) -> str | None:
+    """The file other connections can open to see what ``conn`` sees; None for an
+    in-memory database or inside an open transaction (whose rows only ``conn`` sees)."""
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    return path if path and not conn.in_transaction else None
+
+
+def open_reader(path: str) -> sqlite3.Connection:
+    """A read-only connection, for work split over the cores: SQLite releases the GIL while
+    it runs a statement, so each thread's connection runs on its own core."""
+    uri = Path(path).as_uri() + "?mode=ro"  # percent-encoded, so any path (Windows too) works
+    reader = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    reader.execute("PRAGMA temp_store=MEMORY")
+    reader.execute("PRAGMA cache_size=-100000")
+    reader.execute("PRAGMA mmap_size=4294967296")  # share the OS page cache: no cold start
+    return reader
+
+
 class Workspace:
     """An open workspace file."""
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from engine.dip.grouping import Catalogue, coefficient, place
 from engine.money import SCALE
+from engine.workspace import open_reader, reader_path
 
 _LOS = "max(1, CAST(julianday(cl.discharge_date) - julianday(cl.admission_date) AS INTEGER))"
 
@@ -105,15 +105,6 @@ def _load(conn: sqlite3.Connection, places: list[tuple], coefs: list[tuple]) -> 
     conn.executemany("INSERT INTO x_coef VALUES (?, ?)", coefs)
 
 
-def _reader(path: str) -> sqlite3.Connection:
-    uri = Path(path).as_uri() + "?mode=ro"  # percent-encoded, so any path (Windows too) works
-    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
-    conn.execute("PRAGMA temp_store=MEMORY")
-    conn.execute("PRAGMA cache_size=-100000")
-    conn.execute("PRAGMA mmap_size=4294967296")  # share the OS page cache: no cold start
-    return conn
-
-
 class Scoring:
     """``with Scoring(conn, cat, params, where, args) as scoring:`` prepares ``x_place`` and
     ``x_coef`` for the cases matching ``where`` (a fragment over ``cl``, e.g. the settlement
@@ -142,8 +133,8 @@ class Scoring:
                 for k in ("low_ratio", "high_ratio", "special_review_ratio", "bed_day_min_los")
             }
         )
-        path = conn.execute("PRAGMA database_list").fetchone()[2]
-        parallel = parts and len(parts) > 1 and path and not conn.in_transaction
+        path = reader_path(conn)
+        parallel = parts and len(parts) > 1 and path
         self.path = path if parallel else None
         self.parts = parts if parallel else [{}]
         self.readers: list[sqlite3.Connection] = []
@@ -160,7 +151,7 @@ class Scoring:
             return list(pool.map(run, range(len(self.readers))))
 
     def __enter__(self) -> Scoring:
-        self.readers = [_reader(self.path) for _ in self.parts] if self.path else [self.conn]
+        self.readers = [open_reader(self.path) for _ in self.parts] if self.path else [self.conn]
         try:
             self._prepare()
         except BaseException:

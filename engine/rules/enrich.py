@@ -22,6 +22,8 @@ TEMP_TABLES = (
     "x_dx_of_item",
     "x_list_of_claim",
     "x_feat_raw",
+    "x_drug_class",
+    "x_interacting",
     "x_feat",
     "x_claim_agg",
     "x_code_limit",

@@ -25,6 +25,8 @@ CREATE TEMP TABLE x_list_of_claim (claim_id TEXT, list TEXT, PRIMARY KEY (claim_
 WITHOUT ROWID;
 """
 
+# The feature table, and the drugs that could take part in duplicate therapy (classes with
+# more than one drug) or in an interaction.
 FEATURE_TABLE = """
 CREATE TEMP TABLE x_feat_raw (
   claim_id TEXT, line_no INTEGER,
@@ -36,12 +38,30 @@ CREATE TEMP TABLE x_feat_raw (
   proc_selected INTEGER, procurement_price REAL, payment_standard REAL,
   generic_has_selected INTEGER
 );
+CREATE TEMP TABLE x_drug_class (item_code TEXT PRIMARY KEY, class TEXT) WITHOUT ROWID;
+INSERT INTO x_drug_class
+  SELECT item_code, substr(atc_code, 1, 5) FROM catalogue
+  WHERE item_type = 'drug' AND length(atc_code) >= 5 AND substr(atc_code, 1, 5) IN (
+    SELECT substr(atc_code, 1, 5) FROM catalogue WHERE item_type = 'drug'
+    GROUP BY 1 HAVING count(*) > 1);
+CREATE TEMP TABLE x_interacting (item_code TEXT PRIMARY KEY, item_type TEXT) WITHOUT ROWID;
+INSERT OR IGNORE INTO x_interacting
+  SELECT k.item_code, k.item_type FROM catalogue k JOIN item_pairs p ON p.kind = 'interaction'
+   AND (substr(k.atc_code, 1, length(p.item_a)) = p.item_a
+        OR substr(k.atc_code, 1, length(p.item_b)) = p.item_b);
 """
 
 # Each feature inserts only the lines it concerns. {nc} excludes cancelled lines.
 NOT_CANCELLED = (
     "NOT EXISTS (SELECT 1 FROM x_cancel x WHERE x.claim_id = l.claim_id AND x.line_no = l.line_no)"
 )
+
+
+def _items(where: str, line: str = "l") -> str:
+    """A test on the line's item alone, before any join: a line whose item cannot have the
+    feature costs one lookup in a small set instead of a join with the catalogue."""
+    return f"{line}.item_code IN (SELECT item_code FROM catalogue WHERE {where})"
+
 
 FEATURES = [
     # Same-day quantity of an item on a claim, and the part of each line past the daily limit.
@@ -54,7 +74,7 @@ FEATURES = [
                  sum(l.quantity) OVER (PARTITION BY l.claim_id, l.item_code,
                                        substr(l.charge_time, 1, 10)) AS day_total
           FROM lines l JOIN catalogue k ON k.item_code = l.item_code
-          WHERE k.max_daily_qty IS NOT NULL AND {NOT_CANCELLED}
+          WHERE {_items("max_daily_qty IS NOT NULL")} AND {NOT_CANCELLED}
           WINDOW w AS (PARTITION BY l.claim_id, l.item_code, substr(l.charge_time, 1, 10)
                        ORDER BY l.line_no))
     """,
@@ -62,13 +82,13 @@ FEATURES = [
     f"""
     INSERT INTO x_feat_raw (claim_id, line_no, claim_item_amount, is_last_item_line)
     SELECT l.claim_id, l.line_no, t.total / 1e4, l.line_no = t.last_line
-    FROM lines l JOIN catalogue k ON k.item_code = l.item_code
+    FROM lines l
     JOIN (SELECT l.claim_id, l.item_code, sum(l.amount) AS total,
                  max(CASE WHEN {NOT_CANCELLED} THEN l.line_no END) AS last_line
-          FROM lines l JOIN catalogue k ON k.item_code = l.item_code
-          WHERE k.max_total_amount IS NOT NULL GROUP BY l.claim_id, l.item_code) t
+          FROM lines l
+          WHERE {_items("max_total_amount IS NOT NULL")} GROUP BY l.claim_id, l.item_code) t
       ON t.claim_id = l.claim_id AND t.item_code = l.item_code
-    WHERE k.max_total_amount IS NOT NULL AND {NOT_CANCELLED}
+    WHERE {_items("max_total_amount IS NOT NULL")} AND {NOT_CANCELLED}
     """,
     # Surgeries of a claim on one day: how many, and this one's rank by price (1 = full price).
     f"""
@@ -77,8 +97,8 @@ FEATURES = [
            count(*) OVER (PARTITION BY l.claim_id, substr(l.charge_time, 1, 10)),
            row_number() OVER (PARTITION BY l.claim_id, substr(l.charge_time, 1, 10)
                               ORDER BY l.unit_price DESC, l.line_no)
-    FROM lines l JOIN catalogue k ON k.item_code = l.item_code
-    WHERE k.service_class = 'surgery' AND {NOT_CANCELLED}
+    FROM lines l
+    WHERE {_items("service_class = 'surgery'")} AND {NOT_CANCELLED}
     """,
     # includes / bundle pairs: every b line whose a is charged within the pair's scope.
     """
@@ -92,6 +112,7 @@ FEATURES = [
                   AND (p.scope = 'same_claim'
                        OR substr(a.charge_time, 1, 10) = substr(l.charge_time, 1, 10)))
       AND l.quantity > 0
+      AND l.item_code IN (SELECT item_b FROM item_pairs WHERE kind IN ('includes', 'bundle'))
     GROUP BY l.claim_id, l.line_no
     """,
     # requires pairs: a charged, b absent from the claim.
@@ -99,26 +120,32 @@ FEATURES = [
     INSERT INTO x_feat_raw (claim_id, line_no, requires_missing)
     SELECT l.claim_id, l.line_no, min(p.item_b)
     FROM lines l JOIN item_pairs p ON p.item_a = l.item_code AND p.kind = 'requires'
-    WHERE l.quantity > 0 AND NOT EXISTS (
+    WHERE l.quantity > 0
+      AND l.item_code IN (SELECT item_a FROM item_pairs WHERE kind = 'requires') AND NOT EXISTS (
         SELECT 1 FROM lines b WHERE b.claim_id = l.claim_id AND b.item_code = p.item_b
         AND b.quantity > 0
         AND (p.scope = 'same_claim' OR substr(b.charge_time, 1, 10) = substr(l.charge_time, 1, 10)))
     GROUP BY l.claim_id, l.line_no
     """,
-    # Duplicate therapy: different drugs of one ATC level-4 class on a claim and day.
+    # Duplicate therapy: different drugs of one ATC level-4 class on a claim and day. Only a
+    # claim with more of the class's drugs than classes can have one, so the window (a sort)
+    # runs over those claims alone.
     f"""
     INSERT INTO x_feat_raw (claim_id, line_no, dup_therapy)
     SELECT claim_id, line_no, 1 FROM (
       SELECT l.claim_id, l.line_no,
              min(l.item_code) OVER g AS lo, max(l.item_code) OVER g AS hi,
              min(l.line_no) OVER g AS first_line
-      FROM lines l JOIN catalogue k ON k.item_code = l.item_code
-      WHERE k.item_type = 'drug' AND length(k.atc_code) >= 5 AND l.quantity > 0
-        AND {NOT_CANCELLED}
-      WINDOW g AS (PARTITION BY l.claim_id, substr(l.charge_time, 1, 10), substr(k.atc_code, 1, 5)))
+      FROM lines l JOIN x_drug_class k ON k.item_code = l.item_code
+      WHERE l.quantity > 0 AND {NOT_CANCELLED} AND l.claim_id IN (
+        SELECT l.claim_id FROM lines l JOIN x_drug_class k ON k.item_code = l.item_code
+        WHERE l.quantity > 0 GROUP BY l.claim_id
+        HAVING count(DISTINCT l.item_code) > count(DISTINCT k.class))
+      WINDOW g AS (PARTITION BY l.claim_id, substr(l.charge_time, 1, 10), k.class))
     WHERE lo <> hi AND line_no <> first_line
     """,
-    # Interactions: two ATC prefixes on one claim and day; the later line is flagged.
+    # Interactions: two ATC prefixes on one claim and day; the later line is flagged. Only
+    # lines of an item with one of the prefixes take part.
     """
     INSERT INTO x_feat_raw (claim_id, line_no, interacts_with)
     SELECT l.claim_id, l.line_no, min(m.item_code)
@@ -131,7 +158,9 @@ FEATURES = [
          AND (m.charge_time < l.charge_time
               OR (m.charge_time = l.charge_time AND m.line_no < l.line_no))
     JOIN catalogue km ON km.item_code = m.item_code
-    WHERE l.quantity > 0 AND k.item_type = 'drug' AND (
+    WHERE l.item_code IN (SELECT item_code FROM x_interacting WHERE item_type = 'drug')
+      AND m.item_code IN (SELECT item_code FROM x_interacting)
+      AND l.quantity > 0 AND k.item_type = 'drug' AND (
           (substr(k.atc_code, 1, length(p.item_a)) = p.item_a
            AND substr(km.atc_code, 1, length(p.item_b)) = p.item_b)
        OR (substr(k.atc_code, 1, length(p.item_b)) = p.item_b
@@ -139,7 +168,7 @@ FEATURES = [
     GROUP BY l.claim_id, l.line_no
     """,
     # Second-line drugs: is there an earlier first-line drug of the same ATC level-4 class?
-    """
+    f"""
     INSERT INTO x_feat_raw (claim_id, line_no, first_line_before)
     SELECT l.claim_id, l.line_no, EXISTS (
         SELECT 1 FROM lines m JOIN catalogue km ON km.item_code = m.item_code
@@ -149,50 +178,48 @@ FEATURES = [
           AND (m.charge_time < l.charge_time
                OR (m.charge_time = l.charge_time AND m.line_no < l.line_no)))
     FROM lines l JOIN catalogue k ON k.item_code = l.item_code
-    WHERE k.second_line = 1 AND l.quantity > 0
+    WHERE {_items("second_line = 1")} AND l.quantity > 0
     """,
     # Course length: days from the patient's first charge of the item (across the workspace).
-    """
+    f"""
     INSERT INTO x_feat_raw (claim_id, line_no, course_days)
     SELECT l.claim_id, l.line_no,
            CAST(julianday(substr(l.charge_time, 1, 10)) - julianday(f.first_date) AS INTEGER) + 1
-    FROM lines l JOIN catalogue k ON k.item_code = l.item_code
-    JOIN claims c ON c.claim_id = l.claim_id
+    FROM lines l JOIN claims c ON c.claim_id = l.claim_id
     JOIN (SELECT c2.patient_id, l2.item_code, min(substr(l2.charge_time, 1, 10)) AS first_date
-          FROM lines l2 JOIN catalogue k2 ON k2.item_code = l2.item_code
-          JOIN claims c2 ON c2.claim_id = l2.claim_id
-          WHERE k2.max_course_days IS NOT NULL AND l2.quantity > 0
+          FROM lines l2 JOIN claims c2 ON c2.claim_id = l2.claim_id
+          WHERE {_items("max_course_days IS NOT NULL", "l2")} AND l2.quantity > 0
           GROUP BY c2.patient_id, l2.item_code) f
       ON f.patient_id = c.patient_id AND f.item_code = l.item_code
-    WHERE k.max_course_days IS NOT NULL AND l.quantity > 0
+    WHERE {_items("max_course_days IS NOT NULL")} AND l.quantity > 0
     """,
     # Herbal pieces paid only in a compound: is every herbal line of that day "not_alone"?
-    """
+    f"""
     INSERT INTO x_feat_raw (claim_id, line_no, herbal_day_all_not_alone)
     SELECT l.claim_id, l.line_no, NOT EXISTS (
         SELECT 1 FROM lines m JOIN catalogue km ON km.item_code = m.item_code
         WHERE m.claim_id = l.claim_id AND km.item_type = 'herbal' AND m.quantity > 0
           AND substr(m.charge_time, 1, 10) = substr(l.charge_time, 1, 10)
           AND coalesce(km.herbal_rule, '') <> 'not_alone')
-    FROM lines l JOIN catalogue k ON k.item_code = l.item_code
-    WHERE k.item_type = 'herbal' AND k.herbal_rule = 'not_alone'
+    FROM lines l
+    WHERE {_items("item_type = 'herbal' AND herbal_rule = 'not_alone'")}
     """,
     # Indications: does a diagnosis of the claim start with one of the item's prefixes?
-    """
+    f"""
     INSERT INTO x_feat_raw (claim_id, line_no, dx_restriction_met)
     SELECT l.claim_id, l.line_no,
            EXISTS (SELECT 1 FROM x_dx_of_item d
                    WHERE d.claim_id = l.claim_id AND d.item_code = l.item_code)
-    FROM lines l JOIN catalogue k ON k.item_code = l.item_code
-    WHERE k.restrict_diagnoses IS NOT NULL
+    FROM lines l
+    WHERE {_items("restrict_diagnoses IS NOT NULL")}
     """,
-    """
+    f"""
     INSERT INTO x_feat_raw (claim_id, line_no, disease_list_met)
     SELECT l.claim_id, l.line_no,
            EXISTS (SELECT 1 FROM x_list_of_claim d
                    WHERE d.claim_id = l.claim_id AND d.list = k.restrict_disease_list)
     FROM lines l JOIN catalogue k ON k.item_code = l.item_code
-    WHERE k.restrict_disease_list IS NOT NULL
+    WHERE {_items("restrict_disease_list IS NOT NULL")}
     """,
     # Centralised procurement status of the line's product at its charge date.
     """
@@ -211,7 +238,7 @@ FEATURES = [
     FROM lines l JOIN procurement p ON p.item_code = l.item_code
          AND substr(l.charge_time, 1, 10) BETWEEN coalesce(p.valid_from, '0000-01-01')
                                               AND coalesce(p.valid_to, '9999-12-31')
-    WHERE l.quantity > 0
+    WHERE l.item_code IN (SELECT item_code FROM procurement) AND l.quantity > 0
     GROUP BY l.claim_id, l.line_no
     """,
 ]
@@ -317,7 +344,13 @@ CREATE TEMP TABLE x_claim_agg AS
          sum(CASE WHEN k.service_class = 'surgery' AND l.quantity > 0 THEN 1 ELSE 0 END)
            AS surgery_lines,
          sum(CASE WHEN k.service_class IN ('exam', 'lab', 'ct', 'mri') THEN l.amount ELSE 0 END)
-           AS exam_amount
+           AS exam_amount,
+         sum(CASE WHEN k.item_type IN ('drug', 'herbal') THEN l.amount ELSE 0 END) AS drug,
+         sum(CASE WHEN k.service_class IN ('exam', 'lab') THEN l.amount ELSE 0 END) AS exam,
+         sum(CASE WHEN k.item_type = 'consumable' THEN l.amount ELSE 0 END) AS consumable,
+         sum(CASE WHEN k.service_class = 'treatment' THEN l.amount ELSE 0 END) AS treatment,
+         sum(CASE WHEN k.service_class = 'ct' THEN l.amount ELSE 0 END) AS ct,
+         sum(CASE WHEN k.service_class = 'mri' THEN l.amount ELSE 0 END) AS mri
   FROM lines l LEFT JOIN catalogue k ON k.item_code = l.item_code GROUP BY l.claim_id;
 CREATE UNIQUE INDEX temp.x_claim_agg_id ON x_claim_agg (claim_id);
 CREATE TEMP TABLE x_code_limit AS
@@ -420,18 +453,11 @@ CLAIM_COSTLY = frozenset(
     }
 )
 
-# Amount shares by institution (ZB indicators), from line amounts.
+# Amount shares by institution (ZB indicators), from the claims' sums in x_claim_agg.
 INSTITUTION_SHARES = """
-SELECT c.institution_code,
-  sum(l.amount) AS total,
-  sum(CASE WHEN k.item_type IN ('drug', 'herbal') THEN l.amount ELSE 0 END) AS drug,
-  sum(CASE WHEN k.service_class IN ('exam', 'lab') THEN l.amount ELSE 0 END) AS exam,
-  sum(CASE WHEN k.item_type = 'consumable' THEN l.amount ELSE 0 END) AS consumable,
-  sum(CASE WHEN k.service_class = 'treatment' THEN l.amount ELSE 0 END) AS treatment,
-  sum(CASE WHEN k.service_class = 'ct' THEN l.amount ELSE 0 END) AS ct,
-  sum(CASE WHEN k.service_class = 'mri' THEN l.amount ELSE 0 END) AS mri
-FROM lines l JOIN claims c ON c.claim_id = l.claim_id
-LEFT JOIN catalogue k ON k.item_code = l.item_code
+SELECT c.institution_code, sum(a.lines_total) AS total, sum(a.drug), sum(a.exam),
+  sum(a.consumable), sum(a.treatment), sum(a.ct), sum(a.mri)
+FROM x_claim_agg a JOIN claims c ON c.claim_id = a.claim_id
 GROUP BY c.institution_code
 """
 
@@ -462,6 +488,7 @@ SELECT c.institution_code, p.generic_name, p.selected, substr(l.charge_time, 1, 
 FROM lines l JOIN claims c ON c.claim_id = l.claim_id
 JOIN (SELECT DISTINCT item_code, generic_name, selected FROM procurement) p
   ON p.item_code = l.item_code
+WHERE l.item_code IN (SELECT item_code FROM procurement)
 GROUP BY 1, 2, 3, 4;
 CREATE TEMP TABLE x_dates AS SELECT DISTINCT substr(charge_time, 1, 10) AS day FROM lines;
 """
