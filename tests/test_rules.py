@@ -57,17 +57,16 @@ def write_claim(package, claim_id, lines, **claim):
 
 
 def audit_with(tmp_path, package, plugins, lines, extra=(), **claim):
-    """Add claim T1 (and ``extra`` claims: (id, lines, fields)), audit, return T1's findings
-    as (line, code)."""
+    """Add claim T1 (and ``extra`` claims: (id, lines, fields)), audit with one lane per
+    claim (so what spans claims spans lanes), return T1's findings as (line, code)."""
     write_claim(package, "T1", lines, **claim)
     for claim_id, extra_lines, fields in extra:
         write_claim(package, claim_id, extra_lines, **fields)
     tmp_path.mkdir(parents=True, exist_ok=True)
     ws = Workspace.open(tmp_path / "t.yibao")
     import_package(ws, package)
-    found = {
-        (f["line_no"], f["code"]) for f in run_audit(ws, plugins).findings if f["claim_id"] == "T1"
-    }
+    result = run_audit(ws, plugins, lanes=ws.count("claims"))
+    found = {(f["line_no"], f["code"]) for f in result.findings if f["claim_id"] == "T1"}
     ws.close()
     return found
 
@@ -299,6 +298,18 @@ CASES = [
         3,
         ([VISIT, DRUG_COURSE, ("XJ05AHA0027000000000027", 1, 5, "2025-06-07 10:00")], {}),
         ([VISIT, DRUG_COURSE, ("XJ05AHA0027000000000027", 1, 5, "2025-06-06 10:00")], {}),
+    ),
+    (  # the course began on an earlier claim of the patient
+        "GZ10000101010000",
+        1,
+        ([DRUG_COURSE], {"admission": "2025-06-07", "extra": [("E1", [DRUG_COURSE], {})]}),
+        (
+            [DRUG_COURSE],
+            {
+                "admission": "2025-06-07",
+                "extra": [("E1", [DRUG_COURSE], {"admission": "2025-06-03"})],
+            },
+        ),
     ),
     (
         "GZ10000102002000",

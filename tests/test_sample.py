@@ -1,8 +1,11 @@
 """The sample package's expected findings and settlement (spec/sample/expected.json)."""
 
+import pytest
+
 from engine.dip.settlement import settle
 from engine.review import decide
 from engine.rules import list_findings, run_audit
+from engine.rules.lanes import claim_bounds
 
 
 def test_expected_findings_exactly(sample_ws, plugins, expected):
@@ -52,3 +55,31 @@ def test_confirmed_split_stay_deduction_lowers_payment_by_500(sample_ws, plugins
         next(f for f in list_findings(sample_ws) if f["code"] == "GZ10000204001000")["decision"]
         == "confirm"
     )
+
+
+def _comparable(result) -> list[tuple]:
+    return sorted(
+        (f["rule_id"], f["claim_id"] or "", f["line_no"] or 0, f["institution_code"] or "")
+        + (f["subject"] or "", f["amount"], f["message"], f["message_en"])
+        for f in result.findings
+    )
+
+
+@pytest.mark.parametrize("per_lane", [0.5, 0.2, 0])
+def test_audit_split_into_lanes_finds_exactly_what_one_lane_finds(sample_ws, plugins, per_lane):
+    """Down to one claim a lane, so every fact that spans claims (a patient's visits, a
+    course of treatment, an institution's sums) crosses lanes."""
+    claims = sample_ws.count("claims")
+    lanes = max(2, round(1 / per_lane)) if per_lane else claims
+    whole = run_audit(sample_ws, plugins, lanes=1)
+    assert whole.findings
+    assert _comparable(run_audit(sample_ws, plugins, lanes=lanes)) == _comparable(whole)
+
+
+def test_lane_bounds_cover_every_claim_once(sample_ws):
+    claims = [r[0] for r in sample_ws.conn.execute("SELECT claim_id FROM claims")]
+    bounds = claim_bounds(sample_ws.conn, 3)
+    assert len(bounds) == 3 and bounds[0][0] is None and bounds[-1][1] is None
+    for claim in claims:
+        inside = [(lo is None or claim >= lo) and (hi is None or claim < hi) for lo, hi in bounds]
+        assert inside.count(True) == 1

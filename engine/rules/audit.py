@@ -10,6 +10,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from engine import audit_log
 from engine.errors import UserError
@@ -18,6 +19,7 @@ from engine.overlay import reference_overlay
 from engine.progress import NEVER, CancelToken, Progress, no_progress
 from engine.rules import expr
 from engine.rules.enrich import Enricher
+from engine.rules.lanes import each, lane_count, open_lanes
 from engine.rules.ruleset import SCOPES, Rule, RuleFileError, RuleSet, load_file, rule_files
 from engine.rules.runner import ScopeRunner, render
 from engine.workspace import Workspace
@@ -135,55 +137,56 @@ def _select(catalog: Catalog, names: list[str] | None, disabled: list[str]) -> l
     return [rs for rs in catalog.rulesets if rs.enabled and rs.id not in disabled]
 
 
-def _evaluate(enricher: Enricher, chosen, params, on_finding, problems, progress, cancel):
-    """Enrich, then evaluate each scope's rules over the facts SQL says can match one."""
-    try:
-        progress("enrich", 0, 1)
-        enricher.prepare()
-        progress("enrich", 1, 1)
-        for scope in SCOPES:
-            cancel.check()
-            columns = set(enricher.columns(scope))
-            rules = []
-            for rs in chosen:
-                for rule in rs.rules:
-                    if rule.scope != scope:
-                        continue
-                    unknown = sorted(rule.fields() - columns)
-                    missing = sorted(rule.params() - params.keys())
-                    if unknown:
-                        problems.append(
-                            f"{rule.file}: rule {rule.id}: when: unknown field "
-                            f"{', '.join(unknown)} (rule skipped)"
-                        )
-                    elif missing:
-                        problems.append(
-                            f"{rule.file}: rule {rule.id}: when: unknown parameter "
-                            f"{', '.join(missing)} (rule skipped)"
-                        )
-                    else:
-                        rules.append(rule)
-            if not rules:
-                continue
-            sql_columns = set(enricher.columns(scope)) - {
-                n for n, _ in enricher.custom.get(scope, [])
-            }
+def _usable(rules: list[Rule], columns: set[str], params: dict, problems: list[str]) -> list[Rule]:
+    """The rules whose fields and parameters exist; each other one is reported and skipped."""
+    usable = []
+    for rule in rules:
+        unknown = sorted(rule.fields() - columns)
+        missing = sorted(rule.params() - params.keys())
+        if unknown:
+            problems.append(
+                f"{rule.file}: rule {rule.id}: when: unknown field {', '.join(unknown)}"
+                " (rule skipped)"
+            )
+        elif missing:
+            problems.append(
+                f"{rule.file}: rule {rule.id}: when: unknown parameter {', '.join(missing)}"
+                " (rule skipped)"
+            )
+        else:
+            usable.append(rule)
+    return usable
+
+
+def _evaluate(lanes: list[Enricher], chosen, params, on_finding, problems, progress, cancel):
+    """Enrich every lane, then evaluate each scope's rules over the facts SQL says can match
+    one (the lanes' SQL in parallel, the rules on this thread)."""
+    progress("enrich", 0, 1)
+    each(lanes, Enricher.prepare)
+    progress("enrich", 1, 1)
+    first = lanes[0]
+    for scope in SCOPES:
+        cancel.check()
+        scoped = [rule for rs in chosen for rule in rs.rules if rule.scope == scope]
+        rules = _usable(scoped, set(first.columns(scope)), params, problems)
+        if not rules:
+            continue
+        progress(f"audit {scope}", 0, 0)
+        if scope == "institution":
+            facts = first.institution_facts(each(lanes, Enricher.institution_parts))
+        else:
+            custom = {n for n, _ in first.custom.get(scope, [])}
+            sql_columns = set(first.columns(scope)) - custom
             where = expr.any_sql(
-                [r.condition for r in rules], params, sql_columns, enricher.costly(scope)
+                [r.condition for r in rules], params, sql_columns, first.costly(scope)
             )
-            runner = ScopeRunner(
-                scope,
-                rules,
-                params,
-                on_finding,
-            )
-            try:
-                progress(f"audit {scope}", 0, 0)
-                runner.post(_checked(enricher.facts(scope, where), cancel))
-            finally:
-                runner.close()
-    finally:
-        enricher.cleanup()
+            parts = each(lanes, partial(Enricher.facts, scope=scope, where=where))
+            facts = [fact for part in parts for fact in part]
+        runner = ScopeRunner(scope, rules, params, on_finding)
+        try:
+            runner.post(_checked(first.add_custom(scope, facts), cancel))
+        finally:
+            runner.close()
 
 
 def run_audit(
@@ -193,7 +196,11 @@ def run_audit(
     *,
     progress: Progress = no_progress,
     cancel: CancelToken = NEVER,
+    lanes: int | None = None,
 ) -> AuditResult:
+    """Evaluate the chosen rule sets (default: the enabled ones) over the workspace and store
+    the run. ``lanes``: how many parts to enrich at once (default: one a core, for a big
+    enough workspace; see ``lanes.lane_count``)."""
     from engine.dip.settlement import catalogue_source, resolve_params
 
     started = time.perf_counter()
@@ -205,12 +212,21 @@ def run_audit(
     except UserError:
         dip = None
     run_id = "A" + uuid.uuid4().hex[:12]
-    enricher = Enricher(ws.conn, dip, catalogue_source(ws), plugins.fact_fields())
+    source, custom = catalogue_source(ws), plugins.fact_fields()
     problems = list(catalog.problems)
     findings: list[dict] = []
-    with reference_overlay(ws.conn, plugins.reference_data()):
+    reference = plugins.reference_data()
+    with (
+        reference_overlay(ws.conn, reference),
+        open_lanes(
+            ws.conn,
+            reference,
+            lambda conn, bounds: Enricher(conn, dip, source, custom, bounds),
+            lane_count(ws.conn, lanes),
+        ) as enrichers,
+    ):
         _evaluate(
-            enricher,
+            enrichers,
             chosen,
             params,
             lambda rule, fact: findings.append(_finding(run_id, rule, fact, params)),

@@ -1,19 +1,24 @@
 """Enrichment: build the facts of a run from the workspace, once, mostly in SQL.
 
-``Enricher.prepare`` overlays plug-in reference rows, scores DIP cases and builds the TEMP
-tables of ``enrich_sql``; ``facts(scope, where)`` then yields flat fact dicts of the scope,
-already filtered in SQL to those that can match some rule.
+``Enricher.prepare`` scores DIP cases and builds the TEMP tables of ``enrich_sql`` for one
+part of the workspace (a range of claim ids, or all of it); ``facts(scope, where)`` then
+returns the part's flat fact dicts of a scope, already filtered in SQL to those that can
+match some rule. Institution facts need every part: each part's ``institution_parts``
+returns its sums, and ``institution_facts`` adds them up.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import statistics
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 
 from engine.dip.grouping import Catalogue
 from engine.dip.scoring import Scoring
 from engine.rules import enrich_sql as q
+
+Bounds = tuple[str | None, str | None]
 
 TEMP_TABLES = (
     "x_cancel",
@@ -47,8 +52,12 @@ class Enricher:
         dip_params: dict | None,
         dip_source: str,
         custom_fields: list[tuple[str, str, str, Callable, str]] = (),
+        bounds: Bounds = (None, None),
     ):
+        """``bounds``: the part's claim ids, from the first (or the start) up to the second
+        (or the end), excluded."""
         self.conn = conn
+        self.bounds = bounds
         self.dip_params = dip_params
         self.dip_source = dip_source
         self.custom: dict[str, list[tuple[str, Callable]]] = {}
@@ -58,12 +67,26 @@ class Enricher:
     # --- set-up ----------------------------------------------------------------------------
     def prepare(self) -> None:
         conn = self.conn
+        for table in q.PART_VIEWS:
+            conn.execute(f"DROP VIEW IF EXISTS temp.x_{table}")
+            conn.execute(
+                f"CREATE TEMP VIEW x_{table} AS SELECT * FROM main.{table}"
+                f" WHERE {self._in_part('claim_id')}"
+            )
         conn.executescript(q.CANCELLED + q.PREFIXES + q.FEATURE_TABLE + q.DIP_TABLE)
         self._restriction_prefixes()
         for sql in q.FEATURES:
             conn.execute(sql)
         conn.executescript(q.FEATURE_MERGE + q.CLAIM_STEPS + q.GENERIC_DAILY)
         self._score_dip()
+
+    def _in_part(self, column: str) -> str:
+        """SQL true for a claim id of this part (literals: views take no parameters)."""
+        lo, hi = self.bounds
+        tests = [f"{column} >= {_quote(lo)}" if lo is not None else "1"]
+        if hi is not None:
+            tests.append(f"{column} < {_quote(hi)}")
+        return " AND ".join(tests)
 
     def _restriction_prefixes(self) -> None:
         conn = self.conn
@@ -80,13 +103,13 @@ class Enricher:
         )
         conn.execute(
             """INSERT OR IGNORE INTO x_dx_of_item
-               SELECT DISTINCT cc.claim_id, p.item_code FROM claim_codes cc
+               SELECT DISTINCT cc.claim_id, p.item_code FROM x_claim_codes cc
                JOIN x_item_dx p ON substr(cc.code, 1, length(p.prefix)) = p.prefix
                WHERE cc.kind = 'dx'"""
         )
         conn.execute(
             """INSERT OR IGNORE INTO x_list_of_claim
-               SELECT DISTINCT cc.claim_id, p.list FROM claim_codes cc
+               SELECT DISTINCT cc.claim_id, p.list FROM x_claim_codes cc
                JOIN x_list_dx p ON substr(cc.code, 1, length(p.prefix)) = p.prefix
                WHERE cc.kind = 'dx'"""
         )
@@ -98,7 +121,8 @@ class Enricher:
         cat = Catalogue.load(self.conn, self.dip_source)
         if cat.empty:
             return
-        with Scoring(self.conn, cat, self.dip_params) as scoring:
+        where = f" AND {self._in_part('cl.claim_id')}"
+        with Scoring(self.conn, cat, self.dip_params, where) as scoring:
             self.conn.execute(
                 "INSERT INTO x_dip SELECT claim_id, payment_method, group_code, case_type,"
                 " avg_los, ratio, procedure_kind, institution_code, discharge_date"
@@ -109,6 +133,8 @@ class Enricher:
     def cleanup(self) -> None:
         for table in TEMP_TABLES:
             self.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+        for table in q.PART_VIEWS:
+            self.conn.execute(f"DROP VIEW IF EXISTS temp.x_{table}")
 
     # --- facts -----------------------------------------------------------------------------
     def columns(self, scope: str) -> list[str]:
@@ -124,40 +150,53 @@ class Enricher:
         """The scope's fields computed per row (see ``expr.to_sql``)."""
         return {"line": q.LINE_COSTLY, "claim": q.CLAIM_COSTLY}.get(scope, frozenset())
 
-    def facts(self, scope: str, where: str) -> Iterator[dict]:
-        if scope == "institution":
-            rows: Iterator[dict] = iter(self.institution_facts())
-        else:
-            sql = q.LINE_FACTS if scope == "line" else q.CLAIM_FACTS
-            cursor = self.conn.execute(f"SELECT * FROM ({sql}) WHERE {where}")
-            names = [d[0] for d in cursor.description]
-            rows = (
-                {k: v for k, v in zip(names, row, strict=True) if v is not None} for row in cursor
-            )
+    def facts(self, scope: str, where: str) -> list[dict]:
+        """The part's line or claim facts that satisfy ``where``, without custom fields."""
+        sql = q.LINE_FACTS if scope == "line" else q.CLAIM_FACTS
+        cursor = self.conn.execute(f"SELECT * FROM ({sql}) WHERE {where}")
+        names = [d[0] for d in cursor.description]
+        return [{k: v for k, v in zip(names, row, strict=True) if v is not None} for row in cursor]
+
+    def add_custom(self, scope: str, facts: Iterable[dict]) -> Iterator[dict]:
+        """The facts with the plug-ins' computed fields of the scope added."""
         custom = self.custom.get(scope, [])
-        for fact in rows:
+        for fact in facts:
             for name, func in custom:
                 value = func(dict(fact))
                 if value is not None:
                     fact[name] = value
             yield fact
 
-    def institution_facts(self) -> list[dict]:
-        """One fact per institution (indicators, year-end, low cases) and per institution ×
-        generic name (procurement volumes and shares)."""
+    def institution_parts(self) -> dict[str, list[tuple]]:
+        """The part's sums behind the institution facts (amounts and quantities in units,
+        so parts add up exactly)."""
         conn = self.conn
+        return {
+            "shares": conn.execute(q.INSTITUTION_SHARES).fetchall(),
+            "readmissions": conn.execute(q.READMISSIONS).fetchall(),
+            "stays": conn.execute(
+                "SELECT institution_code, discharge_date, case_type, payment_method FROM x_dip"
+            ).fetchall(),
+            "generic": conn.execute(q.GENERIC_USE).fetchall(),
+            "volumes": conn.execute(q.VOLUME_PROGRESS).fetchall(),
+        }
+
+    def institution_facts(self, parts: list[dict[str, list[tuple]]]) -> list[dict]:
+        """One fact per institution (indicators, year-end, low cases) and per institution ×
+        generic name (procurement volumes and shares), from every part's sums."""
         info = {
             r[0]: {"level": r[1], "public": r[2], "name": r[3]}
-            for r in conn.execute("SELECT institution_code, level, public, name FROM institutions")
+            for r in self.conn.execute(
+                "SELECT institution_code, level, public, name FROM institutions"
+            )
         }
         facts: dict[str, dict] = {}
-        for row in conn.execute(q.INSTITUTION_SHARES):
-            code, total = row[0], row[1] or 0
+        for (code,), (total, *amounts) in _summed(parts, "shares", 1).items():
             fact = {"institution_code": code, **_inst(info, code)}
-            for name, value in zip(INDICATORS[:6], row[2:], strict=True):
+            for name, value in zip(INDICATORS[:6], amounts, strict=True):
                 fact[f"{name}_share"] = (value / total) if total else 0.0
             facts[code] = fact
-        for code, stays, readmissions in conn.execute(q.READMISSIONS):
+        for (code,), (stays, readmissions) in _summed(parts, "readmissions", 1).items():
             if code in facts:
                 facts[code]["readmission_share"] = readmissions / stays if stays else 0.0
         by_level: dict[int, list[dict]] = {}
@@ -173,19 +212,16 @@ class Enricher:
                 sd = statistics.pstdev(values) if len(values) > 1 else 0.0
                 for fact in group:
                     fact[f"{name}_z"] = (fact.get(key, 0.0) - mean) / sd if sd else 0.0
-        self._year_end(facts, info)
+        self._year_end(facts, info, [row for part in parts for row in part["stays"]])
         out = [{k: v for k, v in f.items() if v is not None} for f in facts.values()]
-        out.extend(self._generic_facts(info))
+        out.extend(_generic_facts(info, parts))
         return out
 
-    def _year_end(self, facts: dict[str, dict], info: dict) -> None:
-        rows = self.conn.execute(
-            "SELECT institution_code, discharge_date, case_type, payment_method FROM x_dip"
-        ).fetchall()
-        if not rows:
+    def _year_end(self, facts: dict[str, dict], info: dict, stays: list[tuple]) -> None:
+        if not stays:
             return
-        year = str(self.dip_params["year"]) if self.dip_params else max(r[1] for r in rows)[:4]
-        for code, discharge, case_type, method in rows:
+        year = str(self.dip_params["year"]) if self.dip_params else max(r[1] for r in stays)[:4]
+        for code, discharge, case_type, method in stays:
             if not discharge or discharge[:4] != year:
                 continue
             fact = facts.setdefault(code, {"institution_code": code, **_inst(info, code)})
@@ -205,37 +241,66 @@ class Enricher:
             if fact.get("dip_cases"):
                 fact["low_case_share"] = fact.get("low_cases", 0) / fact["dip_cases"]
 
-    def _generic_facts(self, info: dict) -> list[dict]:
-        from datetime import date
 
-        out: dict[tuple, dict] = {}
-        for code, generic, selected, nonselected, total in self.conn.execute(q.GENERIC_USE):
-            out[(code, generic, None)] = {
-                "institution_code": code,
-                "generic_name": generic,
-                **_inst(info, code),
-                "selected_qty": selected,
-                "nonselected_qty": nonselected,
-                "generic_qty": total,
-                "nonselected_share": nonselected / total if total else 0.0,
-            }
-        for code, generic, start, end, agreed, used, last in self.conn.execute(q.VOLUME_PROGRESS):
-            fact = out.pop((code, generic, None), None) or {
-                "institution_code": code,
-                "generic_name": generic,
-                **_inst(info, code),
-            }
-            fact.update(
-                period_start=start, period_end=end, agreed_quantity=agreed, used_selected_qty=used
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _summed(parts: list[dict[str, list[tuple]]], name: str, keys: int) -> dict[tuple, list]:
+    """The rows ``name`` of every part, the columns after the first ``keys`` added up by
+    key, in key order."""
+    out: dict[tuple, list] = {}
+    for part in parts:
+        for row in part[name]:
+            key, values = row[:keys], row[keys:]
+            sums = out.get(key)
+            out[key] = (
+                list(values)
+                if sums is None
+                else [(a or 0) + (b or 0) for a, b in zip(sums, values, strict=True)]
             )
-            if last:
-                elapsed = (date.fromisoformat(last) - date.fromisoformat(start)).days + 1
-                days = (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
-                fact["elapsed_share"] = elapsed / days
-                target = agreed * fact["elapsed_share"]
-                fact["volume_completion"] = used / target if target else None
-            out[(code, generic, start)] = fact
-        return [{k: v for k, v in f.items() if v is not None} for f in out.values()]
+    return dict(sorted(out.items(), key=lambda item: tuple(str(k) for k in item[0])))
+
+
+def _generic_facts(info: dict, parts: list[dict[str, list[tuple]]]) -> list[dict]:
+    out: dict[tuple, dict] = {}
+    for (code, generic), units in _summed(parts, "generic", 2).items():
+        selected, nonselected, total = (u / 1e4 for u in units)
+        out[(code, generic, None)] = {
+            "institution_code": code,
+            "generic_name": generic,
+            **_inst(info, code),
+            "selected_qty": selected,
+            "nonselected_qty": nonselected,
+            "generic_qty": total,
+            "nonselected_share": nonselected / total if total else 0.0,
+        }
+    volumes: dict[tuple, list] = {}
+    for part in parts:
+        for *key, used, last in part["volumes"]:
+            seen = volumes.setdefault(tuple(key), [0, None])
+            seen[0] += used
+            seen[1] = max(filter(None, (seen[1], last)), default=None)
+    for (code, generic, start, end, agreed), (used, last) in volumes.items():
+        fact = out.pop((code, generic, None), None) or {
+            "institution_code": code,
+            "generic_name": generic,
+            **_inst(info, code),
+        }
+        fact.update(
+            period_start=start,
+            period_end=end,
+            agreed_quantity=agreed,
+            used_selected_qty=used / 1e4,
+        )
+        if last:
+            elapsed = (date.fromisoformat(last) - date.fromisoformat(start)).days + 1
+            days = (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
+            fact["elapsed_share"] = elapsed / days
+            target = agreed * fact["elapsed_share"]
+            fact["volume_completion"] = fact["used_selected_qty"] / target if target else None
+        out[(code, generic, start)] = fact
+    return [{k: v for k, v in f.items() if v is not None} for f in out.values()]
 
 
 def _inst(info: dict, code: str) -> dict:

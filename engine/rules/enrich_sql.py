@@ -4,15 +4,22 @@ Each step creates a TEMP table. Per-line features that only a few lines need (sa
 quantities, pairs, courses, …) go into one sparse table ``x_feat`` keyed by line, so the
 final line query joins it once. Decimal columns are integers of 1/10000 in storage and
 leave here as REAL yuan, the unit rule files use.
+
+A run may be split into parts by claim id, one per core. Each step takes the rows it
+produces from ``x_lines``, ``x_claims`` and ``x_claim_codes`` (TEMP views of the part,
+``PART_VIEWS``) and reads the whole tables for what spans claims (a patient's visits, a
+course of treatment), so the parts' facts together are the facts of the whole workspace.
 """
+
+PART_VIEWS = ("lines", "claims", "claim_codes")
 
 # Lines that a refund cancels, and the refund lines themselves.
 CANCELLED = """
 CREATE TEMP TABLE x_cancel (claim_id TEXT, line_no INTEGER, PRIMARY KEY (claim_id, line_no))
 WITHOUT ROWID;
 INSERT OR IGNORE INTO x_cancel
-  SELECT claim_id, line_no FROM lines WHERE refund_of IS NOT NULL
-  UNION SELECT claim_id, refund_of FROM lines WHERE refund_of IS NOT NULL;
+  SELECT claim_id, line_no FROM x_lines WHERE refund_of IS NOT NULL
+  UNION SELECT claim_id, refund_of FROM x_lines WHERE refund_of IS NOT NULL;
 """
 
 # Restriction lists of the catalogue, one prefix a row.
@@ -73,7 +80,7 @@ FEATURES = [
                  sum(l.quantity) OVER w AS cum,
                  sum(l.quantity) OVER (PARTITION BY l.claim_id, l.item_code,
                                        substr(l.charge_time, 1, 10)) AS day_total
-          FROM lines l JOIN catalogue k ON k.item_code = l.item_code
+          FROM x_lines l JOIN catalogue k ON k.item_code = l.item_code
           WHERE {_items("max_daily_qty IS NOT NULL")} AND {NOT_CANCELLED}
           WINDOW w AS (PARTITION BY l.claim_id, l.item_code, substr(l.charge_time, 1, 10)
                        ORDER BY l.line_no))
@@ -82,10 +89,10 @@ FEATURES = [
     f"""
     INSERT INTO x_feat_raw (claim_id, line_no, claim_item_amount, is_last_item_line)
     SELECT l.claim_id, l.line_no, t.total / 1e4, l.line_no = t.last_line
-    FROM lines l
+    FROM x_lines l
     JOIN (SELECT l.claim_id, l.item_code, sum(l.amount) AS total,
                  max(CASE WHEN {NOT_CANCELLED} THEN l.line_no END) AS last_line
-          FROM lines l
+          FROM x_lines l
           WHERE {_items("max_total_amount IS NOT NULL")} GROUP BY l.claim_id, l.item_code) t
       ON t.claim_id = l.claim_id AND t.item_code = l.item_code
     WHERE {_items("max_total_amount IS NOT NULL")} AND {NOT_CANCELLED}
@@ -97,7 +104,7 @@ FEATURES = [
            count(*) OVER (PARTITION BY l.claim_id, substr(l.charge_time, 1, 10)),
            row_number() OVER (PARTITION BY l.claim_id, substr(l.charge_time, 1, 10)
                               ORDER BY l.unit_price DESC, l.line_no)
-    FROM lines l
+    FROM x_lines l
     WHERE {_items("service_class = 'surgery'")} AND {NOT_CANCELLED}
     """,
     # includes / bundle pairs: every b line whose a is charged within the pair's scope.
@@ -106,7 +113,7 @@ FEATURES = [
     SELECT l.claim_id, l.line_no,
            max(CASE WHEN p.kind = 'includes' THEN p.item_a END),
            max(CASE WHEN p.kind = 'bundle' THEN p.item_a END)
-    FROM lines l JOIN item_pairs p ON p.item_b = l.item_code AND p.kind IN ('includes', 'bundle')
+    FROM x_lines l JOIN item_pairs p ON p.item_b = l.item_code AND p.kind IN ('includes', 'bundle')
     WHERE EXISTS (SELECT 1 FROM lines a WHERE a.claim_id = l.claim_id AND a.item_code = p.item_a
                   AND a.quantity > 0
                   AND (p.scope = 'same_claim'
@@ -119,7 +126,7 @@ FEATURES = [
     """
     INSERT INTO x_feat_raw (claim_id, line_no, requires_missing)
     SELECT l.claim_id, l.line_no, min(p.item_b)
-    FROM lines l JOIN item_pairs p ON p.item_a = l.item_code AND p.kind = 'requires'
+    FROM x_lines l JOIN item_pairs p ON p.item_a = l.item_code AND p.kind = 'requires'
     WHERE l.quantity > 0
       AND l.item_code IN (SELECT item_a FROM item_pairs WHERE kind = 'requires') AND NOT EXISTS (
         SELECT 1 FROM lines b WHERE b.claim_id = l.claim_id AND b.item_code = p.item_b
@@ -136,9 +143,9 @@ FEATURES = [
       SELECT l.claim_id, l.line_no,
              min(l.item_code) OVER g AS lo, max(l.item_code) OVER g AS hi,
              min(l.line_no) OVER g AS first_line
-      FROM lines l JOIN x_drug_class k ON k.item_code = l.item_code
+      FROM x_lines l JOIN x_drug_class k ON k.item_code = l.item_code
       WHERE l.quantity > 0 AND {NOT_CANCELLED} AND l.claim_id IN (
-        SELECT l.claim_id FROM lines l JOIN x_drug_class k ON k.item_code = l.item_code
+        SELECT l.claim_id FROM x_lines l JOIN x_drug_class k ON k.item_code = l.item_code
         WHERE l.quantity > 0 GROUP BY l.claim_id
         HAVING count(DISTINCT l.item_code) > count(DISTINCT k.class))
       WINDOW g AS (PARTITION BY l.claim_id, substr(l.charge_time, 1, 10), k.class))
@@ -149,7 +156,7 @@ FEATURES = [
     """
     INSERT INTO x_feat_raw (claim_id, line_no, interacts_with)
     SELECT l.claim_id, l.line_no, min(m.item_code)
-    FROM lines l JOIN catalogue k ON k.item_code = l.item_code
+    FROM x_lines l JOIN catalogue k ON k.item_code = l.item_code
     JOIN item_pairs p ON p.kind = 'interaction'
          AND (substr(k.atc_code, 1, length(p.item_a)) = p.item_a
               OR substr(k.atc_code, 1, length(p.item_b)) = p.item_b)
@@ -177,7 +184,7 @@ FEATURES = [
           AND coalesce(km.second_line, 0) <> 1
           AND (m.charge_time < l.charge_time
                OR (m.charge_time = l.charge_time AND m.line_no < l.line_no)))
-    FROM lines l JOIN catalogue k ON k.item_code = l.item_code
+    FROM x_lines l JOIN catalogue k ON k.item_code = l.item_code
     WHERE {_items("second_line = 1")} AND l.quantity > 0
     """,
     # Course length: days from the patient's first charge of the item (across the workspace).
@@ -185,7 +192,7 @@ FEATURES = [
     INSERT INTO x_feat_raw (claim_id, line_no, course_days)
     SELECT l.claim_id, l.line_no,
            CAST(julianday(substr(l.charge_time, 1, 10)) - julianday(f.first_date) AS INTEGER) + 1
-    FROM lines l JOIN claims c ON c.claim_id = l.claim_id
+    FROM x_lines l JOIN claims c ON c.claim_id = l.claim_id
     JOIN (SELECT c2.patient_id, l2.item_code, min(substr(l2.charge_time, 1, 10)) AS first_date
           FROM lines l2 JOIN claims c2 ON c2.claim_id = l2.claim_id
           WHERE {_items("max_course_days IS NOT NULL", "l2")} AND l2.quantity > 0
@@ -201,7 +208,7 @@ FEATURES = [
         WHERE m.claim_id = l.claim_id AND km.item_type = 'herbal' AND m.quantity > 0
           AND substr(m.charge_time, 1, 10) = substr(l.charge_time, 1, 10)
           AND coalesce(km.herbal_rule, '') <> 'not_alone')
-    FROM lines l
+    FROM x_lines l
     WHERE {_items("item_type = 'herbal' AND herbal_rule = 'not_alone'")}
     """,
     # Indications: does a diagnosis of the claim start with one of the item's prefixes?
@@ -210,7 +217,7 @@ FEATURES = [
     SELECT l.claim_id, l.line_no,
            EXISTS (SELECT 1 FROM x_dx_of_item d
                    WHERE d.claim_id = l.claim_id AND d.item_code = l.item_code)
-    FROM lines l
+    FROM x_lines l
     WHERE {_items("restrict_diagnoses IS NOT NULL")}
     """,
     f"""
@@ -218,7 +225,7 @@ FEATURES = [
     SELECT l.claim_id, l.line_no,
            EXISTS (SELECT 1 FROM x_list_of_claim d
                    WHERE d.claim_id = l.claim_id AND d.list = k.restrict_disease_list)
-    FROM lines l JOIN catalogue k ON k.item_code = l.item_code
+    FROM x_lines l JOIN catalogue k ON k.item_code = l.item_code
     WHERE {_items("restrict_disease_list IS NOT NULL")}
     """,
     # Centralised procurement status of the line's product at its charge date.
@@ -235,7 +242,7 @@ FEATURES = [
                       AND substr(l.charge_time, 1, 10)
                           BETWEEN coalesce(s.valid_from, '0000-01-01')
                               AND coalesce(s.valid_to, '9999-12-31'))
-    FROM lines l JOIN procurement p ON p.item_code = l.item_code
+    FROM x_lines l JOIN procurement p ON p.item_code = l.item_code
          AND substr(l.charge_time, 1, 10) BETWEEN coalesce(p.valid_from, '0000-01-01')
                                               AND coalesce(p.valid_to, '9999-12-31')
     WHERE l.item_code IN (SELECT item_code FROM procurement) AND l.quantity > 0
@@ -316,7 +323,7 @@ SELECT l.claim_id, l.line_no, l.item_code, coalesce(l.item_name, k.item_name) AS
                   ';' || coalesce(l.dept_code, c.dept_code, '') || ';') > 0
   END AS dept_allowed,
   {", ".join("f." + c for c in FEATURE_COLUMNS)}
-FROM lines l
+FROM x_lines l
 JOIN claims c ON c.claim_id = l.claim_id
 LEFT JOIN institutions i ON i.institution_code = c.institution_code
 LEFT JOIN catalogue k ON k.item_code = l.item_code
@@ -351,11 +358,11 @@ CREATE TEMP TABLE x_claim_agg AS
          sum(CASE WHEN k.service_class = 'treatment' THEN l.amount ELSE 0 END) AS treatment,
          sum(CASE WHEN k.service_class = 'ct' THEN l.amount ELSE 0 END) AS ct,
          sum(CASE WHEN k.service_class = 'mri' THEN l.amount ELSE 0 END) AS mri
-  FROM lines l LEFT JOIN catalogue k ON k.item_code = l.item_code GROUP BY l.claim_id;
+  FROM x_lines l LEFT JOIN catalogue k ON k.item_code = l.item_code GROUP BY l.claim_id;
 CREATE UNIQUE INDEX temp.x_claim_agg_id ON x_claim_agg (claim_id);
 CREATE TEMP TABLE x_code_limit AS
   SELECT DISTINCT cc.code, cc.kind, cl.gender, cl.min_age_days, cl.max_age_days
-  FROM (SELECT DISTINCT code, kind FROM claim_codes) cc
+  FROM (SELECT DISTINCT code, kind FROM x_claim_codes) cc
   JOIN code_limits cl
     ON cl.code_system = CASE cc.kind WHEN 'dx' THEN 'icd10' ELSE 'icd9cm3' END
    AND substr(cc.code, 1, length(cl.code_prefix)) = cl.code_prefix
@@ -424,7 +431,7 @@ SELECT c.claim_id, c.patient_id, c.gender, c.insurance_type, c.visit_type, c.ins
   {_window_rank("'inpatient'", 365)} AS admissions_365d,
   d.payment_method AS dip_payment_method, d.group_code AS dip_group, d.case_type AS dip_case_type,
   d.avg_los AS dip_avg_los, d.ratio AS dip_ratio, d.procedure_kind AS main_procedure_kind
-FROM (SELECT claims.*, julianday(admission_date) AS day FROM claims) c
+FROM (SELECT x_claims.*, julianday(admission_date) AS day FROM x_claims) c
 LEFT JOIN institutions i ON i.institution_code = c.institution_code
 LEFT JOIN x_claim_agg a ON a.claim_id = c.claim_id
 LEFT JOIN x_dip d ON d.claim_id = c.claim_id
@@ -469,15 +476,16 @@ SELECT c.institution_code, count(*) AS stays,
                 AND v.discharge_date IS NOT NULL
                 AND julianday(c.admission_date) - julianday(v.discharge_date) BETWEEN 0 AND 31
                 AND v.day <= julianday(c.admission_date))) AS readmissions
-FROM claims c WHERE c.visit_type = 'inpatient' GROUP BY c.institution_code
+FROM x_claims c WHERE c.visit_type = 'inpatient' GROUP BY c.institution_code
 """
 
-# Selected and non-selected quantities by institution and generic name (JC04, JC05).
+# Selected and non-selected quantities by institution and generic name (JC04, JC05), in
+# units of 1/10000, so the parts of a run add up exactly.
 GENERIC_USE = """
 SELECT institution_code, generic_name,
-  sum(CASE WHEN selected = 1 THEN qty ELSE 0 END) / 1e4 AS selected_qty,
-  sum(CASE WHEN selected = 0 THEN qty ELSE 0 END) / 1e4 AS nonselected_qty,
-  sum(qty) / 1e4 AS all_qty
+  sum(CASE WHEN selected = 1 THEN qty ELSE 0 END) AS selected_units,
+  sum(CASE WHEN selected = 0 THEN qty ELSE 0 END) AS nonselected_units,
+  sum(qty) AS all_units
 FROM x_generic_daily GROUP BY institution_code, generic_name
 """
 
@@ -485,12 +493,12 @@ GENERIC_DAILY = """
 CREATE TEMP TABLE x_generic_daily AS
 SELECT c.institution_code, p.generic_name, p.selected, substr(l.charge_time, 1, 10) AS day,
        sum(l.quantity) AS qty
-FROM lines l JOIN claims c ON c.claim_id = l.claim_id
+FROM x_lines l JOIN claims c ON c.claim_id = l.claim_id
 JOIN (SELECT DISTINCT item_code, generic_name, selected FROM procurement) p
   ON p.item_code = l.item_code
 WHERE l.item_code IN (SELECT item_code FROM procurement)
 GROUP BY 1, 2, 3, 4;
-CREATE TEMP TABLE x_dates AS SELECT DISTINCT substr(charge_time, 1, 10) AS day FROM lines;
+CREATE TEMP TABLE x_dates AS SELECT DISTINCT substr(charge_time, 1, 10) AS day FROM x_lines;
 """
 
 VOLUME_PROGRESS = """
@@ -498,8 +506,8 @@ SELECT v.institution_code, v.generic_name, v.period_start, v.period_end,
   v.agreed_quantity / 1e4 AS agreed_quantity,
   coalesce((SELECT sum(g.qty) FROM x_generic_daily g
     WHERE g.institution_code = v.institution_code AND g.generic_name = v.generic_name
-      AND g.selected = 1 AND g.day BETWEEN v.period_start AND v.period_end), 0) / 1e4
-    AS used_selected_qty,
+      AND g.selected = 1 AND g.day BETWEEN v.period_start AND v.period_end), 0)
+    AS used_selected_units,
   (SELECT max(day) FROM x_dates WHERE day BETWEEN v.period_start AND v.period_end)
     AS last_charge_date
 FROM procurement_volumes v
