@@ -10,7 +10,6 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import partial
 
 from engine import audit_log
 from engine.errors import UserError
@@ -18,8 +17,8 @@ from engine.money import decimal_to_units, money_json, round_money
 from engine.overlay import reference_overlay
 from engine.progress import NEVER, CancelToken, Progress, no_progress
 from engine.rules import expr
-from engine.rules.enrich import Enricher
-from engine.rules.lanes import each, lane_count, open_lanes
+from engine.rules.enrich import add_custom, institution_facts
+from engine.rules.lanes import LaneJob, lane_count, run_lanes
 from engine.rules.ruleset import SCOPES, Rule, RuleFileError, RuleSet, load_file, rule_files
 from engine.rules.runner import ScopeRunner, render
 from engine.workspace import Workspace
@@ -137,54 +136,28 @@ def _select(catalog: Catalog, names: list[str] | None, disabled: list[str]) -> l
     return [rs for rs in catalog.rulesets if rs.enabled and rs.id not in disabled]
 
 
-def _usable(rules: list[Rule], columns: set[str], params: dict, problems: list[str]) -> list[Rule]:
-    """The rules whose fields and parameters exist; each other one is reported and skipped."""
-    usable = []
-    for rule in rules:
-        unknown = sorted(rule.fields() - columns)
-        missing = sorted(rule.params() - params.keys())
-        if unknown:
-            problems.append(
-                f"{rule.file}: rule {rule.id}: when: unknown field {', '.join(unknown)}"
-                " (rule skipped)"
-            )
-        elif missing:
-            problems.append(
-                f"{rule.file}: rule {rule.id}: when: unknown parameter {', '.join(missing)}"
-                " (rule skipped)"
-            )
-        else:
-            usable.append(rule)
-    return usable
-
-
-def _evaluate(lanes: list[Enricher], chosen, params, on_finding, problems, progress, cancel):
-    """Enrich every lane, then evaluate each scope's rules over the facts SQL says can match
-    one (the lanes' SQL in parallel, the rules on this thread)."""
+def _evaluate(
+    ws: Workspace, job: LaneJob, lanes: int, custom, on_finding, problems, progress, cancel
+):
+    """Enrich and select the facts that can match a rule (in lanes, over the cores), then
+    evaluate each scope's rules over them, here."""
     progress("enrich", 0, 1)
-    each(lanes, Enricher.prepare)
+    results = run_lanes(ws.conn, job, lanes)
     progress("enrich", 1, 1)
-    first = lanes[0]
+    problems.extend(results[0].problems)
     for scope in SCOPES:
         cancel.check()
-        scoped = [rule for rs in chosen for rule in rs.rules if rule.scope == scope]
-        rules = _usable(scoped, set(first.columns(scope)), params, problems)
+        rules = results[0].rules.get(scope)
         if not rules:
             continue
         progress(f"audit {scope}", 0, 0)
         if scope == "institution":
-            facts = first.institution_facts(each(lanes, Enricher.institution_parts))
+            facts = institution_facts(ws.conn, job.dip_params, [r.institution for r in results])
         else:
-            custom = {n for n, _ in first.custom.get(scope, [])}
-            sql_columns = set(first.columns(scope)) - custom
-            where = expr.any_sql(
-                [r.condition for r in rules], params, sql_columns, first.costly(scope)
-            )
-            parts = each(lanes, partial(Enricher.facts, scope=scope, where=where))
-            facts = [fact for part in parts for fact in part]
-        runner = ScopeRunner(scope, rules, params, on_finding)
+            facts = [fact for result in results for fact in result.facts[scope]]
+        runner = ScopeRunner(scope, rules, job.params, on_finding)
         try:
-            runner.post(_checked(first.add_custom(scope, facts), cancel))
+            runner.post(_checked(add_custom(custom, scope, facts), cancel))
         finally:
             runner.close()
 
@@ -212,23 +185,24 @@ def run_audit(
     except UserError:
         dip = None
     run_id = "A" + uuid.uuid4().hex[:12]
-    source, custom = catalogue_source(ws), plugins.fact_fields()
+    custom = plugins.fact_fields()
+    reference = plugins.reference_data()
+    job = LaneJob(
+        reference,
+        dip,
+        catalogue_source(ws),
+        {scope: [r for rs in chosen for r in rs.rules if r.scope == scope] for scope in SCOPES},
+        params,
+        {scope: {name for _p, s, name, _f, _d in custom if s == scope} for scope in SCOPES},
+    )
     problems = list(catalog.problems)
     findings: list[dict] = []
-    reference = plugins.reference_data()
-    with (
-        reference_overlay(ws.conn, reference),
-        open_lanes(
-            ws.conn,
-            reference,
-            lambda conn, bounds: Enricher(conn, dip, source, custom, bounds),
-            lane_count(ws.conn, lanes),
-        ) as enrichers,
-    ):
+    with reference_overlay(ws.conn, reference):
         _evaluate(
-            enrichers,
-            chosen,
-            params,
+            ws,
+            job,
+            lane_count(ws.conn, lanes),
+            custom,
             lambda rule, fact: findings.append(_finding(run_id, rule, fact, params)),
             problems,
             progress,

@@ -4,7 +4,8 @@
 part of the workspace (a range of claim ids, or all of it); ``facts(scope, where)`` then
 returns the part's flat fact dicts of a scope, already filtered in SQL to those that can
 match some rule. Institution facts need every part: each part's ``institution_parts``
-returns its sums, and ``institution_facts`` adds them up.
+returns its sums, and ``institution_facts`` adds them up. Plug-ins' computed fields are
+added afterwards, by ``add_custom``, where the plug-ins are loaded.
 """
 
 from __future__ import annotations
@@ -51,7 +52,6 @@ class Enricher:
         conn: sqlite3.Connection,
         dip_params: dict | None,
         dip_source: str,
-        custom_fields: list[tuple[str, str, str, Callable, str]] = (),
         bounds: Bounds = (None, None),
     ):
         """``bounds``: the part's claim ids, from the first (or the start) up to the second
@@ -60,9 +60,6 @@ class Enricher:
         self.bounds = bounds
         self.dip_params = dip_params
         self.dip_source = dip_source
-        self.custom: dict[str, list[tuple[str, Callable]]] = {}
-        for _plugin, scope, name, func, _desc in custom_fields:
-            self.custom.setdefault(scope, []).append((name, func))
 
     # --- set-up ----------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -144,7 +141,7 @@ class Enricher:
             cols = _columns(self.conn, q.CLAIM_FACTS)
         else:
             cols = list(INSTITUTION_FIELDS)
-        return cols + [name for name, _ in self.custom.get(scope, [])]
+        return cols
 
     def costly(self, scope: str) -> frozenset[str]:
         """The scope's fields computed per row (see ``expr.to_sql``)."""
@@ -156,16 +153,6 @@ class Enricher:
         cursor = self.conn.execute(f"SELECT * FROM ({sql}) WHERE {where}")
         names = [d[0] for d in cursor.description]
         return [{k: v for k, v in zip(names, row, strict=True) if v is not None} for row in cursor]
-
-    def add_custom(self, scope: str, facts: Iterable[dict]) -> Iterator[dict]:
-        """The facts with the plug-ins' computed fields of the scope added."""
-        custom = self.custom.get(scope, [])
-        for fact in facts:
-            for name, func in custom:
-                value = func(dict(fact))
-                if value is not None:
-                    fact[name] = value
-            yield fact
 
     def institution_parts(self) -> dict[str, list[tuple]]:
         """The part's sums behind the institution facts (amounts and quantities in units,
@@ -181,65 +168,82 @@ class Enricher:
             "volumes": conn.execute(q.VOLUME_PROGRESS).fetchall(),
         }
 
-    def institution_facts(self, parts: list[dict[str, list[tuple]]]) -> list[dict]:
-        """One fact per institution (indicators, year-end, low cases) and per institution ×
-        generic name (procurement volumes and shares), from every part's sums."""
-        info = {
-            r[0]: {"level": r[1], "public": r[2], "name": r[3]}
-            for r in self.conn.execute(
-                "SELECT institution_code, level, public, name FROM institutions"
-            )
-        }
-        facts: dict[str, dict] = {}
-        for (code,), (total, *amounts) in _summed(parts, "shares", 1).items():
-            fact = {"institution_code": code, **_inst(info, code)}
-            for name, value in zip(INDICATORS[:6], amounts, strict=True):
-                fact[f"{name}_share"] = (value / total) if total else 0.0
-            facts[code] = fact
-        for (code,), (stays, readmissions) in _summed(parts, "readmissions", 1).items():
-            if code in facts:
-                facts[code]["readmission_share"] = readmissions / stays if stays else 0.0
-        by_level: dict[int, list[dict]] = {}
-        for fact in facts.values():
-            by_level.setdefault(fact.get("level"), []).append(fact)
-        for group in by_level.values():
-            for fact in group:
-                fact["peers"] = len(group)
-            for name in INDICATORS:
-                key = f"{name}_share"
-                values = [f.get(key, 0.0) for f in group]
-                mean = statistics.fmean(values) if values else 0.0
-                sd = statistics.pstdev(values) if len(values) > 1 else 0.0
-                for fact in group:
-                    fact[f"{name}_z"] = (fact.get(key, 0.0) - mean) / sd if sd else 0.0
-        self._year_end(facts, info, [row for part in parts for row in part["stays"]])
-        out = [{k: v for k, v in f.items() if v is not None} for f in facts.values()]
-        out.extend(_generic_facts(info, parts))
-        return out
 
-    def _year_end(self, facts: dict[str, dict], info: dict, stays: list[tuple]) -> None:
-        if not stays:
-            return
-        year = str(self.dip_params["year"]) if self.dip_params else max(r[1] for r in stays)[:4]
-        for code, discharge, case_type, method in stays:
-            if not discharge or discharge[:4] != year:
-                continue
-            fact = facts.setdefault(code, {"institution_code": code, **_inst(info, code)})
-            month = int(discharge[5:7])
-            if month == 12:
-                fact["december_discharges"] = fact.get("december_discharges", 0) + 1
-            else:
-                fact["jan_nov_discharges"] = fact.get("jan_nov_discharges", 0) + 1
-            if method == "dip":
-                fact["dip_cases"] = fact.get("dip_cases", 0) + 1
-                fact["low_cases"] = fact.get("low_cases", 0) + (case_type == "low")
-        for fact in facts.values():
-            if "jan_nov_discharges" in fact or "december_discharges" in fact:
-                fact.setdefault("december_discharges", 0)
-                fact.setdefault("jan_nov_discharges", 0)
-                fact["jan_nov_monthly_mean"] = fact["jan_nov_discharges"] / 11
-            if fact.get("dip_cases"):
-                fact["low_case_share"] = fact.get("low_cases", 0) / fact["dip_cases"]
+def institution_facts(
+    conn: sqlite3.Connection, dip_params: dict | None, parts: list[dict[str, list[tuple]]]
+) -> list[dict]:
+    """One fact per institution (indicators, year-end, low cases) and per institution ×
+    generic name (procurement volumes and shares), from every part's sums."""
+    info = {
+        r[0]: {"level": r[1], "public": r[2], "name": r[3]}
+        for r in conn.execute("SELECT institution_code, level, public, name FROM institutions")
+    }
+    facts: dict[str, dict] = {}
+    for (code,), (total, *amounts) in _summed(parts, "shares", 1).items():
+        fact = {"institution_code": code, **_inst(info, code)}
+        for name, value in zip(INDICATORS[:6], amounts, strict=True):
+            fact[f"{name}_share"] = (value / total) if total else 0.0
+        facts[code] = fact
+    for (code,), (stays, readmissions) in _summed(parts, "readmissions", 1).items():
+        if code in facts:
+            facts[code]["readmission_share"] = readmissions / stays if stays else 0.0
+    by_level: dict[int, list[dict]] = {}
+    for fact in facts.values():
+        by_level.setdefault(fact.get("level"), []).append(fact)
+    for group in by_level.values():
+        for fact in group:
+            fact["peers"] = len(group)
+        for name in INDICATORS:
+            key = f"{name}_share"
+            values = [f.get(key, 0.0) for f in group]
+            mean = statistics.fmean(values) if values else 0.0
+            sd = statistics.pstdev(values) if len(values) > 1 else 0.0
+            for fact in group:
+                fact[f"{name}_z"] = (fact.get(key, 0.0) - mean) / sd if sd else 0.0
+    _year_end(facts, info, dip_params, [row for part in parts for row in part["stays"]])
+    out = [{k: v for k, v in f.items() if v is not None} for f in facts.values()]
+    out.extend(_generic_facts(info, parts))
+    return out
+
+
+def _year_end(
+    facts: dict[str, dict], info: dict, dip_params: dict | None, stays: list[tuple]
+) -> None:
+    if not stays:
+        return
+    year = str(dip_params["year"]) if dip_params else max(r[1] for r in stays)[:4]
+    for code, discharge, case_type, method in stays:
+        if not discharge or discharge[:4] != year:
+            continue
+        fact = facts.setdefault(code, {"institution_code": code, **_inst(info, code)})
+        month = int(discharge[5:7])
+        if month == 12:
+            fact["december_discharges"] = fact.get("december_discharges", 0) + 1
+        else:
+            fact["jan_nov_discharges"] = fact.get("jan_nov_discharges", 0) + 1
+        if method == "dip":
+            fact["dip_cases"] = fact.get("dip_cases", 0) + 1
+            fact["low_cases"] = fact.get("low_cases", 0) + (case_type == "low")
+    for fact in facts.values():
+        if "jan_nov_discharges" in fact or "december_discharges" in fact:
+            fact.setdefault("december_discharges", 0)
+            fact.setdefault("jan_nov_discharges", 0)
+            fact["jan_nov_monthly_mean"] = fact["jan_nov_discharges"] / 11
+        if fact.get("dip_cases"):
+            fact["low_case_share"] = fact.get("low_cases", 0) / fact["dip_cases"]
+
+
+def add_custom(
+    custom_fields: list[tuple[str, str, str, Callable, str]], scope: str, facts: Iterable[dict]
+) -> Iterator[dict]:
+    """The facts with the plug-ins' computed fields of the scope (``fact_fields``) added."""
+    custom = [(name, func) for _plugin, s, name, func, _desc in custom_fields if s == scope]
+    for fact in facts:
+        for name, func in custom:
+            value = func(dict(fact))
+            if value is not None:
+                fact[name] = value
+        yield fact
 
 
 def _quote(text: str) -> str:

@@ -1,30 +1,53 @@
-"""An audit split over the cores: one lane per core, each enriching a range of claim ids.
+"""An audit's SQL split over the cores: one lane per core, each enriching a range of claims.
 
-The first lane works on the workspace's own connection, the others on read-only ones with
-the plug-ins' reference data laid over them too. ``each`` runs a step on every lane at once,
-one thread a lane: SQLite releases the GIL while a statement runs, so the lanes' SQL runs
-in parallel, and the facts they return are evaluated on the calling thread.
+A lane enriches its part of the workspace and returns the facts that can match a rule, and
+its sums for the institution facts. The first lane runs here, on the workspace's own
+connection; the others run at the same time in worker processes, each on a read-only
+connection with the plug-ins' reference data laid over it too. Processes, not threads:
+SQLite built with memory statistics (Debian's, for one) serialises its allocations, so two
+threads in one process gain little. The rules are then evaluated here, on the facts of all.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
-from typing import TypeVar
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 
 from engine.overlay import reference_overlay
+from engine.rules import expr
 from engine.rules.enrich import Bounds, Enricher
+from engine.rules.ruleset import SCOPES, Rule
 from engine.workspace import open_reader, reader_path
 
-# Below this many claims a lane, one lane is as fast as several: threads and the steps
-# every lane repeats (a patient's visits, the DIP placements) cost more than they save.
+# Below this many claims a lane, one lane is as fast as several: starting a worker and the
+# steps every lane repeats (a patient's visits, the DIP placements) cost more than they save.
 MIN_CLAIMS_PER_LANE = 25_000
 MAX_LANES = 4
 
-T = TypeVar("T")
+
+@dataclass
+class LaneJob:
+    """What every lane needs; it crosses to the worker processes, so it holds data only."""
+
+    reference: list[tuple[str, str, list[dict]]]
+    dip_params: dict | None
+    dip_source: str
+    rules: dict[str, list[Rule]]
+    params: dict
+    custom: dict[str, set[str]] = field(default_factory=dict)  # plug-in fields, by scope
+
+
+@dataclass
+class LaneResult:
+    rules: dict[str, list[Rule]]  # by scope, those whose fields and parameters exist
+    problems: list[str]
+    facts: dict[str, list[dict]]  # line and claim facts, without plug-in fields
+    institution: dict[str, list[tuple]]  # the sums of Enricher.institution_parts
 
 
 def lane_count(conn: sqlite3.Connection, requested: int | None = None) -> int:
@@ -40,14 +63,15 @@ def lane_count(conn: sqlite3.Connection, requested: int | None = None) -> int:
 
 
 def claim_bounds(conn: sqlite3.Connection, lanes: int) -> list[Bounds]:
-    """``lanes`` ranges of claim ids, with about as many claims in each, covering all."""
-    claims = conn.execute("SELECT count(*) FROM claims").fetchone()[0]
-    if not claims:
+    """``lanes`` ranges of claim ids covering all, with about as many lines in each (most
+    of the work is per line, and claims differ: a stay has many lines, a visit a few)."""
+    total = conn.execute("SELECT count(*) FROM lines").fetchone()[0]
+    if not total or lanes < 2:
         return [(None, None)]
     cuts = [
         conn.execute(
-            "SELECT claim_id FROM claims ORDER BY claim_id LIMIT 1 OFFSET ?",
-            (claims * i // lanes,),
+            "SELECT claim_id FROM lines ORDER BY claim_id, line_no LIMIT 1 OFFSET ?",
+            (total * i // lanes,),
         ).fetchone()[0]
         for i in range(1, lanes)
     ]
@@ -55,31 +79,84 @@ def claim_bounds(conn: sqlite3.Connection, lanes: int) -> list[Bounds]:
     return list(zip(edges, edges[1:], strict=False))
 
 
-@contextmanager
-def open_lanes(
-    conn: sqlite3.Connection,
-    reference: list[tuple[str, str, list[dict]]],
-    make: Callable[[sqlite3.Connection, Bounds], Enricher],
-    lanes: int,
-) -> Iterator[list[Enricher]]:
-    """The lanes' enrichers; ``conn`` must already have ``reference`` laid over it."""
-    bounds = claim_bounds(conn, lanes) if lanes > 1 else [(None, None)]
+def usable(rules: list[Rule], columns: set[str], params: dict, problems: list[str]) -> list[Rule]:
+    """The rules whose fields and parameters exist; each other one is reported and skipped."""
+    out = []
+    for rule in rules:
+        unknown = sorted(rule.fields() - columns)
+        missing = sorted(rule.params() - params.keys())
+        if unknown:
+            problems.append(
+                f"{rule.file}: rule {rule.id}: when: unknown field {', '.join(unknown)}"
+                " (rule skipped)"
+            )
+        elif missing:
+            problems.append(
+                f"{rule.file}: rule {rule.id}: when: unknown parameter {', '.join(missing)}"
+                " (rule skipped)"
+            )
+        else:
+            out.append(rule)
+    return out
+
+
+def run_lane(job: LaneJob, conn: sqlite3.Connection, bounds: Bounds) -> LaneResult:
+    """Enrich one part on ``conn`` (reference data already laid over it) and collect its
+    facts that SQL says can match some rule."""
+    enricher = Enricher(conn, job.dip_params, job.dip_source, bounds)
+    result = LaneResult({}, [], {}, {})
+    try:
+        enricher.prepare()
+        for scope in SCOPES:
+            custom = job.custom.get(scope, set())
+            columns = set(enricher.columns(scope))
+            rules = usable(job.rules.get(scope, []), columns | custom, job.params, result.problems)
+            result.rules[scope] = rules
+            if not rules:
+                continue
+            if scope == "institution":
+                result.institution = enricher.institution_parts()
+                continue
+            where = expr.any_sql(
+                [r.condition for r in rules], job.params, columns, enricher.costly(scope)
+            )
+            result.facts[scope] = enricher.facts(scope, where)
+    finally:
+        enricher.cleanup()
+    return result
+
+
+def _run_on_reader(path: str, job: LaneJob, bounds: Bounds) -> LaneResult:
+    """A worker process's lane, on its own read-only connection."""
+    conn = open_reader(path)
+    try:
+        with reference_overlay(conn, job.reference):
+            return run_lane(job, conn, bounds)
+    finally:
+        conn.close()
+
+
+def _context():
+    """Fork where it is safe (Linux, one thread: the lane starts at once, nothing to
+    re-import); with other threads running (the desktop), fork from a server that has
+    imported this module once; elsewhere a fresh interpreter (frozen apps call
+    freeze_support)."""
+    if sys.platform != "linux":
+        return multiprocessing.get_context("spawn")
+    if threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
+def run_lanes(conn: sqlite3.Connection, job: LaneJob, lanes: int) -> list[LaneResult]:
+    """Every lane's result, the first lane's first."""
     path = reader_path(conn)
-    with ExitStack() as stack:
-        enrichers = [make(conn, bounds[0])]
-        for part in bounds[1:]:
-            reader = open_reader(path)
-            stack.callback(reader.close)
-            stack.enter_context(reference_overlay(reader, reference))
-            enrichers.append(make(reader, part))
-        for enricher in enrichers:
-            stack.callback(enricher.cleanup)
-        yield enrichers
-
-
-def each(lanes: list[Enricher], step: Callable[[Enricher], T]) -> list[T]:
-    """``step`` run on every lane at once; its results in lane order."""
-    if len(lanes) == 1:
-        return [step(lanes[0])]
-    with ThreadPoolExecutor(len(lanes)) as pool:
-        return list(pool.map(step, lanes))
+    bounds = claim_bounds(conn, lanes if path else 1)
+    if len(bounds) == 1:
+        return [run_lane(job, conn, bounds[0])]
+    with ProcessPoolExecutor(len(bounds) - 1, mp_context=_context()) as pool:
+        others = [pool.submit(_run_on_reader, path, job, part) for part in bounds[1:]]
+        first = run_lane(job, conn, bounds[0])
+        return [first, *(future.result() for future in others)]
