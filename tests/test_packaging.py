@@ -39,9 +39,10 @@ def frozen(tmp_path_factory):
     return app
 
 
-def run(app: Path, home: Path, *args: str) -> subprocess.CompletedProcess:
+def run(app: Path, home: Path, *args: str, **env_vars: str) -> subprocess.CompletedProcess:
     """Run the frozen app with a bare environment: no virtualenv, no PYTHONPATH."""
     env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    env.update(env_vars)
     return subprocess.run(
         [str(app), *args], env=env, capture_output=True, text=True, timeout=600, cwd=home
     )
@@ -57,7 +58,8 @@ def test_frozen_selftest_passes(frozen, tmp_path):
 def test_frozen_cli_matches_the_unfrozen_one(frozen, tmp_path):
     ws = tmp_path / "w.yibao"
     assert run(frozen, tmp_path, "import", str(SAMPLE), "-w", str(ws)).returncode == 0
-    frozen_audit = run(frozen, tmp_path, "audit", "-w", str(ws), "--json")
+    # in three lanes: two worker processes of the frozen app
+    frozen_audit = run(frozen, tmp_path, "audit", "-w", str(ws), "--json", YIBAO_AUDIT_LANES="3")
     assert frozen_audit.returncode == 0, frozen_audit.stderr
     here = tmp_path / "here.yibao"
     env = {**os.environ, "YIBAO_PLUGINS_DIR": str(tmp_path / "none")}

@@ -3,9 +3,10 @@
 import pytest
 
 from engine.dip.settlement import settle
+from engine.errors import UserError
 from engine.review import decide
 from engine.rules import list_findings, run_audit
-from engine.rules.lanes import claim_bounds
+from engine.rules.lanes import claim_bounds, lane_count
 
 
 def test_expected_findings_exactly(sample_ws, plugins, expected):
@@ -83,3 +84,14 @@ def test_lane_bounds_cover_every_claim_once(sample_ws):
     for claim in claims:
         inside = [(lo is None or claim >= lo) and (hi is None or claim < hi) for lo, hi in bounds]
         assert inside.count(True) == 1
+
+
+def test_lanes_setting_is_read_and_checked(sample_ws, monkeypatch):
+    monkeypatch.setenv("YIBAO_AUDIT_LANES", "3")
+    assert lane_count(sample_ws.conn) == 3
+    assert lane_count(sample_ws.conn, 1) == 1
+    monkeypatch.setenv("YIBAO_AUDIT_LANES", "many")
+    with pytest.raises(UserError, match="YIBAO_AUDIT_LANES"):
+        lane_count(sample_ws.conn)
+    monkeypatch.delenv("YIBAO_AUDIT_LANES")
+    assert lane_count(sample_ws.conn) == 1  # eight claims: one lane is faster

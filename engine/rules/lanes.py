@@ -18,6 +18,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
+from engine.errors import UserError
 from engine.overlay import reference_overlay
 from engine.rules import expr
 from engine.rules.enrich import Bounds, Enricher
@@ -28,6 +29,7 @@ from engine.workspace import open_reader, reader_path
 # steps every lane repeats (a patient's visits, the DIP placements) cost more than they save.
 MIN_CLAIMS_PER_LANE = 25_000
 MAX_LANES = 4
+LANES_VAR = "YIBAO_AUDIT_LANES"  # e.g. 1 to keep an audit on one core
 
 
 @dataclass
@@ -51,10 +53,16 @@ class LaneResult:
 
 
 def lane_count(conn: sqlite3.Connection, requested: int | None = None) -> int:
-    """``requested`` lanes, or one a core (at most ``MAX_LANES``) when the workspace is big
-    enough to gain from them; one when no other connection can see ``conn``'s data."""
+    """``requested`` lanes (else ``YIBAO_AUDIT_LANES``), or one a core (at most
+    ``MAX_LANES``) when the workspace is big enough to gain from them; one when no other
+    connection can see ``conn``'s data."""
     if reader_path(conn) is None:
         return 1
+    setting = os.environ.get(LANES_VAR, "").strip()
+    if requested is None and setting:
+        if not setting.isdigit() or int(setting) < 1:
+            raise UserError(f"{LANES_VAR} must be a whole number of at least 1, not {setting!r}")
+        requested = int(setting)
     if requested is not None:
         return max(1, requested)
     claims = conn.execute("SELECT count(*) FROM claims").fetchone()[0]
