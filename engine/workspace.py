@@ -23,6 +23,11 @@ from engine.errors import UserError
 
 ENV_VAR = "YIBAO_WORKSPACE"
 
+# sqlite3 binds a None only after looking for an adapter, which raises and clears two
+# AttributeErrors: about 1 µs a value, most of the cost of writing a line with empty
+# columns. A registered adapter that returns None makes it one dictionary lookup.
+sqlite3.register_adapter(type(None), {}.get)
+
 
 def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     """Version 2 keeps a DIP catalogue built from history apart from the official one."""

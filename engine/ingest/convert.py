@@ -6,13 +6,14 @@ user understands for anything that cannot be stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
 from engine.contract import DATE, DATETIME, DEC, INSURANCE_CODES, INT, LIST, STR, Column
 from engine.money import parse_units
 
 Converter = Callable[[str], object]
+ColumnConverter = Callable[[Sequence[str]], list]
 
 
 def to_str(text: str):
@@ -130,3 +131,17 @@ def _checked(column: Column) -> Converter:
         return value
 
     return checked
+
+
+def column_converter(column: Column) -> ColumnConverter:
+    """Convert a whole column of cells: one C-level ``map`` instead of a call per cell."""
+    convert = converter_for(column)
+    if convert is to_str:
+        return _strip_column
+    return lambda cells: list(map(convert, cells))
+
+
+def _strip_column(cells: Sequence[str]) -> list:
+    """``to_str`` over a column."""
+    values = list(map(str.strip, cells))
+    return [v or None for v in values] if "" in values else values

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine import contract
-from engine.ingest.loader import _Errors, _Parser
+from engine.ingest.parsing import Errors, TableParser
 from engine.ingest.readers import find_file, open_table
 
 
@@ -32,7 +32,7 @@ def describe_package(package: str | Path) -> list[dict]:
             entry["error"] = f"cannot read the file: {exc}"
             out.append(entry)
             continue
-        parser = _Parser(source, table, entry["file"], _Errors())
+        parser = TableParser(source, table, entry["file"], Errors())
         entry["encoding"] = source.encoding
         entry["mapping"] = parser.mapping
         entry["extra"] = [name for _, name in parser.extra]

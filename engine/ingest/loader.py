@@ -8,9 +8,11 @@ The write is one SQLite transaction, so an error or a kill leaves the workspace 
 
 from __future__ import annotations
 
-import json
+import gc
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,13 +20,11 @@ from engine import audit_log, contract
 from engine.contract import Table
 from engine.dip.params import validate_params_json
 from engine.errors import ImportRejected, UserError
-from engine.ingest.convert import converter_for
-from engine.ingest.readers import TableSource, find_file, open_table
+from engine.ingest import bulk, store
+from engine.ingest.parsing import Errors, NeedsRowCheck, TableParser
+from engine.ingest.readers import find_file, open_table
 from engine.progress import NEVER, CancelToken, Progress, no_progress
 from engine.workspace import Workspace
-
-MAX_SHOWN_ERRORS = 100
-CHUNK = 5_000  # lines written at a time; cancel and progress are checked between chunks
 
 
 @dataclass
@@ -46,86 +46,6 @@ class ImportResult:
         }
 
 
-class _Errors:
-    def __init__(self) -> None:
-        self.shown: list[str] = []
-        self.total = 0
-
-    def add(self, file: str, row: int | str, column: str, reason: str) -> None:
-        self.total += 1
-        if len(self.shown) < MAX_SHOWN_ERRORS:
-            self.shown.append(f"{file}:{row}:{column}: {reason}")
-
-    def __bool__(self) -> bool:
-        return self.total > 0
-
-
-class _Parser:
-    """Maps a file's header to the contract's columns and converts its rows."""
-
-    def __init__(self, source: TableSource, table: Table, name: str, errors: _Errors):
-        self.table, self.name, self.errors = table, name, errors
-        self.source = source
-        by_label: dict[str, str] = {}
-        for col in table.columns:
-            by_label[col.name.lower()] = col.name
-            for label in col.labels:
-                by_label[label] = col.name
-        positions: dict[str, int] = {}
-        self.extra: list[tuple[int, str]] = []
-        self.mapping: dict[str, str] = {}
-        for index, header in enumerate(source.header):
-            key = header.strip().lstrip("\ufeff")
-            name_ = by_label.get(key) or by_label.get(key.lower())
-            if name_ is None:
-                if key:
-                    self.extra.append((index, key))
-                continue
-            if name_ in positions:
-                errors.add(self.name, 1, key, f"column {name_} appears twice")
-            positions[name_] = index
-            self.mapping[key] = name_
-        for col in table.columns:
-            if col.required and col.name not in positions:
-                errors.add(self.name, 1, col.name, "required column is missing")
-        self.plan = [(positions.get(col.name), converter_for(col), col) for col in table.columns]
-        self.required = [i for i, col in enumerate(table.columns) if col.required]
-        self.width = len(source.header)
-
-    def rows(self) -> Iterator[tuple[int, list, str | None]]:
-        """Yield (row number, converted values, extra JSON) for rows without errors."""
-        plan, width, required = self.plan, self.width, self.required
-        for number, cells in self.source.rows:
-            if len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
-            try:
-                values = [conv(cells[i]) if i is not None else None for i, conv, _ in plan]
-            except ValueError:
-                self._report_cells(number, cells)
-                continue
-            bad = False
-            for j in required:
-                if values[j] is None:
-                    self.errors.add(self.name, number, plan[j][2].name, "required value is empty")
-                    bad = True
-            if bad:
-                continue
-            extra = None
-            if self.extra:
-                kept = {k: cells[i] for i, k in self.extra if i < len(cells) and cells[i] != ""}
-                extra = json.dumps(kept, ensure_ascii=False) if kept else None
-            yield number, values, extra
-
-    def _report_cells(self, number: int, cells: list[str]) -> None:
-        for i, conv, col in self.plan:
-            if i is None:
-                continue
-            try:
-                conv(cells[i])
-            except ValueError as exc:
-                self.errors.add(self.name, number, col.name, str(exc))
-
-
 def _relative(package: Path, path: Path) -> str:
     try:
         return str(path.relative_to(package))
@@ -133,12 +53,7 @@ def _relative(package: Path, path: Path) -> str:
         return str(path)
 
 
-def _insert_sql(table: str, columns: Iterable[str], verb: str = "INSERT") -> str:
-    cols = list(columns)
-    return f"{verb} INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-
-
-def _check_keys(rows: list[tuple[int, list, str | None]], table: Table, name: str, errors: _Errors):
+def _check_keys(rows: list[tuple[int, list, str | None]], table: Table, name: str, errors: Errors):
     if not table.key:
         return
     idx = [table.column_names.index(k) for k in table.key]
@@ -156,6 +71,19 @@ def _check_keys(rows: list[tuple[int, list, str | None]], table: Table, name: st
             seen[key] = number
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """An import allocates millions of lists that hold no reference cycles; left on, the
+    garbage collector walks every live row again and again (about 40% of parsing time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def import_package(
     ws: Workspace,
     package: str | Path,
@@ -166,15 +94,30 @@ def import_package(
     known_institutions: Iterable[str] = (),
     source: str | None = None,
 ) -> ImportResult:
-    """Validate and load ``package``; raise ``ImportRejected`` and write nothing on errors."""
+    """Validate and load ``package``; raise ``ImportRejected`` and write nothing on errors.
+
+    Claims and lines go through the fast column path first (``bulk``); if it meets anything
+    it does not pass, its writes are rolled back and the row path judges every row."""
+    with _collector_paused():
+        return _import(ws, Path(package), replace, progress, cancel, known_institutions, source)
+
+
+def _import(
+    ws: Workspace,
+    package: Path,
+    replace: bool,
+    progress: Progress,
+    cancel: CancelToken,
+    known_institutions: Iterable[str],
+    source: str | None,
+) -> ImportResult:
     started = time.perf_counter()
-    package = Path(package)
     if not package.is_dir():
         raise UserError(f"data package not found (expected a folder): {package}")
-    errors = _Errors()
+    errors = Errors()
     result = ImportResult()
 
-    def parser_for(table: Table) -> _Parser | None:
+    def parser_for(table: Table) -> TableParser | None:
         path = find_file(package, table)
         name = _relative(package, path) if path else f"{table.name}.csv"
         if path is None:
@@ -187,11 +130,11 @@ def import_package(
             errors.add(name, 0, "-", f"cannot read the file: {exc}")
             return None
         result.encodings[name] = source.encoding
-        parser = _Parser(source, table, name, errors)
+        parser = TableParser(source, table, name, errors)
         result.headers[name] = parser.mapping
         return parser
 
-    # Reference tables are small: read them whole.
+    # Reference tables are small: read them whole, row by row.
     reference: dict[str, list] = {}
     for table in contract.REFERENCE_TABLES:
         parser = parser_for(table)
@@ -212,16 +155,87 @@ def import_package(
     institutions = set(known_institutions)
     institutions.update(r[0] for r in ws.conn.execute("SELECT institution_code FROM institutions"))
     institutions.update(values[0] for _, values, _ in reference.get("institutions", []))
+    conn = ws.conn
+
+    def finish(claims: int, lines: int) -> None:
+        result.claims, result.lines = claims, lines
+        result.reference = {name: len(rows) for name, rows in reference.items()}
+        if params is not None:
+            result.reference["dip_params"] = 1
+        result.seconds = time.perf_counter() - started
+        details = {"package": source or str(package.resolve()), "replace": replace}
+        audit_log.append(conn, "import", details | result.to_json())
 
     claims_parser = parser_for(contract.CLAIMS)
-    claims_rows = list(claims_parser.rows()) if claims_parser else []
+    lines_parser = parser_for(contract.LINES)
+    if not errors and claims_parser and lines_parser:
+        try:
+            with _transaction(conn):
+                store.write_reference(conn, reference, params)
+                finish(
+                    *bulk.load(
+                        conn, claims_parser, lines_parser, institutions, replace, progress, cancel
+                    )
+                )
+        except NeedsRowCheck:
+            claims_parser = parser_for(contract.CLAIMS)
+            lines_parser = parser_for(contract.LINES)
+        else:
+            result.seconds = time.perf_counter() - started
+            return result
+
+    with _transaction(conn):
+        claims_rows, claim_ids = _check_claims(claims_parser, institutions, errors)
+        existing: set[str] = set()
+        if claim_ids and ws.count("claims"):
+            existing = store.workspace_claim_ids(conn) & claim_ids.keys()
+            if existing and not replace:
+                for cid in sorted(existing, key=claim_ids.get):
+                    errors.add(
+                        claims_parser.name,
+                        claim_ids[cid],
+                        "claim_id",
+                        f"claim {cid!r} is already in the workspace (use --replace to replace it)",
+                    )
+        progress("claims", len(claims_rows), len(claims_rows))
+        if not errors:
+            store.write_reference(conn, reference, params)
+            _write_claims(conn, claims_rows, existing)
+        line_count = 0
+        if lines_parser is not None:
+            line_count = _load_lines(conn, lines_parser, claim_ids, errors, progress, cancel)
+        if errors:
+            raise ImportRejected(errors.shown, errors.total)
+        finish(len(claims_rows), line_count)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: committed if the block ends normally, else rolled back."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _check_claims(
+    parser: TableParser | None, institutions: set[str], errors: Errors
+) -> tuple[list, dict[str, int]]:
+    """The claims rows, and each claim id's row number; duplicates and unknown institutions
+    are errors."""
+    rows = list(parser.rows()) if parser else []
     claim_ids: dict[str, int] = {}
     inst_idx = contract.CLAIMS.column_names.index("institution_code")
-    for number, values, _ in claims_rows:
+    for number, values, _ in rows:
         cid = values[0]
         if cid in claim_ids:
             errors.add(
-                claims_parser.name,
+                parser.name,
                 number,
                 "claim_id",
                 f"duplicate claim id {cid!r} (first at row {claim_ids[cid]})",
@@ -230,119 +244,25 @@ def import_package(
         claim_ids[cid] = number
         if values[inst_idx] not in institutions:
             errors.add(
-                claims_parser.name,
+                parser.name,
                 number,
                 "institution_code",
                 f"unknown institution {values[inst_idx]!r} (not in institutions)",
             )
-    existing: set[str] = set()
-    if claim_ids and ws.count("claims"):
-        existing = {r[0] for r in ws.conn.execute("SELECT claim_id FROM claims")} & claim_ids.keys()
-        if existing and not replace:
-            for cid in sorted(existing, key=claim_ids.get):
-                errors.add(
-                    claims_parser.name,
-                    claim_ids[cid],
-                    "claim_id",
-                    f"claim {cid!r} is already in the workspace (use --replace to replace it)",
-                )
-    progress("claims", len(claims_rows), len(claims_rows))
-
-    lines_parser = parser_for(contract.LINES)
-    conn = ws.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        if not errors:
-            _write_reference(conn, reference, params)
-            _write_claims(conn, claims_rows, existing)
-        line_count = 0
-        if lines_parser is not None:
-            line_count = _load_lines(conn, lines_parser, claim_ids, errors, progress, cancel)
-        if errors:
-            raise ImportRejected(errors.shown, errors.total)
-        result.claims = len(claims_rows)
-        result.lines = line_count
-        result.reference = {name: len(rows) for name, rows in reference.items()}
-        if params is not None:
-            result.reference["dip_params"] = 1
-        result.seconds = time.perf_counter() - started
-        audit_log.append(
-            conn,
-            "import",
-            {
-                "package": source or str(package.resolve()),
-                "replace": replace,
-                **result.to_json(),
-            },
-        )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    result.seconds = time.perf_counter() - started
-    return result
+    return rows, claim_ids
 
 
-def _write_reference(conn, reference: dict[str, list], params: dict | None) -> None:
-    for name, rows in reference.items():
-        table = contract.BY_NAME[name]
-        columns = table.column_names + ["extra"]
-        tail: list = []
-        verb = "INSERT"
-        if name in ("institutions", "catalogue"):
-            verb = "INSERT OR REPLACE"  # keyed: a package adds to and updates the table
-        elif name == "dip_groups":
-            conn.execute("DELETE FROM dip_groups WHERE source='official'")
-            columns, tail = columns + ["source"], ["official"]
-        else:
-            conn.execute(f"DELETE FROM {name}")  # a package's list replaces the old one
-        conn.executemany(
-            _insert_sql(name, columns, verb), [v + [extra] + tail for _, v, extra in rows]
-        )
-    if params is not None:
-        conn.execute(
-            "INSERT OR REPLACE INTO dip_params (year, params) VALUES (?, ?)",
-            (params["year"], json.dumps(params, ensure_ascii=False)),
-        )
-
-
-def _claim_codes(values: list) -> Iterator[tuple]:
-    names = contract.CLAIMS.column_names
-    cid = values[0]
-    for kind, main, others in (
-        ("dx", "main_diagnosis", "secondary_diagnoses"),
-        ("px", "main_procedure", "other_procedures"),
-    ):
-        main_code = values[names.index(main)]
-        if main_code:
-            yield cid, kind, 0, main_code
-        listed = values[names.index(others)]
-        if listed:
-            for seq, code in enumerate(listed.split(";"), start=1):
-                yield cid, kind, seq, code
-
-
-def _write_claims(conn, rows: list, existing: set[str]) -> None:
+def _write_claims(conn: sqlite3.Connection, rows: list, existing: set[str]) -> None:
     if existing:
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS replaced_ids (claim_id TEXT PRIMARY KEY)")
-        conn.execute("DELETE FROM replaced_ids")
-        conn.executemany("INSERT INTO replaced_ids VALUES (?)", [(c,) for c in existing])
-        for table in ("claims", "lines", "claim_codes"):
-            conn.execute(
-                f"DELETE FROM {table} WHERE claim_id IN (SELECT claim_id FROM replaced_ids)"
-            )
-    columns = contract.CLAIMS.column_names + ["extra"]
-    conn.executemany(_insert_sql("claims", columns), [v + [e] for _, v, e in rows])
-    conn.executemany(
-        "INSERT INTO claim_codes (claim_id, kind, seq, code) VALUES (?, ?, ?, ?)",
-        (code for _, values, _ in rows for code in _claim_codes(values)),
-    )
+        store.delete_claims(conn, existing)
+    since = store.last_claim_rowid(conn)
+    conn.executemany(store.CLAIMS_INSERT, [v + [e] for _, v, e in rows])
+    store.write_claim_codes(conn, since)
 
 
-def _load_lines(conn, parser: _Parser, claim_ids, errors: _Errors, progress, cancel) -> int:
+def _load_lines(conn, parser: TableParser, claim_ids, errors: Errors, progress, cancel) -> int:
     """Stream lines into the open transaction; keep validating after an error, stop writing."""
     name = parser.name
-    sql = _insert_sql("lines", contract.LINES.column_names + ["extra"])
     seen: dict[str, set[int]] = {}
     refunds: list[tuple[int, str, int]] = []
     batch: list[list] = []
@@ -370,8 +290,8 @@ def _load_lines(conn, parser: _Parser, claim_ids, errors: _Errors, progress, can
             continue
         v.append(extra)
         batch.append(v)
-        if len(batch) >= CHUNK:
-            conn.executemany(sql, batch)
+        if len(batch) >= bulk.BATCH:
+            conn.executemany(store.LINES_INSERT, batch)
             batch.clear()
             cancel.check()
             progress("lines", count, 0)
@@ -379,6 +299,6 @@ def _load_lines(conn, parser: _Parser, claim_ids, errors: _Errors, progress, can
         if target not in seen.get(cid, ()):
             errors.add(name, number, "refund_of", f"refunds line {target}, not a line of {cid!r}")
     if batch and not errors:
-        conn.executemany(sql, batch)
+        conn.executemany(store.LINES_INSERT, batch)
     progress("lines", count, count)
     return count

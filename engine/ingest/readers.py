@@ -5,9 +5,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 
 from engine.contract import Table
@@ -15,10 +16,55 @@ from engine.contract import Table
 
 @dataclass
 class TableSource:
+    """One table's header and rows; read either ``rows`` or ``column_batches``, once."""
+
     path: Path
     encoding: str  # "utf-8", "utf-8-sig", "gbk", "gb18030" or "xlsx"
     header: list[str]
     rows: Iterator[tuple[int, list[str]]]  # (row number in the file, cells)
+    plain_lines: list[str] | None = None  # the data lines of a CSV text without quotes
+
+    def column_batches(self, size: int) -> Iterator[list[Sequence[str]]]:
+        """The cells of ``size`` rows at a time as columns, each row cut or padded with ""
+        to the header's width."""
+        width = len(self.header)
+        if self.plain_lines is not None:
+            yield from _plain_columns(self.plain_lines, size, width)
+            return
+        cells = (c for _, c in self.rows)
+        while batch := list(islice(cells, size)):
+            yield _columns(batch, width)
+
+
+def _columns(rows: list[list[str]], width: int) -> list[Sequence[str]]:
+    if min(map(len, rows)) < width:
+        rows = [r + [""] * (width - len(r)) for r in rows]
+    return list(zip(*rows, strict=False))[:width]  # cells past the header are dropped
+
+
+#: Joins a batch's lines: its cells then sit at every (width + 1)-th place after each line,
+#: which proves every line has the header's width. NUL never occurs in a plain text.
+_LINE_END = ",\x00,"
+
+
+def _plain_columns(lines: list[str], size: int, width: int) -> Iterator[list[Sequence[str]]]:
+    """Split a batch's lines in one call: with the lines joined by ``_LINE_END``, column j
+    is every (width + 1)-th cell from j."""
+    for start in range(0, len(lines), size):
+        batch = lines[start : start + size]
+        if "" in batch:
+            batch = [line for line in batch if line]  # a blank line is not a row
+            if not batch:
+                continue
+        cells = _LINE_END.join(batch).split(",")
+        step = width + 1
+        if (
+            len(cells) == len(batch) * step - 1
+            and cells[width::step].count("\x00") == len(batch) - 1
+        ):
+            yield [cells[j::step] for j in range(width)]
+        else:
+            yield _columns([line.split(",") for line in batch], width)
 
 
 def find_file(package: Path, table: Table) -> Path | None:
@@ -30,39 +76,45 @@ def find_file(package: Path, table: Table) -> Path | None:
     return None
 
 
-def detect_encoding(data: bytes) -> str:
-    """UTF-8 (with or without BOM) first; otherwise GBK, or its superset GB18030."""
+def decode(data: bytes) -> tuple[str, str]:
+    """(encoding, text): UTF-8 (with or without BOM) first; otherwise GBK, or its superset
+    GB18030."""
     if data.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        data.decode("gbk")
-        return "gbk"
-    except UnicodeDecodeError:
-        data.decode("gb18030")  # raises for text in no supported encoding
-        return "gb18030"
+        return "utf-8-sig", data.decode("utf-8-sig")
+    for encoding in ("utf-8", "gbk"):
+        try:
+            return encoding, data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    return "gb18030", data.decode("gb18030")  # raises for text in no supported encoding
 
 
 def open_table(path: Path) -> TableSource:
     if path.suffix.lower() == ".xlsx":
         return _open_xlsx(path)
-    data = path.read_bytes()
-    encoding = detect_encoding(data)
-    text = data.decode(encoding)
-    del data
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, [])
+    encoding, text = decode(path.read_bytes())
+    plain = _plain_lines(text)
+    if plain is None:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = next(reader, [])
+        rows = ((reader.line_num, cells) for cells in reader if cells)
+    else:
+        header = plain[0].split(",") if plain[0] else []
+        del plain[0]
+        rows = ((n, line.split(",")) for n, line in enumerate(plain, start=2) if line)
+    return TableSource(path, encoding, [h.strip() for h in header], rows, plain)
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        for cells in reader:
-            if cells:
-                yield reader.line_num, cells
 
-    return TableSource(path, encoding, [h.strip() for h in header], rows())
+def _plain_lines(text: str) -> list[str] | None:
+    """The lines of a CSV text without quotes, which ``csv`` would split at commas and
+    nothing else; None when the text has quotes, a NUL or a line break other than \\n."""
+    if '"' in text or "\x00" in text:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    return text.split("\n")
 
 
 def _cell_text(value) -> str:

@@ -1,0 +1,152 @@
+"""The import's two paths: columns in batches (fast) and row by row (names every error).
+
+Each defect below must make the column path give up, so that the row path rejects the
+package with the defect named and nothing written. Batches of two rows put the defect in a
+later batch than the first writes."""
+
+import csv
+import io
+
+import pytest
+
+from engine.errors import ImportRejected
+from engine.ingest import bulk, import_package
+from engine.ingest.parsing import NeedsRowCheck
+from engine.ingest.readers import open_table
+from engine.workspace import Workspace
+
+TABLES = ("claims", "lines", "claim_codes", "catalogue", "institutions", "dip_groups")
+LINE = "S-OK,{no},003101000300030,x,2025-01-06 09:01,,{qty},{price},10,,,,{refund}\n"
+
+
+def _rows(conn, table):
+    return sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+
+
+def _row_path_only(monkeypatch):
+    def give_up(*args, **kwargs):
+        raise NeedsRowCheck
+
+    monkeypatch.setattr(bulk, "load", give_up)
+
+
+LISTED = (
+    "S-LIST,P9,2,1960-01-01,resident,inpatient,H001,IM,D,2025-04-01,2025-04-05,J18.900,"
+    "I10.x00; E11.900 ;;,51.2300,99.0400,1,100,80,20,2025-04-05,\n"
+)
+
+
+def test_both_paths_store_the_same_rows(tmp_path, package, monkeypatch):
+    with open(package / "claims.csv", "a", encoding="utf-8") as handle:
+        handle.write(LISTED)
+    calls = []
+    load = bulk.load
+    monkeypatch.setattr(bulk, "load", lambda *a, **k: calls.append(1) or load(*a, **k))
+    monkeypatch.setattr(bulk, "BATCH", 7)
+    fast = Workspace.open(tmp_path / "fast.yibao")
+    import_package(fast, package)
+    import_package(fast, package, replace=True)
+    assert len(calls) == 2
+    _row_path_only(monkeypatch)
+    slow = Workspace.open(tmp_path / "slow.yibao")
+    import_package(slow, package)
+    import_package(slow, package, replace=True)
+    for table in TABLES:
+        assert _rows(fast.conn, table) == _rows(slow.conn, table), table
+    codes = fast.conn.execute(
+        "SELECT kind, seq, code FROM claim_codes WHERE claim_id = 'S-LIST' ORDER BY kind, seq"
+    ).fetchall()
+    assert codes == [
+        ("dx", 0, "J18.900"),
+        ("dx", 1, "I10.x00"),
+        ("dx", 2, "E11.900"),
+        ("px", 0, "51.2300"),
+        ("px", 1, "99.0400"),
+    ]
+    empty = fast.conn.execute("SELECT count(*) FROM lines WHERE dept_code IS NULL").fetchone()
+    assert empty[0] > 0  # a column no row fills is stored as NULL, not as ""
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        (LINE.format(no=90, qty="1x", price=10, refund=""), "lines.csv:135:quantity"),
+        (LINE.format(no=1, qty=1, price=10, refund=""), "duplicate line 1 of claim 'S-OK'"),
+        (LINE.format(no=90, qty=1, price=-10, refund=""), "unit price is negative"),
+        (LINE.format(no=90, qty=-1, price=10, refund=""), "negative quantity without refund_of"),
+        (LINE.format(no=90, qty=-1, price=10, refund=77), "refunds line 77, not a line"),
+        (LINE.replace("S-OK", "S-NONE").format(no=1, qty=1, price=1, refund=""), "unknown claim"),
+        (
+            LINE.replace(",x,2025-01-06 09:01", ",x,").format(no=90, qty=1, price=1, refund=""),
+            "lines.csv:135:charge_time: required value is empty",
+        ),
+    ],
+)
+def test_a_bad_line_is_named_and_nothing_is_written(tmp_path, package, monkeypatch, line, message):
+    monkeypatch.setattr(bulk, "BATCH", 2)
+    with open(package / "lines.csv", "a", encoding="utf-8") as handle:
+        handle.write(line)
+    ws = Workspace.open(tmp_path / "w.yibao")
+    with pytest.raises(ImportRejected) as info:
+        import_package(ws, package)
+    assert message in "\n".join(info.value.errors)
+    assert ws.count("claims") == ws.count("lines") == ws.count("catalogue") == 0
+
+
+@pytest.mark.parametrize(
+    "claim, message",
+    [
+        (
+            "S-OK,P1,1,1980-01-01,employee,outpatient,H001,IM,D,2025-01-01,,J06.9,,,,,1,1,0,,",
+            "duplicate claim id 'S-OK'",
+        ),
+        (
+            "S-Y,P1,1,1980-01-01,employee,outpatient,H999,IM,D,2025-01-01,,J06.9,,,,,1,1,0,,",
+            "unknown institution 'H999'",
+        ),
+        (
+            "S-Y,P1,3,1980-01-01,employee,outpatient,H001,IM,D,2025-01-01,,J06.9,,,,,1,1,0,,",
+            "claims.csv:10:gender",
+        ),
+    ],
+)
+def test_a_bad_claim_is_named_and_nothing_is_written(
+    tmp_path, package, monkeypatch, claim, message
+):
+    monkeypatch.setattr(bulk, "BATCH", 2)
+    with open(package / "claims.csv", "a", encoding="utf-8") as handle:
+        handle.write(claim + "\n")
+    ws = Workspace.open(tmp_path / "w.yibao")
+    with pytest.raises(ImportRejected) as info:
+        import_package(ws, package)
+    assert message in "\n".join(info.value.errors)
+    assert ws.count("claims") == ws.count("lines") == 0
+
+
+def _source(path, text):
+    path.write_text(text, encoding="utf-8", newline="")
+    return open_table(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a,b,c\n1,2,3\n4,5,6\n",
+        "a,b,c\r\n1,2,3\r\n\r\n4,5,6\r\n",  # CRLF and a blank line
+        "a,b,c\n1,2\n4,5,6,7\n8,9,10",  # short and long rows, no final line break
+        'a,b,c\n1,"2,x",3\n"4\n5",6,7\n',  # quotes: read by the csv module
+        "a,b,c\n1,2\r3,4\n",  # a lone CR ends a row
+    ],
+)
+def test_rows_and_column_batches_read_as_the_csv_module_does(tmp_path, text):
+    expected = [(n, cells) for n, cells in _csv_rows(text)]
+    assert list(_source(tmp_path / "t.csv", text).rows) == expected
+    batches = list(_source(tmp_path / "t.csv", text).column_batches(2))
+    got = [row for columns in batches for row in zip(*columns, strict=True)]
+    assert got == [tuple((cells + ["", "", ""])[:3]) for _, cells in expected]
+
+
+def _csv_rows(text):
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next(reader)
+    return [(reader.line_num, cells) for cells in reader if cells]
