@@ -6,10 +6,12 @@ later batch than the first writes."""
 
 import csv
 import io
+import threading
 
 import pytest
 
-from engine.errors import ImportRejected
+from engine import processes
+from engine.errors import ImportRejected, UserError
 from engine.ingest import bulk, import_package
 from engine.ingest.parsing import NeedsRowCheck
 from engine.ingest.readers import open_table
@@ -150,3 +152,45 @@ def _csv_rows(text):
     reader = csv.reader(io.StringIO(text, newline=""))
     next(reader)
     return [(reader.line_num, cells) for cells in reader if cells]
+
+
+def test_a_worker_process_converts_the_same_rows(tmp_path, package, monkeypatch):
+    monkeypatch.setattr(bulk, "BATCH", 7)
+    stores = {}
+    for worker in ("0", "1"):
+        monkeypatch.setenv(bulk.WORKER_VAR, worker)
+        stores[worker] = Workspace.open(tmp_path / f"w{worker}.yibao")
+        import_package(stores[worker], package)
+    for table in TABLES:
+        assert _rows(stores["0"].conn, table) == _rows(stores["1"].conn, table), table
+
+
+def test_a_bad_line_found_in_the_worker_is_named(tmp_path, package, monkeypatch):
+    monkeypatch.setenv(bulk.WORKER_VAR, "1")
+    with open(package / "lines.csv", "a", encoding="utf-8") as handle:
+        handle.write(LINE.format(no=90, qty="1x", price=10, refund=""))
+    ws = Workspace.open(tmp_path / "w.yibao")
+    with pytest.raises(ImportRejected, match="lines.csv:135:quantity"):
+        import_package(ws, package)
+    assert ws.count("lines") == 0
+
+
+def test_a_bad_worker_setting_is_a_user_error(tmp_path, package, monkeypatch):
+    monkeypatch.setenv(bulk.WORKER_VAR, "yes")
+    with pytest.raises(UserError, match="YIBAO_IMPORT_WORKER must be 0 or 1"):
+        import_package(Workspace.open(tmp_path / "w.yibao"), package)
+
+
+def test_an_import_from_a_thread_does_not_fork_it(tmp_path, package, monkeypatch):
+    """The desktop imports on a worker thread, where forking the process is unsafe."""
+    monkeypatch.setenv(bulk.WORKER_VAR, "1")
+    ws = Workspace.open(tmp_path / "w.yibao")
+    seen = []
+
+    def job():
+        seen.append((processes.context().get_start_method(), import_package(ws, package).lines))
+
+    thread = threading.Thread(target=job)
+    thread.start()
+    thread.join()
+    assert len(seen) == 1 and seen[0][0] != "fork" and seen[0][1] == 133

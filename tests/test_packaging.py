@@ -57,8 +57,9 @@ def test_frozen_selftest_passes(frozen, tmp_path):
 
 def test_frozen_cli_matches_the_unfrozen_one(frozen, tmp_path):
     ws = tmp_path / "w.yibao"
-    assert run(frozen, tmp_path, "import", str(SAMPLE), "-w", str(ws)).returncode == 0
-    # in three lanes: two worker processes of the frozen app
+    # converted in a worker process of the frozen app, then audited in three lanes: two more
+    imported = run(frozen, tmp_path, "import", str(SAMPLE), "-w", str(ws), YIBAO_IMPORT_WORKER="1")
+    assert imported.returncode == 0, imported.stderr
     frozen_audit = run(frozen, tmp_path, "audit", "-w", str(ws), "--json", YIBAO_AUDIT_LANES="3")
     assert frozen_audit.returncode == 0, frozen_audit.stderr
     here = tmp_path / "here.yibao"

@@ -7,9 +7,14 @@ which names every error. Both paths store the same rows (tests/test_import.py ch
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 
-from engine import contract
+from engine import contract, processes
+from engine.errors import UserError
 from engine.ingest import store
 from engine.ingest.parsing import NeedsRowCheck, TableParser
 from engine.progress import CancelToken, Progress
@@ -18,6 +23,9 @@ BATCH = 5_000  # rows converted and written at a time; cancel and progress are c
 #: Up to this many claims already in the workspace, their indexes are dropped during the
 #: load and built again after it (under 0.2 s for these), instead of updated row by row.
 REBUILD_INDEXES_UP_TO = 100_000
+#: From this many lines in the claims and lines files, a worker process converts batches.
+WORKER_FROM_LINES = 50_000
+WORKER_VAR = "YIBAO_IMPORT_WORKER"  # "0": convert here; "1": in a worker whatever the size
 
 _INSTITUTION = contract.CLAIMS.column_names.index("institution_code")
 _QUANTITY, _PRICE, _REFUND = (
@@ -35,23 +43,47 @@ def load(
     cancel: CancelToken,
 ) -> tuple[int, int]:
     """Write the claims and lines inside the caller's transaction; return their counts."""
-    claim_ids = _load_claims(conn, claims, institutions, replace, cancel)
-    progress("claims", len(claim_ids), len(claim_ids))
-    count = _load_lines(conn, lines, claim_ids, progress, cancel)
+    with _parsing_pool(claims, lines) as pool:
+        claim_ids = _load_claims(conn, claims, pool, institutions, replace, cancel)
+        progress("claims", len(claim_ids), len(claim_ids))
+        count = _load_lines(conn, lines, pool, claim_ids, progress, cancel)
     return len(claim_ids), count
 
 
-def _load_claims(conn, parser: TableParser, institutions, replace, cancel) -> set[str]:
+@contextmanager
+def _parsing_pool(claims: TableParser, lines: TableParser) -> Iterator[Executor | None]:
+    """A worker process that splits and converts batches while this one writes, for
+    packages big enough to pay for starting it (``WORKER_VAR`` decides otherwise)."""
+    wanted = os.environ.get(WORKER_VAR, "")
+    if wanted not in ("", "0", "1"):
+        raise UserError(f"{WORKER_VAR} must be 0 or 1, not {wanted!r}")
+    size = sum(len(p.source.plain_lines or ()) for p in (claims, lines))
+    if wanted == "0" or not (wanted == "1" or (size >= WORKER_FROM_LINES and _cores() > 1)):
+        yield None
+        return
+    pool = ProcessPoolExecutor(1, mp_context=processes.context())
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _load_claims(conn, parser: TableParser, pool, institutions, replace, cancel) -> set[str]:
     in_workspace = store.workspace_claim_ids(conn)
+    args = (conn, parser, pool, institutions, replace, cancel, in_workspace)
     if len(in_workspace) > REBUILD_INDEXES_UP_TO:
-        return _write_claims(conn, parser, institutions, replace, cancel, in_workspace)
+        return _write_claims(*args)
     with store.indexes_rebuilt(conn, "claims"), store.indexes_rebuilt(conn, "claim_codes"):
-        return _write_claims(conn, parser, institutions, replace, cancel, in_workspace)
+        return _write_claims(*args)
 
 
-def _write_claims(conn, parser, institutions, replace, cancel, in_workspace) -> set[str]:
+def _write_claims(conn, parser, pool, institutions, replace, cancel, in_workspace) -> set[str]:
     ids: set[str] = set()
-    for columns, extras in parser.column_batches(BATCH):
+    for columns, extras in parser.column_batches(BATCH, pool):
         batch_ids = columns[0]
         before = len(ids)
         ids.update(batch_ids)
@@ -71,10 +103,10 @@ def _write_claims(conn, parser, institutions, replace, cancel, in_workspace) -> 
     return ids
 
 
-def _load_lines(conn, parser: TableParser, claim_ids: set[str], progress, cancel) -> int:
+def _load_lines(conn, parser: TableParser, pool, claim_ids: set[str], progress, cancel) -> int:
     count = 0
     refunds: list[tuple[str, int]] = []
-    for columns, extras in parser.column_batches(BATCH):
+    for columns, extras in parser.column_batches(BATCH, pool):
         batch_claims = columns[0]
         if not claim_ids.issuperset(batch_claims) or min(columns[_PRICE]) < 0:
             raise NeedsRowCheck

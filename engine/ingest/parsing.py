@@ -9,13 +9,19 @@ the import then reads the file again through ``rows()`` to name every error.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, Future
+from functools import lru_cache
+from pathlib import Path
 
+from engine import contract
 from engine.contract import Table
 from engine.ingest.convert import column_converter, converter_for
-from engine.ingest.readers import TableSource
+from engine.ingest.readers import TableSource, plain_batches, plain_columns
 
 MAX_SHOWN_ERRORS = 100
+BATCHES_AHEAD = 4  # a worker's converted batches waiting for the writer, at most
 
 
 class NeedsRowCheck(Exception):
@@ -89,31 +95,49 @@ class TableParser:
                 continue
             yield number, values, self._extra(cells)
 
-    def column_batches(self, size: int) -> Iterator[tuple[list[list], list]]:
+    def column_batches(
+        self, size: int, pool: Executor | None = None
+    ) -> Iterator[tuple[list[list], list]]:
         """Yield (converted columns, extra JSON per row) for batches of ``size`` rows.
 
         Raises ``NeedsRowCheck`` on a cell that does not convert or a required cell that is
-        empty, so only clean batches come out."""
-        for by_column in self.source.column_batches(size):
-            rows = len(by_column[0])
-            columns = []
-            for position, convert, col in self.column_plan:
-                if position is None:
-                    columns.append([None] * rows)
-                    continue
-                try:
-                    values = convert(by_column[position])
-                except ValueError:
-                    raise NeedsRowCheck from None
-                if col.required and None in values:
-                    raise NeedsRowCheck
-                columns.append(values)
-            if self.extra:
-                unknown = zip(*(by_column[i] for i, _ in self.extra), strict=True)
-                extras = [self._extra_json(cells) for cells in unknown]
-            else:
-                extras = [None] * rows
-            yield columns, extras
+        empty, so only clean batches come out. With a ``pool``, the lines of a plain CSV
+        text are split and converted there, a few batches ahead of the caller."""
+        lines = self.source.plain_lines
+        if pool is None or lines is None:
+            for by_column in self.source.column_batches(size):
+                yield self.convert(by_column)
+            return
+        header = tuple(self.source.header)
+        pending: deque[Future] = deque()
+        for batch in plain_batches(lines, size):
+            pending.append(pool.submit(convert_plain, self.table.name, header, batch))
+            if len(pending) > BATCHES_AHEAD:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    def convert(self, by_column: list[Sequence[str]]) -> tuple[list[list], list]:
+        """A batch's cells, column by column, as stored values plus each row's extra JSON."""
+        rows = len(by_column[0])
+        columns = []
+        for position, convert, col in self.column_plan:
+            if position is None:
+                columns.append([None] * rows)
+                continue
+            try:
+                values = convert(by_column[position])
+            except ValueError:
+                raise NeedsRowCheck from None
+            if col.required and None in values:
+                raise NeedsRowCheck
+            columns.append(values)
+        if self.extra:
+            unknown = zip(*(by_column[i] for i, _ in self.extra), strict=True)
+            extras = [self._extra_json(cells) for cells in unknown]
+        else:
+            extras = [None] * rows
+        return columns, extras
 
     def _extra(self, cells: list[str]) -> str | None:
         if not self.extra:
@@ -134,3 +158,17 @@ class TableParser:
                 conv(cells[i])
             except ValueError as exc:
                 self.errors.add(self.name, number, col.name, str(exc))
+
+
+def convert_plain(table: str, header: tuple[str, ...], lines: list[str]) -> tuple[list, list]:
+    """In a worker process: split and convert a batch of a plain CSV text's lines."""
+    parser = _worker_parser(table, header)
+    return parser.convert(plain_columns(lines, len(header)))
+
+
+@lru_cache(maxsize=8)
+def _worker_parser(table: str, header: tuple[str, ...]) -> TableParser:
+    """A parser for the worker's batches; its converters' memos last across batches. The
+    header was checked when the file was opened, so its errors are not kept."""
+    source = TableSource(Path(table), "", list(header), iter(()))
+    return TableParser(source, contract.BY_NAME[table], table, Errors())

@@ -29,7 +29,8 @@ class TableSource:
         to the header's width."""
         width = len(self.header)
         if self.plain_lines is not None:
-            yield from _plain_columns(self.plain_lines, size, width)
+            for batch in plain_batches(self.plain_lines, size):
+                yield plain_columns(batch, width)
             return
         cells = (c for _, c in self.rows)
         while batch := list(islice(cells, size)):
@@ -47,24 +48,24 @@ def _columns(rows: list[list[str]], width: int) -> list[Sequence[str]]:
 _LINE_END = ",\x00,"
 
 
-def _plain_columns(lines: list[str], size: int, width: int) -> Iterator[list[Sequence[str]]]:
-    """Split a batch's lines in one call: with the lines joined by ``_LINE_END``, column j
-    is every (width + 1)-th cell from j."""
+def plain_batches(lines: list[str], size: int) -> Iterator[list[str]]:
+    """The non-blank lines, ``size`` at a time (a blank line is not a row)."""
     for start in range(0, len(lines), size):
         batch = lines[start : start + size]
         if "" in batch:
-            batch = [line for line in batch if line]  # a blank line is not a row
-            if not batch:
-                continue
-        cells = _LINE_END.join(batch).split(",")
-        step = width + 1
-        if (
-            len(cells) == len(batch) * step - 1
-            and cells[width::step].count("\x00") == len(batch) - 1
-        ):
-            yield [cells[j::step] for j in range(width)]
-        else:
-            yield _columns([line.split(",") for line in batch], width)
+            batch = [line for line in batch if line]
+        if batch:
+            yield batch
+
+
+def plain_columns(batch: list[str], width: int) -> list[Sequence[str]]:
+    """Split a batch of lines in one call: with the lines joined by ``_LINE_END``, column j
+    is every (width + 1)-th cell from j."""
+    cells = _LINE_END.join(batch).split(",")
+    step = width + 1
+    if len(cells) == len(batch) * step - 1 and cells[width::step].count("\x00") == len(batch) - 1:
+        return [cells[j::step] for j in range(width)]
+    return _columns([line.split(",") for line in batch], width)
 
 
 def find_file(package: Path, table: Table) -> Path | None:

@@ -3,21 +3,18 @@
 A lane enriches its part of the workspace and returns the facts that can match a rule, and
 its sums for the institution facts. The first lane runs here, on the workspace's own
 connection; the others run at the same time in worker processes, each on a read-only
-connection with the plug-ins' reference data laid over it too. Processes, not threads:
-SQLite built with memory statistics (Debian's, for one) serialises its allocations, so two
-threads in one process gain little. The rules are then evaluated here, on the facts of all.
+connection with the plug-ins' reference data laid over it too (see ``engine.processes``).
+The rules are then evaluated here, on the facts of all.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sqlite3
-import sys
-import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
+from engine import processes
 from engine.errors import UserError
 from engine.overlay import reference_overlay
 from engine.rules import expr
@@ -144,27 +141,13 @@ def _run_on_reader(path: str, job: LaneJob, bounds: Bounds) -> LaneResult:
         conn.close()
 
 
-def _context():
-    """Fork where it is safe (Linux, one thread: the lane starts at once, nothing to
-    re-import); with other threads running (the desktop), fork from a server that has
-    imported this module once; elsewhere a fresh interpreter (frozen apps call
-    freeze_support)."""
-    if sys.platform != "linux":
-        return multiprocessing.get_context("spawn")
-    if threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return context
-
-
 def run_lanes(conn: sqlite3.Connection, job: LaneJob, lanes: int) -> list[LaneResult]:
     """Every lane's result, the first lane's first."""
     path = reader_path(conn)
     bounds = claim_bounds(conn, lanes if path else 1)
     if len(bounds) == 1:
         return [run_lane(job, conn, bounds[0])]
-    with ProcessPoolExecutor(len(bounds) - 1, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(len(bounds) - 1, mp_context=processes.context()) as pool:
         others = [pool.submit(_run_on_reader, path, job, part) for part in bounds[1:]]
         first = run_lane(job, conn, bounds[0])
         return [first, *(future.result() for future in others)]
