@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import resource
 import sys
 import tempfile
 import time
@@ -26,14 +25,40 @@ def _stage(items: int, unit: str, seconds: float) -> dict:
     }
 
 
-def _peak_rss_mb() -> float:
-    """This process's peak plus its largest worker's (the audit's lanes): an upper bound of
-    what the machine held at once."""
+def _peak_rss_mb() -> float | None:
+    """This process's peak plus its largest worker's (audit lanes, import parsing): an upper
+    bound of what the machine held at once. On Windows, this process's peak only; None
+    where neither can be read."""
+    try:
+        import resource
+    except ImportError:
+        return _windows_peak_mb()
     peak = sum(
         resource.getrusage(who).ru_maxrss
         for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
     )
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _windows_peak_mb() -> float | None:
+    import ctypes
+
+    class Counters(ctypes.Structure):  # PROCESS_MEMORY_COUNTERS
+        _fields_ = [("cb", ctypes.c_uint32), ("page_faults", ctypes.c_uint32)] + [
+            (name, ctypes.c_size_t)
+            for name in ("peak_working_set", "working_set", "a", "b", "c", "d", "e", "f")
+        ]
+
+    try:
+        counters = Counters(cb=ctypes.sizeof(Counters))
+        process = ctypes.windll.kernel32.GetCurrentProcess()
+        if not ctypes.windll.psapi.GetProcessMemoryInfo(
+            process, ctypes.byref(counters), counters.cb
+        ):
+            return None
+    except (AttributeError, OSError):
+        return None
+    return counters.peak_working_set / (1024 * 1024)
 
 
 def run_bench(lines: int, cases: int = 200_000, seed: int = 1, progress=None) -> dict:
@@ -66,9 +91,10 @@ def run_bench(lines: int, cases: int = 200_000, seed: int = 1, progress=None) ->
             settle(ws, year, plugins=plugins, store=False, cases=False)
             stages["settle"] = _stage(settled, "cases", time.perf_counter() - t)
             say(f"settle  {stages['settle']['per_second']:,} cases/s")
+    peak = _peak_rss_mb()
     return {
         "lines": imported.lines,
         "claims": imported.claims,
         "stages": stages,
-        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "peak_rss_mb": None if peak is None else round(peak, 1),
     }

@@ -1,0 +1,39 @@
+"""``yibao bench``: the stages it times and the figures it reports (not how fast they are)."""
+
+import builtins
+import json
+import sys
+
+import pytest
+
+from engine import cli
+from engine.demo import bench
+
+
+def test_bench_reports_each_stage_as_the_issue_asks(capsys):
+    code = cli.main(["bench", "--lines", "3000", "--cases", "300", "--json"])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"lines", "claims", "stages", "peak_rss_mb"}
+    assert list(out["stages"]) == ["import", "audit", "settle"]
+    assert out["stages"]["import"]["items"] == out["lines"] > 2000
+    for stage in out["stages"].values():
+        assert set(stage) == {"items", "unit", "seconds", "per_second"}
+        assert stage["per_second"] == pytest.approx(stage["items"] / stage["seconds"], rel=0.05)
+    assert out["peak_rss_mb"] > 50
+
+
+def test_peak_memory_without_the_resource_module_is_none_not_a_crash(monkeypatch):
+    real_import = builtins.__import__
+
+    def no_resource(name, *args, **kwargs):
+        if name == "resource":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_resource)
+    peak = bench._peak_rss_mb()
+    if sys.platform == "win32":
+        assert peak > 0
+    else:
+        assert peak is None
