@@ -91,7 +91,8 @@ MEMO_LIMIT = 50_000
 class _Memo(dict):
     """A converter's results by cell text. A package repeats the same prices, quantities,
     dates and codes on most of its lines; a dictionary hit costs far less than parsing the
-    text again. A text that raises is not remembered, so its error is raised every time."""
+    text again, and equal texts become one object, lighter to hold and to send from a worker
+    process. A text that raises is not remembered, so its error is raised every time."""
 
     def __init__(self, convert: Converter):
         super().__init__()
@@ -106,11 +107,8 @@ class _Memo(dict):
 
 
 def converter_for(column: Column) -> Converter:
-    """The converter of a column; all but free text are memoized (see ``_Memo``)."""
-    converter = _checked(column)
-    if column.type == STR and not column.choices:
-        return converter  # mostly distinct ids and names: stripping is cheaper than a memo
-    return _Memo(converter).__getitem__
+    """The converter of a column, memoized (see ``_Memo``)."""
+    return _Memo(_checked(column)).__getitem__
 
 
 def _checked(column: Column) -> Converter:
@@ -134,14 +132,7 @@ def _checked(column: Column) -> Converter:
 
 
 def column_converter(column: Column) -> ColumnConverter:
-    """Convert a whole column of cells: one C-level ``map`` instead of a call per cell."""
+    """Convert a whole column of cells: one C-level ``map`` over the memo, no call per cell
+    on a hit."""
     convert = converter_for(column)
-    if convert is to_str:
-        return _strip_column
     return lambda cells: list(map(convert, cells))
-
-
-def _strip_column(cells: Sequence[str]) -> list:
-    """``to_str`` over a column."""
-    values = list(map(str.strip, cells))
-    return [v or None for v in values] if "" in values else values
