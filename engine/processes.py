@@ -12,7 +12,7 @@ import threading
 from multiprocessing.context import BaseContext
 
 #: Imported once by the fork server, so each worker it forks starts with them loaded.
-WORKER_MODULES = ["engine.rules.lanes", "engine.ingest.parsing"]
+WORKER_MODULES = ["engine.rules.lanes", "engine.ingest.staged"]
 
 
 def context() -> BaseContext:

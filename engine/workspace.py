@@ -32,7 +32,7 @@ sqlite3.register_adapter(type(None), {}.get)
 def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     """Version 2 keeps a DIP catalogue built from history apart from the official one."""
     conn.execute("ALTER TABLE dip_groups RENAME TO dip_groups_v1")
-    _create_tables(conn, ["dip_groups"])
+    create_tables(conn, ["dip_groups"])
     conn.execute(
         "INSERT INTO dip_groups (source, group_code, group_type, diagnosis, main_procedure,"
         " related_procedures, treatment, rw, avg_cost, avg_los, extra)"
@@ -45,7 +45,7 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
 
 
-def _create_tables(conn: sqlite3.Connection, names: list[str] | None = None) -> None:
+def create_tables(conn: sqlite3.Connection, names: list[str] | None = None) -> None:
     """Create the SQLModel tables (and their indexes) inside the caller's transaction."""
     dialect = sqlite_dialect.dialect()
     for table in SQLModel.metadata.sorted_tables:
@@ -125,11 +125,11 @@ class Workspace:
                 tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
                 if tables:
                     raise UserError(f"{self.path} is an SQLite file but not a yibao workspace")
-                _create_tables(self.conn)
+                create_tables(self.conn)
             else:
                 for v in range(version, models.SCHEMA_VERSION):
                     MIGRATIONS[v](self.conn)
-                _create_tables(self.conn)  # tables added since then
+                create_tables(self.conn)  # tables added since then
             self.conn.execute(f"PRAGMA user_version={models.SCHEMA_VERSION}")
 
     @contextmanager

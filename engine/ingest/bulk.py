@@ -2,88 +2,91 @@
 
 It lets through only what passes cheap whole-column tests and the tables' primary keys;
 anything else raises ``NeedsRowCheck`` and the caller rolls back and takes the row path,
-which names every error. Both paths store the same rows (tests/test_import.py checks it).
+which names every error. Both paths store the same rows (tests/test_import_paths.py).
+The lines of a big plain CSV text are converted and stored by a worker process
+(``staged``) while this one writes the claims.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
 
-from engine import contract, processes
+from engine import contract
 from engine.errors import UserError
-from engine.ingest import store
-from engine.ingest.parsing import NeedsRowCheck, TableParser
+from engine.ingest import parsing, store
+from engine.ingest.parsing import NeedsRowCheck, TableParser, check_lines
+from engine.ingest.staged import StagedLines
 from engine.progress import CancelToken, Progress
 
-BATCH = 5_000  # rows converted and written at a time; cancel and progress are checked between
 #: Up to this many claims already in the workspace, their indexes are dropped during the
 #: load and built again after it (under 0.2 s for these), instead of updated row by row.
 REBUILD_INDEXES_UP_TO = 100_000
-#: From this many lines in the claims and lines files, a worker process converts batches.
+#: From this many lines in a plain CSV text, a worker process converts and stores them.
 WORKER_FROM_LINES = 50_000
-WORKER_VAR = "YIBAO_IMPORT_WORKER"  # "0": convert here; "1": in a worker whatever the size
+WORKER_VAR = "YIBAO_IMPORT_WORKER"  # "0": lines are converted here; "1": in a worker always
 
 _INSTITUTION = contract.CLAIMS.column_names.index("institution_code")
-_QUANTITY, _PRICE, _REFUND = (
-    contract.LINES.column_names.index(name) for name in ("quantity", "unit_price", "refund_of")
-)
+_REFUND = contract.LINES.column_names.index("refund_of")
 
 
-def load(
-    conn: sqlite3.Connection,
-    claims: TableParser,
-    lines: TableParser,
-    institutions: set[str],
-    replace: bool,
-    progress: Progress,
-    cancel: CancelToken,
-) -> tuple[int, int]:
-    """Write the claims and lines inside the caller's transaction; return their counts."""
-    with _parsing_pool(claims, lines) as pool:
-        claim_ids = _load_claims(conn, claims, pool, institutions, replace, cancel)
+class FastLoad:
+    """The fast path for one package: enter it outside the write transaction (it may start
+    a worker), call ``load`` inside, leave it after."""
+
+    def __init__(self, conn: sqlite3.Connection, claims: TableParser, lines: TableParser):
+        self.conn, self.claims, self.lines = conn, claims, lines
+        self.staged = StagedLines(conn, lines) if _use_worker(lines) else None
+
+    def __enter__(self) -> FastLoad:
+        if self.staged:
+            self.staged.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.staged:
+            self.staged.close()
+
+    def load(
+        self, institutions: set[str], replace: bool, progress: Progress, cancel: CancelToken
+    ) -> tuple[int, int]:
+        """Write the claims and lines; return their counts."""
+        claim_ids = _load_claims(self.conn, self.claims, institutions, replace, cancel)
         progress("claims", len(claim_ids), len(claim_ids))
-        count = _load_lines(conn, lines, pool, claim_ids, progress, cancel)
-    return len(claim_ids), count
+        if self.staged:
+            count = self.staged.load(claim_ids, progress, cancel)
+        else:
+            count = _load_lines(self.conn, self.lines, claim_ids, progress, cancel)
+        return len(claim_ids), count
 
 
-@contextmanager
-def _parsing_pool(claims: TableParser, lines: TableParser) -> Iterator[Executor | None]:
-    """A worker process that splits and converts batches while this one writes, for
-    packages big enough to pay for starting it (``WORKER_VAR`` decides otherwise)."""
+def _use_worker(lines: TableParser) -> bool:
+    """Worth a worker: a plain CSV text big enough to pay for starting it, and a second
+    core (``WORKER_VAR`` decides otherwise)."""
     wanted = os.environ.get(WORKER_VAR, "")
     if wanted not in ("", "0", "1"):
         raise UserError(f"{WORKER_VAR} must be 0 or 1, not {wanted!r}")
-    size = sum(len(p.source.plain_lines or ()) for p in (claims, lines))
-    if wanted == "0" or not (wanted == "1" or (size >= WORKER_FROM_LINES and _cores() > 1)):
-        yield None
-        return
-    pool = ProcessPoolExecutor(1, mp_context=processes.context())
-    try:
-        yield pool
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    if lines.source.plain_lines is None or wanted == "0":
+        return False
+    return wanted == "1" or (len(lines.source.plain_lines) >= WORKER_FROM_LINES and _cores() > 1)
 
 
 def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _load_claims(conn, parser: TableParser, pool, institutions, replace, cancel) -> set[str]:
+def _load_claims(conn, parser: TableParser, institutions, replace, cancel) -> set[str]:
     in_workspace = store.workspace_claim_ids(conn)
-    args = (conn, parser, pool, institutions, replace, cancel, in_workspace)
+    args = (conn, parser, institutions, replace, cancel, in_workspace)
     if len(in_workspace) > REBUILD_INDEXES_UP_TO:
         return _write_claims(*args)
     with store.indexes_rebuilt(conn, "claims"), store.indexes_rebuilt(conn, "claim_codes"):
         return _write_claims(*args)
 
 
-def _write_claims(conn, parser, pool, institutions, replace, cancel, in_workspace) -> set[str]:
+def _write_claims(conn, parser, institutions, replace, cancel, in_workspace) -> set[str]:
     ids: set[str] = set()
-    for columns, extras in parser.column_batches(BATCH, pool):
+    for columns, extras in parser.column_batches(parsing.BATCH):
         batch_ids = columns[0]
         before = len(ids)
         ids.update(batch_ids)
@@ -103,18 +106,15 @@ def _write_claims(conn, parser, pool, institutions, replace, cancel, in_workspac
     return ids
 
 
-def _load_lines(conn, parser: TableParser, pool, claim_ids: set[str], progress, cancel) -> int:
+def _load_lines(conn, parser: TableParser, claim_ids: set[str], progress, cancel) -> int:
     count = 0
     refunds: list[tuple[str, int]] = []
-    for columns, extras in parser.column_batches(BATCH, pool):
+    for columns, extras in parser.column_batches(parsing.BATCH):
         batch_claims = columns[0]
-        if not claim_ids.issuperset(batch_claims) or min(columns[_PRICE]) < 0:
+        if not claim_ids.issuperset(batch_claims):
             raise NeedsRowCheck
-        quantity, refund_of = columns[_QUANTITY], columns[_REFUND]
-        if min(quantity) < 0 and any(
-            q < 0 and r is None for q, r in zip(quantity, refund_of, strict=True)
-        ):
-            raise NeedsRowCheck
+        check_lines(columns)
+        refund_of = columns[_REFUND]
         if refund_of.count(None) != len(refund_of):
             refunds += [
                 (c, r) for c, r in zip(batch_claims, refund_of, strict=True) if r is not None
@@ -126,23 +126,6 @@ def _load_lines(conn, parser: TableParser, pool, claim_ids: set[str], progress, 
         count += len(batch_claims)
         cancel.check()
         progress("lines", count, 0)
-    _check_refunds(conn, refunds)
+    store.check_refunds(conn, refunds)
     progress("lines", count, count)
     return count
-
-
-def _check_refunds(conn: sqlite3.Connection, refunds: list[tuple[str, int]]) -> None:
-    """Every ``refund_of`` must name a line of the same claim, wherever it is in the file."""
-    if not refunds:
-        return
-    conn.execute("CREATE TEMP TABLE import_refunds (claim_id TEXT, line_no INTEGER)")
-    try:
-        conn.executemany("INSERT INTO import_refunds VALUES (?, ?)", refunds)
-        dangling = conn.execute(
-            "SELECT 1 FROM import_refunds r WHERE NOT EXISTS (SELECT 1 FROM lines l"
-            " WHERE l.claim_id = r.claim_id AND l.line_no = r.line_no) LIMIT 1"
-        ).fetchone()
-    finally:
-        conn.execute("DROP TABLE import_refunds")
-    if dangling:
-        raise NeedsRowCheck

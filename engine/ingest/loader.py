@@ -20,7 +20,7 @@ from engine import audit_log, contract
 from engine.contract import Table
 from engine.dip.params import validate_params_json
 from engine.errors import ImportRejected, UserError
-from engine.ingest import bulk, store
+from engine.ingest import bulk, parsing, store
 from engine.ingest.parsing import Errors, NeedsRowCheck, TableParser
 from engine.ingest.readers import find_file, open_table
 from engine.progress import NEVER, CancelToken, Progress, no_progress
@@ -170,13 +170,9 @@ def _import(
     lines_parser = parser_for(contract.LINES)
     if not errors and claims_parser and lines_parser:
         try:
-            with _transaction(conn):
+            with bulk.FastLoad(conn, claims_parser, lines_parser) as fast, _transaction(conn):
                 store.write_reference(conn, reference, params)
-                finish(
-                    *bulk.load(
-                        conn, claims_parser, lines_parser, institutions, replace, progress, cancel
-                    )
-                )
+                finish(*fast.load(institutions, replace, progress, cancel))
         except NeedsRowCheck:
             claims_parser = parser_for(contract.CLAIMS)
             lines_parser = parser_for(contract.LINES)
@@ -290,7 +286,7 @@ def _load_lines(conn, parser: TableParser, claim_ids, errors: Errors, progress, 
             continue
         v.append(extra)
         batch.append(v)
-        if len(batch) >= bulk.BATCH:
+        if len(batch) >= parsing.BATCH:
             conn.executemany(store.LINES_INSERT, batch)
             batch.clear()
             cancel.check()

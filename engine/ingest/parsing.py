@@ -9,19 +9,21 @@ the import then reads the file again through ``rows()`` to name every error.
 from __future__ import annotations
 
 import json
-from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, Future
 from functools import lru_cache
 from pathlib import Path
 
 from engine import contract
 from engine.contract import Table
 from engine.ingest.convert import column_converter, converter_for
-from engine.ingest.readers import TableSource, plain_batches, plain_columns
+from engine.ingest.readers import TableSource
 
 MAX_SHOWN_ERRORS = 100
-BATCHES_AHEAD = 4  # a worker's converted batches waiting for the writer, at most
+BATCH = 5_000  # rows converted and written at a time; cancel and progress are checked between
+
+_QUANTITY, _PRICE, _REFUND = (
+    contract.LINES.column_names.index(name) for name in ("quantity", "unit_price", "refund_of")
+)
 
 
 class NeedsRowCheck(Exception):
@@ -95,27 +97,13 @@ class TableParser:
                 continue
             yield number, values, self._extra(cells)
 
-    def column_batches(
-        self, size: int, pool: Executor | None = None
-    ) -> Iterator[tuple[list[list], list]]:
+    def column_batches(self, size: int) -> Iterator[tuple[list[list], list]]:
         """Yield (converted columns, extra JSON per row) for batches of ``size`` rows.
 
         Raises ``NeedsRowCheck`` on a cell that does not convert or a required cell that is
-        empty, so only clean batches come out. With a ``pool``, the lines of a plain CSV
-        text are split and converted there, a few batches ahead of the caller."""
-        lines = self.source.plain_lines
-        if pool is None or lines is None:
-            for by_column in self.source.column_batches(size):
-                yield self.convert(by_column)
-            return
-        header = tuple(self.source.header)
-        pending: deque[Future] = deque()
-        for batch in plain_batches(lines, size):
-            pending.append(pool.submit(convert_plain, self.table.name, header, batch))
-            if len(pending) > BATCHES_AHEAD:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        empty, so only clean batches come out."""
+        for by_column in self.source.column_batches(size):
+            yield self.convert(by_column)
 
     def convert(self, by_column: list[Sequence[str]]) -> tuple[list[list], list]:
         """A batch's cells, column by column, as stored values plus each row's extra JSON."""
@@ -160,15 +148,20 @@ class TableParser:
                 self.errors.add(self.name, number, col.name, str(exc))
 
 
-def convert_plain(table: str, header: tuple[str, ...], lines: list[str]) -> tuple[list, list]:
-    """In a worker process: split and convert a batch of a plain CSV text's lines."""
-    parser = _worker_parser(table, header)
-    return parser.convert(plain_columns(lines, len(header)))
+def check_lines(columns: list[list]) -> None:
+    """What a batch of converted lines must pass beyond its cells: no negative unit price,
+    and a negative quantity only on a refund."""
+    quantity, refund_of = columns[_QUANTITY], columns[_REFUND]
+    if min(columns[_PRICE]) < 0 or (
+        min(quantity) < 0
+        and any(q < 0 and r is None for q, r in zip(quantity, refund_of, strict=True))
+    ):
+        raise NeedsRowCheck
 
 
 @lru_cache(maxsize=8)
-def _worker_parser(table: str, header: tuple[str, ...]) -> TableParser:
-    """A parser for the worker's batches; its converters' memos last across batches. The
-    header was checked when the file was opened, so its errors are not kept."""
+def worker_parser(table: str, header: tuple[str, ...]) -> TableParser:
+    """A parser for a worker process's batches; its converters' memos last across batches.
+    The header was checked when the file was opened, so its errors are not kept."""
     source = TableSource(Path(table), "", list(header), iter(()))
     return TableParser(source, contract.BY_NAME[table], table, Errors())

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 from engine import contract
+from engine.ingest.parsing import NeedsRowCheck
 
 
 def insert_sql(table: str, columns: Iterable[str], verb: str = "INSERT") -> str:
@@ -151,3 +152,20 @@ def write_claim_codes(conn: sqlite3.Connection, since: int) -> None:
             {"since": since},
         )
     conn.execute(_LIST_CODES, {"since": since})
+
+
+def check_refunds(conn: sqlite3.Connection, refunds: list[tuple[str, int]]) -> None:
+    """Every ``refund_of`` must name a line of the same claim, wherever it is in the file."""
+    if not refunds:
+        return
+    conn.execute("CREATE TEMP TABLE import_refunds (claim_id TEXT, line_no INTEGER)")
+    try:
+        conn.executemany("INSERT INTO import_refunds VALUES (?, ?)", refunds)
+        dangling = conn.execute(
+            "SELECT 1 FROM import_refunds r WHERE NOT EXISTS (SELECT 1 FROM main.lines l"
+            " WHERE l.claim_id = r.claim_id AND l.line_no = r.line_no) LIMIT 1"
+        ).fetchone()
+    finally:
+        conn.execute("DROP TABLE import_refunds")
+    if dangling:
+        raise NeedsRowCheck  # a refund of a line its claim does not have
