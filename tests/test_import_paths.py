@@ -90,6 +90,8 @@ def test_a_bad_line_is_named_and_nothing_is_written(
 ):
     monkeypatch.setattr(parsing, "BATCH", 2)
     monkeypatch.setattr(staged, "SEGMENT", 20)  # the defect in a later segment than line 1
+    monkeypatch.setattr(staged, "SEGMENTS_AHEAD", 1)
+    monkeypatch.setattr(staged, "BATCHES_AHEAD", 1)
     monkeypatch.setenv(bulk.WORKER_VAR, worker)
     with open(package / "lines.csv", "a", encoding="utf-8") as handle:
         handle.write(line)
@@ -162,6 +164,8 @@ def _csv_rows(text):
 def test_a_worker_process_stores_the_same_rows(tmp_path, package, monkeypatch):
     monkeypatch.setattr(parsing, "BATCH", 7)
     monkeypatch.setattr(staged, "SEGMENT", 30)
+    monkeypatch.setattr(staged, "SEGMENTS_AHEAD", 1)  # most tasks are set after the first
+    monkeypatch.setattr(staged, "BATCHES_AHEAD", 1)
     with open(package / "lines.csv", "a", encoding="utf-8") as handle:  # refunds line 1
         handle.write(LINE.format(no=90, qty=-1, price=10, refund=1))
     stores = {}

@@ -3,8 +3,8 @@
 It lets through only what passes cheap whole-column tests and the tables' primary keys;
 anything else raises ``NeedsRowCheck`` and the caller rolls back and takes the row path,
 which names every error. Both paths store the same rows (tests/test_import_paths.py).
-The lines of a big plain CSV text are converted and stored by a worker process
-(``staged``) while this one writes the claims.
+For a big plain CSV text, worker processes convert the claims and store the lines
+(``staged``) while this one writes.
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ from engine import contract
 from engine.errors import UserError
 from engine.ingest import parsing, store
 from engine.ingest.parsing import NeedsRowCheck, TableParser, check_lines
-from engine.ingest.staged import StagedLines
+from engine.ingest.staged import ImportWorkers
 from engine.progress import CancelToken, Progress
 
 #: Up to this many claims already in the workspace, their indexes are dropped during the
 #: load and built again after it (under 0.2 s for these), instead of updated row by row.
 REBUILD_INDEXES_UP_TO = 100_000
-#: From this many lines in a plain CSV text, a worker process converts and stores them.
+#: From this many lines in a plain CSV text, worker processes convert (``staged``).
 WORKER_FROM_LINES = 50_000
-WORKER_VAR = "YIBAO_IMPORT_WORKER"  # "0": lines are converted here; "1": in a worker always
+WORKER_VAR = "YIBAO_IMPORT_WORKER"  # "0": all is converted here; "1": in workers always
 
 _INSTITUTION = contract.CLAIMS.column_names.index("institution_code")
 _REFUND = contract.LINES.column_names.index("refund_of")
@@ -36,33 +36,38 @@ class FastLoad:
 
     def __init__(self, conn: sqlite3.Connection, claims: TableParser, lines: TableParser):
         self.conn, self.claims, self.lines = conn, claims, lines
-        self.staged = StagedLines(conn, lines) if _use_worker(lines) else None
+        self.workers = ImportWorkers(conn, claims, lines) if _use_workers(lines) else None
 
     def __enter__(self) -> FastLoad:
-        if self.staged:
-            self.staged.start()
+        if self.workers:
+            self.workers.start()
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.staged:
-            self.staged.close()
+        if self.workers:
+            self.workers.close()
 
     def load(
         self, institutions: set[str], replace: bool, progress: Progress, cancel: CancelToken
     ) -> tuple[int, int]:
         """Write the claims and lines; return their counts."""
-        claim_ids = _load_claims(self.conn, self.claims, institutions, replace, cancel)
+        if self.workers:
+            batches = self.workers.claim_batches()
+        else:
+            batches = self.claims.column_batches(parsing.BATCH)
+        claim_ids = _load_claims(self.conn, batches, institutions, replace, cancel)
         progress("claims", len(claim_ids), len(claim_ids))
-        if self.staged:
-            count = self.staged.load(claim_ids, progress, cancel)
+        if self.workers:
+            count = self.workers.load_lines(claim_ids, progress, cancel)
         else:
             count = _load_lines(self.conn, self.lines, claim_ids, progress, cancel)
+        cancel.check()  # a cancel asked for during the last batch still counts
         return len(claim_ids), count
 
 
-def _use_worker(lines: TableParser) -> bool:
-    """Worth a worker: a plain CSV text big enough to pay for starting it, and a second
-    core (``WORKER_VAR`` decides otherwise)."""
+def _use_workers(lines: TableParser) -> bool:
+    """Worth workers: a plain CSV text of lines big enough to pay for starting them, and a
+    second core (``WORKER_VAR`` decides otherwise)."""
     wanted = os.environ.get(WORKER_VAR, "")
     if wanted not in ("", "0", "1"):
         raise UserError(f"{WORKER_VAR} must be 0 or 1, not {wanted!r}")
@@ -75,18 +80,18 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _load_claims(conn, parser: TableParser, institutions, replace, cancel) -> set[str]:
+def _load_claims(conn, batches, institutions, replace, cancel) -> set[str]:
     in_workspace = store.workspace_claim_ids(conn)
-    args = (conn, parser, institutions, replace, cancel, in_workspace)
+    args = (conn, batches, institutions, replace, cancel, in_workspace)
     if len(in_workspace) > REBUILD_INDEXES_UP_TO:
         return _write_claims(*args)
     with store.indexes_rebuilt(conn, "claims"), store.indexes_rebuilt(conn, "claim_codes"):
         return _write_claims(*args)
 
 
-def _write_claims(conn, parser, institutions, replace, cancel, in_workspace) -> set[str]:
+def _write_claims(conn, batches, institutions, replace, cancel, in_workspace) -> set[str]:
     ids: set[str] = set()
-    for columns, extras in parser.column_batches(parsing.BATCH):
+    for columns, extras in batches:
         batch_ids = columns[0]
         before = len(ids)
         ids.update(batch_ids)

@@ -1,18 +1,20 @@
-"""Lines converted and stored by a worker process, then copied into the workspace in SQL.
+"""Worker processes for a big import: claims converted, lines converted and stored.
 
-For a big plain CSV text (see ``bulk.FastLoad``), a worker process turns the lines, a
-segment at a time, into an in-memory SQLite database holding the workspace's ``lines``
-table, and sends it back serialized. This process, meanwhile writing the claims, attaches
-each segment as ``staging`` and copies it with one INSERT … SELECT, a fraction of what
-binding the rows costs. The worker never opens the workspace, so a kill still leaves the
-workspace as it was; a segment it cannot pass raises ``NeedsRowCheck`` here.
+For a big plain CSV text (see ``bulk.FastLoad``), one worker converts the claims a batch at
+a time, which this process checks and writes. The other turns the lines, a segment at a
+time, into an in-memory SQLite database holding the workspace's ``lines`` table, and sends
+it back serialized (once the claims are handed out, both do); this process attaches each
+segment as ``staging`` and copies it with one INSERT … SELECT, a fraction of what binding
+the rows costs. The workers never open the workspace, so a kill still leaves it as it was;
+what they cannot pass raises ``NeedsRowCheck`` here.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 from engine import processes
 from engine.ingest import parsing, store
@@ -22,7 +24,8 @@ from engine.progress import CancelToken, Progress
 from engine.workspace import create_tables
 
 SEGMENT = 100_000  # lines a worker stores in one database (about 15 MB serialized)
-SEGMENTS_AHEAD = 8  # segments the worker may finish before this process takes them
+SEGMENTS_AHEAD = 8  # segments the workers may finish before this process takes them
+BATCHES_AHEAD = 8  # converted claim batches likewise
 SCHEMA = "staging"
 _COLUMNS = ", ".join(store.LINE_COLUMNS)
 
@@ -44,44 +47,98 @@ def build_segment(header: tuple[str, ...], lines: list[str], batch: int) -> byte
     return db.serialize()
 
 
-class StagedLines:
-    """``start()`` outside the write transaction, ``load()`` inside it, ``close()`` after."""
+def convert_batch(table: str, header: tuple[str, ...], lines: list[str]) -> tuple[list, list]:
+    """In a worker: a batch of lines of a plain CSV text, split and converted."""
+    return worker_parser(table, header).convert(plain_columns(lines, len(header)))
 
-    def __init__(self, conn: sqlite3.Connection, parser: TableParser):
-        self.conn = conn
-        self.header = tuple(parser.source.header)
-        lines = parser.source.plain_lines or []
-        self.segments = (lines[i : i + SEGMENT] for i in range(0, len(lines), SEGMENT))
+
+class _Ahead:
+    """The results of ``fn`` over ``tasks`` in order, with at most ``window`` submitted and
+    not yet taken: the workers keep ahead of this process without filling its memory.
+    ``pool()`` says where each task goes."""
+
+    def __init__(self, pool: Callable[[], Executor], fn, tasks: Iterator[tuple], window: int):
+        self.pool, self.fn, self.tasks = pool, fn, tasks
         self.pending: deque[Future] = deque()
-        self.pool: ProcessPoolExecutor | None = None
-
-    def start(self) -> None:
-        """Attach the scratch schema (ATTACH cannot run in a transaction) and set the
-        worker going, so it converts lines while this process writes the claims."""
-        self.conn.execute(f"ATTACH ':memory:' AS {SCHEMA}")
-        self.pool = ProcessPoolExecutor(1, mp_context=processes.context())
-        for _ in range(SEGMENTS_AHEAD):
+        self.exhausted = False  # every task handed out
+        for _ in range(window):
             self._submit()
 
     def _submit(self) -> None:
-        segment = next(self.segments, None)
-        if segment is not None:
-            self.pending.append(
-                self.pool.submit(build_segment, self.header, segment, parsing.BATCH)
-            )
+        args = next(self.tasks, None)
+        if args is None:
+            self.exhausted = True
+        else:
+            self.pending.append(self.pool().submit(self.fn, *args))
+
+    def __iter__(self) -> Iterator:
+        while self.pending:
+            result = self.pending.popleft().result()
+            self._submit()
+            yield result
+
+
+def _segments(parser: TableParser) -> Iterator[tuple]:
+    """``build_segment``'s arguments for each segment of a plain CSV text."""
+    header, lines = tuple(parser.source.header), parser.source.plain_lines or []
+    for start in range(0, len(lines), SEGMENT):
+        yield header, lines[start : start + SEGMENT], parsing.BATCH
+
+
+def _batches(parser: TableParser) -> Iterator[tuple]:
+    """``convert_batch``'s arguments for each batch of a plain CSV text."""
+    header = tuple(parser.source.header)
+    for batch in plain_batches(parser.source.plain_lines or [], parsing.BATCH):
+        yield parser.table.name, header, batch
+
+
+class ImportWorkers:
+    """Two worker processes, one converting the claims, one storing the lines.
+
+    ``start()`` outside the write transaction, then ``claim_batches()`` and ``load_lines()``
+    inside it, ``close()`` after."""
+
+    def __init__(self, conn: sqlite3.Connection, claims: TableParser, lines: TableParser):
+        self.conn, self.claims, self.lines = conn, claims, lines
+        self.pools: list[ProcessPoolExecutor] = []
+        self.turn = 0
+
+    def start(self) -> None:
+        """Attach the scratch schema (ATTACH cannot run in a transaction) and set the
+        workers going."""
+        self.conn.execute(f"ATTACH ':memory:' AS {SCHEMA}")
+        self.pools = [ProcessPoolExecutor(1, mp_context=processes.context()) for _ in range(2)]
+        self.claims_ahead = None
+        if self.claims.source.plain_lines is not None:
+            tasks = _batches(self.claims)
+            self.claims_ahead = _Ahead(lambda: self.pools[0], convert_batch, tasks, BATCHES_AHEAD)
+        tasks = _segments(self.lines)
+        self.segments = _Ahead(self._segment_pool, build_segment, tasks, SEGMENTS_AHEAD)
+
+    def _segment_pool(self) -> Executor:
+        """The lines' own worker; once every claim batch is handed out, both in turn."""
+        if self.claims_ahead is not None and not self.claims_ahead.exhausted:
+            return self.pools[1]
+        self.turn = 1 - self.turn
+        return self.pools[self.turn]
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        for pool in self.pools:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if self.pools:
             self.conn.execute(f"DETACH {SCHEMA}")
 
-    def load(self, claim_ids: set[str], progress: Progress, cancel: CancelToken) -> int:
+    def claim_batches(self) -> Iterator[tuple[list[list], list]]:
+        if self.claims_ahead is None:
+            return self.claims.column_batches(parsing.BATCH)
+        return iter(self.claims_ahead)
+
+    def load_lines(self, claim_ids: set[str], progress: Progress, cancel: CancelToken) -> int:
         """Copy every segment into ``lines``; return how many lines there were."""
         count = 0
         refunds: list[tuple[str, int]] = []
-        while self.pending:
-            data = self.pending.popleft().result()
-            self._submit()
+        progress("lines", 0, 0)
+        for data in self.segments:
             self.conn.deserialize(data, name=SCHEMA)
             del data
             claims = self.conn.execute(f"SELECT DISTINCT claim_id FROM {SCHEMA}.lines")
