@@ -1,4 +1,4 @@
-"""Worker processes for the engine's long jobs (audit lanes, import parsing).
+"""Worker processes for the engine's long jobs (audit lanes, import conversion).
 
 Processes, not threads: the work is Python or SQLite, and neither runs two threads of one
 process in parallel here (the GIL; SQLite built with memory statistics serialises its
@@ -7,12 +7,21 @@ allocations)."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 
 #: Imported once by the fork server, so each worker it forks starts with them loaded.
 WORKER_MODULES = ["engine.rules.lanes", "engine.ingest.staged"]
+PARENT_CHECK_SECONDS = 0.5
+
+
+def pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes that end when the process that started them does, even by a kill."""
+    return ProcessPoolExecutor(workers, mp_context=context(), initializer=_end_with_parent)
 
 
 def context() -> BaseContext:
@@ -27,3 +36,16 @@ def context() -> BaseContext:
     forkserver = multiprocessing.get_context("forkserver")
     forkserver.set_forkserver_preload(WORKER_MODULES)
     return forkserver
+
+
+def _end_with_parent() -> None:
+    """In a worker: exit once its parent is gone. A forked worker holds both ends of its task
+    pipe, so a parent killed mid-job would otherwise leave it waiting for tasks forever."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()

@@ -210,6 +210,23 @@ def test_kill_during_import_leaves_workspace_unchanged(tmp_path, package):
     ws = Workspace.open(ws_path)
     assert {t: ws.count(t) for t in before} == before
     assert ws.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # and its worker processes (forked, so with the same command line) end with it
+    deadline = time.time() + 10
+    while _processes_running(str(ws_path)) and time.time() < deadline:
+        time.sleep(0.1)
+    assert not _processes_running(str(ws_path))
+
+
+def _processes_running(text: str) -> list[int]:
+    """Processes whose command line holds ``text`` (Linux; elsewhere none are seen)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if text.encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
 
 
 def test_describe_package_before_import(package):

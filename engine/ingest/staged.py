@@ -107,7 +107,7 @@ class ImportWorkers:
         """Attach the scratch schema (ATTACH cannot run in a transaction) and set the
         workers going."""
         self.conn.execute(f"ATTACH ':memory:' AS {SCHEMA}")
-        self.pools = [ProcessPoolExecutor(1, mp_context=processes.context()) for _ in range(2)]
+        self.pools = [processes.pool(1) for _ in range(2)]
         self.claims_ahead = None
         if self.claims.source.plain_lines is not None:
             tasks = _batches(self.claims)

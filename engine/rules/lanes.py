@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from engine import processes
@@ -147,7 +146,7 @@ def run_lanes(conn: sqlite3.Connection, job: LaneJob, lanes: int) -> list[LaneRe
     bounds = claim_bounds(conn, lanes if path else 1)
     if len(bounds) == 1:
         return [run_lane(job, conn, bounds[0])]
-    with ProcessPoolExecutor(len(bounds) - 1, mp_context=processes.context()) as pool:
+    with processes.pool(len(bounds) - 1) as pool:
         others = [pool.submit(_run_on_reader, path, job, part) for part in bounds[1:]]
         first = run_lane(job, conn, bounds[0])
         return [first, *(future.result() for future in others)]
