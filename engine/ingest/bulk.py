@@ -15,7 +15,7 @@ import sqlite3
 from engine import contract
 from engine.errors import UserError
 from engine.ingest import parsing, store
-from engine.ingest.parsing import NeedsRowCheck, TableParser, check_lines
+from engine.ingest.parsing import NeedsRowCheck, TableParser
 from engine.ingest.staged import ImportWorkers
 from engine.progress import CancelToken, Progress
 
@@ -118,16 +118,12 @@ def _load_lines(conn, parser: TableParser, claim_ids: set[str], progress, cancel
         batch_claims = columns[0]
         if not claim_ids.issuperset(batch_claims):
             raise NeedsRowCheck
-        check_lines(columns)
+        store.insert_lines(conn, columns, extras)
         refund_of = columns[_REFUND]
         if refund_of.count(None) != len(refund_of):
             refunds += [
                 (c, r) for c, r in zip(batch_claims, refund_of, strict=True) if r is not None
             ]
-        try:
-            store.insert_columns(conn, "lines", store.LINE_COLUMNS, [*columns, extras])
-        except sqlite3.IntegrityError:
-            raise NeedsRowCheck from None  # a duplicate line number
         count += len(batch_claims)
         cancel.check()
         progress("lines", count, 0)

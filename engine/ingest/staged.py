@@ -18,7 +18,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 from engine import processes
 from engine.ingest import parsing, store
-from engine.ingest.parsing import NeedsRowCheck, TableParser, check_lines, worker_parser
+from engine.ingest.parsing import NeedsRowCheck, TableParser, worker_parser
 from engine.ingest.readers import plain_batches, plain_columns
 from engine.progress import CancelToken, Progress
 from engine.workspace import create_tables
@@ -37,12 +37,7 @@ def build_segment(header: tuple[str, ...], lines: list[str], batch: int) -> byte
     create_tables(db, ["lines"])
     db.execute("BEGIN")
     for rows in plain_batches(lines, batch):
-        columns, extras = parser.convert(plain_columns(rows, len(header)))
-        check_lines(columns)
-        try:
-            store.insert_columns(db, "lines", store.LINE_COLUMNS, [*columns, extras])
-        except sqlite3.IntegrityError:
-            raise NeedsRowCheck from None  # a duplicate line number
+        store.insert_lines(db, *parser.convert(plain_columns(rows, len(header))))
     db.execute("COMMIT")
     return db.serialize()
 
@@ -101,6 +96,8 @@ class ImportWorkers:
     def __init__(self, conn: sqlite3.Connection, claims: TableParser, lines: TableParser):
         self.conn, self.claims, self.lines = conn, claims, lines
         self.pools: list[ProcessPoolExecutor] = []
+        self.claims_ahead: _Ahead | None = None  # None: the claims are converted here
+        self.segments: _Ahead | None = None
         self.turn = 0
 
     def start(self) -> None:
@@ -108,7 +105,6 @@ class ImportWorkers:
         workers going."""
         self.conn.execute(f"ATTACH ':memory:' AS {SCHEMA}")
         self.pools = [processes.pool(1) for _ in range(2)]
-        self.claims_ahead = None
         if self.claims.source.plain_lines is not None:
             tasks = _batches(self.claims)
             self.claims_ahead = _Ahead(lambda: self.pools[0], convert_batch, tasks, BATCHES_AHEAD)

@@ -9,12 +9,14 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 from engine import contract
-from engine.ingest.parsing import NeedsRowCheck
+from engine.ingest.parsing import NeedsRowCheck, check_lines
 
 
-def insert_sql(table: str, columns: Iterable[str], verb: str = "INSERT") -> str:
+def insert_sql(table: str, columns: Iterable[str], verb: str = "INSERT", rows: int = 1) -> str:
+    """An INSERT of ``columns`` with ``rows`` rows of placeholders."""
     cols = list(columns)
-    return f"{verb} INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    row = f"({', '.join('?' * len(cols))})"
+    return f"{verb} INTO {table} ({', '.join(cols)}) VALUES {', '.join([row] * rows)}"
 
 
 CLAIM_COLUMNS = (*contract.CLAIMS.column_names, "extra")
@@ -55,11 +57,17 @@ def insert_columns(conn: sqlite3.Connection, table: str, names: Sequence[str], c
 
 @lru_cache(maxsize=64)
 def _insert_kept(table: str, names: tuple[str, ...], kept: tuple[int, ...], rows: int) -> str:
-    """INSERT of the ``kept`` columns with ``rows`` rows of values."""
-    row = f"({', '.join('?' * len(kept))})"
-    return f"INSERT INTO {table} ({', '.join(names[i] for i in kept)}) VALUES " + ", ".join(
-        [row] * rows
-    )
+    return insert_sql(table, (names[i] for i in kept), rows=rows)
+
+
+def insert_lines(conn: sqlite3.Connection, columns: list[list], extras: list) -> None:
+    """A converted batch of lines, checked (``check_lines``) and inserted; a line number
+    used twice raises ``NeedsRowCheck`` too."""
+    check_lines(columns)
+    try:
+        insert_columns(conn, "lines", LINE_COLUMNS, [*columns, extras])
+    except sqlite3.IntegrityError:
+        raise NeedsRowCheck from None
 
 
 @contextmanager
