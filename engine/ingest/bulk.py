@@ -67,13 +67,18 @@ class FastLoad:
 
 def _use_workers(lines: TableParser) -> bool:
     """Worth workers: a plain CSV text of lines big enough to pay for starting them, and a
-    second core (``WORKER_VAR`` decides otherwise)."""
+    second core (``WORKER_VAR`` decides otherwise). They send their segments as serialized
+    databases, which an SQLite built without that interface cannot read."""
     wanted = os.environ.get(WORKER_VAR, "")
     if wanted not in ("", "0", "1"):
         raise UserError(f"{WORKER_VAR} must be 0 or 1, not {wanted!r}")
-    if lines.source.plain_lines is None or wanted == "0":
+    if lines.source.plain_lines is None or wanted == "0" or not _serializes():
         return False
     return wanted == "1" or (len(lines.source.plain_lines) >= WORKER_FROM_LINES and _cores() > 1)
+
+
+def _serializes() -> bool:
+    return hasattr(sqlite3.Connection, "deserialize")
 
 
 def _cores() -> int:
