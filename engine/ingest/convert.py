@@ -6,14 +6,13 @@ user understands for anything that cannot be stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date, datetime
 
 from engine.contract import DATE, DATETIME, DEC, INSURANCE_CODES, INT, LIST, STR, Column
 from engine.money import parse_units
 
 Converter = Callable[[str], object]
-ColumnConverter = Callable[[Sequence[str]], list]
 
 
 def to_str(text: str):
@@ -129,10 +128,3 @@ def _checked(column: Column) -> Converter:
         return value
 
     return checked
-
-
-def column_converter(column: Column) -> ColumnConverter:
-    """Convert a whole column of cells: one C-level ``map`` over the memo, no call per cell
-    on a hit."""
-    convert = converter_for(column)
-    return lambda cells: list(map(convert, cells))

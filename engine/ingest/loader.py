@@ -170,7 +170,7 @@ def _import(
     lines_parser = parser_for(contract.LINES)
     if not errors and claims_parser and lines_parser:
         try:
-            with bulk.FastLoad(conn, claims_parser, lines_parser) as fast, _transaction(conn):
+            with bulk.FastLoad(conn, claims_parser, lines_parser) as fast, ws.transaction():
                 store.write_reference(conn, reference, params)
                 finish(*fast.load(institutions, replace, progress, cancel))
         except NeedsRowCheck:
@@ -180,7 +180,7 @@ def _import(
             result.seconds = time.perf_counter() - started
             return result
 
-    with _transaction(conn):
+    with ws.transaction():
         claims_rows, claim_ids = _check_claims(claims_parser, institutions, errors)
         existing: set[str] = set()
         if claim_ids and ws.count("claims"):
@@ -205,18 +205,6 @@ def _import(
         finish(len(claims_rows), line_count)
     result.seconds = time.perf_counter() - started
     return result
-
-
-@contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction: committed if the block ends normally, else rolled back."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def _check_claims(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from engine import contract
 from engine.contract import Table
-from engine.ingest.convert import column_converter, converter_for
+from engine.ingest.convert import converter_for
 from engine.ingest.readers import TableSource
 
 MAX_SHOWN_ERRORS = 100
@@ -73,7 +73,6 @@ class TableParser:
             if col.required and col.name not in positions:
                 errors.add(self.name, 1, col.name, "required column is missing")
         self.plan = [(positions.get(col.name), converter_for(col), col) for col in table.columns]
-        self.column_plan = [(pos, column_converter(col), col) for pos, _, col in self.plan]
         self.required = [i for i, col in enumerate(table.columns) if col.required]
         self.width = len(source.header)
 
@@ -109,12 +108,12 @@ class TableParser:
         """A batch's cells, column by column, as stored values plus each row's extra JSON."""
         rows = len(by_column[0])
         columns = []
-        for position, convert, col in self.column_plan:
+        for position, convert, col in self.plan:
             if position is None:
                 columns.append([None] * rows)
                 continue
             try:
-                values = convert(by_column[position])
+                values = list(map(convert, by_column[position]))  # memo hits stay in C
             except ValueError:
                 raise NeedsRowCheck from None
             if col.required and None in values:
