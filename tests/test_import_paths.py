@@ -78,6 +78,8 @@ def test_both_paths_store_the_same_rows(tmp_path, package, monkeypatch):
         (LINE.format(no=90, qty=-1, price=10, refund=""), "negative quantity without refund_of"),
         (LINE.format(no=90, qty=-1, price=10, refund=77), "refunds line 77, not a line"),
         (LINE.replace("S-OK", "S-NONE").format(no=1, qty=1, price=1, refund=""), "unknown claim"),
+        # sorts before the segment's other claims, so they are still unread when it is found
+        (LINE.replace("S-OK", "S-0").format(no=1, qty=1, price=1, refund=""), "unknown claim"),
         (
             LINE.replace(",x,2025-01-06 09:01", ",x,").format(no=90, qty=1, price=1, refund=""),
             "lines.csv:135:charge_time: required value is empty",

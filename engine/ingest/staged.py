@@ -137,7 +137,8 @@ class ImportWorkers:
         for data in self.segments:
             self.conn.deserialize(data, name=SCHEMA)
             del data
-            claims = self.conn.execute(f"SELECT DISTINCT claim_id FROM {SCHEMA}.lines")
+            # Read to the end: a statement left open would keep the schema from detaching.
+            claims = self.conn.execute(f"SELECT DISTINCT claim_id FROM {SCHEMA}.lines").fetchall()
             if not claim_ids.issuperset(row[0] for row in claims):
                 raise NeedsRowCheck  # a line of an unknown claim
             try:
