@@ -6,7 +6,7 @@ Storing scaled integers keeps sums in SQL exact and fast; values leave the engin
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 SCALE = 10_000
 _CENT = Decimal("0.01")
@@ -17,15 +17,21 @@ class DecimalFormatError(ValueError):
     """A text that is not a decimal of at most four places."""
 
 
+#: Magnitude a stored decimal stays under: a trillion. A sum of many such values still fits
+#: SQLite's 64-bit integers, so totals stay exact; anything larger is a broken cell.
+LIMIT = 10**12
+
+
 def parse_units(text: str) -> int:
-    """Parse ``"12.5"`` into 125000 units, exactly; reject more than four decimals."""
+    """Parse ``"12.5"`` into 125000 units, exactly; reject more than four decimals and
+    magnitudes of ``LIMIT`` or more."""
     s = text.strip()
     neg = s.startswith("-")
     if neg or s.startswith("+"):
         s = s[1:]
     whole, dot, frac = s.partition(".")
-    if not (whole.isdigit() or (whole == "" and frac)) or (
-        dot and not frac.isdigit() and frac != ""
+    if not (whole.isdecimal() or (whole == "" and frac)) or (
+        dot and not frac.isdecimal() and frac != ""
     ):
         raise DecimalFormatError(f"not a decimal number: {text!r}")
     if len(frac) > 4:
@@ -33,6 +39,8 @@ def parse_units(text: str) -> int:
         if len(frac) > 4:
             raise DecimalFormatError(f"more than 4 decimals: {text!r}")
     value = int(whole or "0") * SCALE + (int(frac.ljust(4, "0")) if frac else 0)
+    if value >= LIMIT * SCALE:
+        raise DecimalFormatError(f"out of range (must be under {LIMIT:,} in magnitude): {text!r}")
     return -value if neg else value
 
 
@@ -43,7 +51,15 @@ def units_to_decimal(units: int | None) -> Decimal | None:
 
 
 def decimal_to_units(value: Decimal | float | int | str) -> int:
-    return int((Decimal(str(value)) * SCALE).to_integral_value(ROUND_HALF_UP))
+    """``value`` in units, rounded half-up; a ``DecimalFormatError`` for what is not a
+    number SQLite can store as an integer."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise DecimalFormatError(f"not a decimal number: {value!r}") from None
+    if not number.is_finite() or abs(number * SCALE) >= 2**63:
+        raise DecimalFormatError(f"not a storable amount: {value!r}")
+    return int((number * SCALE).to_integral_value(ROUND_HALF_UP))
 
 
 def units_to_text(units: int | None) -> str:

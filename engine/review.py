@@ -5,7 +5,7 @@ appended to the tamper-evident log."""
 from __future__ import annotations
 
 import csv
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from engine import audit_log
@@ -51,8 +51,8 @@ def decide(
     wanted = None
     if deduction is not None and deduction != "":
         try:
-            wanted = Decimal(str(deduction))
-        except InvalidOperation:
+            wanted = decimal_to_units(deduction)
+        except ValueError:
             raise UserError(f"deduction must be an amount in yuan, not {deduction!r}") from None
         if wanted < 0:
             raise UserError("a deduction cannot be negative")
@@ -68,7 +68,7 @@ def decide(
                 raise UserError(f"no finding {fid} in this workspace")
             units = None
             if decision == "confirm":
-                units = decimal_to_units(wanted) if wanted is not None else finding[3]
+                units = wanted if wanted is not None else finding[3]
                 ceiling = _ceiling(conn, finding)
                 if units > ceiling:
                     raise UserError(

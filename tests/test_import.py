@@ -14,12 +14,19 @@ import pytest
 
 from engine import contract
 from engine.errors import ImportRejected, UserError
-from engine.ingest import export_package, import_package
+from engine.ingest import bulk, export_package, import_package
+from engine.ingest.parsing import NeedsRowCheck
+from engine.plugins import load_plugins
+from engine.rules import run_audit
 from engine.workspace import Workspace
 
 
 def _rows(conn, table):
     return sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+
+
+def _give_up(*args, **kwargs):
+    raise NeedsRowCheck
 
 
 def _to_chinese_gbk(path: Path, table) -> None:
@@ -251,3 +258,44 @@ def test_memoized_converters_keep_raising_on_bad_text():
     for _ in range(2):
         with pytest.raises(ValueError, match="not a decimal"):
             quantity("1,5")
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        # too big for SQLite's 64-bit integers: stored, they would crash the writer or a sum
+        ("S-OK,90,X,x,2025-01-06 09:01,,1,10,9999999999999999999999,,,,", "out of range"),
+        ("S-OK,90,X,x,2025-01-06 09:01,,1,10,10,99999999999999999999,,,", "out of range"),
+        ("S-OK,90,X,x,2025-01-06 09:01,,1,10,10,1_000,,,", "not a whole number: '1_000'"),
+        ("S-OK,90,X,x,2025-01-06 09:01,,²,10,10,,,,", "not a decimal number: '²'"),
+    ],
+)
+@pytest.mark.parametrize("path", ["columns", "rows"])
+def test_numbers_that_cannot_be_stored_are_named(
+    tmp_path, package, monkeypatch, line, message, path
+):
+    if path == "rows":
+        monkeypatch.setattr(bulk.FastLoad, "load", _give_up)
+    with open(package / "lines.csv", "a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+    ws = Workspace.open(tmp_path / "w.yibao")
+    with pytest.raises(ImportRejected) as info:
+        import_package(ws, package)
+    assert "lines.csv:135:" in info.value.errors[0] and message in info.value.errors[0]
+    assert ws.count("claims") == ws.count("lines") == 0
+
+
+def test_the_largest_storable_numbers_import_and_audit(tmp_path, package):
+    """Values just under the limits are stored exactly and summed without overflow."""
+    with open(package / "lines.csv", "a", encoding="utf-8") as handle:
+        for no in (90, 91):
+            handle.write(
+                f"S-OK,{no},X,x,2025-01-06 09:01,,1,999999999999.9999,999999999999.9999,"
+                "999999999999999,,,\n"
+            )
+    ws = Workspace.open(tmp_path / "w.yibao")
+    import_package(ws, package)
+    assert ws.conn.execute("SELECT sum(amount) FROM lines WHERE line_no >= 90").fetchone() == (
+        2 * 9999999999999999,
+    )
+    run_audit(ws, load_plugins())

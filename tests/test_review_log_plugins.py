@@ -36,6 +36,15 @@ def test_deduction_cannot_exceed_the_line(sample_ws, plugins):
     assert sample_ws.count("reviews") == 2
 
 
+@pytest.mark.parametrize("deduction", ["abc", "NaN", "Infinity", "1e30", "-1"])
+def test_a_deduction_that_is_not_an_amount_is_refused(sample_ws, plugins, deduction):
+    run_audit(sample_ws, plugins)
+    finding = list_findings(sample_ws)[0]["finding_id"]
+    with pytest.raises(UserError, match="deduction"):
+        decide(sample_ws, [finding], "confirm", reviewer="r", deduction=deduction)
+    assert sample_ws.count("reviews") == 0
+
+
 def test_broken_dropin_is_listed_with_its_error_and_work_goes_on(_isolated_plugins, tmp_path):
     (_isolated_plugins / "broken_city.py").write_text(
         "raise RuntimeError('boom')\n", encoding="utf-8"

@@ -19,14 +19,20 @@ def to_str(text: str):
     return text.strip() or None
 
 
+#: Whole numbers stay under this in magnitude, so they and their sums fit SQLite's integers.
+INT_LIMIT = 10**15
+
+
 def to_int(text: str):
     s = text.strip()
     if not s:
         return None
-    try:
-        return int(s)
-    except ValueError:
-        raise ValueError(f"not a whole number: {text!r}") from None
+    if not (s[1:] if s[0] in "+-" else s).isdecimal():
+        raise ValueError(f"not a whole number: {text!r}")
+    value = int(s)
+    if abs(value) >= INT_LIMIT:
+        raise ValueError(f"out of range (must be under {INT_LIMIT:,} in magnitude): {text!r}")
+    return value
 
 
 def to_dec(text: str):
