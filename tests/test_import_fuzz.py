@@ -1,0 +1,111 @@
+"""Seeded mutations of the sample's claims and lines: the column path, with and without worker
+processes, must end exactly as the row path does, storing the same rows or naming the same
+errors, and a rejected package must leave the workspace as it was.
+
+This found a crash on a line of an unknown claim in a worker segment, and on numbers too
+large for SQLite."""
+
+import csv
+import io
+import random
+from pathlib import Path
+
+import pytest
+
+from engine.errors import ImportRejected
+from engine.ingest import bulk, import_package, parsing, staged
+from engine.ingest.parsing import NeedsRowCheck
+from engine.workspace import Workspace
+
+SAMPLE = Path(__file__).parent / "data" / "sample"
+
+CELLS = [
+    "",
+    " ",
+    "abc",
+    "-1",
+    "0",
+    "1e400",
+    "NaN",
+    "inf",
+    "-0",
+    "0.00001",
+    "12.345678",
+    "2025-02-30",
+    "2025-1-1",
+    "2025/01/06",
+    "20250106",
+    " 1",
+    "1.",
+    ".5",
+    "+1",
+    "1,5",
+    "１２",
+    "99999999999999999999999",
+    "2025-01-06 25:00",
+    "2025-01-06T09:01",
+    "S-OK",
+    "S-NONE",
+    "H001",
+    "H999",
+    "中文",
+    "1_000",
+    "²",
+    "3",
+    "9",
+    "00012",
+    "2025-01-06 9:01",
+]
+TABLES = ("claims", "lines", "claim_codes")
+MUTATIONS = 40
+
+
+def _mutate(package, rnd: random.Random) -> None:
+    path = package / rnd.choice(["claims.csv", "lines.csv", "lines.csv"])
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    for _ in range(rnd.choice([1, 1, 2, 3])):
+        row, column = rnd.randrange(1, len(rows)), rnd.randrange(len(rows[0]))
+        if rnd.random() < 0.85:
+            rows[row][column] = rnd.choice(CELLS)
+        else:
+            rows.append(list(rows[row]))  # a duplicate key
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def _rows(ws):
+    return {t: sorted(ws.conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in TABLES}
+
+
+def _outcome(ws_path, package, preload: bool):
+    with Workspace.open(ws_path) as ws:
+        if preload:
+            import_package(ws, SAMPLE)
+        before = _rows(ws)
+        try:
+            import_package(ws, package, replace=preload)
+        except ImportRejected as exc:
+            assert _rows(ws) == before, "a rejected package changed the workspace"
+            return "rejected", exc.errors
+        return "stored", _rows(ws)
+
+
+@pytest.mark.parametrize("seed", range(MUTATIONS))
+def test_the_paths_agree_on_a_mutated_package(tmp_path, package, monkeypatch, seed):
+    rnd = random.Random(seed)
+    _mutate(package, rnd)
+    preload = rnd.random() < 0.3  # a --replace over the original claims
+    monkeypatch.setattr(parsing, "BATCH", 3)
+    monkeypatch.setattr(staged, "SEGMENT", 7)
+    outcomes = {}
+    for path in ("columns", "workers"):
+        monkeypatch.setenv(bulk.WORKER_VAR, "1" if path == "workers" else "0")
+        outcomes[path] = _outcome(tmp_path / f"{path}.yibao", package, preload)
+
+    def give_up(*args, **kwargs):
+        raise NeedsRowCheck
+
+    monkeypatch.setattr(bulk.FastLoad, "load", give_up)
+    expected = _outcome(tmp_path / "rows.yibao", package, preload)
+    assert outcomes["columns"] == expected
+    assert outcomes["workers"] == expected
