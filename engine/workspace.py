@@ -135,7 +135,15 @@ class Workspace:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """All or nothing: an exception (or a kill) leaves the file as it was."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                raise
+            raise UserError(
+                f"{self.path} is in use: another yibao (a window or a command) is writing to"
+                " it; try again when that has finished"
+            ) from None
         try:
             yield self.conn
         except BaseException:

@@ -299,3 +299,15 @@ def test_the_largest_storable_numbers_import_and_audit(tmp_path, package):
         2 * 9999999999999999,
     )
     run_audit(ws, load_plugins())
+
+
+def test_a_workspace_another_process_is_writing_is_reported_as_busy(tmp_path, package):
+    ws = Workspace.open(tmp_path / "w.yibao")
+    other = sqlite3.connect(tmp_path / "w.yibao", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    ws.conn.execute("PRAGMA busy_timeout=100")
+    with pytest.raises(UserError, match="is in use"):
+        import_package(ws, package)
+    other.execute("ROLLBACK")
+    import_package(ws, package)
+    assert ws.count("claims") == 8
