@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -72,6 +73,23 @@ def test_xlsx_table(tmp_path, package):
     src.unlink()
     ws = Workspace.open(tmp_path / "w.yibao")
     assert import_package(ws, package).lines == 133
+
+
+def test_typed_xlsx_cells_read_as_a_person_sees_them(tmp_path, package):
+    """Spreadsheet numbers are binary floats and times are fractions of a day."""
+    (package / "lines.csv").unlink()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([c.name for c in contract.LINES.columns])
+    charged = datetime(2025, 1, 6, 9, 0, 59, 996000)  # 09:01 as Excel may store it
+    row = ["S-OK", 1, "003101000300030", "诊查费", charged, None, 3.0, 0.1 + 0.2, 0.9]
+    sheet.append(row + [None] * 4)
+    book.save(package / "lines.xlsx")
+    ws = Workspace.open(tmp_path / "w.yibao")
+    import_package(ws, package)
+    assert ws.conn.execute(
+        "SELECT charge_time, quantity, unit_price, amount FROM lines"
+    ).fetchall() == [("2025-01-06 09:01:00", 30000, 3000, 9000)]
 
 
 def test_bad_date_and_duplicate_claim_rejected_and_nothing_written(tmp_path, package):

@@ -7,7 +7,8 @@ import csv
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from itertools import islice
 from pathlib import Path
 
@@ -119,13 +120,17 @@ def _plain_lines(text: str) -> list[str] | None:
 
 
 def _cell_text(value) -> str:
+    """A typed spreadsheet cell as the text a person sees in it: numbers to Excel's 15
+    significant digits (a formula's 0.1+0.2 is 0.3, not 0.30000000000000004), times to the
+    second (a time typed as 09:01 may be stored as 09:00:59.996)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        return format(Decimal(format(value, ".15g")).normalize(), "f")
     if isinstance(value, datetime):
+        value = (value + timedelta(microseconds=500_000)).replace(microsecond=0)
         if value.hour == value.minute == value.second == 0:
             return value.date().isoformat()
         return value.isoformat(sep=" ")
