@@ -12,7 +12,7 @@ import pytest
 
 from engine import processes
 from engine.errors import ImportRejected, UserError
-from engine.ingest import bulk, import_package, parsing, staged
+from engine.ingest import bulk, import_package, parsing, readers, staged
 from engine.ingest.parsing import NeedsRowCheck
 from engine.ingest.readers import open_table
 from engine.workspace import Workspace
@@ -155,6 +155,33 @@ def test_rows_and_column_batches_read_as_the_csv_module_does(tmp_path, text):
     batches = list(_source(tmp_path / "t.csv", text).column_batches(2))
     got = [row for columns in batches for row in zip(*columns, strict=True)]
     assert got == [tuple((cells + ["", "", ""])[:3]) for _, cells in expected]
+
+
+@pytest.mark.parametrize("piece", [1, 5, 1 << 23])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+@pytest.mark.parametrize("end", ["", "\n", "\r\n"])
+def test_a_plain_text_read_in_pieces_reads_as_the_csv_module_does(
+    tmp_path, monkeypatch, piece, encoding, end
+):
+    monkeypatch.setattr(readers, "PIECE", piece)
+    text = "a,b,c\n阿莫西林,1,x\r\n\n诊查费,2,y\n,,\n" + ("€,3,z" if encoding != "gbk" else "z,3,z")
+    (tmp_path / "t.csv").write_bytes((text + end).encode(encoding))
+    source = open_table(tmp_path / "t.csv")
+    assert source.plain_lines is not None
+    assert source.encoding == readers.decode((text + end).encode(encoding))[0]
+    assert list(source.rows) == _csv_rows(text + end)
+
+
+@pytest.mark.parametrize("piece", [1, 1 << 23])
+def test_undecodable_bytes_are_placed_in_the_whole_file(tmp_path, monkeypatch, piece):
+    monkeypatch.setattr(readers, "PIECE", piece)
+    data = b"a,b\n1,2\n3,4\n" + b"\x81\x20,5\n"  # no encoding reads 0x81 0x20
+    (tmp_path / "t.csv").write_bytes(data)
+    with pytest.raises(UnicodeDecodeError) as whole:
+        readers.decode(data)
+    with pytest.raises(UnicodeDecodeError) as pieces:
+        open_table(tmp_path / "t.csv")
+    assert str(pieces.value) == str(whole.value) and pieces.value.start == 12
 
 
 def _csv_rows(text):

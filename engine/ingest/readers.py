@@ -5,14 +5,17 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
+from typing import TypeVar
 
 from engine.contract import Table
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -81,42 +84,77 @@ def find_file(package: Path, table: Table) -> Path | None:
 def decode(data: bytes) -> tuple[str, str]:
     """(encoding, text): UTF-8 (with or without BOM) first; otherwise GBK, or its superset
     GB18030."""
+    return _first_reading(data, lambda encoding, begin: str(memoryview(data)[begin:], encoding))
+
+
+def _first_reading(data: bytes, read: Callable[[str, int], T]) -> tuple[str, T]:
+    """(encoding, ``read(codec, first byte)``) for the first encoding ``read`` does not raise
+    UnicodeDecodeError for, in ``decode``'s order; the last one's error is raised."""
     if data.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig", data.decode("utf-8-sig")
+        return "utf-8-sig", read("utf-8", len(codecs.BOM_UTF8))
     for encoding in ("utf-8", "gbk"):
         try:
-            return encoding, data.decode(encoding)
+            return encoding, read(encoding, 0)
         except UnicodeDecodeError:
             pass
-    return "gb18030", data.decode("gb18030")  # raises for text in no supported encoding
+    return "gb18030", read("gb18030", 0)  # raises for text in no supported encoding
 
 
 def open_table(path: Path) -> TableSource:
     if path.suffix.lower() == ".xlsx":
         return _open_xlsx(path)
-    encoding, text = decode(path.read_bytes())
-    plain = _plain_lines(text)
+    data = path.read_bytes()
+    plain = _plain_lines(data)
     if plain is None:
+        encoding, text = decode(data)
         reader = csv.reader(io.StringIO(text, newline=""))
         header = next(reader, [])
         rows = ((reader.line_num, cells) for cells in reader if cells)
     else:
+        encoding, plain = plain
         header = plain[0].split(",") if plain[0] else []
         del plain[0]
         rows = ((n, line.split(",")) for n, line in enumerate(plain, start=2) if line)
     return TableSource(path, encoding, [h.strip() for h in header], rows, plain)
 
 
-def _plain_lines(text: str) -> list[str] | None:
-    """The lines of a CSV text without quotes, which ``csv`` would split at commas and
-    nothing else; None when the text has quotes, a NUL or a line break other than \\n."""
-    if '"' in text or "\x00" in text:
+def _plain_lines(data: bytes) -> tuple[str, list[str]] | None:
+    """(encoding, lines) of a CSV text without quotes, which ``csv`` would split at commas
+    and nothing else; None when it has quotes, a NUL or a CR without its LF. The bytes tell:
+    in UTF-8, GBK and GB18030 these ASCII bytes are never part of another character."""
+    if b'"' in data or b"\x00" in data:
         return None
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-        if "\r" in text:
-            return None
-    return text.split("\n")
+    crlf = b"\r" in data
+    if crlf and data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    return _first_reading(data, lambda encoding, begin: _split_lines(data, begin, encoding, crlf))
+
+
+#: Bytes decoded at a time. A table's text takes two to four times its bytes, and its list of
+#: lines as much again; decoding a piece at a time never holds the whole text besides.
+PIECE = 1 << 23
+
+
+def _split_lines(data: bytes, begin: int, encoding: str, crlf: bool) -> list[str]:
+    """``data[begin:]`` decoded and split at LF (CRLF too when ``crlf``), a piece at a time;
+    each piece ends with a LF, which no character of these encodings contains."""
+    view, lines, start = memoryview(data), [], begin
+    while True:
+        cut = data.find(b"\n", start + PIECE)
+        end = len(data) if cut < 0 else cut + 1
+        try:
+            text = str(view[start:end], encoding)
+        except UnicodeDecodeError as exc:  # placed in the whole file, as decoding it would
+            raise UnicodeDecodeError(
+                exc.encoding, data, start + exc.start, start + exc.end, exc.reason
+            ) from None
+        part = (text.replace("\r\n", "\n") if crlf else text).split("\n")
+        if end < len(data):
+            part.pop()  # the empty text after the piece's final LF
+        lines += part
+        if end == len(data):
+            return lines
+        start = end
 
 
 def _cell_text(value) -> str:
