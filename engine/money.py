@@ -14,7 +14,7 @@ _POINT = Decimal("0.0001")
 
 
 class DecimalFormatError(ValueError):
-    """A text that is not a decimal of at most four places."""
+    """A text that is not a decimal of at most four places, or is too large to store."""
 
 
 #: Magnitude a stored decimal stays under: a trillion. A sum of many such values still fits

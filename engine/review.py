@@ -48,7 +48,7 @@ def decide(
         raise UserError("a decision needs the reviewer's name (--reviewer)")
     if decision == "dismiss" and not comment:
         raise UserError("dismissing a finding needs a reason (--comment)")
-    wanted = None
+    wanted = None  # the deduction asked for, in units
     if deduction is not None and deduction != "":
         try:
             wanted = decimal_to_units(deduction)
