@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.ingest import import_package
+from engine.ingest import bulk, import_package
+from engine.ingest.parsing import NeedsRowCheck
 from engine.plugins import load_plugins
 from engine.workspace import Workspace
 
@@ -45,3 +46,13 @@ def package(tmp_path):
     target = tmp_path / "package"
     shutil.copytree(SAMPLE, target)
     return target
+
+
+@pytest.fixture
+def row_path(monkeypatch):
+    """Call it to send every later import down the row path, as if the column path gave up."""
+
+    def give_up(*args, **kwargs):
+        raise NeedsRowCheck
+
+    return lambda: monkeypatch.setattr(bulk.FastLoad, "load", give_up)

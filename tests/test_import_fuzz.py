@@ -14,7 +14,6 @@ import pytest
 
 from engine.errors import ImportRejected
 from engine.ingest import bulk, import_package, parsing, staged
-from engine.ingest.parsing import NeedsRowCheck
 from engine.workspace import Workspace
 
 SAMPLE = Path(__file__).parent / "data" / "sample"
@@ -91,7 +90,7 @@ def _outcome(ws_path, package, preload: bool):
 
 
 @pytest.mark.parametrize("seed", range(MUTATIONS))
-def test_the_paths_agree_on_a_mutated_package(tmp_path, package, monkeypatch, seed):
+def test_the_paths_agree_on_a_mutated_package(tmp_path, package, monkeypatch, row_path, seed):
     rnd = random.Random(seed)
     _mutate(package, rnd)
     preload = rnd.random() < 0.3  # a --replace over the original claims
@@ -101,11 +100,7 @@ def test_the_paths_agree_on_a_mutated_package(tmp_path, package, monkeypatch, se
     for path in ("columns", "workers"):
         monkeypatch.setenv(bulk.WORKER_VAR, "1" if path == "workers" else "0")
         outcomes[path] = _outcome(tmp_path / f"{path}.yibao", package, preload)
-
-    def give_up(*args, **kwargs):
-        raise NeedsRowCheck
-
-    monkeypatch.setattr(bulk.FastLoad, "load", give_up)
+    row_path()
     expected = _outcome(tmp_path / "rows.yibao", package, preload)
     assert outcomes["columns"] == expected
     assert outcomes["workers"] == expected

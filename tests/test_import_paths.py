@@ -13,7 +13,6 @@ import pytest
 from engine import processes
 from engine.errors import ImportRejected, UserError
 from engine.ingest import bulk, import_package, parsing, readers, staged
-from engine.ingest.parsing import NeedsRowCheck
 from engine.ingest.readers import open_table
 from engine.workspace import Workspace
 
@@ -25,20 +24,13 @@ def _rows(conn, table):
     return sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
 
 
-def _row_path_only(monkeypatch):
-    def give_up(*args, **kwargs):
-        raise NeedsRowCheck
-
-    monkeypatch.setattr(bulk.FastLoad, "load", give_up)
-
-
 LISTED = (
     "S-LIST,P9,2,1960-01-01,resident,inpatient,H001,IM,D,2025-04-01,2025-04-05,J18.900,"
     "I10.x00; E11.900 ;;,51.2300,99.0400,1,100,80,20,2025-04-05,\n"
 )
 
 
-def test_both_paths_store_the_same_rows(tmp_path, package, monkeypatch):
+def test_both_paths_store_the_same_rows(tmp_path, package, monkeypatch, row_path):
     with open(package / "claims.csv", "a", encoding="utf-8") as handle:
         handle.write(LISTED)
     calls = []
@@ -49,7 +41,7 @@ def test_both_paths_store_the_same_rows(tmp_path, package, monkeypatch):
     import_package(fast, package)
     import_package(fast, package, replace=True)
     assert len(calls) == 2
-    _row_path_only(monkeypatch)
+    row_path()
     slow = Workspace.open(tmp_path / "slow.yibao")
     import_package(slow, package)
     import_package(slow, package, replace=True)
