@@ -19,6 +19,13 @@ WORKER_MODULES = ["engine.rules.lanes", "engine.ingest.staged"]
 PARENT_CHECK_SECONDS = 0.5
 
 
+def cores() -> int:
+    """The cores this process may run on (fewer than the machine's when it is pinned)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def pool(workers: int) -> ProcessPoolExecutor:
     """Worker processes that end when the process that started them does, even by a kill."""
     return ProcessPoolExecutor(workers, mp_context=context(), initializer=_end_with_parent)

@@ -7,14 +7,13 @@ fen only in outputs, and deductions come from the review decisions as exact deci
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import uuid
 from collections import defaultdict
 from decimal import Decimal
 from math import fsum
 
-from engine import audit_log
+from engine import audit_log, processes
 from engine.dip import params as dip_params
 from engine.dip.grouping import Catalogue
 from engine.dip.scoring import Scoring
@@ -87,7 +86,7 @@ def year_scoring(conn, params: dict, source: str) -> Scoring:
     """The scoring of every inpatient case discharged in the settlement year; aggregates run
     over one part of the year per core."""
     year = int(params["year"])
-    cores = max(1, min(4, os.cpu_count() or 1))
+    cores = min(4, processes.cores())
     bounds = [f"{year}-{1 + 12 * i // cores:02d}-01" for i in range(cores)] + [f"{year + 1}-01-01"]
     return Scoring(
         conn,

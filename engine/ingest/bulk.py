@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 
-from engine import contract
+from engine import contract, processes
 from engine.errors import UserError
 from engine.ingest import parsing, store
 from engine.ingest.parsing import NeedsRowCheck, TableParser
@@ -74,15 +74,13 @@ def _use_workers(lines: TableParser) -> bool:
         raise UserError(f"{WORKER_VAR} must be 0 or 1, not {wanted!r}")
     if lines.source.plain_lines is None or wanted == "0" or not _serializes():
         return False
-    return wanted == "1" or (len(lines.source.plain_lines) >= WORKER_FROM_LINES and _cores() > 1)
+    return wanted == "1" or (
+        len(lines.source.plain_lines) >= WORKER_FROM_LINES and processes.cores() > 1
+    )
 
 
 def _serializes() -> bool:
     return hasattr(sqlite3.Connection, "deserialize")
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _load_claims(conn, batches, institutions, replace, cancel) -> set[str]:

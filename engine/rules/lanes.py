@@ -62,7 +62,7 @@ def lane_count(conn: sqlite3.Connection, requested: int | None = None) -> int:
     if requested is not None:
         return max(1, requested)
     claims = conn.execute("SELECT count(*) FROM claims").fetchone()[0]
-    cores = min(MAX_LANES, os.cpu_count() or 1)
+    cores = min(MAX_LANES, processes.cores())
     return max(1, min(cores, claims // MIN_CLAIMS_PER_LANE))
 
 
