@@ -42,7 +42,40 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE dip_groups_v1")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
+def add_missing_columns(conn: sqlite3.Connection) -> None:
+    """Add every model column an older file lacks (new columns are nullable or defaulted)."""
+    dialect = sqlite_dialect.dialect()
+    for table in SQLModel.metadata.sorted_tables:
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({table.name})")}
+        if not have:
+            continue  # a new table: create_tables makes it
+        for column in table.columns:
+            if column.name in have:
+                continue
+            ddl = f"{column.name} {column.type.compile(dialect=dialect)}"
+            default = column.default.arg if column.default is not None else None
+            if default is not None and not callable(default):
+                ddl += f" DEFAULT {default!r}"
+            conn.execute(f"ALTER TABLE {table.name} ADD COLUMN {ddl}")
+
+
+# Data fills of version 3, run in order after its columns and tables exist
+# (e.g. attributing the findings of an older file to their doctors).
+UPGRADE_3_STEPS: list[Callable[[sqlite3.Connection], None]] = []
+
+
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    """Version 3 (revision 2 of the specs) adds columns and tables, then fills them."""
+    add_missing_columns(conn)
+    create_tables(conn)
+    for step in UPGRADE_3_STEPS:
+        step(conn)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _migrate_1_to_2,
+    2: _migrate_2_to_3,
+}
 
 
 def create_tables(conn: sqlite3.Connection, names: list[str] | None = None) -> None:

@@ -31,7 +31,14 @@ RULE_KEYS = {
     "enabled",
     "overrides",
     "subject",
+    "points_effect",
+    "doctor_points",
+    "examples",
 }
+# What a confirmed finding of a claim rule does to its DIP case before the point value
+# (dip_spec.md §4): ``zero`` takes the points away, ``regroup_conservative`` groups the case
+# again as if it had no main procedure.
+POINTS_EFFECTS = ("zero", "regroup_conservative")
 
 
 class RuleFileError(ValueError):
@@ -56,6 +63,9 @@ class Rule:
     file: str
     overrides: str | None = None
     subject: str | None = None  # field naming an institution finding's subject
+    points_effect: str | None = None  # one of POINTS_EFFECTS, claim rules only
+    doctor_points: int | None = None  # accountability.md: None = the national default
+    examples: list = field(default_factory=list)  # rule examples (facts with `expect`)
 
     def fields(self) -> set[str]:
         used = expr.fields_of(self.condition) | (
@@ -135,6 +145,22 @@ def _rule(raw: dict, set_id: str, set_basis: str, file: str) -> Rule:
         except ValueError as exc:
             raise RuleFileError(file, short, f"message.{lang}", str(exc)) from None
     name = _text_pair(raw.get("name", short), file, short, "name")
+    points_effect = raw.get("points_effect")
+    if points_effect is not None:
+        if points_effect not in POINTS_EFFECTS:
+            raise RuleFileError(
+                file, short, "points_effect", f"must be one of {', '.join(POINTS_EFFECTS)}"
+            )
+        if raw["scope"] != "claim":
+            raise RuleFileError(file, short, "points_effect", "only a claim rule may declare it")
+    doctor_points = raw.get("doctor_points")
+    if doctor_points is not None and (
+        isinstance(doctor_points, bool) or not isinstance(doctor_points, int) or doctor_points < 0
+    ):
+        raise RuleFileError(file, short, "doctor_points", "must be a whole number ≥ 0")
+    examples = raw.get("examples") or []
+    if not isinstance(examples, list):
+        raise RuleFileError(file, short, "examples", "must be a list")
     return (
         Rule(
             id=rule_id,
@@ -151,6 +177,9 @@ def _rule(raw: dict, set_id: str, set_basis: str, file: str) -> Rule:
             file=file,
             overrides=raw.get("overrides"),
             subject=raw.get("subject"),
+            points_effect=points_effect,
+            doctor_points=doctor_points,
+            examples=examples,
         )
         if raw.get("enabled", True)
         else None
