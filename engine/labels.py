@@ -1,0 +1,149 @@
+"""The one table of coded values → words, in Chinese and English.
+
+Messages, reports, the CLI and the desktop show a coded value (``employee``, ``1``, ``surgery``) as
+the word a hospital reads (职工医保, 男, 手术). Extend the tables here; never keep a second copy.
+
+    >>> label("insurance_type", "employee")
+    '职工医保'
+    >>> label("gender", 2, "en")
+    'female'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+Words = Mapping[str, tuple[str, str]]
+
+LANGS = ("zh", "en")
+
+_FLAG: Words = {"0": ("否", "no"), "1": ("是", "yes")}
+
+TABLES: dict[str, Words] = {
+    "insurance_type": {
+        "employee": ("职工医保", "employee insurance"),
+        "resident": ("城乡居民医保", "resident insurance"),
+        "maternity": ("生育保险", "maternity insurance"),
+        "work_injury": ("工伤保险", "work-injury insurance"),
+    },
+    "visit_type": {
+        "inpatient": ("住院", "inpatient"),
+        "outpatient": ("门诊", "outpatient"),
+        "chronic_outpatient": ("门诊慢特病", "chronic-disease outpatient"),
+        "pharmacy": ("药店购药", "pharmacy purchase"),
+    },
+    "gender": {"1": ("男", "male"), "2": ("女", "female"), "9": ("未知", "unknown")},
+    "item_type": {
+        "drug": ("药品", "drug"),
+        "herbal": ("中药饮片", "herbal pieces"),
+        "service": ("医疗服务项目", "medical service"),
+        "consumable": ("医用耗材", "medical consumable"),
+    },
+    "service_class": {
+        "exam": ("检查", "examination"),
+        "lab": ("化验", "laboratory test"),
+        "ct": ("CT", "CT"),
+        "mri": ("磁共振", "MRI"),
+        "surgery": ("手术", "surgery"),
+        "treatment": ("治疗", "treatment"),
+        "bed": ("床位", "bed"),
+        "nursing": ("护理", "nursing"),
+        "other": ("其他", "other"),
+    },
+    "payment_class": {"A": ("甲类", "class A"), "B": ("乙类", "class B"), "C": ("丙类", "class C")},
+    "herbal_rule": {
+        "never": ("单复方均不予支付", "never payable"),
+        "not_alone": ("单方使用不予支付", "not payable alone"),
+    },
+    "institution_kind": {
+        "general": ("综合医院", "general hospital"),
+        "tcm": ("中医医院", "TCM hospital"),
+        "specialist": ("专科医院", "specialist hospital"),
+        "primary": ("基层医疗机构", "primary care"),
+        "pharmacy": ("定点药店", "pharmacy"),
+    },
+    "level": {
+        "0": ("未定级", "ungraded"),
+        "1": ("一级", "level 1"),
+        "2": ("二级", "level 2"),
+        "3": ("三级", "level 3"),
+    },
+    "discharge_status": {
+        "1": ("医嘱离院", "discharged by order"),
+        "2": ("医嘱转院", "transferred"),
+        "3": ("转社区/乡镇卫生院", "to community care"),
+        "4": ("非医嘱离院", "left against advice"),
+        "5": ("死亡", "death"),
+        "9": ("其他", "other"),
+    },
+    "severity": {
+        "violation": ("明确违规", "violation"),
+        "suspicious": ("可疑", "suspicious"),
+    },
+    "decision": {
+        "confirm": ("确认违规", "confirmed"),
+        "dismiss": ("不予认定", "dismissed"),
+        "info": ("待补充材料", "more information requested"),
+    },
+    "case_type": {
+        "normal": ("正常病例", "normal case"),
+        "low": ("低倍率病例", "low-ratio case"),
+        "high": ("高倍率病例", "high-ratio case"),
+        "special": ("特殊病例", "special case"),
+        "special_approved": ("特例单议（已批准）", "special case (approved)"),
+        "disallowed": ("不予支付病例", "disallowed case"),
+        "ungrouped": ("未入组", "ungrouped"),
+        "excluded": ("除外病例", "excluded case"),
+    },
+    "payment_method": {
+        "dip": ("按病种分值", "DIP"),
+        "bed_day": ("按床日", "per bed-day"),
+        "by_disease": ("按病种", "by disease"),
+        "fee_for_service": ("按项目", "fee for service"),
+        "other_fund": ("其他基金支付", "other fund"),
+    },
+    "points_effect": {
+        "zero": ("不予计分", "no points"),
+        "regroup_conservative": ("按保守治疗重新入组", "regrouped as conservative"),
+        "special_approved": ("特例单议", "special case approved"),
+    },
+    "catalogue": {"1": ("目录内", "in catalogue"), "0": ("目录外", "not in catalogue")},
+    "flag": _FLAG,
+    "selected": {"1": ("中选", "selected"), "0": ("非中选", "not selected")},
+    "public": {"1": ("公立", "public"), "0": ("非公立", "private")},
+}
+
+
+def _key(value: object) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def label(kind: str, value: object, lang: str = "zh") -> str:
+    """The word for ``value`` of the coded field ``kind`` in ``lang``; the value itself if unknown.
+
+    An empty value gives an empty string, so a message never shows ``None``.
+    """
+    if value is None or value == "":
+        return ""
+    words = TABLES.get(kind, {}).get(_key(value))
+    if words is None:
+        return str(value)
+    return words[1] if lang == "en" else words[0]
+
+
+def labels(kind: str, values: object, lang: str = "zh", sep: str | None = None) -> str:
+    """Words for a list (or a ``;``-joined text) of coded values, joined for a message."""
+    if values is None or values == "":
+        return ""
+    items = values.split(";") if isinstance(values, str) else list(values)  # type: ignore[call-overload]
+    joiner = sep if sep is not None else ("、" if lang != "en" else ", ")
+    return joiner.join(label(kind, v.strip() if isinstance(v, str) else v, lang) for v in items)
+
+
+def known(kind: str) -> tuple[str, ...]:
+    """The coded values of ``kind`` that have words."""
+    return tuple(TABLES.get(kind, {}))
