@@ -15,6 +15,7 @@ import importlib.util
 import os
 import shutil
 import sys
+import uuid
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -294,29 +295,93 @@ def load_plugins(only: Iterable[str] = (), exclude: Iterable[str] = ()) -> Plugi
     return plugins
 
 
+def _refuse_outside_links(source: Path) -> None:
+    """A link inside a plug-in folder may point within it; one pointing out (to a secret
+    file, say) is refused rather than followed and copied in."""
+    root = source.resolve()
+    for folder, dirs, files in os.walk(source):
+        for entry in dirs + files:
+            path = Path(folder) / entry
+            if not path.is_symlink():
+                continue
+            aim = path.resolve()
+            if not aim.is_relative_to(root) or Path(folder).resolve().is_relative_to(aim):
+                raise UserError(
+                    f"not installed: {path} is a link to {os.readlink(path)}, outside the "
+                    "plug-in (or a loop back into it)"
+                )
+
+
+def _install_target(path: str | Path, folder: Path) -> Path:
+    """Where ``path`` goes in ``folder``: a plain name of its own, never the folder itself,
+    its parent, or anything outside it."""
+    text = str(path).rstrip("/\\")
+    name = Path(text).name if text else ""
+    if name in ("", ".", "..") or name.startswith((".", "_")):
+        raise UserError(
+            f"cannot install {str(path)!r}: name the plug-in's own folder or file "
+            "(e.g. plugins/example_city), not '.', '..' or a hidden name"
+        )
+    target = folder / name
+    if target.resolve().parent != folder.resolve():
+        raise UserError(f"cannot install {name!r}: it would land outside {folder}")
+    return target
+
+
 def install(path: str | Path) -> Path:
-    """Copy a plug-in (folder, .py, wheel or zip) into the user drop-in folder."""
+    """Copy a plug-in (folder, .py, wheel or zip) into the user drop-in folder.
+
+    The copy is made beside the target under a hidden name and swapped in with
+    ``os.replace``, so a kill mid-install leaves the old version (or nothing) in place; a
+    plug-in that does not load once installed is taken out again and the old one restored.
+    """
+    folder = user_plugin_dir()
+    target = _install_target(path, folder)
     source = Path(path)
     if not source.exists():
         raise UserError(f"no such plug-in file or folder: {source}")
     if not (source.is_dir() or source.suffix in (".py", ".whl", ".zip")):
         raise UserError("a plug-in is a folder, a .py file, a wheel or a zip")
-    target_dir = user_plugin_dir()
-    target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / source.name
-    if target.exists():
-        remove_path(target)
+    if source.resolve() == target.resolve():
+        raise UserError(f"{source} is already in the plug-in folder")
     if source.is_dir():
-        shutil.copytree(
-            source, target, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "tests")
-        )
-    else:
-        shutil.copy2(source, target)
+        _refuse_outside_links(source)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stamp = uuid.uuid4().hex[:8]
+    fresh = folder / f".{target.name}.installing-{stamp}"
+    old = folder / f".{target.name}.old-{stamp}"
+    had_old = target.exists() or target.is_symlink()
+    try:
+        if source.is_dir():
+            shutil.copytree(
+                source,
+                fresh,
+                symlinks=False,
+                ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "tests"),
+            )
+        else:
+            shutil.copy2(source, fresh)
+        if had_old:
+            os.replace(target, old)
+        os.replace(fresh, target)
+    except BaseException:
+        if fresh.exists():
+            remove_path(fresh)
+        raise
+    info = next((i for i in load_plugins().infos if i.location == str(target)), None)
+    problem = "it was not found" if info is None else info.error
+    if problem:
+        remove_path(target)
+        if had_old:
+            os.replace(old, target)
+        raise UserError(f"{source} was not installed: it does not load: {problem}")
+    if had_old:
+        remove_path(old)
     return target
 
 
 def remove_path(target: Path) -> None:
-    if target.is_dir():
+    if target.is_dir() and not target.is_symlink():
         shutil.rmtree(target)
     else:
         target.unlink()
