@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from desktop.context import Context
+from desktop.options import add_arguments
 from desktop.translations import Translations
 from desktop.window import MainWindow
 
@@ -42,10 +43,12 @@ def screenshots(window: MainWindow, folder: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="yibao desktop")
-    parser.add_argument("--workspace", "-w", help="workspace to open")
-    parser.add_argument("--screenshots", metavar="DIR", help="save each page as PNG and exit")
-    parser.add_argument("--language", choices=("zh_CN", "en"))
-    args = parser.parse_args(argv)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the window for parsed ``desktop.options`` arguments; the exit code when it closes."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("yibao")
     window = build(language=args.language)

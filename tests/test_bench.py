@@ -4,8 +4,6 @@ import builtins
 import json
 import sys
 
-import pytest
-
 from engine import cli
 from engine.demo import bench
 
@@ -19,7 +17,11 @@ def test_bench_reports_each_stage_as_the_issue_asks(capsys):
     assert out["stages"]["import"]["items"] == out["lines"] > 2000
     for stage in out["stages"].values():
         assert set(stage) == {"items", "unit", "seconds", "per_second"}
-        assert stage["per_second"] == pytest.approx(stage["items"] / stage["seconds"], rel=0.05)
+        # seconds are reported to the millisecond, so a fast stage's rate is known only to
+        # within that rounding: the rate must lie between items / (seconds ± 0.0005)
+        low = stage["items"] / (stage["seconds"] + 0.0005)
+        high = stage["items"] / max(stage["seconds"] - 0.0005, 1e-9)
+        assert low - 1 <= stage["per_second"] <= high + 1
     assert out["peak_rss_mb"] > 50
 
 

@@ -1,0 +1,64 @@
+"""The ``yibao`` command line: a thin front end over the engine API.
+
+Conventions for every command: exit 0 when done, 2 for bad input (with a message, never a
+traceback), 1 for an internal error; ``--json`` prints one JSON object and nothing else.
+
+Each command group is one module of this package with a ``register(sub)`` that adds its
+parsers beside its handlers (``set_defaults(func=…)``); ``GROUPS`` lists them in help order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import traceback
+
+from engine.cli.common import emit_json
+from engine.errors import UserError
+
+GROUPS = ("package", "audit", "dip", "log", "plugins", "report", "app")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from engine import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="yibao",
+        description="医保审核工作台 yibao — audit medical insurance claims and settle DIP, offline.",
+    )
+    parser.add_argument("--version", action="version", version=f"yibao {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for group in GROUPS:
+        importlib.import_module(f"engine.cli.{group}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        if getattr(sys, "frozen", False):
+            args = parser.parse_args(["desktop"])
+        else:
+            parser.print_help()
+            return 0
+    try:
+        return args.func(args) or 0
+    except UserError as exc:
+        if getattr(args, "json", False):
+            emit_json({"error": str(exc)})
+        print(f"yibao {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) has gone; stop quietly, as command-line tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception:  # noqa: BLE001 — the last resort of a CLI: say it is ours, exit 1
+        traceback.print_exc()
+        print("yibao: internal error (the traceback above is for the developers)", file=sys.stderr)
+        return 1

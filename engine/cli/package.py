@@ -1,0 +1,64 @@
+"""Data packages in and out of a workspace: ``import`` and ``export``."""
+
+from __future__ import annotations
+
+import argparse
+
+from engine.cli.common import (
+    add_json,
+    add_plugin_choice,
+    add_workspace,
+    emit_json,
+    open_workspace,
+    progress_for,
+)
+
+
+def cmd_import(args) -> int:
+    from engine.ingest import import_any
+    from engine.plugins import load_plugins
+
+    plugins = load_plugins(args.plugin, args.no_plugin)
+    with open_workspace(args) as ws:
+        result = import_any(
+            ws, args.package, plugins, replace=args.replace, progress=progress_for(args)
+        )
+    if args.json:
+        emit_json(result.to_json())
+    else:
+        refs = ", ".join(f"{k} {v}" for k, v in result.reference.items()) or "none"
+        print(f"imported {result.claims} claims and {result.lines} lines in {result.seconds:.2f}s")
+        if result.adapter:
+            print(f"converted by {result.adapter}")
+        print(f"reference data: {refs}")
+        for name, enc in result.encodings.items():
+            print(f"  {name}: {enc}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from engine.ingest import export_package
+
+    with open_workspace(args, create=False) as ws:
+        counts = export_package(ws, args.out)
+    if args.json:
+        emit_json(counts)
+    else:
+        print(f"wrote {args.out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import", help="import a data package into a workspace")
+    p.set_defaults(func=cmd_import)
+    p.add_argument("package", help="data package folder (claims, lines, reference/)")
+    add_workspace(p)
+    p.add_argument("--replace", action="store_true", help="replace claims already imported")
+    add_plugin_choice(p)
+    add_json(p)
+
+    p = sub.add_parser("export", help="write a workspace back as a data package")
+    p.set_defaults(func=cmd_export)
+    p.add_argument("workspace", metavar="W", help="workspace file")
+    p.add_argument("--out", required=True, metavar="FOLDER", help="folder to write")
+    add_json(p)

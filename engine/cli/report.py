@@ -1,0 +1,53 @@
+"""``yibao report``: the xlsx workbook and the PDF notice."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from engine.cli.common import (
+    add_json,
+    add_plugin_choice,
+    add_workspace,
+    emit_json,
+    open_workspace,
+)
+
+
+def cmd_report(args) -> int:
+    from engine.plugins import load_plugins
+    from engine.reports import write_report
+
+    plugins = load_plugins(args.plugin, args.no_plugin)
+    with open_workspace(args, create=False) as ws:
+        data = write_report(
+            ws, args.out, institution=args.institution, run_id=args.run, plugins=plugins
+        )
+    for problem in data.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    summary = {
+        "out": str(args.out),
+        "run_id": data.run_id,
+        "findings": len(data.findings),
+        "confirmed_deductions": float(data.total_deductions),
+        "settlement_run_id": data.settlement["run_id"] if data.settlement else None,
+    }
+    if args.json:
+        emit_json(summary)
+    else:
+        print(
+            f"wrote {args.out}: {summary['findings']} findings, confirmed deductions "
+            f"{data.total_deductions:,.2f}"
+        )
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help="write the xlsx workbook or the PDF for an institution")
+    p.set_defaults(func=cmd_report)
+    add_workspace(p)
+    p.add_argument("--out", required=True, metavar="FILE", help="FILE.xlsx or FILE.pdf")
+    p.add_argument("--institution", metavar="CODE", help="only this institution")
+    p.add_argument("--run", metavar="ID", help="audit run (default: the latest)")
+    add_plugin_choice(p)
+    add_json(p)
