@@ -93,6 +93,7 @@ LINES = Table(
         _c("dept_code", "开单科室", STR),
         _c("doctor_id", "开单医师", STR),
         _c("refund_of", "冲销明细序号", INT),
+        _c("self_pay_amount", "自费金额", DEC),
     ),
     key=("claim_id", "line_no"),
     required_file=True,

@@ -55,6 +55,7 @@ class Line(SQLModel, table=True):
     dept_code: str | None = None
     doctor_id: str | None = None
     refund_of: int | None = None
+    self_pay_amount: int | None = None  # r2: what the patient paid outside the policy range
     extra: str | None = None
 
 
