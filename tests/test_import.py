@@ -207,7 +207,27 @@ def test_cli_exit_codes(tmp_path, package):
     assert "claims.csv:2:claim_id" in again.stderr
 
 
-def test_kill_during_import_leaves_workspace_unchanged(tmp_path, package):
+#: The child imports with a progress callback that, once lines are written inside the import's
+#: transaction, leaves a marker and waits to be killed: the kill always lands mid-import.
+KILLED_CHILD = """
+import sys, time
+from pathlib import Path
+from engine.ingest import import_package
+from engine.workspace import Workspace
+
+package, ws_path, marker = sys.argv[1:]
+
+def progress(stage, done, total):
+    if stage == "lines" and done and not total:
+        Path(marker).touch()
+        time.sleep(600)
+
+with Workspace.open(ws_path) as ws:
+    import_package(ws, package, progress=progress)
+"""
+
+
+def test_kill_during_import_leaves_workspace_unchanged(tmp_path, package, monkeypatch):
     from engine.demo.generator import write_package
 
     ws_path = tmp_path / "w.yibao"
@@ -215,18 +235,28 @@ def test_kill_during_import_leaves_workspace_unchanged(tmp_path, package):
     import_package(ws, package)
     before = {t: ws.count(t) for t in ("claims", "lines", "log")}
     ws.close()
-    write_package(tmp_path / "big", 3, 300_000)
+    write_package(tmp_path / "big", 3, 60_000)
+    marker = tmp_path / "lines-written"
+    monkeypatch.setenv("YIBAO_IMPORT_WORKER", "1")  # its worker processes must end with it
     proc = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli", "import", str(tmp_path / "big"), "-w", str(ws_path)],
+        [sys.executable, "-c", KILLED_CHILD, str(tmp_path / "big"), str(ws_path), str(marker)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
-    wal = Path(f"{ws_path}-wal")
-    deadline = time.time() + 60
-    while time.time() < deadline and (not wal.exists() or wal.stat().st_size < 2_000_000):
-        time.sleep(0.02)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    try:
+        deadline = time.time() + 120
+        while not marker.exists() and proc.poll() is None and time.time() < deadline:
+            time.sleep(0.02)
+        assert marker.exists(), proc.stderr.read().decode() if proc.poll() is not None else ""
+        assert proc.poll() is None  # still importing
+        probe = sqlite3.connect(ws_path, timeout=0)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            probe.execute("BEGIN IMMEDIATE")  # the child holds the import's write transaction
+        probe.close()
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
     ws = Workspace.open(ws_path)
     assert {t: ws.count(t) for t in before} == before
     assert ws.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
