@@ -177,6 +177,7 @@ def run_audit(
     from engine.dip.settlement import catalogue_source, resolve_params
 
     started = time.perf_counter()
+    snapshot = data_version(ws.conn)  # before anything is read; _store checks it
     catalog = load_catalog(plugins)
     chosen = _select(catalog, rulesets, ws.get_setting(DISABLED_SETTING, []))
     params = rule_parameters(ws, plugins)
@@ -226,8 +227,24 @@ def run_audit(
         problems,
         time.perf_counter() - started,
     )
-    _store(ws, result, params, plugins)
+    _store(ws, result, params, plugins, snapshot)
     return result
+
+
+def data_version(conn: sqlite3.Connection) -> int:
+    """A number that changes whenever another connection commits to the workspace."""
+    return conn.execute("PRAGMA data_version").fetchone()[0]
+
+
+def check_snapshot(conn: sqlite3.Connection, snapshot: int) -> None:
+    """Refuse a result read while another writer (an import, a window) changed the data:
+    the lanes read at different moments, so it would mix the data before and after."""
+    if data_version(conn) != snapshot:
+        raise UserError(
+            "工作区数据在审核过程中被另一进程修改，本次结果未保存，请重新审核 / the workspace"
+            " changed while the audit read it (another import or window wrote to it); the run"
+            " was not stored: audit again"
+        )
 
 
 def _checked(facts, cancel: CancelToken):
@@ -268,10 +285,11 @@ def _finding(run_id: str, rule: Rule, fact: dict, params: dict) -> dict:
     }
 
 
-def _store(ws: Workspace, result: AuditResult, params: dict, plugins) -> None:
+def _store(ws: Workspace, result: AuditResult, params: dict, plugins, snapshot: int) -> None:
     now = audit_log.now_text()
     by_code = Counter(f["code"] for f in result.findings)
     with ws.transaction() as conn:
+        check_snapshot(conn, snapshot)  # no writer can commit once this transaction holds
         conn.execute(
             "INSERT INTO runs (run_id, kind, started_at, finished_at, rulesets, parameters, plugins,"
             " summary) VALUES (?, 'audit', ?, ?, ?, ?, ?, ?)",
