@@ -1,4 +1,5 @@
-"""What every page shares: the open workspace, the reviewer, and a signal when data changes."""
+"""What every page shares: the open workspace, the reviewer, the queue of writing jobs, and one
+signal, ``workspace_changed``, on which every page shows the workspace afresh."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
-from desktop.jobs import Job
+from desktop.jobs import Job, JobQueue
 from engine.workspace import Workspace
 
 
 class Context(QObject):
+    #: Another workspace was opened, or anything in it changed (an import, audit, settlement,
+    #: decision, setting): every page refreshes on this one signal.
     workspace_changed = Signal()
-    data_changed = Signal()  # after an import, audit, settlement or decision
+    #: Writing jobs were queued, started or ended (any workspace).
+    queue_changed = Signal()
 
     def __init__(self, settings: QSettings, parent=None):
         super().__init__(parent)
@@ -22,6 +26,7 @@ class Context(QObject):
         self.path: Path | None = None
         self.reader: sqlite3.Connection | None = None  # for the pages' tables (UI thread)
         self.jobs: set = set()
+        self.queues: dict[Path, JobQueue] = {}
         self._rules = None  # (plug-ins, rule catalogue), loaded once until plug-ins change
 
     def rules(self):
@@ -33,6 +38,11 @@ class Context(QObject):
             plugins = load_plugins()
             self._rules = (plugins, load_catalog(plugins))
         return self._rules
+
+    @property
+    def data_changed(self):
+        """The same signal as ``workspace_changed`` (its older name)."""
+        return self.workspace_changed
 
     def plugins_changed(self) -> None:
         self._rules = None
@@ -50,7 +60,8 @@ class Context(QObject):
         if self.reader is not None:
             self.reader.close()
         self.path = path
-        self.reader = sqlite3.connect(path)
+        # Autocommit: the reader never holds a transaction, so each query sees the latest data.
+        self.reader = sqlite3.connect(path, isolation_level=None)
         self.reader.execute("PRAGMA query_only=ON")
         recent = [str(path)] + [p for p in self.recent() if p != str(path)]
         self.settings.setValue("recent", recent[:8])
@@ -66,9 +77,20 @@ class Context(QObject):
         return Workspace.open(self.path, create=False)
 
     def changed(self) -> None:
-        if self.reader is not None:
-            self.reader.rollback()
-        self.data_changed.emit()
+        """Something in the workspace changed: every page shows it afresh."""
+        self.workspace_changed.emit()
+
+    def queue(self, path: Path | None = None) -> JobQueue:
+        """The queue of writing jobs of the workspace at ``path`` (default: the open one)."""
+        path = Path(path or self.path)
+        if path not in self.queues:
+            queue = self.queues[path] = JobQueue(self)
+            queue.changed.connect(self.queue_changed)
+        return self.queues[path]
+
+    def queued(self) -> list[Job]:
+        """Every writing job, running or waiting, of every workspace."""
+        return [job for queue in self.queues.values() for job in queue.jobs()]
 
     def start(
         self,
@@ -79,28 +101,51 @@ class Context(QObject):
         failed,
         cancelled=None,
         button=None,
+        title: str = "",
+        writes: Path | None | bool = True,
     ) -> Job:
         """Run ``work(progress, cancel)`` on a worker thread, wired to a page's progress row
-        (and its start button, disabled meanwhile); the job is tracked until it finishes."""
-        job = Job(work)
+        (and its start button, disabled meanwhile); the job is tracked until it finishes.
+
+        A job that ``writes`` (True: the open workspace; or a workspace's path) waits its turn
+        in that workspace's queue; ``writes=False`` (a reader) starts at once."""
+        job = Job(work, title)
         job.succeeded.connect(succeeded)
         job.failed.connect(failed)
         if cancelled is not None:
             job.cancelled.connect(cancelled)
         if button is not None:
             button.setEnabled(False)
-            job.finished.connect(lambda: button.setEnabled(True))
-        progress_row.attach(job)
+            job.ended.connect(lambda: button.setEnabled(True))
         self.track(job)
-        job.start()
+        if writes is False:
+            progress_row.attach(job)
+            job.start()
+        else:
+            queue = self.queue(None if writes is True else writes)
+            busy = queue.running is not None or bool(queue.waiting)
+            progress_row.attach(job, waiting=busy, cancel=queue.cancel)
+            queue.submit(job)
         return job
 
     def track(self, job) -> None:
-        """Keep a running job alive and known, so closing the window can wait for it."""
+        """Keep a job alive and known, so closing the window can wait for it."""
         self.jobs.add(job)
-        job.finished.connect(lambda j=job: self.jobs.discard(j))
+        job.ended.connect(lambda j=job: self.jobs.discard(j))
+
+    def cancel(self, job: Job) -> None:
+        """Cancel a job, running or waiting in its queue."""
+        for queue in self.queues.values():
+            if job in queue.jobs():
+                queue.cancel(job)
+                return
+        job.cancel()
 
     def stop_jobs(self) -> None:
+        """Cancel every job (waiting ones never run) and wait for the running ones."""
+        for queue in self.queues.values():
+            for job in list(queue.waiting):
+                queue.cancel(job)
         for job in list(self.jobs):
             job.cancel()
             if job.wait(60_000):
@@ -108,6 +153,7 @@ class Context(QObject):
 
     def close(self) -> None:
         self.stop_jobs()
-        if self.reader is not None:
-            self.reader.close()
-            self.reader = None
+        reader, self.reader, self.path = self.reader, None, None
+        if reader is not None:
+            self.workspace_changed.emit()  # the pages let go of the reader's rows
+            reader.close()

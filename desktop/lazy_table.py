@@ -2,6 +2,11 @@
 
 A workspace of a million lines opens its tables at once: only the first page is read, and
 ``fetchMore`` reads the next when the view needs it.
+
+Each page is its own statement, read to the end (``LIMIT``/``OFFSET``): no statement stays open
+across event-loop turns. A half-read cursor on the shared reader connection would pin that
+connection's WAL snapshot, so every later query on it (other pages, the log, the settlement
+charts) would keep seeing the data as it was when the cursor opened.
 """
 
 from __future__ import annotations
@@ -34,25 +39,55 @@ class LazyTableModel(QAbstractTableModel):
         self.headers = list(headers)
         self.formatters = formatters or {}
         self.rows: list[tuple] = []
-        self._cursor: sqlite3.Cursor | None = None
+        self._query: tuple[sqlite3.Connection, str, object] | None = None
         self._done = True
         self.colour: Callable[[tuple], object] | None = None
 
-    def set_query(self, conn: sqlite3.Connection | None, sql: str = "", args=()) -> None:
-        self.beginResetModel()
-        self.rows = []
-        self._cursor = conn.execute(sql, args) if conn is not None else None
-        self._done = conn is None
-        if self._cursor is not None:  # the first page arrives with the reset, as in Qt's models
-            self.rows = self._next_page()
-        self.endResetModel()
+    def set_query(self, conn: sqlite3.Connection | None, sql: str = "", args=()) -> bool:
+        """Show ``sql`` (with ``args``, a sequence or a dict): its first page at once.
 
-    def _next_page(self) -> list[tuple]:
-        page = self._cursor.fetchmany(PAGE)
-        if len(page) < PAGE:
-            self._done = True
-            self._cursor = None
-        return page
+        The query already shown is read again in place instead (``refresh``); returns whether
+        the rows were replaced by another query's."""
+        if conn is not None and self._query == (conn, sql, args):
+            self.refresh()
+            return False
+        self.beginResetModel()
+        self._query = (conn, sql, args) if conn is not None else None
+        self.rows = self._read(0, PAGE)  # the first page arrives with the reset, as in Qt's models
+        self._done = len(self.rows) < PAGE
+        self.endResetModel()
+        return True
+
+    def refresh(self) -> None:
+        """Read the query again, as many rows as are shown (the data changed): when the count is
+        the same the rows are updated in place, so the selection and scroll position stay."""
+        if self._query is None:
+            return
+        wanted = max(PAGE, -(-len(self.rows) // PAGE) * PAGE)
+        rows = self._read(0, wanted)
+        if len(rows) == len(self.rows):
+            self.rows = rows
+            if rows:
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(len(rows) - 1, len(self.headers) - 1)
+                )
+        else:
+            self.beginResetModel()
+            self.rows = rows
+            self.endResetModel()
+        self._done = len(rows) < wanted
+
+    def _read(self, offset: int, count: int) -> list[tuple]:
+        """``count`` rows from ``offset``, one statement read to its end."""
+        if self._query is None:
+            return []
+        conn, sql, args = self._query
+        if isinstance(args, dict):
+            window = "LIMIT :page_limit OFFSET :page_offset"
+            args = {**args, "page_limit": count, "page_offset": offset}
+        else:
+            window, args = "LIMIT ? OFFSET ?", (*args, count, offset)
+        return conn.execute(f"SELECT * FROM ({sql}) {window}", args).fetchall()
 
     def clear(self) -> None:
         self.set_query(None)
@@ -67,9 +102,10 @@ class LazyTableModel(QAbstractTableModel):
         return not parent.isValid() and not self._done
 
     def fetchMore(self, parent=ROOT) -> None:
-        if parent.isValid() or self._done or self._cursor is None:
+        if parent.isValid() or self._done:
             return
-        page = self._next_page()
+        page = self._read(len(self.rows), PAGE)
+        self._done = len(page) < PAGE
         if page:
             start = len(self.rows)
             self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)

@@ -10,16 +10,19 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QProgressBar,
     QPushButton,
     QTableView,
+    QToolButton,
     QWidget,
 )
 
 
 def fill_institutions(combo, conn, all_label: str) -> None:
     """The workspace's institutions as filter choices ("code name"; data: the code, or "" for
-    all), without firing the combo's change signal while it is refilled."""
+    all), keeping the choice made, without firing the combo's change signal while refilled."""
+    chosen = combo.currentData()
     combo.blockSignals(True)
     combo.clear()
     combo.addItem(all_label, "")
@@ -28,6 +31,7 @@ def fill_institutions(combo, conn, all_label: str) -> None:
             "SELECT institution_code, coalesce(name, '') FROM institutions ORDER BY 1"
         ):
             combo.addItem(f"{code} {name}".strip(), code)
+    combo.setCurrentIndex(max(0, combo.findData(chosen)) if chosen else 0)
     combo.blockSignals(False)
 
 
@@ -71,14 +75,21 @@ class ProgressRow(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.bar, 1)
         layout.addWidget(self.cancel)
+        self.job = None
+        self.on_cancel = None
+        self.cancel.clicked.connect(lambda: self.job is not None and self.on_cancel(self.job))
         self.hide()
 
-    def attach(self, job) -> None:
-        self.cancel.clicked.connect(job.cancel)
+    def attach(self, job, waiting: bool = False, cancel=None) -> None:
+        """Follow ``job``; ``waiting``: it is queued behind another job; ``cancel(job)``
+        cancels it (default: the job's own ``cancel``)."""
+        self.job = job
+        self.on_cancel = cancel or (lambda j: j.cancel())
         job.progressed.connect(self.update_progress)
-        job.finished.connect(self.hide)
+        job.started.connect(lambda: self.label.setText(self.tr("处理中…")))
+        job.ended.connect(lambda: self.job is job and self.hide())
         self.bar.setRange(0, 0)
-        self.label.setText(self.tr("处理中…"))
+        self.label.setText(self.tr("排队等待其他任务结束…") if waiting else self.tr("处理中…"))
         self.show()
 
     def update_progress(self, stage: str, done: int, total: int) -> None:
@@ -129,3 +140,29 @@ class BarChart(QWidget):
                 Qt.AlignmentFlag.AlignLeft,
                 f"{value:,.2f}",
             )
+
+
+class QueueButton(QToolButton):
+    """The writing jobs, running and waiting, in the status bar; its menu cancels one."""
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.setMenu(QMenu(self))
+        ctx.queue_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        jobs = self.ctx.queued()
+        menu = self.menu()
+        menu.clear()
+        for number, job in enumerate(jobs):
+            state = self.tr("运行中") if number == 0 and job.isRunning() else self.tr("排队中")
+            action = menu.addAction(self.tr("取消：{0}（{1}）").format(job.title or "-", state))
+            action.triggered.connect(lambda _=False, j=job: self.ctx.cancel(j))
+        if not jobs:
+            self.setText(self.tr("无后台任务"))
+        else:
+            self.setText(self.tr("后台任务 {0} 个").format(len(jobs)))
+        self.setEnabled(bool(jobs))

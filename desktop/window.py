@@ -25,6 +25,7 @@ from desktop.pages.settings import SettingsPage
 from desktop.pages.settlement import SettlementPage
 from desktop.pages.workspace import WorkspacePage
 from desktop.translations import Translations
+from desktop.widgets import QueueButton
 
 
 class MainWindow(QMainWindow):
@@ -79,6 +80,11 @@ class MainWindow(QMainWindow):
         self.workspace_page.import_requested.connect(self.import_folder)
         self.settings_page.language_changed.connect(self.set_language)
         self.build_menus()
+        if hasattr(self, "queue_button"):  # rebuilt in another language
+            self.statusBar().removeWidget(self.queue_button)
+            self.queue_button.deleteLater()
+        self.queue_button = QueueButton(ctx)
+        self.statusBar().addPermanentWidget(self.queue_button)
         self.update_title()
 
     def action(self, menu, text: str, slot, shortcut: str | None = None) -> QAction:

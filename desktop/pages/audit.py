@@ -44,7 +44,6 @@ class AuditPage(QWidget):
         layout.addWidget(self.summary, 2)
         self.run_button.clicked.connect(self.run)
         ctx.workspace_changed.connect(self.refresh)
-        ctx.data_changed.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
@@ -93,6 +92,7 @@ class AuditPage(QWidget):
             failed=lambda msg, _e: self.summary.setPlainText(msg),
             cancelled=lambda: self.summary.setPlainText(self.tr("审核已取消，未保存。")),
             button=self.run_button,
+            title=self.tr("审核"),
         )
         return self.job
 

@@ -91,11 +91,10 @@ class ClaimsPage(QWidget):
         self.visit.currentIndexChanged.connect(self.refresh)
         self.view.selectionModel().currentRowChanged.connect(self.show_claim)
         ctx.workspace_changed.connect(self.reload)
-        ctx.data_changed.connect(self.refresh)
         self.reload()
 
     def reload(self) -> None:
-        """A new workspace: its institutions in the filter, then the table."""
+        """The workspace changed: its institutions in the filter, then the table."""
         fill_institutions(self.institution, self.ctx.reader, self.tr("全部机构"))
         self.refresh()
 

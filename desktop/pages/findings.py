@@ -130,16 +130,17 @@ class FindingsPage(QWidget):
         self.dismiss_button.clicked.connect(lambda: self.decide("dismiss"))
         self.info_button.clicked.connect(lambda: self.decide("info"))
         ctx.workspace_changed.connect(self.reload)
-        ctx.data_changed.connect(self.refresh)
         self.reload()
 
     # --- loading ---------------------------------------------------------------------------
     def reload(self) -> None:
-        """A new workspace: fill the institution filter, then the table."""
+        """The workspace changed: the institution filter, then the table."""
         fill_institutions(self.institution, self.ctx.reader, self.tr("全部机构"))
         self.refresh()
 
     def refresh(self) -> None:
+        """The table for the filters; the same query again is read in place (a decision made
+        here or anywhere), keeping the selection and the rows already scrolled to."""
         conn = self.ctx.reader
         run = latest_run(conn) if conn is not None else None
         if run is None:
@@ -159,12 +160,14 @@ class FindingsPage(QWidget):
             decision=self.decision.currentData() or None,
             text=self.text.text().strip() or None,
         )
-        self.model.set_query(
+        replaced = self.model.set_query(
             conn,
             "SELECT claim_id, line_no, institution_code, code, severity, amount, decision,"
             f" deduction, message_zh, finding_id, rule_id FROM ({sql})",
             args,
         )
+        if not replaced:
+            return
         self.view.resizeColumnToContents(3)
         self.lines.clear()
         self.evidence.setPlainText(self.tr("选择一个疑点，查看其证据、说明和政策依据。"))

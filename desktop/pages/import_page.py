@@ -130,6 +130,7 @@ class ImportPage(QWidget):
             failed=self.rejected,
             cancelled=lambda: self.result.setText(self.tr("已取消，工作区未改变。")),
             button=self.start_button,
+            title=self.tr("导入 {0}").format(folder),
         )
         return self.job
 

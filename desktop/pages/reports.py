@@ -56,7 +56,6 @@ class ReportsPage(QWidget):
         self.pdf_button.clicked.connect(lambda: self.choose(".pdf"))
         self.verify_button.clicked.connect(self.verify)
         ctx.workspace_changed.connect(self.refresh)
-        ctx.data_changed.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
@@ -92,6 +91,8 @@ class ReportsPage(QWidget):
             self.progress,
             succeeded=lambda _d: self.status.setText(self.tr("已导出 {0}").format(path)),
             failed=lambda msg, _e: self.status.setText(msg),
+            title=self.tr("导出报告"),
+            writes=False,
         )
         return self.job
 

@@ -187,6 +187,7 @@ class SettlementPage(QWidget):
             succeeded=self.done,
             failed=lambda msg, _e: self.headline.setText(msg),
             button=self.run_button,
+            title=self.tr("DIP 结算"),
         )
         return self.job
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import platformdirs
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -16,12 +18,21 @@ from PySide6.QtWidgets import (
 
 from desktop.jobs import Job
 from desktop.widgets import ProgressRow, heading, note
+from engine.rules.audit import latest_run
 from engine.workspace import Workspace
 
 
 def count_rows(path) -> dict:
+    """Claims, lines and runs; findings: those of the latest audit (what the findings page shows)."""
     with Workspace.open(path, create=False) as ws:
-        return {t: ws.count(t) for t in ("claims", "lines", "findings", "runs")}
+        counts = {t: ws.count(t) for t in ("claims", "lines", "runs")}
+        run = latest_run(ws)
+        counts["findings"] = (
+            ws.conn.execute("SELECT count(*) FROM findings WHERE run_id = ?", (run,)).fetchone()[0]
+            if run
+            else 0
+        )
+        return counts
 
 
 class WorkspacePage(QWidget):
@@ -61,7 +72,6 @@ class WorkspacePage(QWidget):
         self.demo_button.clicked.connect(self.open_demo)
         self.recent.itemActivated.connect(lambda item: self.open(item.text()))
         ctx.workspace_changed.connect(self.refresh)
-        ctx.data_changed.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
@@ -82,7 +92,8 @@ class WorkspacePage(QWidget):
             return
         self.summary.setText(
             self.tr(
-                "当前：{path}\n结算 {claims:,} 条，明细 {lines:,} 条，疑点 {findings:,} 条，批次 {runs}"
+                "当前：{path}\n结算 {claims:,} 条，明细 {lines:,} 条，"
+                "最近一次审核疑点 {findings:,} 条，批次 {runs}"
             ).format(path=self.ctx.path, **counts)
         )
 
@@ -117,6 +128,8 @@ class WorkspacePage(QWidget):
             succeeded=lambda _r: self.open(target),
             failed=lambda msg, _e: QMessageBox.warning(self, self.tr("演示区域"), msg),
             button=self.demo_button,
+            title=self.tr("生成演示区域"),
+            writes=Path(target),
         )
 
     def dragEnterEvent(self, event) -> None:

@@ -2,8 +2,12 @@
 
 
 def run_job(qtbot, job, timeout=60_000):
-    """Wait until a page's job has finished and its signals have reached the UI thread."""
+    """Wait until a page's job has ended and its signals have reached the UI thread.
+
+    ``ended`` is QThread's ``finished`` passed on by the UI thread after the job's result
+    signals: once it fired, the page has shown the result."""
     assert job is not None
-    qtbot.waitUntil(job.isFinished, timeout=timeout)
-    qtbot.wait(50)  # the job's queued signals are delivered by the event loop
+    if not job.ended_already:
+        with qtbot.waitSignal(job.ended, timeout=timeout):
+            pass
     return job

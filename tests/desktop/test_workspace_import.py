@@ -97,14 +97,16 @@ def test_choosing_a_package_previews_encodings_and_headers(window, package):
     assert "claims.csv: utf-8" in text and "reference/institutions.csv" in text
 
 
-def test_cancelled_import_leaves_the_workspace_unchanged(window, qtbot, tmp_path):
-    from engine.demo.generator import write_package
-
-    write_package(tmp_path / "big", 3, 60_000)
+def test_cancelled_import_leaves_the_workspace_unchanged(window, qtbot, tmp_path, package):
     window.ctx.open_workspace(tmp_path / "w.yibao")
-    job = window.import_page.start(str(tmp_path / "big"))
-    qtbot.waitUntil(lambda: window.import_page.progress.label.text() == "lines", timeout=60_000)
-    job.cancel()
+    job = window.import_page.start(str(package))
+
+    def cancel_once_claims_are_written(stage, _done, _total):
+        if stage == "claims":  # on the worker thread, before the lines: the cancel must count
+            job.cancel()
+
+    # A queued job starts on a later turn of the event loop: this is connected before it runs.
+    job.progressed.connect(cancel_once_claims_are_written, Qt.ConnectionType.DirectConnection)
     run_job(qtbot, job)
     assert "已取消" in window.import_page.result.text()
     with Workspace.open(tmp_path / "w.yibao") as ws:
