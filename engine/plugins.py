@@ -24,7 +24,7 @@ from types import ModuleType
 
 import pluggy
 
-from engine import hookspecs
+from engine import hookspecs, signing
 from engine.errors import UserError
 
 ENTRY_POINT_GROUP = "yibao.plugins"
@@ -42,6 +42,8 @@ class PluginInfo:
     error: str | None = None
     contributes: dict[str, int] = field(default_factory=dict)
     module: ModuleType | None = None
+    signer: str | None = None  # who signed a drop-in (engine.signing), when it verified
+    warning: str | None = None  # e.g. an unsigned drop-in loaded where no key is trusted
 
     def to_json(self) -> dict:
         return {
@@ -52,6 +54,8 @@ class PluginInfo:
             "enabled": self.enabled,
             "contributes": self.contributes,
             "error": self.error,
+            "signer": self.signer,
+            "warning": self.warning,
         }
 
 
@@ -279,8 +283,14 @@ def load_plugins(only: Iterable[str] = (), exclude: Iterable[str] = ()) -> Plugi
             continue
         name = getattr(module, "PLUGIN_NAME", ep.name)
         plugins._add(module, "entry point", ep.value, wanted(name, False))
+    keys = signing.trusted_keys()
     for folder in plugin_dirs():
         for path in _dropin_candidates(folder):
+            verdict = signing.verify(path, keys) if keys else None
+            if verdict is not None and verdict.problem:
+                # refused before a line of it runs
+                plugins._failed(path.stem, "drop-in", str(path), SignatureRefused(verdict.problem))
+                continue
             try:
                 module, kind = _import_dropin(path)
             except BaseException as exc:  # noqa: BLE001
@@ -288,11 +298,20 @@ def load_plugins(only: Iterable[str] = (), exclude: Iterable[str] = ()) -> Plugi
                 continue
             name = getattr(module, "PLUGIN_NAME", module.__name__)
             plugins._add(module, kind, str(path), wanted(name, False))
+            info = plugins.infos[-1]
+            if verdict is not None:
+                info.signer = verdict.signer
+            elif not signing.manifest_path(path).is_file():
+                info.warning = "unsigned drop-in (no trusted keys are set, so it was loaded)"
     known = {i.name for i in plugins.infos}
     missing = only - known
     if missing:
         raise UserError(f"no plug-in named {', '.join(sorted(missing))} (see: yibao plugins list)")
     return plugins
+
+
+class SignatureRefused(Exception):
+    """A drop-in refused because trusted keys are set and its signature does not hold."""
 
 
 def _refuse_outside_links(source: Path) -> None:
@@ -357,13 +376,16 @@ def install(path: str | Path) -> Path:
                 source,
                 fresh,
                 symlinks=False,
-                ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "tests"),
+                ignore=shutil.ignore_patterns(*signing.NOT_INSTALLED),
             )
         else:
             shutil.copy2(source, fresh)
         if had_old:
             os.replace(target, old)
         os.replace(fresh, target)
+        sidecar = signing.manifest_path(source)
+        if source.is_file() and sidecar.is_file():
+            shutil.copy2(sidecar, signing.manifest_path(target))
     except BaseException:
         if fresh.exists():
             remove_path(fresh)
@@ -372,6 +394,7 @@ def install(path: str | Path) -> Path:
     problem = "it was not found" if info is None else info.error
     if problem:
         remove_path(target)
+        signing.manifest_path(target).unlink(missing_ok=True)  # a single file's signature
         if had_old:
             os.replace(old, target)
         raise UserError(f"{source} was not installed: it does not load: {problem}")
