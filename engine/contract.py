@@ -23,6 +23,48 @@ class Column:
     def labels(self) -> tuple[str, ...]:
         return tuple(part for part in self.label.split("/") if part) + (self.label,)
 
+    @property
+    def is_code(self) -> bool:
+        """A column of codes, which must stay text: a spreadsheet number in it has lost its
+        leading zeros (r2)."""
+        return self.type in (STR, LIST) and (
+            self.name.endswith(("_code", "_id")) or self.name in CODE_COLUMNS
+        )
+
+
+#: Code columns whose names do not end in ``_code`` or ``_id``.
+CODE_COLUMNS = frozenset(
+    {
+        "main_diagnosis",
+        "secondary_diagnoses",
+        "restrict_diagnoses",
+        "diagnosis",
+        "main_procedure",
+        "other_procedures",
+        "related_procedures",
+        "restrict_depts",
+        "item_a",
+        "item_b",
+        "code_prefix",
+    }
+)
+
+#: Extra columns that name or identify a person, dropped by a pseudonymised import (r2).
+IDENTIFYING_COLUMNS = frozenset(
+    {
+        "姓名",
+        "患者姓名",
+        "参保人姓名",
+        "身份证号",
+        "身份证号码",
+        "公民身份号码",
+        "证件号码",
+        "name",
+        "patient_name",
+        "id_card",
+    }
+)
+
 
 @dataclass(frozen=True)
 class Table:

@@ -2,20 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class UserError(Exception):
     """Bad input or a request that cannot be done; the message says what and where."""
 
 
 class ImportRejected(UserError):
-    """A data package that cannot be stored; ``errors`` are ``file:row:column: reason``."""
+    """A data package that cannot be stored.
 
-    def __init__(self, errors: list[str], total: int):
-        self.errors = errors
+    ``problems`` are what the import found (``engine.ingest.problems.Problem``: file, row,
+    column, a code and its values, said in zh or en), or plain ``file:row:column: reason``
+    texts from a plug-in's adapter. ``errors`` are their English texts; the message (what the
+    command line prints) says each in Chinese, then English."""
+
+    def __init__(self, problems: Sequence[object], total: int):
+        self.problems = list(problems)
+        self.errors = [_render(p, "en") for p in self.problems]
         self.total = total
-        shown = "\n".join(errors)
-        more = f"\n… and {total - len(errors)} more errors" if total > len(errors) else ""
-        super().__init__(f"import rejected, nothing written ({total} errors):\n{shown}{more}")
+        shown = "\n".join(str(p) for p in self.problems)
+        more = ""
+        if total > len(self.problems):
+            rest = total - len(self.problems)
+            more = f"\n……另有 {rest} 处错误 | … and {rest} more errors"
+        super().__init__(
+            f"导入被拒绝，未写入任何数据（{total} 处错误）| import rejected, nothing written"
+            f" ({total} errors):\n{shown}{more}"
+        )
+
+    def lines(self, lang: str = "zh") -> list[str]:
+        """Each problem's ``file:row:column: reason`` in ``lang``."""
+        return [_render(p, lang) for p in self.problems]
+
+
+def _render(problem: object, lang: str) -> str:
+    render = getattr(problem, "render", None)
+    return render(lang) if render else str(problem)
 
 
 class Cancelled(Exception):

@@ -147,3 +147,60 @@ def labels(kind: str, values: object, lang: str = "zh", sep: str | None = None) 
 def known(kind: str) -> tuple[str, ...]:
     """The coded values of ``kind`` that have words."""
     return tuple(TABLES.get(kind, {}))
+
+
+#: Words a data package may use for a coded value besides those of ``TABLES``
+#: (spec/interchange.md, r2: 职工 → employee, 男 → 1, 是 → 1, …); the import stores the code.
+INPUT_WORDS: dict[str, dict[str, str]] = {
+    "insurance_type": {
+        "职工": "employee",
+        "职工医保": "employee",
+        "职工基本医疗保险": "employee",
+        "居民": "resident",
+        "城乡居民": "resident",
+        "居民医保": "resident",
+        "城乡居民基本医疗保险": "resident",
+        "生育": "maternity",
+        "生育保险": "maternity",
+        "工伤": "work_injury",
+        "工伤保险": "work_injury",
+    },
+    "visit_type": {
+        "住院": "inpatient",
+        "门诊": "outpatient",
+        "普通门诊": "outpatient",
+        "门诊慢特病": "chronic_outpatient",
+        "门慢": "chronic_outpatient",
+        "门特": "chronic_outpatient",
+        "药店": "pharmacy",
+        "药店购药": "pharmacy",
+        "定点药店": "pharmacy",
+    },
+    "gender": {"男": "1", "女": "2", "未知": "9"},
+    "item_type": {
+        "药品": "drug",
+        "西药": "drug",
+        "中成药": "drug",
+        "中药饮片": "herbal",
+        "医疗服务": "service",
+        "诊疗项目": "service",
+        "耗材": "consumable",
+        "医用耗材": "consumable",
+    },
+}
+
+#: Kinds whose codes are 1/0 and so also take 是/否.
+_YES_NO_KINDS = ("flag", "selected", "public", "catalogue")
+
+
+def input_words(kind: str) -> dict[str, str]:
+    """Every word accepted on import for a value of ``kind`` → its code: the Chinese and English
+    words of ``TABLES``, the further ``INPUT_WORDS``, and 是/否 for a 1/0 kind."""
+    words: dict[str, str] = {}
+    tables = [TABLES.get(kind, {})] + ([_FLAG] if kind in _YES_NO_KINDS else [])
+    for table in tables:
+        for code, (zh, en) in table.items():
+            words.setdefault(zh, code)
+            words.setdefault(en, code)
+    words.update(INPUT_WORDS.get(kind, {}))
+    return words

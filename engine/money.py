@@ -14,7 +14,12 @@ _POINT = Decimal("0.0001")
 
 
 class DecimalFormatError(ValueError):
-    """A text that is not a decimal of at most four places, or is too large to store."""
+    """A text that is not a decimal of at most four places, or is too large to store;
+    ``code`` says which (``not_decimal``, ``decimals``, ``out_of_range``) for messages."""
+
+    def __init__(self, message: str, code: str = "not_decimal"):
+        super().__init__(message)
+        self.code = code
 
 
 #: Magnitude a stored decimal stays under: a trillion. A sum of many such values still fits
@@ -37,10 +42,12 @@ def parse_units(text: str) -> int:
     if len(frac) > 4:
         frac = frac.rstrip("0")
         if len(frac) > 4:
-            raise DecimalFormatError(f"more than 4 decimals: {text!r}")
+            raise DecimalFormatError(f"more than 4 decimals: {text!r}", "decimals")
     value = int(whole or "0") * SCALE + (int(frac.ljust(4, "0")) if frac else 0)
     if value >= LIMIT * SCALE:
-        raise DecimalFormatError(f"out of range (must be under {LIMIT:,} in magnitude): {text!r}")
+        raise DecimalFormatError(
+            f"out of range (must be under {LIMIT:,} in magnitude): {text!r}", "out_of_range"
+        )
     return -value if neg else value
 
 

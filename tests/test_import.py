@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from engine import contract
+from engine import contract, models
 from engine.errors import ImportRejected, UserError
 from engine.ingest import export_package, import_package
 from engine.plugins import load_plugins
@@ -176,7 +176,7 @@ def test_migration_from_version_1(tmp_path):
     )
     conn.close()
     ws = Workspace.open(path)
-    assert ws.schema_version() == 2
+    assert ws.schema_version() == models.SCHEMA_VERSION
     assert ws.conn.execute("SELECT source, group_code FROM dip_groups").fetchall() == [
         ("official", "K80.1-CONS")
     ]

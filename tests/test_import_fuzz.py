@@ -54,6 +54,17 @@ CELLS = [
     "9",
     "00012",
     "2025-01-06 9:01",
+    "职工",
+    "职工基本医疗保险",
+    "住院",
+    "门特",
+    "男",
+    "未知",
+    "是",
+    "否",
+    "商业保险",
+    "a\tb",
+    "1;2",
 ]
 TABLES = ("claims", "lines", "claim_codes")
 MUTATIONS = 40
@@ -61,7 +72,11 @@ MUTATIONS = 40
 
 def _mutate(package, rnd: random.Random) -> None:
     path = package / rnd.choice(["claims.csv", "lines.csv", "lines.csv"])
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    text = path.read_text(encoding="utf-8")
+    if rnd.random() < 0.1:  # a whole-file problem: empty, or another separator
+        path.write_text(rnd.choice(["", "\n", text.replace(",", rnd.choice("\t;"))]))
+        return
+    rows = list(csv.reader(io.StringIO(text)))
     for _ in range(rnd.choice([1, 1, 2, 3])):
         row, column = rnd.randrange(1, len(rows)), rnd.randrange(len(rows[0]))
         if rnd.random() < 0.85:

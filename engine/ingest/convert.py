@@ -10,7 +10,10 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from engine.contract import DATE, DATETIME, DEC, INSURANCE_CODES, INT, LIST, STR, Column
-from engine.money import parse_units
+from engine.ingest.problems import CellError
+from engine.ingest.readers import NumberCell
+from engine.labels import input_words, label
+from engine.money import DecimalFormatError, parse_units
 
 Converter = Callable[[str], object]
 
@@ -28,10 +31,10 @@ def to_int(text: str):
     if not s:
         return None
     if not (s[1:] if s[0] in "+-" else s).isdecimal():
-        raise ValueError(f"not a whole number: {text!r}")
+        raise CellError("not_int", text=repr(text))
     value = int(s)
     if abs(value) >= INT_LIMIT:
-        raise ValueError(f"out of range (must be under {INT_LIMIT:,} in magnitude): {text!r}")
+        raise CellError("out_of_range", limit=f"{INT_LIMIT:,}", text=repr(text))
     return value
 
 
@@ -39,7 +42,10 @@ def to_dec(text: str):
     s = text.strip()
     if not s:
         return None
-    return parse_units(s)
+    try:
+        return parse_units(s)
+    except DecimalFormatError as exc:
+        raise CellError(exc.code, limit="1,000,000,000,000", text=repr(text)) from None
 
 
 def to_date(text: str):
@@ -47,11 +53,11 @@ def to_date(text: str):
     if not s:
         return None
     if len(s) != 10 or s[4] != "-" or s[7] != "-":
-        raise ValueError(f"not a date YYYY-MM-DD: {text!r}")
+        raise CellError("not_date", text=repr(text))
     try:
         date.fromisoformat(s)
     except ValueError:
-        raise ValueError(f"not a valid date: {text!r}") from None
+        raise CellError("bad_date", text=repr(text)) from None
     return s
 
 
@@ -61,11 +67,11 @@ def to_datetime(text: str):
         return None
     n = len(s)
     if n not in (10, 16, 19) or s[4] != "-" or s[7] != "-" or (n > 10 and s[10] not in " T"):
-        raise ValueError(f"not a date-time YYYY-MM-DD HH:MM[:SS]: {text!r}")
+        raise CellError("not_datetime", text=repr(text))
     try:
         datetime.fromisoformat(s)
     except ValueError:
-        raise ValueError(f"not a valid date-time: {text!r}") from None
+        raise CellError("bad_datetime", text=repr(text)) from None
     if n == 10:
         return s + " 00:00:00"
     s = s[:10] + " " + s[11:]
@@ -111,9 +117,63 @@ class _Memo(dict):
         return value
 
 
-def converter_for(column: Column) -> Converter:
-    """The converter of a column, memoized (see ``_Memo``)."""
-    return _Memo(_checked(column)).__getitem__
+def converter_for(column: Column, spreadsheet: bool = False) -> Converter:
+    """The converter of a column, memoized (see ``_Memo``). In a spreadsheet, a code column's
+    number cells (``NumberCell``) are refused: the spreadsheet has already dropped their
+    leading zeros, and guessing them back would store wrong codes silently."""
+    convert = _Memo(_checked(column)).__getitem__
+    if not (spreadsheet and column.is_code):
+        return convert
+
+    def text_only(text: str):
+        if isinstance(text, NumberCell):
+            raise CellError("code_number", text=repr(str(text)))
+        return convert(text)
+
+    return text_only
+
+
+#: Columns whose coded values are also given as words (``labels.input_words``), by the kind
+#: of value; any other 0/1 column takes 是/否.
+WORD_KINDS = {
+    "insurance_type": "insurance_type",
+    "restrict_insurance": "insurance_type",
+    "visit_type": "visit_type",
+    "gender": "gender",
+    "restrict_gender": "gender",
+    "gender_only": "gender",
+    "item_type": "item_type",
+    "service_class": "service_class",
+    "payment_class": "payment_class",
+    "herbal_rule": "herbal_rule",
+    "kind": "institution_kind",
+    "level": "level",
+    "discharge_status": "discharge_status",
+    "selected": "selected",
+    "public": "public",
+}
+
+
+def _word_kind(column: Column) -> str | None:
+    return WORD_KINDS.get(column.name) or ("flag" if column.choices == ("0", "1") else None)
+
+
+def _words(column: Column) -> dict[str, str]:
+    kind = _word_kind(column)
+    words = input_words(kind) if kind else {}
+    if column.name == "insurance_type":
+        words |= INSURANCE_CODES
+    return words
+
+
+def _choices_zh(column: Column) -> str:
+    """The allowed codes with their Chinese words: 1（男）、2（女）、9（未知）."""
+    kind = _word_kind(column) or ""
+    shown = []
+    for code in column.choices:
+        word = label(kind, code)
+        shown.append(code if word == code else f"{code}（{word}）")
+    return "、".join(shown)
 
 
 def _checked(column: Column) -> Converter:
@@ -121,16 +181,22 @@ def _checked(column: Column) -> Converter:
     if not column.choices:
         return base
     allowed = set(column.choices)
-    aliases = INSURANCE_CODES if column.name == "insurance_type" else {}
+    words = _words(column)
     numeric = column.type == INT
+    choices, choices_zh = ", ".join(column.choices), _choices_zh(column)
 
     def checked(text: str):
-        value = base(text)
+        s = text.strip()
+        value = base(words.get(s, s))
         if value is None:
             return None
-        value = aliases.get(value, value)
         if (str(value) if numeric else value) not in allowed:
-            raise ValueError(f"{text.strip()!r} is not one of {', '.join(column.choices)}")
+            raise CellError(
+                "not_choice",
+                text=repr(s),
+                choices=choices,
+                choices_zh=choices_zh,
+            )
         return value
 
     return checked

@@ -19,7 +19,7 @@ from pathlib import Path
 from engine import audit_log, contract
 from engine.contract import Table
 from engine.dip.params import validate_params_json
-from engine.errors import ImportRejected, UserError
+from engine.errors import UserError
 from engine.ingest import bulk, parsing, store
 from engine.ingest.parsing import Errors, NeedsRowCheck, TableParser
 from engine.ingest.readers import find_file, open_table
@@ -62,10 +62,7 @@ def _check_keys(rows: list[tuple[int, list, str | None]], table: Table, name: st
         key = tuple(values[i] for i in idx)
         if key in seen:
             errors.add(
-                name,
-                number,
-                "+".join(table.key),
-                f"duplicate key {key!r} (first at row {seen[key]})",
+                name, number, "+".join(table.key), "duplicate_key", key=repr(key), first=seen[key]
             )
         else:
             seen[key] = number
@@ -122,17 +119,17 @@ def _import(
         name = _relative(package, path) if path else f"{table.name}.csv"
         if path is None:
             if table.required_file:
-                errors.add(name, 0, "-", "required file is missing")
+                errors.add(name, 0, "-", "file_missing")
             return None
         try:
             source = open_table(path)
         except (UnicodeDecodeError, OSError, ValueError) as exc:
-            errors.add(name, 0, "-", f"cannot read the file: {exc}")
+            errors.add(name, 0, "-", "file_unreadable", detail=str(exc))
             return None
         result.encodings[name] = source.encoding
         parser = TableParser(source, table, name, errors)
         result.headers[name] = parser.mapping
-        return parser
+        return parser if parser.usable else None
 
     # Reference tables are small: read them whole, row by row.
     reference: dict[str, list] = {}
@@ -149,7 +146,7 @@ def _import(
         try:
             params = validate_params_json(params_path.read_text(encoding="utf-8"))
         except (UserError, UnicodeDecodeError) as exc:
-            errors.add(_relative(package, params_path), 0, "-", str(exc))
+            errors.add(_relative(package, params_path), 0, "-", "dip_params", detail=str(exc))
     progress("reference", 1, 1)
 
     institutions = set(known_institutions)
@@ -191,7 +188,8 @@ def _import(
                         claims_parser.name,
                         claim_ids[cid],
                         "claim_id",
-                        f"claim {cid!r} is already in the workspace (use --replace to replace it)",
+                        "claim_exists",
+                        claim=repr(cid),
                     )
         progress("claims", len(claims_rows), len(claims_rows))
         if not errors:
@@ -199,9 +197,13 @@ def _import(
             _write_claims(conn, claims_rows, existing)
         line_count = 0
         if lines_parser is not None:
-            line_count = _load_lines(conn, lines_parser, claim_ids, errors, progress, cancel)
+            # a line whose claim failed is not reported again: its claim's error says it all
+            failed = claims_parser.failed_keys if claims_parser else None
+            line_count = _load_lines(
+                conn, lines_parser, claim_ids, failed, errors, progress, cancel
+            )
         if errors:
-            raise ImportRejected(errors.shown, errors.total)
+            raise errors.rejected()
         finish(len(claims_rows), line_count)
     result.seconds = time.perf_counter() - started
     return result
@@ -222,7 +224,9 @@ def _check_claims(
                 parser.name,
                 number,
                 "claim_id",
-                f"duplicate claim id {cid!r} (first at row {claim_ids[cid]})",
+                "duplicate_claim",
+                claim=repr(cid),
+                first=claim_ids[cid],
             )
             continue
         claim_ids[cid] = number
@@ -231,7 +235,8 @@ def _check_claims(
                 parser.name,
                 number,
                 "institution_code",
-                f"unknown institution {values[inst_idx]!r} (not in institutions)",
+                "unknown_institution",
+                institution=repr(values[inst_idx]),
             )
     return rows, claim_ids
 
@@ -244,8 +249,13 @@ def _write_claims(conn: sqlite3.Connection, rows: list, existing: set[str]) -> N
     store.write_claim_codes(conn, since)
 
 
-def _load_lines(conn, parser: TableParser, claim_ids, errors: Errors, progress, cancel) -> int:
-    """Stream lines into the open transaction; keep validating after an error, stop writing."""
+def _load_lines(
+    conn, parser: TableParser, claim_ids, failed: set[str] | None, errors: Errors, progress, cancel
+) -> int:
+    """Stream lines into the open transaction; keep validating after an error, stop writing.
+
+    ``failed``: the claim ids of claims rows that failed (None: the whole claims file did);
+    their lines are not reported as lines of unknown claims."""
     name = parser.name
     seen: dict[str, set[int]] = {}
     refunds: list[tuple[int, str, int]] = []
@@ -254,21 +264,22 @@ def _load_lines(conn, parser: TableParser, claim_ids, errors: Errors, progress, 
     for number, v, extra in parser.rows():
         cid, line_no = v[0], v[1]
         if cid not in claim_ids:
-            errors.add(name, number, "claim_id", f"unknown claim {cid!r} (not in claims)")
+            if failed is not None and cid not in failed:
+                errors.add(name, number, "claim_id", "unknown_claim", claim=repr(cid))
             continue
         numbers = seen.get(cid)
         if numbers is None:
             numbers = seen[cid] = set()
         if line_no in numbers:
-            errors.add(name, number, "line_no", f"duplicate line {line_no} of claim {cid!r}")
+            errors.add(name, number, "line_no", "duplicate_line", line=line_no, claim=repr(cid))
             continue
         numbers.add(line_no)
         if v[7] < 0:
-            errors.add(name, number, "unit_price", "unit price is negative")
+            errors.add(name, number, "unit_price", "negative_price")
         if v[12] is not None:
             refunds.append((number, cid, v[12]))
         elif v[6] < 0:
-            errors.add(name, number, "quantity", "negative quantity without refund_of")
+            errors.add(name, number, "quantity", "negative_quantity")
         count += 1
         if errors:
             continue
@@ -281,7 +292,7 @@ def _load_lines(conn, parser: TableParser, claim_ids, errors: Errors, progress, 
             progress("lines", count, 0)
     for number, cid, target in refunds:
         if target not in seen.get(cid, ()):
-            errors.add(name, number, "refund_of", f"refunds line {target}, not a line of {cid!r}")
+            errors.add(name, number, "refund_of", "dangling_refund", line=target, claim=repr(cid))
     if batch and not errors:
         conn.executemany(store.LINES_INSERT, batch)
     progress("lines", count, count)

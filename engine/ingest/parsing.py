@@ -15,7 +15,9 @@ from pathlib import Path
 
 from engine import contract
 from engine.contract import Table
+from engine.errors import ImportRejected
 from engine.ingest.convert import converter_for
+from engine.ingest.problems import CellError, Problem, separator_params
 from engine.ingest.readers import TableSource
 
 MAX_SHOWN_ERRORS = 100
@@ -31,17 +33,36 @@ class NeedsRowCheck(Exception):
 
 
 class Errors:
+    """The problems of one import: the first ``MAX_SHOWN_ERRORS`` kept, all counted."""
+
     def __init__(self) -> None:
-        self.shown: list[str] = []
+        self.shown: list[Problem] = []
         self.total = 0
 
-    def add(self, file: str, row: int | str, column: str, reason: str) -> None:
+    def add(self, file: str, row: int | str, column: str, code: str, **params: object) -> None:
+        """A problem at file:row:column (row 0: the whole file); ``code`` is a key of
+        ``problems.MESSAGES``, ``params`` its values."""
         self.total += 1
         if len(self.shown) < MAX_SHOWN_ERRORS:
-            self.shown.append(f"{file}:{row}:{column}: {reason}")
+            self.shown.append(Problem(file, row, column, code, params))
+
+    def rejected(self) -> ImportRejected:
+        return ImportRejected(self.shown, self.total)
 
     def __bool__(self) -> bool:
         return self.total > 0
+
+
+def whole_file_problem(header: list[str]) -> tuple[str, dict] | None:
+    """(code, values) when a header shows the file cannot be read as a table at all: it is
+    empty, or one column holding tabs or semicolons (another separator than the comma)."""
+    if not any(cell.strip() for cell in header):
+        return "file_empty", {}
+    if len(header) == 1:
+        for separator in ("\t", ";"):
+            if separator in header[0]:
+                return "one_column", separator_params(separator)
+    return None
 
 
 class TableParser:
@@ -50,6 +71,15 @@ class TableParser:
     def __init__(self, source: TableSource, table: Table, name: str, errors: Errors):
         self.table, self.name, self.errors = table, name, errors
         self.source = source
+        #: False when the header already shows the file unusable (one error said so): its
+        #: rows are not judged, which would repeat that error on every row.
+        self.usable = True
+        #: The first cell of each row that failed (for claims: their claim ids).
+        self.failed_keys: set[str] = set()
+        problem = whole_file_problem(source.header)
+        if problem is not None:
+            errors.add(name, 0, "-", problem[0], **problem[1])
+            self.usable = False
         by_label: dict[str, str] = {}
         for col in table.columns:
             by_label[col.name.lower()] = col.name
@@ -66,19 +96,27 @@ class TableParser:
                     self.extra.append((index, key))
                 continue
             if name_ in positions:
-                errors.add(self.name, 1, key, f"column {name_} appears twice")
+                errors.add(self.name, 1, key, "column_twice", name=name_)
             positions[name_] = index
             self.mapping[key] = name_
         for col in table.columns:
-            if col.required and col.name not in positions:
-                errors.add(self.name, 1, col.name, "required column is missing")
-        self.plan = [(positions.get(col.name), converter_for(col), col) for col in table.columns]
+            if col.required and col.name not in positions and self.usable:
+                errors.add(self.name, 1, col.name, "column_missing")
+        self.usable = self.usable and all(
+            col.name in positions for col in table.columns if col.required
+        )
+        spreadsheet = source.encoding == "xlsx"
+        self.plan = [
+            (positions.get(col.name), converter_for(col, spreadsheet), col) for col in table.columns
+        ]
         self.required = [i for i, col in enumerate(table.columns) if col.required]
         self.width = len(source.header)
 
     def rows(self) -> Iterator[tuple[int, list, str | None]]:
         """Yield (row number, converted values, extra JSON) for rows without errors."""
         plan, width, required = self.plan, self.width, self.required
+        if not self.usable:
+            return
         for number, cells in self.source.rows:
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
@@ -86,13 +124,15 @@ class TableParser:
                 values = [conv(cells[i]) if i is not None else None for i, conv, _ in plan]
             except ValueError:
                 self._report_cells(number, cells)
+                self._failed(cells)
                 continue
             bad = False
             for j in required:
                 if values[j] is None:
-                    self.errors.add(self.name, number, plan[j][2].name, "required value is empty")
+                    self.errors.add(self.name, number, plan[j][2].name, "value_empty")
                     bad = True
             if bad:
+                self._failed(cells)
                 continue
             yield number, values, self._extra(cells)
 
@@ -143,8 +183,15 @@ class TableParser:
                 continue
             try:
                 conv(cells[i])
-            except ValueError as exc:
-                self.errors.add(self.name, number, col.name, str(exc))
+            except CellError as exc:
+                self.errors.add(self.name, number, col.name, exc.code, **exc.params)
+            except ValueError as exc:  # not expected of a converter; still named, never lost
+                self.errors.add(self.name, number, col.name, "bad_cell", detail=str(exc))
+
+    def _failed(self, cells: list[str]) -> None:
+        first = self.plan[0][0]
+        if first is not None:
+            self.failed_keys.add(cells[first].strip())
 
 
 def check_lines(columns: list[list]) -> None:

@@ -157,6 +157,11 @@ def _split_lines(data: bytes, begin: int, encoding: str, crlf: bool) -> list[str
         start = end
 
 
+class NumberCell(str):
+    """The text of a spreadsheet cell that holds a number, not text (a code column refuses
+    it: the spreadsheet has already dropped the code's leading zeros)."""
+
+
 def _cell_text(value) -> str:
     """A typed spreadsheet cell as the text a person sees in it: numbers to Excel's 15
     significant digits (a formula's 0.1+0.2 is 0.3, not 0.30000000000000004), times to the
@@ -166,7 +171,9 @@ def _cell_text(value) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
-        return format(Decimal(format(value, ".15g")).normalize(), "f")
+        return NumberCell(format(Decimal(format(value, ".15g")).normalize(), "f"))
+    if isinstance(value, int):
+        return NumberCell(value)
     if isinstance(value, datetime):
         value = (value + timedelta(microseconds=500_000)).replace(microsecond=0)
         if value.hour == value.minute == value.second == 0:
