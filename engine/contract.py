@@ -280,6 +280,20 @@ DIP_GROUPS = Table(
     key=("group_code",),
 )
 
+DOCTORS = Table(
+    "doctors",
+    "reference",
+    (
+        _c("doctor_id", "医保医师代码", STR, True),
+        _c("name", "姓名", STR),
+        _c("institution_code", "定点机构编码", STR),
+        _c("dept_code", "科室编码", STR),
+        _c("title", "职称", STR),
+        _c("registered_on", "备案日期", DATE),
+    ),
+    key=("doctor_id",),
+)
+
 CASE_TABLES = (CLAIMS, LINES)
 REFERENCE_TABLES = (
     INSTITUTIONS,
@@ -289,6 +303,7 @@ REFERENCE_TABLES = (
     ITEM_PAIRS,
     CODE_LIMITS,
     DIP_GROUPS,
+    DOCTORS,
 )
 ALL_TABLES = CASE_TABLES + REFERENCE_TABLES
 BY_NAME = {t.name: t for t in ALL_TABLES}

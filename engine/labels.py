@@ -107,6 +107,12 @@ TABLES: dict[str, Words] = {
         "regroup_conservative": ("按保守治疗重新入组", "regrouped as conservative"),
         "special_approved": ("特例单议", "special case approved"),
     },
+    "doctor_status": {
+        "normal": ("正常", "normal"),
+        "warning": ("约谈提醒", "warning (talk)"),
+        "suspended": ("暂停医保支付资格", "billing suspended"),
+        "terminated": ("终止医保支付资格", "billing terminated"),
+    },
     "catalogue": {"1": ("目录内", "in catalogue"), "0": ("目录外", "not in catalogue")},
     "flag": _FLAG,
     "selected": {"1": ("中选", "selected"), "0": ("非中选", "not selected")},

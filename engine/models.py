@@ -82,6 +82,19 @@ class Institution(SQLModel, table=True):
     extra: str | None = None
 
 
+class Doctor(SQLModel, table=True):
+    """A doctor under agreement (医保医师), from the optional ``reference/doctors.csv``."""
+
+    __tablename__ = "doctors"
+    doctor_id: str = Field(primary_key=True)
+    name: str | None = None
+    institution_code: str | None = None
+    dept_code: str | None = None
+    title: str | None = None
+    registered_on: str | None = None
+    extra: str | None = None
+
+
 class CatalogueItem(SQLModel, table=True):
     __tablename__ = "catalogue"
     item_code: str = Field(primary_key=True)
@@ -230,6 +243,10 @@ class Finding(SQLModel, table=True):
     amount: int
     message_zh: str
     message_en: str
+    # Who answers for it (accountability.md): the line's doctor/department, else the claim's;
+    # none for an institution finding. Filled when the run is stored (engine.accountability).
+    doctor_id: str | None = Field(default=None, index=True)
+    dept_code: str | None = None
 
 
 class Review(SQLModel, table=True):

@@ -28,6 +28,13 @@ RULE_PARAMETERS = {
     "cost_shift_days": 7,
     "year_end_drop": 0.6,
     "low_case_share_max": 0.25,
+    # accountability.md: a doctor's yearly points → status, and what follows
+    "warn_points": 4,
+    "suspend_points": 9,
+    "terminate_points": 12,
+    "suspend_months_per_point_over": 1,
+    "suspend_months_max": 6,
+    "terminate_bar_years": 1,
 }
 
 

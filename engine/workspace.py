@@ -64,6 +64,16 @@ def add_missing_columns(conn: sqlite3.Connection) -> None:
 UPGRADE_3_STEPS: list[Callable[[sqlite3.Connection], None]] = []
 
 
+def _attribute_findings(conn: sqlite3.Connection) -> None:
+    """Findings stored before attribution existed answer to their lines' and claims' doctors."""
+    from engine.accountability.attribution import attribute_unattributed
+
+    attribute_unattributed(conn)
+
+
+UPGRADE_3_STEPS.append(_attribute_findings)
+
+
 def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
     """Version 3 (revision 2 of the specs) adds columns and tables, then fills them."""
     add_missing_columns(conn)

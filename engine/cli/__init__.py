@@ -18,7 +18,7 @@ import traceback
 from engine.cli.common import emit_json
 from engine.errors import UserError
 
-GROUPS = ("package", "audit", "dip", "log", "plugins", "rules", "report", "app")
+GROUPS = ("package", "audit", "dip", "doctors", "log", "plugins", "rules", "report", "app")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -95,7 +95,7 @@ def write_reference(conn: sqlite3.Connection, reference: dict[str, list], params
         columns = table.column_names + ["extra"]
         tail: list = []
         verb = "INSERT"
-        if name in ("institutions", "catalogue"):
+        if name in ("institutions", "catalogue", "doctors"):
             verb = "INSERT OR REPLACE"
         elif name == "dip_groups":
             conn.execute("DELETE FROM dip_groups WHERE source='official'")

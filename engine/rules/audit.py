@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from engine import audit_log
+from engine.accountability.attribution import attribute_run
 from engine.errors import UserError
 from engine.money import decimal_to_units, money_json, round_money
 from engine.overlay import reference_overlay
@@ -334,6 +335,7 @@ def _store(ws: Workspace, result: AuditResult, params: dict, plugins, snapshot: 
                 for f in result.findings
             ],
         )
+        attribute_run(conn, result.run_id)
         audit_log.append(
             conn,
             "audit",

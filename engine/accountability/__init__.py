@@ -1,0 +1,11 @@
+"""Person-level accountability (accountability.md): who answers for each finding, and the
+doctors' yearly points, status and evidence, per doctor and per department.
+
+- ``attribution``: the doctor and department stored on every finding;
+- ``points``: a rule's points and the thresholds (rule parameters a region can change);
+- ``ledger``: the ledger computed from the current decisions (``for_workspace``, ``compute``).
+"""
+
+from engine.accountability.points import STATUSES, Thresholds, rule_points
+
+__all__ = ["STATUSES", "Thresholds", "rule_points"]

@@ -1,0 +1,82 @@
+"""Points a confirmed finding gives its doctor, and the status a year's points put them in.
+
+Every number is a region's to change: a rule file's ``doctor_points`` (else the national
+defaults below), and the thresholds as rule parameters (national values in
+``engine.national.RULE_PARAMETERS``; a plug-in's ``yibao_rule_parameters`` or the workspace's
+own overrides replace them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.national import RULE_PARAMETERS
+
+STATUSES = ("normal", "warning", "suspended", "terminated")
+
+#: National ``doctor_points`` of a rule that does not set it, by scope.
+SCOPE_POINTS = {"line": 1, "claim": 2, "institution": 0}
+#: ... and for the codes the policy weighs heavier (分解住院, 低标准入院, 挂床).
+CODE_POINTS = {"GZ10000204001000": 3, "GZ10000204005000": 3, "XW01": 3, "XW02": 3}
+
+#: The rule parameters of this module, with their national values.
+PARAMETERS = {
+    name: RULE_PARAMETERS[name]
+    for name in (
+        "warn_points",
+        "suspend_points",
+        "terminate_points",
+        "suspend_months_per_point_over",
+        "suspend_months_max",
+        "terminate_bar_years",
+    )
+}
+
+
+def rule_points(doctor_points: int | None, scope: str, code: str) -> int:
+    """The points of one confirmed finding of a rule: its own ``doctor_points``, else the
+    national default for its code, else for its scope."""
+    if doctor_points is not None:
+        return doctor_points
+    if scope == "institution":
+        return 0
+    return CODE_POINTS.get(code, SCOPE_POINTS.get(scope, 0))
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    warn_points: int = PARAMETERS["warn_points"]
+    suspend_points: int = PARAMETERS["suspend_points"]
+    terminate_points: int = PARAMETERS["terminate_points"]
+    suspend_months_per_point_over: int = PARAMETERS["suspend_months_per_point_over"]
+    suspend_months_max: int = PARAMETERS["suspend_months_max"]
+    terminate_bar_years: int = PARAMETERS["terminate_bar_years"]
+
+    @classmethod
+    def from_parameters(cls, params: dict) -> Thresholds:
+        """The thresholds among the merged rule parameters (missing ones: national)."""
+        return cls(**{k: int(params.get(k, v)) for k, v in PARAMETERS.items()})
+
+    def status(self, points: int) -> str:
+        if points >= self.terminate_points:
+            return "terminated"
+        if points >= self.suspend_points:
+            return "suspended"
+        if points >= self.warn_points:
+            return "warning"
+        return "normal"
+
+    def suspend_months(self, points: int) -> int:
+        """Months a suspended doctor may not bill the fund: per point above suspend − 1,
+        capped; 0 for any other status (9 points → 1 month, 10 → 2, …)."""
+        if self.status(points) != "suspended":
+            return 0
+        over = points - (self.suspend_points - 1)
+        return min(self.suspend_months_max, over * self.suspend_months_per_point_over)
+
+    def to_json(self) -> dict:
+        return {
+            "warn_points": self.warn_points,
+            "suspend_points": self.suspend_points,
+            "terminate_points": self.terminate_points,
+        }

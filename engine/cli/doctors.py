@@ -1,0 +1,150 @@
+"""``yibao doctors`` and ``yibao departments``: the doctors' ledger (医保支付资格记分)."""
+
+from __future__ import annotations
+
+import argparse
+import unicodedata
+
+from engine.cli.common import (
+    add_json,
+    add_plugin_choice,
+    add_workspace,
+    emit_json,
+    open_workspace,
+)
+from engine.errors import UserError
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def print_table(headers: list[str], rows: list[list], right: set[int] = frozenset()) -> None:
+    """A plain text table whose columns line up with Chinese text (two cells a character)."""
+    cells = [[str(c) for c in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
+    for row in cells:
+        parts = []
+        for i, text in enumerate(row):
+            pad = " " * (widths[i] - _width(text))
+            parts.append(pad + text if i in right else text + pad)
+        print("  ".join(parts).rstrip())
+
+
+def _ledger(args):
+    from engine.accountability.ledger import for_workspace
+    from engine.plugins import load_plugins
+
+    plugins = load_plugins(args.plugin, args.no_plugin)
+    with open_workspace(args, create=False) as ws:
+        ledger = for_workspace(ws, plugins, year=args.year)
+        names = dict(
+            ws.conn.execute("SELECT institution_code, coalesce(name, '') FROM institutions")
+        )
+    return ledger, names
+
+
+def cmd_doctors(args) -> int:
+    from engine.accountability import STATUSES
+    from engine.labels import label
+
+    if args.status and args.status not in STATUSES:
+        raise UserError(f"--status must be one of {', '.join(STATUSES)}")
+    ledger, names = _ledger(args)
+    doctors = ledger.select(institution=args.institution, dept=args.dept, status=args.status)
+    if args.json:
+        emit_json(ledger.to_json(doctors))
+        return 0
+    t = ledger.thresholds
+    print(
+        f"{ledger.year} 年度医保医师记分（约谈 {t.warn_points} 分，暂停 {t.suspend_points} 分，"
+        f"终止 {t.terminate_points} 分）"
+    )
+    rows = [
+        [
+            d.doctor_id,
+            d.name or "",
+            f"{d.institution_code or '-'} {names.get(d.institution_code, '')}".strip(),
+            d.dept_code or "-",
+            d.points,
+            label("doctor_status", d.status),
+            d.suspend_months or "",
+            d.findings,
+            d.confirmed,
+            f"{d.amount:,.2f}",
+        ]
+        for d in doctors
+    ]
+    headers = [
+        "医师代码",
+        "姓名",
+        "机构",
+        "科室",
+        "记分",
+        "状态",
+        "暂停月数",
+        "疑点",
+        "确认",
+        "确认扣款",
+    ]
+    print_table(headers, rows, right={4, 6, 7, 8, 9})
+    if not doctors:
+        print("没有符合条件的医师 (no doctors match)")
+    return 0
+
+
+def cmd_departments(args) -> int:
+    from engine.labels import label
+
+    ledger, names = _ledger(args)
+    departments = ledger.departments(args.institution)
+    if args.json:
+        emit_json(ledger.departments_json(args.institution))
+        return 0
+    print(f"{ledger.year} 年度科室记分汇总")
+    rows = [
+        [
+            f"{d.institution_code or '-'} {names.get(d.institution_code, '')}".strip(),
+            d.dept_code or "-",
+            d.doctors,
+            *(d.by_status[s] for s in ("warning", "suspended", "terminated")),
+            d.points,
+            d.findings,
+            d.confirmed,
+            f"{d.amount:,.2f}",
+        ]
+        for d in departments
+    ]
+    headers = [
+        "机构",
+        "科室",
+        "医师数",
+        label("doctor_status", "warning"),
+        label("doctor_status", "suspended"),
+        label("doctor_status", "terminated"),
+        "记分",
+        "疑点",
+        "确认",
+        "确认扣款",
+    ]
+    print_table(headers, rows, right=set(range(2, 10)))
+    return 0
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    add_workspace(p)
+    p.add_argument("--year", type=int, help="scoring year (default: the latest with decisions)")
+    p.add_argument("--institution", metavar="CODE", help="only this institution")
+    add_plugin_choice(p)
+    add_json(p)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("doctors", help="doctors' points and status (医保医师记分)")
+    p.set_defaults(func=cmd_doctors)
+    _common(p)
+    p.add_argument("--dept", metavar="CODE", help="only this department")
+    p.add_argument("--status", metavar="S", help="normal, warning, suspended or terminated")
+    p = sub.add_parser("departments", help="the doctors' ledger by institution × department")
+    p.set_defaults(func=cmd_departments)
+    _common(p)
