@@ -304,3 +304,24 @@ class DemoTruth(SQLModel, table=True):
     claim_id: str | None = None
     line_no: int | None = None
     institution_code: str | None = None
+
+
+class PeerScore(SQLModel, table=True):
+    """A subject's robust peer comparison in an audit run (analytics.md §2–3): every one,
+    outlier or not, so the ranking and its drill-down read what the findings were judged on."""
+
+    __tablename__ = "peer_scores"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(index=True)
+    code: str  # TJ01…TJ04, or an indicator's ZB code
+    kind: str  # doctor, department or institution
+    subject: str
+    institution_code: str | None = None
+    group_code: str | None = None  # the DIP group (TJ), or the institution level (ZB)
+    value: float
+    median: float
+    threshold: float
+    score: float | None = None
+    cases: int | None = None
+    peers: int
+    amount: int | None = None  # units of 1/10000

@@ -35,6 +35,11 @@ RULE_PARAMETERS = {
     "suspend_months_per_point_over": 1,
     "suspend_months_max": 6,
     "terminate_bar_years": 1,
+    # analytics.md §1–2: the robust peer test and the TJ peer comparisons in DIP groups
+    "peer_k": 3.0,
+    "peer_min": 5,
+    "group_min_cases": 20,
+    "subject_min_cases": 5,
 }
 
 

@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from engine import audit_log
 from engine.accountability.attribution import attribute_run
+from engine.analytics import scores as peer_scores
+from engine.analytics import tj
 from engine.errors import UserError
 from engine.money import decimal_to_units, money_json, round_money
 from engine.overlay import reference_overlay
@@ -138,7 +140,7 @@ def _select(catalog: Catalog, names: list[str] | None, disabled: list[str]) -> l
 
 
 def _evaluate(
-    ws: Workspace, job: LaneJob, lanes: int, custom, on_finding, problems, progress, cancel
+    ws: Workspace, job: LaneJob, lanes: int, custom, on_finding, problems, progress, cancel, scores
 ):
     """Enrich and select the facts that can match a rule (in lanes, over the cores), then
     evaluate each scope's rules over them, here."""
@@ -153,7 +155,11 @@ def _evaluate(
             continue
         progress(f"audit {scope}", 0, 0)
         if scope == "institution":
-            facts = institution_facts(ws.conn, job.dip_params, [r.institution for r in results])
+            parts = [r.institution for r in results]
+            facts = institution_facts(ws.conn, job.dip_params, parts)
+            tj_facts, comparisons = tj.enrich(ws.conn, parts, job.params)
+            facts.extend(tj_facts)
+            scores.extend(peer_scores.from_comparisons(comparisons))
         else:
             facts = [fact for result in results for fact in result.facts[scope]]
         runner = ScopeRunner(scope, rules, job.params, on_finding)
@@ -199,6 +205,7 @@ def run_audit(
     )
     problems = list(catalog.problems)
     findings: list[dict] = []
+    scores: list[peer_scores.Score] = []
     with reference_overlay(ws.conn, reference):
         _evaluate(
             ws,
@@ -209,6 +216,7 @@ def run_audit(
             problems,
             progress,
             cancel,
+            scores,
         )
     findings.sort(
         key=lambda f: (
@@ -228,7 +236,7 @@ def run_audit(
         problems,
         time.perf_counter() - started,
     )
-    _store(ws, result, params, plugins, snapshot)
+    _store(ws, result, params, plugins, snapshot, scores)
     return result
 
 
@@ -268,8 +276,10 @@ def _finding(run_id: str, rule: Rule, fact: dict, params: dict) -> dict:
     line_no = fact.get("line_no") if rule.scope == "line" else None
     institution = fact.get("institution_code")
     subject = fact.get(rule.subject) if rule.subject else None
+    # a subject judged in several peer groups (a doctor in two DIP groups) has one finding each
+    key = f"{subject}|{fact['peer_group']}" if "peer_group" in fact else subject
     return {
-        "finding_id": _finding_id(run_id, rule.id, claim_id, line_no, institution, subject),
+        "finding_id": _finding_id(run_id, rule.id, claim_id, line_no, institution, key),
         "run_id": run_id,
         "rule_id": rule.id,
         "code": rule.code,
@@ -286,7 +296,14 @@ def _finding(run_id: str, rule: Rule, fact: dict, params: dict) -> dict:
     }
 
 
-def _store(ws: Workspace, result: AuditResult, params: dict, plugins, snapshot: int) -> None:
+def _store(
+    ws: Workspace,
+    result: AuditResult,
+    params: dict,
+    plugins,
+    snapshot: int,
+    scores: list[peer_scores.Score],
+) -> None:
     now = audit_log.now_text()
     by_code = Counter(f["code"] for f in result.findings)
     with ws.transaction() as conn:
@@ -336,6 +353,7 @@ def _store(ws: Workspace, result: AuditResult, params: dict, plugins, snapshot: 
             ],
         )
         attribute_run(conn, result.run_id)
+        peer_scores.store(conn, result.run_id, scores)
         audit_log.append(
             conn,
             "audit",

@@ -15,6 +15,7 @@ import statistics
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
+from engine.analytics import tj
 from engine.dip.grouping import Catalogue
 from engine.dip.scoring import Scoring
 from engine.rules import enrich_sql as q
@@ -140,7 +141,7 @@ class Enricher:
         elif scope == "claim":
             cols = _columns(self.conn, q.CLAIM_FACTS)
         else:
-            cols = list(INSTITUTION_FIELDS)
+            cols = [*INSTITUTION_FIELDS, *tj.FIELDS]
         return cols
 
     def costly(self, scope: str) -> frozenset[str]:
@@ -166,6 +167,7 @@ class Enricher:
             ).fetchall(),
             "generic": conn.execute(q.GENERIC_USE).fetchall(),
             "volumes": conn.execute(q.VOLUME_PROGRESS).fetchall(),
+            "tj_cases": tj.case_rows(conn, self.dip_source),
         }
 
 
