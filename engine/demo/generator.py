@@ -70,6 +70,10 @@ BED, WARD, NURSE, SALINE, INFUSION = (
     "C1403010010000100001",
 )
 AMLODIPINE_SELECTED, AMLODIPINE_OTHER = "XC08CAA0001000000000001", "XC08CAA0002000000000002"
+DOCTORS_PER_INSTITUTION = 2
+# Doctors far above their DIP groups' peers (analytics.md §2, TJ01/TJ02): a factor on the cost
+# or the length of every stay they treat.
+OUTLIER_DOCTORS = {"DR0021": ("cost", 2.6), "DR0041": ("los", 2.5)}
 STAYS = [  # main diagnosis, main procedure, avg cost, avg los (from the demo DIP catalogue)
     ("K80.100", "51.2300", 16400, 6),
     ("J18.900", None, 6600, 7),
@@ -172,7 +176,7 @@ class Generator:
                 visit_type,
                 inst,
                 "IM",
-                "DR" + inst[1:],
+                doctor_of(inst, claim_id),
                 admit.isoformat(),
                 discharge.isoformat() if discharge else "",
                 dx,
@@ -272,12 +276,13 @@ class Generator:
         rng = self.rng
         inst = inst or rng.choice(HOSPITALS)
         dx, px, avg_cost, avg_los = rng.choice(STAYS)
-        los = rng.randint(4, avg_los)
+        claim_id = self._new_id("I")
+        doctor = doctor_of(inst, claim_id)
+        los = round(rng.randint(4, avg_los) * outlier_factor(doctor, "los"))
         admit = admit or self._day(1, 12)
         if admit + timedelta(days=los) > date(YEAR, 12, 31):
             admit = date(YEAR, 12, 31) - timedelta(days=los)
         discharge = admit + timedelta(days=los)
-        claim_id = self._new_id("I")
         lines: list[list] = []
         for d in range(los):
             when = datetime.combine(admit + timedelta(days=d), datetime.min.time()).replace(hour=9)
@@ -304,6 +309,7 @@ class Generator:
             )
         spent = sum(float(line[8]) for line in lines)
         target = avg_cost * rng.uniform(0.8, 1.2) * (0.9 if inst == "H005" else 1.0)
+        target *= outlier_factor(doctor, "cost")
         code, name = self.plain[rng.randrange(len(self.plain))]
         price = 95.0
         qty = max(1, int((target - spent) / price))
@@ -482,8 +488,11 @@ class Generator:
             for _ in range(n):
                 dx, px, avg_cost, avg_los = rng.choice(STAYS)
                 admit = date(year, rng.randint(1, 12), rng.randint(1, 20))
-                discharge = admit + timedelta(days=rng.randint(4, avg_los))
                 claim_id = self._new_id("H")
+                inst = rng.choice(HOSPITALS)
+                doctor = doctor_of(inst, claim_id)
+                los = rng.randint(4, avg_los) * outlier_factor(doctor, "los")
+                discharge = admit + timedelta(days=round(los))
                 when = datetime.combine(admit, datetime.min.time()).replace(hour=9)
                 lines = []
                 if px:
@@ -492,25 +501,41 @@ class Generator:
                             claim_id, 1, "003101000100010", "腹腔镜下胆囊切除术", when, 1, 3000.0
                         )
                     )
-                beds = max(
-                    1, int(avg_cost * rng.uniform(0.7, 1.3) * (1 + (year - YEAR) * 0.03) / 50)
-                )
+                cost = avg_cost * rng.uniform(0.7, 1.3) * (1 + (year - YEAR) * 0.03)
+                cost *= outlier_factor(doctor, "cost")
+                days = (discharge - admit).days
                 lines.append(
-                    self._line(claim_id, len(lines) + 1, BED, "床位费(三人间)", when, beds, 50.0)
+                    self._line(claim_id, len(lines) + 1, BED, "床位费(三人间)", when, days, 50.0)
                 )
+                # the rest in drugs, as in the year's stays (a like-for-like drug share)
+                code, name = self.plain[(int(claim_id[1:]) * 7) % len(self.plain)]
+                spent = sum(float(line[8]) for line in lines)
+                drugs = max(1, int((cost - spent) / 95.0))
+                lines.append(self._line(claim_id, len(lines) + 1, code, name, when, drugs, 95.0))
                 self._claim(
                     claim_id,
                     self._new_id("P"),
                     2,
                     self._birth(),
                     "inpatient",
-                    rng.choice(HOSPITALS),
+                    inst,
                     admit,
                     discharge,
                     dx,
                     px,
                     lines,
                 )
+
+
+def doctor_of(inst: str, claim_id: str) -> str:
+    """The claim's doctor: one of the institution's ``DOCTORS_PER_INSTITUTION``."""
+    return f"DR{inst[1:]}{int(claim_id[1:]) % DOCTORS_PER_INSTITUTION + 1}"
+
+
+def outlier_factor(doctor: str, kind: str) -> float:
+    """The doctor's factor on the cost or the length of a stay (1.0 for everyone else)."""
+    what, factor = OUTLIER_DOCTORS.get(doctor, (None, 1.0))
+    return factor if what == kind else 1.0
 
 
 def _at(day: date) -> datetime:
