@@ -373,3 +373,67 @@ def test_a_region_changes_a_threshold(attributed_ws, capsys, _isolated_plugins):
         capsys, "doctors", "-w", str(attributed_ws.path), "--no-plugin", "strict_city", "--json"
     )
     assert json.loads(out)["doctors"][0]["status"] == "normal"
+
+
+# --- reports ----------------------------------------------------------------------------
+
+
+def test_the_doctors_notice_names_the_doctor_points_and_status(attributed_ws, tmp_path, capsys):
+    from pypdf import PdfReader
+
+    ids = _ids(attributed_ws)
+    decide(attributed_ws, [ids["GZ10000204001000"]], "confirm", reviewer="审核员")
+    with attributed_ws.transaction():
+        attributed_ws.set_setting("rule_parameters", {"warn_points": 3})  # the workspace's own
+    out = tmp_path / "DR001.pdf"
+    code, printed = run_cli(
+        capsys, "report", "-w", str(attributed_ws.path), "--doctor", "DR001", "--out", str(out)
+    )
+    assert code == 0, printed
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    for expected in (
+        "医保支付资格记分告知书",
+        "张三（DR001）",
+        "市第一人民医院",
+        "S-STAY2",
+        "GZ10000204001000",
+        "分解住院",
+        "本年度累计记分：3 分",
+        "状态：约谈提醒",
+        "医保医师（签字）",
+    ):
+        assert expected in text, expected
+    assert (
+        run_cli(
+            capsys, "report", "-w", str(attributed_ws.path), "--doctor", "DRX", "--out", str(out)
+        )[0]
+        == 2
+    )
+    assert (
+        run_cli(
+            capsys, "report", "-w", str(attributed_ws.path), "--doctor", "DR001", "--out", "x.xlsx"
+        )[0]
+        == 2
+    )
+
+
+def test_the_workbook_has_a_doctors_sheet(attributed_ws, tmp_path, plugins):
+    from openpyxl import load_workbook
+
+    from engine.reports import write_report
+
+    ids = _ids(attributed_ws)
+    decide(
+        attributed_ws, [ids["GZ10000204001000"], ids["GZ10000101007000"]], "confirm", reviewer="r"
+    )
+    write_report(attributed_ws, tmp_path / "r.xlsx", plugins=plugins)
+    rows = list(load_workbook(tmp_path / "r.xlsx")["医师记分"].values)
+    header = rows.index(next(r for r in rows if r[0] == "医师代码"))
+    doctors = {r[0]: (r[1], r[5], r[6]) for r in rows[header + 1 : header + 5]}
+    assert doctors["DR001"] == ("张三", 3, "正常")
+    assert doctors["DR009"] == ("李四", 1, "正常")
+    events = rows[rows.index(next(r for r in rows if r[0] == "记分明细")) + 2 :]
+    assert sorted((r[0], r[2], r[3], r[5]) for r in events) == [
+        ("DR001", "S-STAY2", "GZ10000204001000", 3),
+        ("DR009", "S-CHILD", "GZ10000101007000", 1),
+    ]

@@ -330,9 +330,13 @@ def compute(
     return Ledger(year, thresholds, ordered, dict(unattributed))
 
 
-def for_workspace(ws, plugins, *, year: int | None = None) -> Ledger:
+def for_workspace(ws, plugins=None, *, year: int | None = None) -> Ledger:
     """The ledger of a workspace with the plug-ins' rules and parameters (and its own
-    parameter overrides)."""
-    from engine.rules.audit import load_catalog, rule_parameters
+    parameter overrides); without plug-ins, the national defaults."""
+    from engine.national import RULE_PARAMETERS
+    from engine.rules.audit import PARAMS_SETTING, load_catalog, rule_parameters
 
+    if plugins is None:
+        params = {**RULE_PARAMETERS, **ws.get_setting(PARAMS_SETTING, {})}
+        return compute(ws.conn, [], params, year=year)
     return compute(ws.conn, load_catalog(plugins).rules(), rule_parameters(ws, plugins), year=year)

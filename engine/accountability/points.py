@@ -80,3 +80,31 @@ class Thresholds:
             "suspend_points": self.suspend_points,
             "terminate_points": self.terminate_points,
         }
+
+
+def consequence(t: Thresholds, points: int, lang: str = "zh") -> str:
+    """What a year's points mean for the doctor, in words (the notice and the desktop)."""
+    status = t.status(points)
+    if lang == "en":
+        return {
+            "normal": f"{points} points: below the warning threshold ({t.warn_points}); "
+            "no action this year.",
+            "warning": f"{points} points (≥ {t.warn_points}): the doctor is called in for a "
+            "warning talk (约谈提醒).",
+            "suspended": f"{points} points (≥ {t.suspend_points}): the right to bill the fund is "
+            f"suspended for {t.suspend_months(points)} month(s); services ordered meanwhile are "
+            "not paid by the fund.",
+            "terminated": f"{points} points (≥ {t.terminate_points}): the right to bill the fund "
+            f"is terminated; the doctor may not register again for {t.terminate_bar_years} "
+            "year(s).",
+        }[status]
+    return {
+        "normal": f"本年度累计记分 {points} 分，未达到约谈提醒标准（{t.warn_points} 分），"
+        "本年度不作处理。",
+        "warning": f"本年度累计记分 {points} 分，已达到 {t.warn_points} 分，依规予以约谈提醒，"
+        "请严格遵守医疗保障基金使用管理规定。",
+        "suspended": f"本年度累计记分 {points} 分，已达到 {t.suspend_points} 分，暂停医保支付资格 "
+        f"{t.suspend_months(points)} 个月；暂停期间开具的医疗费用，医保基金不予支付。",
+        "terminated": f"本年度累计记分 {points} 分，已达到 {t.terminate_points} 分，终止医保支付资格；"
+        f"自终止之日起 {t.terminate_bar_years} 年内不得再次登记备案。",
+    }[status]

@@ -19,6 +19,8 @@ def cmd_report(args) -> int:
     from engine.reports import write_report
 
     plugins = load_plugins(args.plugin, args.no_plugin)
+    if args.doctor:
+        return _doctor_notice(args, plugins)
     with open_workspace(args, create=False) as ws:
         data = write_report(
             ws, args.out, institution=args.institution, run_id=args.run, plugins=plugins
@@ -42,6 +44,32 @@ def cmd_report(args) -> int:
     return 0
 
 
+def _doctor_notice(args, plugins) -> int:
+    from engine.labels import label
+    from engine.reports import write_doctor_notice
+
+    with open_workspace(args, create=False) as ws:
+        notice = write_doctor_notice(ws, args.out, args.doctor, plugins=plugins, year=args.year)
+    d = notice.doctor
+    if args.json:
+        emit_json(
+            {
+                "out": str(args.out),
+                "doctor_id": d.doctor_id,
+                "year": notice.year,
+                "points": d.points,
+                "status": d.status,
+                "events": len(d.events),
+            }
+        )
+    else:
+        print(
+            f"wrote {args.out}: {d.doctor_id} {d.name or ''} {notice.year} 年 {d.points} 分，"
+            f"{label('doctor_status', d.status)}"
+        )
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="write the xlsx workbook or the PDF for an institution")
     p.set_defaults(func=cmd_report)
@@ -49,5 +77,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, metavar="FILE", help="FILE.xlsx or FILE.pdf")
     p.add_argument("--institution", metavar="CODE", help="only this institution")
     p.add_argument("--run", metavar="ID", help="audit run (default: the latest)")
+    p.add_argument(
+        "--doctor", metavar="ID", help="a doctor's notice of points (记分告知书, FILE.pdf)"
+    )
+    p.add_argument("--year", type=int, help="with --doctor: the scoring year")
     add_plugin_choice(p)
     add_json(p)

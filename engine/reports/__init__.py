@@ -33,10 +33,38 @@ def write_report(
         from engine.reports.xlsx import write_xlsx as writer
     else:
         from engine.reports.pdf import write_pdf as writer
-    fd, tmp = tempfile.mkstemp(prefix=".yibao-report-", suffix=suffix, dir=out.parent)
+    _write_whole(out, lambda path: writer(data, path))
+    return data
+
+
+def write_doctor_notice(
+    ws: Workspace,
+    out: str | Path,
+    doctor_id: str,
+    *,
+    plugins=None,
+    year: int | None = None,
+):
+    """Write one doctor's 记分告知书 (a PDF) for a scoring year (default: the ledger's)."""
+    from engine.reports.doctor_notice import gather_notice, write_notice
+
+    out = Path(out)
+    if out.suffix.lower() != ".pdf":
+        raise UserError(f"a doctor's notice (记分告知书) is a .pdf, not {out.name}")
+    if not out.parent.is_dir():
+        raise UserError(f"folder not found: {out.parent}")
+    notice = gather_notice(ws, doctor_id, plugins=plugins, year=year)
+    _write_whole(out, lambda path: write_notice(notice, path))
+    return notice
+
+
+def _write_whole(out: Path, write) -> None:
+    """``write(path)`` into a temporary file beside ``out``, then put it in place: the file
+    appears whole or not at all."""
+    fd, tmp = tempfile.mkstemp(prefix=".yibao-report-", suffix=out.suffix, dir=out.parent)
     os.close(fd)
     try:
-        writer(data, Path(tmp))
+        write(Path(tmp))
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp made it private; a report is an ordinary file
@@ -44,7 +72,6 @@ def write_report(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return data
 
 
-__all__ = ["FORMATS", "ReportData", "gather", "write_report"]
+__all__ = ["FORMATS", "ReportData", "gather", "write_doctor_notice", "write_report"]

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from engine.accountability.ledger import Ledger, for_workspace
 from engine.audit_log import now_text
 from engine.errors import UserError
 from engine.money import units_to_decimal
@@ -62,6 +63,7 @@ class ReportData:
     settlement: dict | None
     sections: list[tuple[str, list[list]]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    doctors: Ledger | None = None  # the doctors' ledger (医师记分) of the latest scoring year
 
     @property
     def total_deductions(self) -> Decimal:
@@ -103,7 +105,7 @@ def _findings(ws: Workspace, run_id: str, institution: str | None) -> list[dict]
     return out
 
 
-def _rules(plugins) -> dict[str, RuleInfo]:
+def rule_infos(plugins) -> dict[str, RuleInfo]:
     if plugins is None:
         return {}
     return {
@@ -186,7 +188,7 @@ def gather(
             raise UserError(f"no run {run_id} in this workspace")
         run_at = row[0]
         findings = _findings(ws, run_id, institution)
-    rules = _rules(plugins)
+    rules = rule_infos(plugins)
     by_inst, by_rule = _summaries(findings, rules, names)
     sections, problems = [], []
     if plugins is not None:
@@ -210,6 +212,7 @@ def gather(
         settlement=_settlement(ws, institution),
         sections=sections,
         problems=problems,
+        doctors=for_workspace(ws, plugins),
     )
 
 

@@ -240,6 +240,12 @@ def write_pdf(data: ReportData, path: Path) -> None:
         story = [_p("医疗保障基金使用审核结果告知书", st["title"])]
         story.append(_p("工作区中尚无审核结果（yibao audit）。", st["body"]))
 
+    build_document(path, story, "医疗保障基金使用审核结果告知书")
+
+
+def build_document(path: Path, story: list, title: str) -> None:
+    """Lay out an A4 document with the page number in the footer."""
+
     def footer(canvas, doc) -> None:
         canvas.saveState()
         _draw_right(canvas, A4[0] - 15 * mm, 10 * mm, f"第 {doc.page} 页", 8)
@@ -252,7 +258,7 @@ def write_pdf(data: ReportData, path: Path) -> None:
         rightMargin=15 * mm,
         topMargin=15 * mm,
         bottomMargin=16 * mm,
-        title="医疗保障基金使用审核结果告知书",
+        title=title,
         author="yibao",
     )
     doc.build(story, onFirstPage=footer, onLaterPages=footer)

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from engine.labels import label
 from engine.reports import labels
 from engine.reports.data import ReportData, Summary
 
@@ -183,11 +184,85 @@ def _settlement(book: Workbook, data: ReportData) -> None:
         )
 
 
+def _doctors(book: Workbook, data: ReportData) -> None:
+    """医师记分: each doctor's points and status, the departments, then every event."""
+    ledger = data.doctors
+    if ledger is None:
+        return
+    sheet = _Sheet(book, "医师记分", [14, 12, 12, 24, 10, 8, 16, 10, 8, 10, 14, 20])
+    t = ledger.thresholds
+    sheet.row(f"{ledger.year} 年度医保医师记分", bold=True)
+    sheet.row(
+        f"约谈提醒 {t.warn_points} 分，暂停医保支付资格 {t.suspend_points} 分，"
+        f"终止医保支付资格 {t.terminate_points} 分"
+    )
+    sheet.row()
+    doctors = ledger.select(institution=data.institution)
+    sheet.row(
+        "医师代码", "姓名", "职称", "机构", "科室", "记分", "状态", "暂停月数", "疑点数",
+        "确认违规数", "确认扣款", bold=True,
+    )  # fmt: skip
+    for d in doctors:
+        sheet.row(
+            d.doctor_id,
+            d.name,
+            d.title,
+            f"{d.institution_code or ''} {data.institution_names.get(d.institution_code, '')}",
+            d.dept_code,
+            d.points,
+            label("doctor_status", d.status),
+            d.suspend_months or None,
+            d.findings,
+            d.confirmed,
+            d.amount,
+        )
+    sheet.row()
+    sheet.row("按科室", bold=True)
+    sheet.row(
+        "机构", "科室", "医师数", "约谈提醒", "暂停", "终止", "记分", "疑点数", "确认违规数",
+        "确认扣款", bold=True,
+    )  # fmt: skip
+    for r in ledger.departments(data.institution):
+        sheet.row(
+            f"{r.institution_code or ''} {data.institution_names.get(r.institution_code, '')}",
+            r.dept_code,
+            r.doctors,
+            r.by_status["warning"],
+            r.by_status["suspended"],
+            r.by_status["terminated"],
+            r.points,
+            r.findings,
+            r.confirmed,
+            r.amount,
+        )
+    sheet.row()
+    sheet.row("记分明细", bold=True)
+    sheet.row(
+        "医师代码", "姓名", "结算ID", "规则编码", "规则名称", "记分", "认定时间", "疑点ID",
+        "政策依据", bold=True,
+    )  # fmt: skip
+    for d in doctors:
+        for e in d.events:
+            info = data.rules.get(e.rule_id)
+            sheet.row(
+                d.doctor_id,
+                d.name,
+                e.claim_id,
+                e.code,
+                info.name_zh if info else e.rule_id,
+                e.points,
+                e.decided_at,
+                e.finding_id,
+                info.basis if info else "",
+            )
+
+
 def write_xlsx(data: ReportData, path: Path) -> None:
     book = Workbook(write_only=True)
     _summary(book, data)
     _findings(book, data)
     _settlement(book, data)
+    _doctors(book, data)
     for title, table in data.sections:
         sheet = _Sheet(book, title)
         for i, row in enumerate(table):

@@ -1,0 +1,129 @@
+"""The notice handed to a doctor (医保支付资格记分告知书): who, which events with their rule,
+policy basis, claim and date, the year's points, the status and what follows, signatures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer
+
+from engine.accountability.ledger import Doctor, for_workspace
+from engine.accountability.points import Thresholds, consequence
+from engine.audit_log import now_text
+from engine.errors import UserError
+from engine.labels import label
+from engine.reports.data import RuleInfo, rule_infos
+from engine.reports.pdf import _p, _styles, _table, build_document, register_font
+from engine.workspace import Workspace
+
+TITLE = "医保支付资格记分告知书"
+
+
+@dataclass
+class DoctorNotice:
+    doctor: Doctor
+    year: int
+    thresholds: Thresholds
+    institution_name: str
+    rules: dict[str, RuleInfo]
+    visit_dates: dict[str, str]  # claim_id → admission (visit) date
+    generated_at: str
+
+
+def gather_notice(ws: Workspace, doctor_id: str, *, plugins=None, year=None) -> DoctorNotice:
+    ledger = for_workspace(ws, plugins, year=year)
+    doctor = ledger.doctor(doctor_id)
+    if doctor is None:
+        raise UserError(f"no doctor {doctor_id} in this workspace")
+    claims = sorted({e.claim_id for e in doctor.events})
+    visit_dates = dict(
+        ws.conn.execute(
+            "SELECT claim_id, admission_date FROM claims WHERE claim_id IN "
+            f"({', '.join('?' * len(claims))})",
+            claims,
+        )
+    )
+    name = ws.conn.execute(
+        "SELECT coalesce(name, '') FROM institutions WHERE institution_code = ?",
+        (doctor.institution_code,),
+    ).fetchone()
+    return DoctorNotice(
+        doctor,
+        ledger.year,
+        ledger.thresholds,
+        name[0] if name else "",
+        rule_infos(plugins),
+        visit_dates,
+        now_text(),
+    )
+
+
+def _story(notice: DoctorNotice, st: dict) -> list:
+    d, t = notice.doctor, notice.thresholds
+    who = f"{d.name}（{d.doctor_id}）" if d.name else d.doctor_id
+    place = f"{notice.institution_name}（{d.institution_code}）" if notice.institution_name else ""
+    story = [
+        _p(TITLE, st["title"]),
+        Spacer(1, 4 * mm),
+        _p(f"医保医师：{who}" + (f"　职称：{d.title}" if d.title else ""), st["body"]),
+        _p(
+            f"定点医药机构：{place or d.institution_code or '-'}　科室：{d.dept_code or '-'}",
+            st["body"],
+        ),
+        _p(f"记分年度：{notice.year} 年（自然年度，以违规行为认定日期计）", st["body"]),
+        Spacer(1, 3 * mm),
+        _p("一、记分情况", st["h2"]),
+    ]
+    if d.events:
+        rows = [["序号", "认定日期", "结算ID / 就诊日期", "违规行为", "政策依据", "记分"]]
+        for number, e in enumerate(d.events, start=1):
+            info = notice.rules.get(e.rule_id)
+            rows.append(
+                [
+                    str(number),
+                    e.decided_at[:10],
+                    f"{e.claim_id} / {notice.visit_dates.get(e.claim_id) or '-'}",
+                    f"{e.code} {info.name_zh if info else e.rule_id}",
+                    _p(info.basis if info and info.basis else "-", st["basis"]),
+                    str(e.points),
+                ]
+            )
+        widths = [10 * mm, 20 * mm, 34 * mm, 48 * mm, 58 * mm, 12 * mm]
+        story.append(_table(rows, widths, st, 5))
+    else:
+        story.append(_p("本年度无经确认的违规记分事项。", st["body"]))
+    story += [
+        Spacer(1, 2 * mm),
+        _p(f"本年度累计记分：{d.points} 分", st["h2"]),
+        _p("二、处理结果", st["h2"]),
+        _p(f"状态：{label('doctor_status', d.status)}", st["body"]),
+        _p(consequence(t, d.points), st["body"]),
+        _p(
+            f"记分标准：累计 {t.warn_points} 分约谈提醒，{t.suspend_points} 分暂停医保支付资格"
+            f"（每超 1 分暂停 {t.suspend_months_per_point_over} 个月，最长 "
+            f"{t.suspend_months_max} 个月），{t.terminate_points} 分终止医保支付资格。",
+            st["basis"],
+        ),
+        _p("三、告知事项", st["h2"]),
+        _p(
+            "如对上述记分有异议，可自收到本告知书之日起在规定期限内向医疗保障行政部门或经办机构"
+            "提出陈述、申辩，并提供相关材料。",
+            st["body"],
+        ),
+        Spacer(1, 10 * mm),
+        _p("医保医师（签字）：____________________　　日期：__________", st["body"]),
+        Spacer(1, 8 * mm),
+        _p("定点医药机构（盖章）：____________________　　日期：__________", st["body"]),
+        Spacer(1, 8 * mm),
+        _p("医疗保障部门（盖章）：____________________　　日期：__________", st["body"]),
+        Spacer(1, 6 * mm),
+        _p(f"生成时间：{notice.generated_at}", st["small"]),
+    ]
+    return story
+
+
+def write_notice(notice: DoctorNotice, path: Path) -> None:
+    story = _story(notice, _styles(register_font()))
+    build_document(path, story, f"{TITLE} {notice.doctor.doctor_id}")
