@@ -202,7 +202,9 @@ class PluginSet:
     def report_sections(self) -> list[tuple[str, str, Callable]]:
         return [(name, *args) for name, args in self._collect("yibao_report_sections")]
 
-    def _merged(self, hook_name: str, base: dict) -> dict:
+    def _merged(self, hook_name: str, base: dict, sources: dict | None = None) -> dict:
+        """Each plug-in's values over the ones before; ``sources`` (when given) records which
+        plug-in set each key last."""
         merged = dict(base)
         for info in self.active:
             impl = getattr(info.module, hook_name, None)
@@ -211,10 +213,12 @@ class PluginSet:
             update = impl(dict(merged))
             if update:
                 merged.update(update)
+                if sources is not None:
+                    sources.update(dict.fromkeys(update, info.name))
         return merged
 
-    def rule_parameters(self, base: dict) -> dict:
-        return self._merged("yibao_rule_parameters", base)
+    def rule_parameters(self, base: dict, sources: dict | None = None) -> dict:
+        return self._merged("yibao_rule_parameters", base, sources)
 
     def dip_parameters(self, base: dict) -> dict:
         return self._merged("yibao_dip_parameters", base)

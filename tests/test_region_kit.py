@@ -182,3 +182,44 @@ def test_keygen_refuses_to_overwrite_and_keeps_the_private_key_private(kit_env, 
         assert (kit_env / "region.key").stat().st_mode & 0o077 == 0
     code, out = _run(capsys, "plugins", "keygen", "--out", "region")
     assert code == 2 and "exists" in out
+
+
+def test_rules_try_counts_what_a_stored_audit_finds_and_stores_nothing(sample_ws, plugins):
+    from engine.rules import run_audit
+    from engine.rules.listing import rules_for, try_rules
+
+    stored = run_audit(sample_ws, plugins)
+    by_code: dict[str, list] = {}
+    for f in stored.findings:
+        by_code.setdefault(f["code"], []).append(f)
+    code = max(by_code, key=lambda c: len(by_code[c]))  # the rule that finds the most
+    runs = sample_ws.count("runs")
+    tried = try_rules(sample_ws, plugins, rules_for(code, plugins))
+    assert tried["findings"] == len(by_code[code]) > 0
+    assert tried["amount"] == pytest.approx(sum(f["amount"] for f in by_code[code]))
+    assert sample_ws.count("runs") == runs  # a dry run stores nothing
+
+
+def test_rules_list_gives_every_rule_with_its_parameters_and_who_set_them(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    code, out = _run(capsys, "rules", "list", "--json")
+    listing = json.loads(out)
+    split = next(r for r in listing["rules"] if r["code"] == "GZ10000204001000")
+    assert {"name": "split_stay_days", "set_by": "national"}.items() <= split["parameters"][
+        0
+    ].items()
+    assert split["condition"]["zh"] and split["basis"]
+    assert _run(capsys, "rules", "list", "--xlsx", str(tmp_path / "rules.xlsx"))[0] == 0
+    sheet = load_workbook(tmp_path / "rules.xlsx").active
+    assert sheet.max_row == len(listing["rules"]) + 1
+
+
+def test_the_field_reference_in_the_rules_readme_is_the_code_s():
+    """rulesets/README.md carries the generated field reference (yibao rules fields --update
+    rulesets/README.md); every field of every scope has a meaning."""
+    from engine.rules.fields import reference_markdown, with_reference
+
+    readme = (ROOT / "rulesets" / "README.md").read_text(encoding="utf-8")
+    assert "| ? |" not in reference_markdown(), "a field has no description in rules/fields.py"
+    assert with_reference(readme) == readme, "run: yibao rules fields --update rulesets/README.md"

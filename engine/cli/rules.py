@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from engine.cli.common import add_json, add_plugin_choice, emit_json
+from engine.cli.common import (
+    add_json,
+    add_plugin_choice,
+    add_workspace,
+    emit_json,
+    open_workspace,
+    progress_for,
+)
 from engine.errors import UserError
 
 
@@ -69,6 +77,69 @@ def cmd_test(args) -> int:
     return 2 if failed else 0
 
 
+def cmd_list(args) -> int:
+    from engine.rules.listing import markdown, rules_in_force, xlsx_rows
+
+    plugins = _plugins(args)
+    if args.workspace:
+        with open_workspace(args, create=False) as ws:
+            listing = rules_in_force(plugins, ws)
+    else:
+        listing = rules_in_force(plugins)
+    if args.xlsx:
+        from engine.reports.xlsx import write_table
+
+        write_table(Path(args.xlsx), "规则说明", xlsx_rows(listing))
+        print(f"wrote {args.xlsx}: {len(listing['rules'])} rules")
+    elif args.markdown:
+        print(markdown(listing))
+    elif args.json:
+        emit_json(listing)
+    else:
+        for r in listing["rules"]:
+            params = ", ".join(f"{p['name']}={p['value']}" for p in r["parameters"])
+            print(
+                f"{r['code']:<18} {r['name']['zh']}  [{r['severity']}, {r['scope']}]"
+                + (f"  {params}" if params else "")
+            )
+        print(f"{len(listing['rules'])} rules in force")
+    return 0
+
+
+def cmd_try(args) -> int:
+    from engine.rules.listing import rules_for, try_rules
+
+    plugins = _plugins(args)
+    rules = rules_for(args.target, plugins)
+    with open_workspace(args, create=False) as ws:
+        out = try_rules(ws, plugins, rules, progress=progress_for(args))
+    if args.json:
+        emit_json(out)
+        return 0
+    print(f"{out['findings']} findings, {out['amount']:,.2f} yuan at stake (nothing stored)")
+    for row in out["by_institution"]:
+        print(f"  {row['institution_code']:<14} {row['findings']:>7} {row['amount']:>14,.2f}")
+    for f in out["sample"]:
+        where = f["claim_id"] or f["institution_code"]
+        line = f":{f['line_no']}" if f["line_no"] is not None else ""
+        print(f"  {f['code']} {where}{line} {f['amount']:,.2f}  {f['message']}")
+    for problem in out["problems"]:
+        print(f"warning: {problem}", file=sys.stderr)
+    return 0
+
+
+def cmd_fields(args) -> int:
+    from engine.rules.fields import reference_markdown, with_reference
+
+    if args.update:
+        path = Path(args.update)
+        path.write_text(with_reference(path.read_text(encoding="utf-8")), encoding="utf-8")
+        print(f"updated the field reference in {path}")
+    else:
+        print(reference_markdown())
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("rules", help="check, test and list rule files (the region's kit)")
     rules_sub = p.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
@@ -81,6 +152,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.set_defaults(func=cmd_test)
     t.add_argument("paths", nargs="*", metavar="PATH", help="default: every rule set in use")
 
-    for q in (c, t):
+    li = rules_sub.add_parser("list", help="the rules in force (规则说明): json, xlsx or markdown")
+    li.set_defaults(func=cmd_list)
+    add_workspace(li)
+    li.add_argument("--xlsx", metavar="FILE", help="write the catalogue as a workbook")
+    li.add_argument("--markdown", action="store_true", help="print it as Markdown")
+
+    tr = rules_sub.add_parser("try", help="a dry run of a rule file or rule on a workspace")
+    tr.set_defaults(func=cmd_try)
+    add_workspace(tr)
+    tr.add_argument("target", metavar="FILE_OR_RULE_ID", help="a rule file, or a rule id or code")
+
+    f = rules_sub.add_parser("fields", help="every fact field of every scope, with its meaning")
+    f.set_defaults(func=cmd_fields)
+    f.add_argument("--update", metavar="README", help="rewrite the reference in this file")
+
+    for q in (c, t, li, tr):
         add_plugin_choice(q)
         add_json(q)

@@ -268,3 +268,12 @@ def write_xlsx(data: ReportData, path: Path) -> None:
         for i, row in enumerate(table):
             sheet.row(*row, bold=i == 0)
     book.save(path)
+
+
+def write_table(path: Path, title: str, rows: list[list]) -> None:
+    """One sheet holding a table whose first row is its header (e.g. ``yibao rules list``)."""
+    book = Workbook(write_only=True)
+    sheet = _Sheet(book, title)
+    for number, row in enumerate(rows):
+        sheet.row(*row, bold=number == 0)
+    book.save(path)

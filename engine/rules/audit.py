@@ -177,16 +177,20 @@ def run_audit(
     progress: Progress = no_progress,
     cancel: CancelToken = NEVER,
     lanes: int | None = None,
+    only: list[Rule] | None = None,
+    store: bool = True,
 ) -> AuditResult:
     """Evaluate the chosen rule sets (default: the enabled ones) over the workspace and store
     the run. ``lanes``: how many parts to enrich at once (default: one a core, for a big
-    enough workspace; see ``lanes.lane_count``)."""
+    enough workspace; see ``lanes.lane_count``). ``only``: these rules instead of rule sets
+    (a rule being written); ``store=False``: a dry run that stores nothing (``rules try``)."""
     from engine.dip.settlement import catalogue_source, resolve_params
 
     started = time.perf_counter()
     snapshot = data_version(ws.conn)  # before anything is read; _store checks it
     catalog = load_catalog(plugins)
     chosen = _select(catalog, rulesets, ws.get_setting(DISABLED_SETTING, []))
+    rules = only if only is not None else [r for rs in chosen for r in rs.rules]
     params = rule_parameters(ws, plugins)
     try:
         dip = resolve_params(ws, None, plugins)
@@ -199,7 +203,7 @@ def run_audit(
         reference,
         dip,
         catalogue_source(ws),
-        {scope: [r for rs in chosen for r in rs.rules if r.scope == scope] for scope in SCOPES},
+        {scope: [r for r in rules if r.scope == scope] for scope in SCOPES},
         params,
         {scope: {name for _p, s, name, _f, _d in custom if s == scope} for scope in SCOPES},
     )
@@ -229,14 +233,15 @@ def run_audit(
     )
     result = AuditResult(
         run_id,
-        [rs.ref for rs in chosen],
+        [rs.ref for rs in chosen] if only is None else sorted({r.ruleset_id for r in rules}),
         ws.count("lines"),
         ws.count("claims"),
         findings,
         problems,
         time.perf_counter() - started,
     )
-    _store(ws, result, params, plugins, snapshot, scores)
+    if store:
+        _store(ws, result, params, plugins, snapshot, scores)
     return result
 
 
