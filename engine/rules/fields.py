@@ -105,6 +105,18 @@ DERIVED: dict[str, tuple[str, str, str]] = {
     "used_selected_qty": ("协议期内中选产品用量", "selected quantity used in the period", "units"),
     "elapsed_share": ("协议期已过比例", "share of the agreement period elapsed", "ratio"),
     "volume_completion": ("约定量完成率", "completion of the agreed volume", "ratio"),
+    "tj_code": ("同组比较编码", "TJ comparison code", "code"),
+    "tj_kind": ("比较对象类型", "subject kind (doctor or institution)", "code"),
+    "tj_subject": ("比较对象", "the doctor id, or the group code for institutions", "code"),
+    "peer_group": ("比较所在病种组", "the DIP group compared in", "code"),
+    "tj_value": ("对象指标值", "the subject's value", "ratio"),
+    "tj_median": ("同组中位数", "the peers' median", "ratio"),
+    "tj_threshold": ("异常阈值", "the outlier threshold", "ratio"),
+    "tj_score": ("稳健得分", "robust score", "score"),
+    "tj_cases": ("对象病例数", "the subject's cases in the group", "count"),
+    "tj_peers": ("同组比较对象数", "subjects compared in the group", "count"),
+    "tj_amount": ("高于中位数的基金金额", "fund money above the peers' median cost", "yuan"),
+    "tj_median_cost": ("同组中位费用", "the peers' median mean cost", "yuan"),
 }
 
 _INDICATORS = {
