@@ -272,6 +272,8 @@ class LogEntry(SQLModel, table=True):
     detail: str
     prev_hash: str
     hash: str
+    signer: str | None = None  # the fingerprint of the Ed25519 key that signed it, if any
+    signature: str | None = None
 
 
 class SettlementCase(SQLModel, table=True):

@@ -58,6 +58,7 @@ def decide(
             raise UserError("a deduction cannot be negative")
     now = audit_log.now_text()
     out = []
+    review_ids = []
     with ws.transaction() as conn:
         for fid in finding_ids:
             finding = conn.execute(
@@ -75,11 +76,12 @@ def decide(
                         f"deduction {money_json(Decimal(units).scaleb(-4))} for {fid} is above the "
                         f"amount it concerns ({money_json(Decimal(ceiling).scaleb(-4))})"
                     )
-            conn.execute(
+            cursor = conn.execute(
                 "INSERT INTO reviews (finding_id, decision, deduction, reviewer, comment, decided_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (fid, decision, units, reviewer, comment, now),
             )
+            review_ids.append(cursor.lastrowid)
             out.append(
                 {
                     "finding_id": fid,
@@ -91,6 +93,7 @@ def decide(
             conn,
             "review",
             {"decision": decision, "reviewer": reviewer, "comment": comment, "findings": out},
+            [("reviews", {"id": [min(review_ids), max(review_ids)]})] if review_ids else [],
         )
     return out
 

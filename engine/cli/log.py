@@ -1,4 +1,4 @@
-"""``yibao log``: the tamper-evident log."""
+"""``yibao log``: the tamper-evident log, its head, and its verification."""
 
 from __future__ import annotations
 
@@ -17,29 +17,34 @@ from engine.cli.common import (
 def cmd_log(args) -> int:
     from engine import audit_log
 
+    expected = audit_log.Head.parse(args.head) if args.head else None
     with open_workspace(args, create=False) as ws:
+        if args.head == "" and not args.verify:
+            head = audit_log.head(ws.conn)
+            emit_json({"head": str(head)}) if args.json else print(head)
+            return 0
         entries = audit_log.entries(ws.conn)
-        result = audit_log.verify(ws.conn) if args.verify else None
+        result = None
+        if args.verify or expected or args.public_key:
+            result = audit_log.verify(ws.conn, expected, args.public_key)
     if args.json:
         out = {"entries": entries}
         if result:
-            out["verified"] = {
-                "ok": result.ok,
-                "entries": result.entries,
-                "bad_seq": result.bad_seq,
-                "reason": result.reason,
-            }
+            out["verified"] = result.to_json()
         emit_json(out)
     else:
         for e in entries:
-            print(
-                f"{e['seq']:>5}  {e['at']}  {e['action']:<20} {json.dumps(e['detail'], ensure_ascii=False)[:100]}"
-            )
+            detail = {k: v for k, v in e["detail"].items() if k != "evidence"}
+            text = json.dumps(detail, ensure_ascii=False)[:100]
+            print(f"{e['seq']:>5}  {e['at']}  {e['action']:<20} {text}")
         if result:
             if result.ok:
-                print(f"log verified: {result.entries} entries, chain intact")
+                print(f"日志校验通过 / log verified: {result.entries} entries, head {result.head}")
             else:
-                print(f"LOG ALTERED at entry {result.bad_seq}: {result.reason}", file=sys.stderr)
+                print(f"日志被改动 / LOG ALTERED ({len(result.problems)}):", file=sys.stderr)
+                for problem in result.problems:
+                    print(f"  {problem}", file=sys.stderr)
+                print(f"head now: {result.head}", file=sys.stderr)
     return 0 if result is None or result.ok else 3
 
 
@@ -48,6 +53,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_log)
     add_workspace(p)
     p.add_argument(
-        "--verify", action="store_true", help="verify the hash chain (exit 3 if altered)"
+        "--verify",
+        action="store_true",
+        help="verify the chain and what each entry recorded against the tables (exit 3 if altered)",
+    )
+    p.add_argument(
+        "--head",
+        nargs="?",
+        const="",
+        metavar="N:HASH",
+        help="alone: print the head (entries:last hash) to write down;"
+        " with N:HASH: check the log still starts with that head (truncation, a rebuilt chain)",
+    )
+    p.add_argument(
+        "--public-key",
+        metavar="PEM",
+        help="check the entries are signed by this inspector's key (`yibao plugins keygen`;"
+        " entries are signed while $YIBAO_SIGNING_KEY names the private key)",
     )
     add_json(p)

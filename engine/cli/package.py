@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from engine.cli.common import (
     add_json,
@@ -38,6 +39,7 @@ def cmd_import(args) -> int:
 
 def cmd_export(args) -> int:
     from engine.ingest import export_package
+    from engine.ingest.export import LOG_HEAD_FILE
 
     with open_workspace(args, create=False) as ws:
         counts = export_package(ws, args.out)
@@ -45,6 +47,7 @@ def cmd_export(args) -> int:
         emit_json(counts)
     else:
         print(f"wrote {args.out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        print(f"log head {(Path(args.out) / LOG_HEAD_FILE).read_text().strip()}")
     return 0
 
 

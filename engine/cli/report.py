@@ -33,13 +33,14 @@ def cmd_report(args) -> int:
         "findings": len(data.findings),
         "confirmed_deductions": float(data.total_deductions),
         "settlement_run_id": data.settlement["run_id"] if data.settlement else None,
+        "log_head": data.log_head,
     }
     if args.json:
         emit_json(summary)
     else:
         print(
             f"wrote {args.out}: {summary['findings']} findings, confirmed deductions "
-            f"{data.total_deductions:,.2f}"
+            f"{data.total_deductions:,.2f}; log head {data.log_head}"
         )
     return 0
 

@@ -6,10 +6,12 @@ import csv
 import json
 from pathlib import Path
 
-from engine import contract
+from engine import audit_log, contract
 from engine.contract import DEC, Table
 from engine.money import units_to_text
 from engine.workspace import Workspace
+
+LOG_HEAD_FILE = "log_head.txt"
 
 
 def _write_table(ws: Workspace, table: Table, folder: Path, where: str = "") -> int:
@@ -43,7 +45,8 @@ def _write_table(ws: Workspace, table: Table, folder: Path, where: str = "") -> 
 
 
 def export_package(ws: Workspace, out: str | Path) -> dict[str, int]:
-    """Write claims, lines and the reference tables (official DIP catalogue) under ``out``."""
+    """Write claims, lines and the reference tables (official DIP catalogue) under ``out``,
+    and the log's head (``LOG_HEAD_FILE``) the export was made at."""
     out = Path(out)
     counts = {}
     for table in contract.ALL_TABLES:
@@ -59,4 +62,5 @@ def export_package(ws: Workspace, out: str | Path) -> dict[str, int]:
         (out / "reference" / contract.DIP_PARAMS_FILE).write_text(
             json.dumps(params, ensure_ascii=False, indent=2), encoding="utf-8"
         )
+    (out / LOG_HEAD_FILE).write_text(f"{audit_log.head(ws.conn)}\n", encoding="ascii")
     return counts

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from engine.accountability.ledger import Ledger, for_workspace
-from engine.audit_log import now_text
+from engine.audit_log import head, now_text
 from engine.errors import UserError
 from engine.money import units_to_decimal
 from engine.rules.audit import latest_run, load_catalog
@@ -64,6 +64,7 @@ class ReportData:
     sections: list[tuple[str, list[list]]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     doctors: Ledger | None = None  # the doctors' ledger (医师记分) of the latest scoring year
+    log_head: str = ""  # entries:last hash of the log, to check it later (yibao log --head)
 
     @property
     def total_deductions(self) -> Decimal:
@@ -213,6 +214,7 @@ def gather(
         sections=sections,
         problems=problems,
         doctors=for_workspace(ws, plugins),
+        log_head=str(head(ws.conn)),
     )
 
 

@@ -141,6 +141,7 @@ def _institution_section(data: ReportData, code: str, st: dict) -> list:
             f"　生成时间：{data.generated_at}",
             st["body"],
         ),
+        _p(f"审核日志头：{data.log_head}", st["body"]),
         Spacer(1, 3 * mm),
         _p("一、审核结果汇总", st["h2"]),
     ]

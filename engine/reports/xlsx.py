@@ -66,6 +66,7 @@ def _summary(book: Workbook, data: ReportData) -> None:
     if data.institution:
         sheet.row("机构", data.institution, data.institution_names.get(data.institution, ""))
     sheet.row("生成时间", data.generated_at)
+    sheet.row("日志头", data.log_head)
     sheet.row()
     _summary_table(sheet, "按机构", ("机构编码", "机构名称"), data.by_institution)
     _summary_table(sheet, "按规则", ("规则编码", "规则名称"), data.by_rule)
