@@ -262,7 +262,7 @@ DIP_GROUPS = Table(
     "reference",
     (
         _c("group_code", "病种编码", STR, True),
-        _c("group_type", "病种类型", STR, True, ("core", "comprehensive")),
+        _c("group_type", "病种类型", STR, True, ("core", "comprehensive", "basic")),
         _c("diagnosis", "诊断编码", STR, True),
         _c("main_procedure", "主要手术操作", STR),
         _c("related_procedures", "相关手术操作", STR),

@@ -74,6 +74,23 @@ def yibao_dip_point_value(total_points, budget, fund_ratio, params):
 
 
 @hookspec
+def yibao_case_factor(case):
+    """Multiply one DIP case's points by a factor (auxiliary directories: severity by secondary
+    diagnoses, age, death; a TCM bonus), or return None (no change, as 1.0).
+
+    Called once per DIP case of the year, after grouping and any confirmed points effect
+    (disallowed cases are not asked). ``case`` is a dict: ``claim_id``, ``institution_code``,
+    ``level``, ``kind`` (of the institution), ``group_code``, ``group_type`` (core,
+    comprehensive, basic), ``case_type``, ``fund``, ``insurance_type``, ``gender``,
+    ``birth_date``, ``admission_date``, ``discharge_date``, ``los``, ``main_diagnosis``,
+    ``secondary_diagnoses`` (``;``-joined), ``main_procedure``, ``other_procedures``,
+    ``discharge_status``, ``cost`` and ``fund_paid`` (yuan). Return a positive float.
+    Factors of several plug-ins multiply; ``dip explain`` shows each with its plug-in.
+    Only regions with such a plug-in pay for the per-case call.
+    """
+
+
+@hookspec
 def yibao_fact_fields(register):
     """Contribute fields computed in Python that rule conditions may then use.
 

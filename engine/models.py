@@ -247,6 +247,10 @@ class Finding(SQLModel, table=True):
     # none for an institution finding. Filled when the run is stored (engine.accountability).
     doctor_id: str | None = Field(default=None, index=True)
     dept_code: str | None = None
+    # The rule's points_effect (zero | regroup_conservative) as it stood when the finding was
+    # made: the reviewer confirms what was shown, and a later edit of the rule file does not
+    # change a settlement of decisions already taken.
+    points_effect: str | None = None
 
 
 class Review(SQLModel, table=True):
@@ -288,6 +292,22 @@ class SettlementCase(SQLModel, table=True):
     coefficient: float | None = None
     ratio: float | None = None
     points: float
+    fund: str | None = None
+    factor: float | None = None
+    effect: str | None = None  # zero, regroup_conservative or special_approved
+    effect_source: str | None = None  # the finding id, or the special-case decision id
+
+
+class SpecialReview(SQLModel, table=True):
+    """A decision on a special case (特例单议): approve or revoke; the latest one counts."""
+
+    __tablename__ = "special_reviews"
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: str = Field(index=True)
+    decision: str  # approve, revoke
+    reviewer: str
+    comment: str | None = None
+    decided_at: str
 
 
 class SettlementInstitution(SQLModel, table=True):

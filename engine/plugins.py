@@ -228,6 +228,40 @@ class PluginSet:
             total_points=total_points, budget=budget, fund_ratio=fund_ratio, params=params
         )
 
+    def has_case_factor(self) -> bool:
+        return any(hasattr(i.module, "yibao_case_factor") for i in self.active)
+
+    def case_factors(self, case: dict) -> list[tuple[str, float]]:
+        """Each active plug-in's factor for a DIP case (None and 1.0 left out), in load order."""
+        out = []
+        for info in self.active:
+            impl = getattr(info.module, "yibao_case_factor", None)
+            if impl is None:
+                continue
+            try:
+                factor = impl(dict(case))
+            except Exception as exc:  # noqa: BLE001 — name the plug-in, not a traceback
+                raise UserError(
+                    f"plug-in {info.name}: yibao_case_factor failed on {case.get('claim_id')}:"
+                    f" {type(exc).__name__}: {exc}"
+                ) from exc
+            if factor is None or factor == 1.0:
+                continue
+            if isinstance(factor, bool) or not isinstance(factor, int | float) or factor < 0:
+                raise UserError(
+                    f"plug-in {info.name}: yibao_case_factor returned {factor!r} for"
+                    f" {case.get('claim_id')}; a factor is a number ≥ 0"
+                )
+            out.append((info.name, float(factor)))
+        return out
+
+    def case_factor(self, case: dict) -> float:
+        """The product of the plug-ins' factors of a DIP case (1.0 when none applies)."""
+        product = 1.0
+        for _name, factor in self.case_factors(case):
+            product *= factor
+        return product
+
     def institution_codes(self) -> set[str]:
         return {
             row.get("institution_code")

@@ -7,12 +7,14 @@ so φ = 0.8, and the budget 29,664 makes the point value (29,664 / 0.8) / 3,090 
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 
 from engine.dip.catalogue_builder import build_catalogue
 from engine.dip.explain import explain_case
 from engine.dip.settlement import resolve_params, settle
+from engine.errors import UserError
 from engine.ingest import import_package
 from engine.review import decide
 from engine.workspace import Workspace
@@ -67,6 +69,19 @@ CASES = [
     ("C16", "H3", "2025-04-01", "2025-04-03", "A01.900", "88.0100", "", 700, 350),
 ]
 
+# Claims beyond the employee inpatients above: (id, patient, insurance, visit, institution,
+# admission, discharge, dx, cost, fund paid).
+OTHER_CLAIMS = [
+    # work injury: paid by the work-injury fund, no points, not in φ
+    ("C17", "PC17", "work_injury", "inpatient", "H2", "2025-02-01", "2025-02-05", "A01.000")
+    + (1000, 800),
+    # chronic outpatients at H3: two patients in 2025 (one of them twice), one in 2024
+    ("M1", "PA", "employee", "chronic_outpatient", "H3", "2025-03-01", "", "I10.x00", 100, 80),
+    ("M2", "PA", "employee", "chronic_outpatient", "H3", "2025-06-01", "", "I10.x00", 100, 80),
+    ("M3", "PB", "resident", "chronic_outpatient", "H3", "2025-06-01", "", "I10.x00", 100, 80),
+    ("M4", "PC", "resident", "chronic_outpatient", "H3", "2024-06-01", "", "I10.x00", 100, 80),
+]
+
 PARAMS = {
     "region_code": "999999",
     "year": 2025,
@@ -77,6 +92,9 @@ PARAMS = {
     "overspend_share": 0.5,
     "budget_point_value": 10,
     "advance_ratio": 0.9,
+    "bed_day_rates": {"3": 200},
+    "by_disease_rates": {"O80": 2500, "O80.0": 2800},
+    "capitation_rates": {"chronic_outpatient": 600},
 }
 
 
@@ -88,7 +106,9 @@ def _write(path, header, rows):
         writer.writerows(rows)
 
 
-def make_region(tmp_path, cases=CASES, params=PARAMS, groups=GROUPS) -> Workspace:
+def make_region(
+    tmp_path, cases=CASES, params=PARAMS, groups=GROUPS, other_claims=OTHER_CLAIMS
+) -> Workspace:
     package = tmp_path / "region"
     ref = package / "reference"
     _write(
@@ -116,6 +136,11 @@ def make_region(tmp_path, cases=CASES, params=PARAMS, groups=GROUPS) -> Workspac
             (cid, "P" + cid, 1, "1970-01-01", "employee", "inpatient", inst, adm, dis, dx, px)
             + (others, cost, paid)
             for cid, inst, adm, dis, dx, px, others, cost, paid in cases
+        ]
+        + [
+            (cid, patient, 1, "1970-01-01", insurance, visit, inst, adm, dis, dx, "", "", cost)
+            + (paid,)
+            for cid, patient, insurance, visit, inst, adm, dis, dx, cost, paid in other_claims
         ],
     )
     _write(
@@ -189,59 +214,166 @@ def test_case_types_coefficients_and_points(region):
     assert cases["C11"]["points"] == cases["C14"]["points"] == 0.0
 
 
-def _confirm(ws, claim_id, deduction):
-    """A confirmed review deduction on a claim (a finding made for the test)."""
+def _confirm(ws, claim_id, deduction, effect=None):
+    """A confirmed review deduction on a claim (a finding made for the test, whose rule
+    declared ``effect`` as its points_effect); returns the finding id."""
+    fid = f"F{claim_id}-{effect or 'plain'}"
     with ws.transaction() as conn:
         conn.execute(
             "INSERT OR IGNORE INTO runs (run_id, kind, started_at) VALUES ('A-test', 'audit', 'x')"
         )
         conn.execute(
             "INSERT INTO findings (finding_id, run_id, rule_id, code, severity, scope, claim_id,"
-            " institution_code, amount, message_zh, message_en)"
-            " SELECT ?, 'A-test', 'r', 'GZ', 'violation', 'claim', claim_id, institution_code,"
-            " total_amount, 'm', 'm' FROM claims WHERE claim_id = ?",
-            ("F" + claim_id, claim_id),
+            " institution_code, amount, message_zh, message_en, points_effect)"
+            " SELECT ?, 'A-test', ?, 'GZ', 'violation', 'claim', claim_id, institution_code,"
+            " total_amount, 'm', 'm', ? FROM claims WHERE claim_id = ?",
+            (fid, "r-" + (effect or "plain"), effect, claim_id),
         )
-    decide(ws, ["F" + claim_id], "confirm", reviewer="t", deduction=deduction)
+    decide(ws, [fid], "confirm", reviewer="t", deduction=deduction)
+    return fid
+
+
+def _inst(out):
+    return {i["institution_code"]: i for i in out["institutions"]}
 
 
 def test_point_value_payments_sharing_advances_and_clearing(region):
     _confirm(region, "C02", "150")  # a DIP case of H1
-    _confirm(region, "C14", "50")  # ungrouped: recovered, not deducted from DIP
+    _confirm(region, "C14", "50")  # ungrouped: recovered among H1's other deductions
     out = settle(region, store=False)
-    assert out["fund_payment_ratio"] == 0.8  # 32,560 / 40,700
+    assert out["fund_payment_ratio"] == 0.8  # 32,560 / 40,700 (the work-injury C17 is not in it)
     assert out["total_points"] == 3090  # H1 2000 + H2 810 + H3 280
     assert out["point_value"] == 12.0  # (29,664 / 0.8) / 3,090
-    inst = {i["institution_code"]: i for i in out["institutions"]}
-    # H1: 2000 × 12 × 0.8 × appraisal 0.95 − 150 = 18,090; paid 22,400 → overspend −4,310,
-    # half of it shared: 18,090 + 4,310 × 0.5
+    assert out["funds"] == {
+        "all": {"point_value": 12.0, "fund_payment_ratio": 0.8, "total_points": 3090.0}
+    }
+    inst = _inst(out)
+    # H1: 2000 × 12 × 0.8 × appraisal 0.95 = 18,240; paid 22,400 → overspend −4,160, half of it
+    # shared: 18,240 + 2,080 = 20,320; then the deduction in full (r2): 20,320 − 150 = 20,170
     h1 = inst["H1"]
     assert (h1["cases"], h1["points"], h1["deductions"]) == (6, 2000.0, 150.0)
-    assert (h1["payment"], h1["fund_paid"], h1["balance"]) == (18090.0, 22400.0, -4310.0)
-    assert h1["final_payment"] == 20245.0
-    # H2: 810 × 9.6 = 7,776; paid 7,920 → −144 → 7,776 + 72
+    assert (h1["payment"], h1["fund_paid"], h1["balance"]) == (18240.0, 22400.0, -4160.0)
+    assert h1["final_payment"] == 20170.0
+    # the rest of H1's clearing: C11 70 bed-days × 200 (level 3); C13 O80.000 by the longest
+    # prefix O80.0: 2,800; C14 fee-for-service: its fund_paid 250; C14's 50 recovered
+    assert (h1["bed_day_payment"], h1["by_disease_payment"]) == (14000.0, 2800.0)
+    assert (h1["fee_for_service_payment"], h1["capitation_payment"]) == (250.0, 0.0)
+    assert h1["other_deductions"] == 50.0
+    assert h1["total_payment"] == 37170.0  # 20,170 + 14,000 + 2,800 + 250 − 50
+    # advances: points of the month × 10 × 0.8 × 0.9 = × 7.2; January 1,500, March 500
+    assert h1["advances"] == {"1": 10800.0, "3": 3600.0}
+    assert h1["clearing"] == 5770.0  # 20,170 − 14,400
+    assert h1["total_clearing"] == 22770.0  # 37,170 − 14,400
+    # H2: 810 × 9.6 = 7,776; paid 7,920 → −144 → 7,776 + 72; the work-injury case pays nothing
     assert (inst["H2"]["payment"], inst["H2"]["final_payment"]) == (7776.0, 7848.0)
+    assert inst["H2"]["total_payment"] == 7848.0
     # H3: 280 × 9.6 = 2,688; paid 2,240 → surplus 448, 60% kept: 2,240 + 268.8
     h3 = inst["H3"]
     assert (h3["payment"], h3["balance"], h3["final_payment"]) == (2688.0, 448.0, 2508.8)
-    # advances: points of the month × 10 × 0.8 × 0.9 = × 7.2; January 160, February 120
-    assert h3["advances"] == {"1": 1152.0, "2": 864.0}
-    assert h3["clearing"] == 492.8  # 2,508.8 − 2,016
-    assert out["recoveries"] == {"H1": 50.0}
+    # capitation: patients PA and PB in 2025 (PC's visit is 2024) × 600; C16 fee-for-service 350
+    assert (h3["capitation_payment"], h3["fee_for_service_payment"]) == (1200.0, 350.0)
+    assert h3["total_payment"] == 4058.8  # 2,508.8 + 1,200 + 350
+    assert h3["advances"] == {"1": 1152.0, "2": 864.0}  # 160 × 7.2, 120 × 7.2
+    assert (h3["clearing"], h3["total_clearing"]) == (492.8, 2042.8)  # − 2,016
+    cases = _cases(out)
+    assert {k: cases["C17"][k] for k in ("payment_method", "case_type", "points", "fund")} == {
+        "payment_method": "other_fund",
+        "case_type": "excluded",
+        "points": 0.0,
+        "fund": "work_injury",
+    }
+    assert "warnings" not in out
 
 
 def test_pure_dip_without_sharing_or_advances(tmp_path):
     params = {k: v for k, v in PARAMS.items() if k not in ("budget_point_value",)}
     params |= {"surplus_retention_share": 1.0, "overspend_share": 0.0, "fund_payment_ratio": 0.75}
+    params |= {"bed_day_rates": {"1": 100}}
     ws = make_region(tmp_path, params=params)
     out = settle(ws, store=False)
-    inst = {i["institution_code"]: i for i in out["institutions"]}
+    inst = _inst(out)
     assert out["fund_payment_ratio"] == 0.75  # given, not computed
-    # PV = (29,664 / 0.75) / 3,090 = 12.8; H3: 280 × 12.8 × 0.75
+    # PV = (29,664 / 0.75) / 3,090 = 12.8; H3: 280 × 12.8 × 0.75; pure DIP: final = payment
     assert out["point_value"] == 12.8
-    assert inst["H3"]["payment"] == 2688.0
-    assert "final_payment" not in inst["H3"] and "advances" not in inst["H3"]
+    assert inst["H3"]["payment"] == inst["H3"]["final_payment"] == 2688.0
+    assert "advances" not in inst["H3"] and "total_clearing" not in inst["H3"]
+    # no rate for H1's level 3: its 70 bed-days are paid 0, with a warning
+    assert inst["H1"]["bed_day_payment"] == 0.0
+    assert out["warnings"] == ["H1: no bed_day_rates for level 3; its 1 bed-day case(s) are paid 0"]
     ws.close()
+
+
+def test_refuses_a_year_without_its_parameters(region):
+    with pytest.raises(
+        UserError, match=r"no DIP parameters for 2024 \(years with parameters: 2025\)"
+    ):
+        settle(region, 2024, store=False)
+
+
+def _finals(out):
+    return {code: i["final_payment"] for code, i in _inst(out).items()}
+
+
+def test_zero_effect_takes_the_points_and_not_the_money(region):
+    before = settle(region, store=False)
+    assert (before["total_points"], before["point_value"]) == (3090.0, 12.0)
+    assert _finals(before) == {"H1": 20320.0, "H2": 7848.0, "H3": 2508.8}
+    fid = _confirm(region, "C04", "300", effect="zero")  # H1's high case of 600 points
+    after = settle(region, store=False)
+    # Σ points 3,090 − 600 = 2,490; PV = (29,664 / 0.8) / 2,490 = 14.891566…
+    assert (after["total_points"], after["point_value"]) == (2490.0, 14.8916)
+    c04 = _cases(after)["C04"]
+    assert (c04["case_type"], c04["points"], c04["group_code"]) == (
+        "disallowed",
+        0.0,
+        "A01.0-01.0100/S",
+    )
+    assert (c04["effect"], c04["effect_source"]) == ("zero", fid)
+    inst = _inst(after)
+    # H1 keeps its 6 cases; 1,400 × 14.891566 × 0.8 × 0.95 = 15,844.6265; overspend against
+    # 22,400 shared half: (15,844.6265 + 22,400) / 2 = 19,122.3133; the 300 is not also taken
+    assert (inst["H1"]["cases"], inst["H1"]["points"], inst["H1"]["deductions"]) == (6, 1400.0, 0)
+    assert inst["H1"]["payment"] == 15844.63
+    # H2: 810 × 14.891566 × 0.8 = 9,649.7349; surplus 1,729.7349 × 0.6 + 7,920 = 8,957.8410
+    # H3: 280 × 14.891566 × 0.8 = 3,335.7108; surplus 1,095.7108 × 0.6 + 2,240 = 2,897.4265
+    assert _finals(after) == {"H1": 19122.31, "H2": 8957.84, "H3": 2897.43}
+
+
+def test_regroup_effect_scores_the_case_as_conservative(region):
+    fid = _confirm(region, "C10", "100", effect="regroup_conservative")
+    after = settle(region, store=False)
+    c10 = _cases(after)["C10"]
+    # C10 (A01.900 with surgery 45.13, 120 points) again without a procedure: A01-conservative,
+    # rw 80, c 0.8, r = 1,200 / (800 × 0.8) = 1.875 → normal, 80 × 0.8 = 64 points
+    assert (c10["group_code"], c10["case_type"], c10["points"]) == (
+        "A01-conservative",
+        "normal",
+        64,
+    )
+    assert (c10["effect"], c10["effect_source"]) == ("regroup_conservative", fid)
+    # Σ 3,090 − 120 + 64 = 3,034; PV = 37,080 / 3,034 = 12.221490
+    assert (after["total_points"], after["point_value"]) == (3034.0, 12.2215)
+    inst = _inst(after)
+    assert (inst["H3"]["points"], inst["H3"]["deductions"]) == (224.0, 0)
+    # H1: 2,000 × 12.221490 × 0.76 = 18,576.6645, overspend: (18,576.6645 + 22,400) / 2
+    # H2: 810 × 12.221490 × 0.8 = 7,919.5254, overspend 0.4746: 7,919.5254 + 0.2373
+    # H3: 224 × 12.221490 × 0.8 = 2,190.0910, overspend 49.9090: 2,190.0910 + 24.9545
+    assert _finals(after) == {"H1": 20488.33, "H2": 7919.76, "H3": 2215.05}
+
+
+def test_plain_deduction_is_recovered_in_full_after_sharing(region):
+    _confirm(region, "C08", "40")  # H3: a surplus of 448 of which 60% is kept
+    inst = _inst(settle(region, store=False))["H3"]
+    # r2: 2,240 + 448 × 0.6 − 40 = 2,468.8 (revision 1 took it before sharing:
+    # 2,240 + (2,688 − 40 − 2,240) × 0.6 = 2,484.8, handing 16 of the 40 back)
+    assert (inst["payment"], inst["deductions"], inst["final_payment"]) == (2688.0, 40.0, 2468.8)
+
+
+def test_effect_on_a_case_outside_dip_is_a_plain_deduction(region):
+    _confirm(region, "C14", "50", effect="zero")  # fee-for-service: no points to take
+    out = settle(region, store=False)
+    assert "effect" not in _cases(out)["C14"]
+    assert _inst(out)["H1"]["other_deductions"] == 50.0
 
 
 def test_stored_run_and_explain_agree(region):
@@ -251,7 +383,7 @@ def test_stored_run_and_explain_agree(region):
             "SELECT claim_id, points FROM settlement_cases WHERE run_id = ?", (out["run_id"],)
         ).fetchall()
     )
-    assert stored["C04"] == 600.0 and len(stored) == 15
+    assert stored["C04"] == 600.0 and len(stored) == 16
     explained = explain_case(region, "C04")
     assert (explained["case_type"], explained["points"]) == ("high", 600.0)
     assert "related procedures matched: A01.0-01.0100/S (1 related codes)" in explained["steps"]
@@ -287,3 +419,102 @@ def test_catalogue_from_three_years_of_history(tmp_path):
     assert stored == (15_000_000,)  # 1500.0000 in 1/10000 units, beside the official groups
     assert ws.conn.execute("SELECT count(*) FROM dip_groups WHERE source = 'official'").fetchone()
     ws.close()
+
+
+DIP_SAMPLE = Path(__file__).parent / "data" / "dip_sample"
+
+
+def test_public_sample_settlement_funds_apart(tmp_path):
+    """spec/sample/expected.json's settlement (copied to tests/data/dip_sample), exactly.
+
+    Employee fund (S-STAY1..3): φ = 6,544.25 / 8,725.5 = 0.75 (costs 22,059, paid 16,544.25);
+    Σ points 820 + 330 + 294.5 = 1,444.5; PV = (16,000 / 0.75) / 1,444.5 = 14.7687.
+    Resident (S-HIGH): φ = 10,105.8 / 16,843 = 0.6; 528.65 points; PV = (11,000 / 0.6) /
+    528.65 = 34.6795. H002 per fund: employee 294.5 × 14.7687 × 0.75 × 0.98 = 3,196.79
+    against 2,598.75 paid → surplus × 0.6 → 2,957.57; resident 528.65 × 34.6795 × 0.6 × 0.98
+    = 10,780 against 10,105.8 → 10,510.32; final 13,467.89. H003's fee-for-service case pays
+    its fund_paid 375.75; H004: 2 chronic patients × 600."""
+    want = json.loads((DIP_SAMPLE / "settlement.json").read_text(encoding="utf-8"))
+    ws = Workspace.open(tmp_path / "s.yibao")
+    import_package(ws, DIP_SAMPLE / "package")
+    out = settle(ws, 2025, store=False)
+    for key in ("year", "region_code", "point_value", "fund_payment_ratio", "total_points"):
+        assert out[key] == want[key], key
+    assert out["funds"] == want["funds"]
+    assert out["institutions"] == want["institutions"]
+    assert out["cases"] == want["cases"]
+    ws.close()
+
+
+SPECIAL_GROUPS = [
+    ("A01.0-CONS", "core", "A01.0", "", "", "", 100, 1000),
+    ("J20.9-CONS", "basic", "J20.9", "", "", "", 300, 3000),
+]
+SPECIAL_CASES = [
+    # three special cases (r = 6,000 / 1,000 = 6 > 5) and seven normal ones at H1: N = 10
+    (f"S{i}", "H1", "2025-05-01", "2025-05-05", "A01.000", "", "", 6000, 4800)
+    for i in (1, 2, 3)
+] + [(f"N{i}", "H1", "2025-05-01", "2025-05-05", "A01.000", "", "", 1000, 800) for i in range(7)]
+BASIC_CASES = [
+    # a 基层病种 case at level 3 (c 1.0) and at level 1 (c 0.8): both paid with c = 1.0
+    ("B1", "H1", "2025-05-01", "2025-05-05", "J20.900", "", "", 3000, 2400),
+    ("B3", "H3", "2025-05-01", "2025-05-05", "J20.900", "", "", 3000, 2400),
+]
+
+
+@pytest.fixture
+def specials(tmp_path):
+    params = {**PARAMS, "special_case_cap": 0.25}  # floor(0.25 × 12 DIP cases) = 3
+    ws = make_region(tmp_path, SPECIAL_CASES + BASIC_CASES, params, SPECIAL_GROUPS, [])
+    yield ws
+    ws.close()
+
+
+def test_basic_group_pays_every_level_alike(specials):
+    cases = _cases(settle(specials, store=False))
+    # r = 3,000 / (3,000 × 1.0) = 1: points 300 × 1.0 at H1 and at H3 (not 300 × 0.8)
+    assert [(cases[c]["coefficient"], cases[c]["points"]) for c in ("B1", "B3")] == [
+        (1.0, 300.0),
+        (1.0, 300.0),
+    ]
+
+
+def test_special_case_approval_cap_and_revocation(specials):
+    from engine.dip import special
+
+    assert (special.cap_of(0.005, 199), special.cap_of(0.005, 400)) == (1, 2)  # at least 1
+    assert special.cap_of(0.005, 1400) == 7  # 0.005 × 1,400 is exactly 7, not 6.999…
+    params = {**PARAMS, "special_case_cap": 0.2}  # floor(0.2 × 12) = 2
+    specials.conn.execute("UPDATE dip_params SET params = ?", (json.dumps(params),))
+    state = special.status(specials, 2025)
+    assert (state["dip_cases"], state["cap"], state["used"]) == (12, 2, 0)
+    assert [c["claim_id"] for c in state["cases"]] == ["S1", "S2", "S3"]
+    with pytest.raises(UserError, match="not a special case"):
+        special.decide(specials, "N1", "approve", reviewer="专家", comment="x")
+    first = special.decide(specials, "S1", "approve", reviewer="专家", comment="罕见并发症")
+    special.decide(specials, "S2", "approve", reviewer="专家", comment="罕见并发症")
+    with pytest.raises(UserError, match=r"cap is reached: 2 of 2 approved"):
+        special.decide(specials, "S3", "approve", reviewer="专家", comment="罕见并发症")
+    cases = _cases(settle(specials, store=False))
+    # approved: paid on actual cost, 100 × 1.0 × 6 = 600; S3 stays 100 × (6 − 2 + 1) = 500
+    assert (cases["S1"]["case_type"], cases["S1"]["points"]) == ("special_approved", 600.0)
+    assert (cases["S1"]["effect"], cases["S1"]["effect_source"]) == (
+        "special_approved",
+        str(first["id"]),
+    )
+    assert (cases["S3"]["case_type"], cases["S3"]["points"]) == ("special", 500.0)
+    special.decide(specials, "S2", "revoke", reviewer="专家", comment="复核不符")
+    special.decide(specials, "S3", "approve", reviewer="专家", comment="罕见并发症")
+    cases = _cases(settle(specials, store=False))
+    assert [cases[c]["case_type"] for c in ("S1", "S2", "S3")] == [
+        "special_approved",
+        "special",
+        "special_approved",
+    ]
+    logged = [
+        json.loads(d)["decision"]
+        for (d,) in specials.conn.execute(
+            "SELECT detail FROM log WHERE action = 'special_case' ORDER BY seq"
+        )
+    ]
+    assert logged == ["approve", "approve", "revoke", "approve"]

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from engine.dip import special
 from engine.dip.grouping import Catalogue, coefficient, load_cases, place
-from engine.dip.scoring import Scoring, describe
-from engine.dip.settlement import catalogue_source, resolve_params
+from engine.dip.scoring import REGROUP, Scoring, describe
+from engine.dip.settlement import (
+    catalogue_source,
+    confirmed_findings,
+    points_effects,
+    resolve_params,
+)
 from engine.errors import UserError
 from engine.overlay import reference_overlay
 from engine.workspace import Workspace
@@ -24,26 +30,53 @@ def explain_case(ws: Workspace, claim_id: str, plugins=None, catalogue: str | No
         params = resolve_params(ws, int(case.discharge_date[:4]), plugins)
         source = catalogue_source(ws, catalogue)
         cat = Catalogue.load(conn, source)
-        with Scoring(conn, cat, params, " AND cl.claim_id = :claim", {"claim": claim_id}) as s:
+        effects = points_effects([f for f in confirmed_findings(conn) if f.claim_id == claim_id])
+        approval = {k: v for k, v in special.approvals(conn).items() if k == claim_id}
+        factors: list[tuple[str, float]] = []
+
+        def factor(fact: dict) -> float:
+            factors.extend(plugins.case_factors(fact))
+            return plugins.case_factor(fact)
+
+        with Scoring(
+            conn,
+            cat,
+            params,
+            " AND cl.claim_id = :claim",
+            {"claim": claim_id},
+            effects=effects,
+            approvals=approval,
+            case_factor=factor if plugins is not None and plugins.has_case_factor() else None,
+        ) as s:
             cursor = conn.execute(s.cases_sql(), s.args)
             names = [d[0] for d in cursor.description]
             row = dict(zip(names, cursor.fetchone(), strict=True))
     steps: list[str] = []
+    if row["payment_method"] == "other_fund":
+        steps.append("work-injury insurance: paid by the work-injury fund, not here (0 points)")
+    regrouped = row["effect"] == REGROUP
     p = place(
         case.main_diagnosis,
-        case.main_procedure,
+        None if regrouped else case.main_procedure,
         case.other_procedures,
         row["los"],
         cat,
         params,
-        steps.append,
+        None if row["payment_method"] == "other_fund" else steps.append,
     )
-    if p.group is not None:
-        c, why = coefficient(case.level, case.dip_coefficient, params)
+    if regrouped:
+        steps.insert(
+            0,
+            f"confirmed finding {row['effect_source']} (points effect regroup_conservative):"
+            f" grouped again as if it had no main procedure (coded {case.main_procedure})",
+        )
+    if p.group is not None and row["group_code"] is not None:
+        c, why = coefficient(case.level, case.dip_coefficient, params, p.group)
         g = p.group
         steps.append(
             f"group {g.group_code}: rw {g.rw:g}, avg cost {g.avg_cost:g}; coefficient {c:g} ({why})"
         )
+        steps += [f"plug-in {name}: case factor {value:g}" for name, value in factors]
         steps += describe({**row, "avg_cost": g.avg_cost}, case.cost, params)
     return {
         "claim_id": claim_id,
@@ -56,5 +89,10 @@ def explain_case(ws: Workspace, claim_id: str, plugins=None, catalogue: str | No
         "coefficient": row["coefficient"],
         "ratio": round(row["ratio"], 4),
         "points": round(row["points"], 4),
+        "fund": row["fund"],
+        "factor": row["factor"],
+        "factors": [{"plugin": name, "factor": value} for name, value in factors],
+        "effect": row["effect"],
+        "effect_source": row["effect_source"],
         "steps": steps,
     }

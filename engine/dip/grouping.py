@@ -90,7 +90,7 @@ class Catalogue:
                 row[7] / SCALE,
                 None if row[8] is None else row[8] / SCALE,
             )
-            if group.group_type == "core":
+            if group.group_type in ("core", "basic"):  # a basic group is a core group too
                 cat.core.setdefault(group.diagnosis, []).append(group)
             else:
                 cat.comprehensive.setdefault((group.diagnosis, group.treatment or ""), group)
@@ -251,8 +251,13 @@ def place(
     return Placement("dip", None, group, kind)
 
 
-def coefficient(level: int | None, own: float | None, params: dict) -> tuple[float, str]:
-    """The institution's coefficient: its own, else its level's, else 1 (section 3)."""
+def coefficient(
+    level: int | None, own: float | None, params: dict, group: Group | None = None
+) -> tuple[float, str]:
+    """The institution's coefficient: its own, else its level's, else 1 (section 3); for a
+    基层病种 (group_type basic) the basic coefficient, whatever the institution."""
+    if group is not None and group.group_type == "basic":
+        return float(params["basic_coefficient"]), "基层病种 (basic group): the same at every level"
     if own is not None:
         return own, "the institution's own coefficient"
     if level is not None and str(level) in params["level_coefficients"]:

@@ -23,7 +23,13 @@ DEFAULTS: dict[str, Any] = {
     "overspend_share": 0.0,
     "budget_point_value": None,
     "advance_ratio": 0.9,
+    "basic_coefficient": 1.0,
+    "special_case_cap": 0.005,
+    "bed_day_rates": {},
+    "by_disease_rates": {},
+    "capitation_rates": {},
 }
+FUNDS = ("employee", "resident")
 REQUIRED = ("region_code", "year")
 NUMBER_KEYS = {
     "multiplier",
@@ -31,14 +37,22 @@ NUMBER_KEYS = {
     "high_ratio",
     "special_review_ratio",
     "bed_day_min_los",
-    "fund_budget",
     "fund_payment_ratio",
     "surplus_retention_share",
     "overspend_share",
     "budget_point_value",
     "advance_ratio",
     "core_case_threshold",
+    "basic_coefficient",
+    "special_case_cap",
 }
+CODE_MAPS = (
+    "level_coefficients",
+    "appraisal_coefficients",
+    "bed_day_rates",
+    "by_disease_rates",
+    "capitation_rates",
+)
 KNOWN = set(DEFAULTS) | set(REQUIRED)
 
 
@@ -56,12 +70,20 @@ def check(params: dict[str, Any]) -> dict[str, Any]:
         value = params.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
             raise UserError(f"DIP parameter {key} must be a number, not {value!r}")
-    for key in ("level_coefficients", "appraisal_coefficients"):
-        value = params.get(key, {})
-        if not isinstance(value, dict) or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in value.values()
-        ):
+    for key in CODE_MAPS:
+        if not _numbers(params.get(key, {})):
             raise UserError(f"DIP parameter {key} must map codes to numbers")
+    budget = params.get("fund_budget")
+    if not (budget is None or _number(budget) or (_numbers(budget) and budget)):
+        raise UserError(
+            "DIP parameter fund_budget must be a number, or an object of numbers by fund"
+            f" ({', '.join(FUNDS)})"
+        )
+    if isinstance(budget, dict) and set(budget) - set(FUNDS):
+        raise UserError(
+            f"DIP parameter fund_budget: unknown fund(s) {', '.join(sorted(set(budget) - set(FUNDS)))};"
+            f" the funds are {', '.join(FUNDS)}"
+        )
     weights = params.get("year_weights", DEFAULTS["year_weights"])
     if (
         not isinstance(weights, list)
@@ -74,6 +96,14 @@ def check(params: dict[str, Any]) -> dict[str, Any]:
     merged = {**DEFAULTS, **params}
     merged["region_code"] = str(merged["region_code"])
     return merged
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _numbers(value: Any) -> bool:
+    return isinstance(value, dict) and all(_number(v) for v in value.values())
 
 
 def validate_params_json(text: str) -> dict[str, Any]:

@@ -10,13 +10,15 @@ import json
 import sqlite3
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from math import fsum
 
 from engine import audit_log, processes
 from engine.dip import params as dip_params
+from engine.dip import special
 from engine.dip.grouping import Catalogue
-from engine.dip.scoring import Scoring
+from engine.dip.scoring import REGROUP, Scoring
 from engine.errors import UserError
 from engine.money import SCALE, money_json, points_json
 from engine.overlay import reference_overlay
@@ -38,14 +40,15 @@ def catalogue_source(ws: Workspace, requested: str | None = None) -> str:
 
 
 def resolve_params(ws: Workspace, year: int | None, plugins=None) -> dict:
-    """National defaults ← the workspace's dip_params.json ← regional plug-ins."""
-    conn = ws.conn
-    row = None
-    if year is not None:
-        row = conn.execute("SELECT params FROM dip_params WHERE year = ?", (year,)).fetchone()
-    if row is None:
-        row = conn.execute("SELECT params FROM dip_params ORDER BY year DESC LIMIT 1").fetchone()
-    base = json.loads(row[0]) if row else {}
+    """National defaults ← the workspace's dip_params.json of the year ← regional plug-ins.
+
+    A year is settled with its own parameters only: without a dip_params.json of that year
+    (and no plug-in giving its budget) this refuses, naming the years there are, rather than
+    borrow another year's budget. No year: the latest the workspace has."""
+    stored = dict(ws.conn.execute("SELECT year, params FROM dip_params"))
+    if year is None and stored:
+        year = max(stored)
+    base = json.loads(stored[year]) if year in stored else {}
     if year is not None:
         base["year"] = year
     merged = {**dip_params.DEFAULTS, **base}
@@ -53,6 +56,12 @@ def resolve_params(ws: Workspace, year: int | None, plugins=None) -> dict:
         merged = plugins.dip_parameters(merged)
     if merged.get("year") is None:
         raise UserError("no settlement year: pass --year or import a dip_params.json")
+    if year not in stored and merged.get("fund_budget") is None:
+        have = ", ".join(str(y) for y in sorted(stored)) or "none"
+        raise UserError(
+            f"no DIP parameters for {merged['year']} (years with parameters: {have}); import"
+            f" the dip_params.json of {merged['year']} — another year's budget is never used"
+        )
     merged.setdefault("region_code", "")
     merged["region_code"] = merged.get("region_code") or ""
     unknown = set(merged) - dip_params.KNOWN
@@ -61,11 +70,23 @@ def resolve_params(ws: Workspace, year: int | None, plugins=None) -> dict:
     return merged
 
 
-def confirmed_deductions(conn: sqlite3.Connection) -> dict[str, Decimal]:
-    """Confirmed deductions by claim: each finding's latest decision, one per rule and line."""
+@dataclass(frozen=True)
+class Confirmed:
+    """A confirmed finding on a claim: its deduction and its rule's points effect."""
+
+    finding_id: str
+    claim_id: str
+    deduction: Decimal
+    points_effect: str | None
+
+
+def confirmed_findings(conn: sqlite3.Connection) -> list[Confirmed]:
+    """The confirmed findings on claims: each finding's latest decision, one per rule and line
+    (a later audit run's finding of the same thing replaces an earlier one's)."""
     rows = conn.execute(
         """
-        SELECT f.claim_id, f.rule_id, f.line_no, r.deduction, r.decision
+        SELECT f.claim_id, f.rule_id, f.line_no, r.deduction, r.decision, f.finding_id,
+               f.points_effect
         FROM reviews r JOIN findings f ON f.finding_id = r.finding_id
         WHERE r.id = (SELECT max(r2.id) FROM reviews r2 WHERE r2.finding_id = r.finding_id)
           AND f.claim_id IS NOT NULL
@@ -73,18 +94,41 @@ def confirmed_deductions(conn: sqlite3.Connection) -> dict[str, Decimal]:
         """
     ).fetchall()
     latest: dict[tuple, tuple] = {}
-    for claim_id, rule_id, line_no, deduction, decision in rows:
-        latest[(claim_id, rule_id, line_no)] = (decision, deduction)
+    for claim_id, rule_id, line_no, *rest in rows:
+        latest[(claim_id, rule_id, line_no)] = tuple(rest)
+    return [
+        Confirmed(fid, claim_id, Decimal(deduction or 0).scaleb(-4), effect)
+        for (claim_id, _, _), (deduction, decision, fid, effect) in latest.items()
+        if decision == "confirm"
+    ]
+
+
+def confirmed_deductions(conn: sqlite3.Connection) -> dict[str, Decimal]:
+    """Confirmed deductions by claim (every confirmed finding's, effects or not)."""
     out: dict[str, Decimal] = defaultdict(Decimal)
-    for (claim_id, _, _), (decision, deduction) in latest.items():
-        if decision == "confirm" and deduction:
-            out[claim_id] += Decimal(deduction).scaleb(-4)
+    for f in confirmed_findings(conn):
+        if f.deduction:
+            out[f.claim_id] += f.deduction
     return out
 
 
-def year_scoring(conn, params: dict, source: str) -> Scoring:
-    """The scoring of every inpatient case discharged in the settlement year; aggregates run
-    over one part of the year per core."""
+def points_effects(confirmed: list[Confirmed]) -> dict[str, tuple[str, str]]:
+    """Claim → (points effect, finding id): ``zero`` wins over ``regroup_conservative``, and
+    among equals the lowest finding id, so the choice does not depend on decision order."""
+    out: dict[str, tuple[str, str]] = {}
+    rank = {"zero": 0, REGROUP: 1}
+    for f in sorted(confirmed, key=lambda f: (rank.get(f.points_effect, 2), f.finding_id)):
+        if f.points_effect in rank:
+            out.setdefault(f.claim_id, (f.points_effect, f.finding_id))
+    return out
+
+
+def year_scoring(
+    conn, params: dict, source: str, confirmed: list[Confirmed] | None = None, plugins=None
+) -> Scoring:
+    """The scoring of every inpatient case discharged in the settlement year, with the
+    confirmed findings' points effects, the approved special cases and the plug-ins' case
+    factors; aggregates run over one part of the year per core."""
     year = int(params["year"])
     cores = min(4, processes.cores())
     bounds = [f"{year}-{1 + 12 * i // cores:02d}-01" for i in range(cores)] + [f"{year + 1}-01-01"]
@@ -95,13 +139,23 @@ def year_scoring(conn, params: dict, source: str) -> Scoring:
         " AND cl.discharge_date >= :year_from AND cl.discharge_date < :year_to",
         {"year_from": bounds[0], "year_to": bounds[-1]},
         [{"year_from": a, "year_to": b} for a, b in zip(bounds, bounds[1:], strict=False)],
+        effects=points_effects(confirmed or []),
+        approvals=special.approvals(conn),
+        case_factor=plugins.case_factor
+        if plugins is not None and plugins.has_case_factor()
+        else None,
     )
 
 
 def _deductions_by_institution(
-    scoring: Scoring, deductions: dict[str, Decimal]
+    scoring: Scoring, confirmed: list[Confirmed]
 ) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
-    """Confirmed deductions split into DIP cases' (by institution) and other claims'."""
+    """Confirmed deductions of the year, split into DIP cases' and other claims' (by
+    institution). A finding whose points effect changed its case is not also deducted."""
+    deductions: dict[str, Decimal] = defaultdict(Decimal)
+    for f in confirmed:
+        if f.deduction and not (f.points_effect and f.claim_id in scoring.applied):
+            deductions[f.claim_id] += f.deduction
     dip: dict[str, Decimal] = defaultdict(Decimal)
     other: dict[str, Decimal] = defaultdict(Decimal)
     if not deductions:
@@ -119,6 +173,9 @@ def _deductions_by_institution(
         for claim_id, inst in conn.execute(
             "SELECT claim_id, institution_code FROM claims"
             " WHERE claim_id IN (SELECT claim_id FROM x_deducted)"
+            " AND coalesce(discharge_date, admission_date) >= :year_from"
+            " AND coalesce(discharge_date, admission_date) < :year_to",
+            scoring.args,
         ):
             (dip if in_year.get(claim_id) == "dip" else other)[inst] += deductions[claim_id]
     finally:
@@ -129,108 +186,236 @@ def _deductions_by_institution(
 _DEDUCTED = " AND cl.claim_id IN (SELECT claim_id FROM x_deducted)"
 
 
-def _monthly_points(scoring: Scoring) -> dict[str, dict[int, float]]:
-    """DIP points by institution and discharge month (for the monthly advances)."""
-    out: dict[str, dict[int, float]] = defaultdict(dict)
-    for rows in scoring.map(
-        "SELECT institution_code, CAST(substr(discharge_date, 6, 2) AS INTEGER), sum(points)"
-        f" FROM ({scoring.cases_sql()}) WHERE payment_method = 'dip' GROUP BY 1, 2"
-    ):
-        for code, month, points in rows:
-            out[code][month] = points  # the parts are whole months
-    return out
-
-
-def compute(scoring: Scoring, params: dict, deductions: dict[str, Decimal], plugins=None) -> dict:
-    """Section 4 over the scored cases: φ, point value, payments, sharing, advances.
-
-    One pass sums each institution's DIP cases in SQL. Money sums are integer sums, so
-    exact; the institutions' points are added with ``math.fsum``."""
-    parts: dict[str, list[tuple]] = defaultdict(list)
-    for rows in scoring.map(
-        f"SELECT institution_code, count(*), sum(points), sum(paid_units), sum(cost_units)"
-        f" FROM ({scoring.cases_sql()}) WHERE payment_method = 'dip' GROUP BY 1"
-    ):
-        for code, *sums in rows:
-            parts[code].append(sums)
-    totals = {
-        code: (
-            sum(p[0] for p in sums),
-            fsum(p[1] for p in sums),
-            sum(p[2] for p in sums),
-            sum(p[3] for p in sums),
-        )
-        for code, sums in parts.items()
+def _sum_parts(scoring: Scoring, sql: str, keys: int) -> dict[tuple, list]:
+    """Run an aggregate over each part of the year and add the parts up by its first
+    ``keys`` columns (counts and money are integers, so exact; points with ``fsum``)."""
+    parts: dict[tuple, list[tuple]] = defaultdict(list)
+    for rows in scoring.map(sql):
+        for row in rows:
+            parts[row[:keys]].append(row[keys:])
+    return {
+        key: [
+            fsum(col) if isinstance(col[0], float) else sum(col) for col in zip(*sums, strict=True)
+        ]
+        for key, sums in parts.items()
     }
-    total_points = fsum(p[1] for sums in parts.values() for p in sums)
-    sum_paid = sum(t[2] for t in totals.values())
-    sum_cost = sum(t[3] for t in totals.values())
-    phi = params.get("fund_payment_ratio")
-    if phi is None:
-        phi = sum_paid / sum_cost if sum_cost else 0.0
+
+
+@dataclass
+class Fund:
+    """One fund's account of the year (section 4a): φ, Σ points and the point value."""
+
+    name: str
+    budget: float
+    points: float = 0.0
+    paid_units: int = 0
+    cost_units: int = 0
+    phi: float = 0.0
+    point_value: float = 0.0
+
+    def json(self) -> dict:
+        return {
+            "point_value": points_json(self.point_value),
+            "fund_payment_ratio": points_json(self.phi),
+            "total_points": points_json(self.points),
+        }
+
+
+def _funds(by_fund: dict[str, list], params: dict, plugins) -> dict[str, Fund]:
     budget = params.get("fund_budget")
     if budget is None:
         raise UserError("the DIP parameters have no fund_budget for this year")
-    point_value = None
-    if plugins is not None:
-        point_value = plugins.dip_point_value(total_points, budget, phi, params)
-    if point_value is None:
-        point_value = (budget / phi) / total_points if total_points and phi else 0.0
-    sharing = params["surplus_retention_share"] != 1.0 or params["overspend_share"] != 0.0
+    budgets = budget if isinstance(budget, dict) else {"all": budget}
+    missing = sorted(set(by_fund) - set(budgets))
+    if missing:
+        raise UserError(
+            f"fund_budget has no budget for the {', '.join(missing)} fund, which has DIP cases"
+        )
+    funds = {}
+    for name, amount in budgets.items():
+        fund = Fund(name, float(amount))
+        if name in by_fund:
+            fund.points, fund.paid_units, fund.cost_units = by_fund[name]
+        phi = params.get("fund_payment_ratio")
+        fund.phi = (
+            phi
+            if phi is not None
+            else (fund.paid_units / fund.cost_units if fund.cost_units else 0.0)
+        )
+        value = None
+        if plugins is not None:
+            value = plugins.dip_point_value(fund.points, fund.budget, fund.phi, params)
+        if value is None:
+            value = (fund.budget / fund.phi) / fund.points if fund.points and fund.phi else 0.0
+        fund.point_value = value
+        funds[name] = fund
+    return funds
+
+
+def _shared(payment: float, paid: float, params: dict) -> float:
+    """Surplus retention and overspend sharing of one institution's account in one fund."""
+    balance = payment - paid
+    if balance >= 0:
+        return paid + balance * params["surplus_retention_share"]
+    return payment - balance * params["overspend_share"]
+
+
+def _longest_prefix(code: str | None, rates: dict) -> str | None:
+    matches = [p for p in rates if code and code.startswith(p)]
+    return max(matches, key=len) if matches else None
+
+
+def _other_payments(scoring: Scoring, params: dict, warnings: list[str]) -> dict[str, dict]:
+    """Section 4c: bed-day, by-disease, fee-for-service and capitation payments by
+    institution, and which institutions had claims in the year."""
+    out: dict[str, dict] = defaultdict(lambda: defaultdict(float))
+    levels = dict(scoring.conn.execute("SELECT institution_code, level FROM institutions"))
+    rows = _sum_parts(
+        scoring,
+        "SELECT institution_code, payment_method,"
+        " CASE WHEN payment_method = 'by_disease' THEN main_diagnosis END, count(*), sum(los),"
+        f" sum(paid_units) FROM ({scoring.cases_sql()})"
+        " WHERE payment_method IN ('bed_day', 'by_disease', 'fee_for_service') GROUP BY 1, 2, 3",
+        3,
+    )
+    bed_rates, disease_rates = params["bed_day_rates"], params["by_disease_rates"]
+    for (code, method, dx), (count, days, paid_units) in sorted(rows.items(), key=str):
+        if method == "bed_day":
+            level = levels.get(code)
+            rate = bed_rates.get(str(level))
+            if rate is None:
+                warnings.append(
+                    f"{code}: no bed_day_rates for level {level}; its {count} bed-day case(s)"
+                    " are paid 0"
+                )
+            out[code]["bed_day_payment"] += days * (rate or 0)
+        elif method == "by_disease":
+            prefix = _longest_prefix(dx, disease_rates)
+            if prefix is None:
+                warnings.append(
+                    f"{code}: no by_disease_rates for {dx}; its {count} case(s) are paid 0"
+                )
+            out[code]["by_disease_payment"] += count * (disease_rates[prefix] if prefix else 0)
+        else:
+            out[code]["fee_for_service_payment"] += paid_units / SCALE
+    rate = params["capitation_rates"].get("chronic_outpatient")
+    for code, patients in scoring.conn.execute(
+        "SELECT institution_code, count(DISTINCT CASE WHEN visit_type = 'chronic_outpatient'"
+        " THEN patient_id END) FROM claims"
+        " WHERE coalesce(discharge_date, admission_date) >= :year_from"
+        " AND coalesce(discharge_date, admission_date) < :year_to GROUP BY 1",
+        scoring.args,
+    ):
+        out[code]["capitation_payment"] += patients * rate if rate is not None else 0.0
+    return out
+
+
+def compute(scoring: Scoring, params: dict, confirmed: list[Confirmed], plugins=None) -> dict:
+    """Sections 4, 4a and 4c over the scored cases: φ and the point value of each fund,
+    payments, sharing per fund, deductions recovered in full after sharing, the other
+    payment methods, advances and the clearing."""
+    dip = _sum_parts(
+        scoring,
+        "SELECT institution_code, fund, count(*), sum(points), sum(paid_units), sum(cost_units)"
+        f" FROM ({scoring.cases_sql()}) WHERE payment_method = 'dip' GROUP BY 1, 2",
+        2,
+    )
+    by_fund: dict[str, list] = {}
+    for (_, fund), (_, points, paid, cost) in dip.items():
+        have = by_fund.setdefault(fund, [0.0, 0, 0])
+        have[0] = fsum([have[0], points])
+        have[1] += paid
+        have[2] += cost
+    funds = _funds(by_fund, params, plugins)
     bpv = params.get("budget_point_value")
-    monthly = _monthly_points(scoring) if bpv is not None else {}
-    dip_deductions, recoveries = _deductions_by_institution(scoring, deductions)
+    monthly = (
+        _sum_parts(
+            scoring,
+            "SELECT institution_code, fund, CAST(substr(discharge_date, 6, 2) AS INTEGER),"
+            f" sum(points) FROM ({scoring.cases_sql()}) WHERE payment_method = 'dip'"
+            " GROUP BY 1, 2, 3",
+            3,
+        )
+        if bpv is not None
+        else {}
+    )
+    warnings: list[str] = []
+    others = _other_payments(scoring, params, warnings)
+    dip_deductions, other_deductions = _deductions_by_institution(scoring, confirmed)
+    codes = sorted({code for code, _ in dip} | set(others) | set(other_deductions))
     institutions = []
-    for code in sorted(totals):
-        count, inst_total, paid_units, _ = totals[code]
-        paid = paid_units / SCALE
-        deduction = dip_deductions.get(code, Decimal(0))
+    for code in codes:
+        accounts = [(funds[f], sums) for (c, f), sums in sorted(dip.items()) if c == code]
         appraisal = float(params["appraisal_coefficients"].get(code, 1.0))
-        payment = inst_total * point_value * phi * appraisal - float(deduction)
-        balance = payment - paid
+        payments = [f.point_value * f.phi * appraisal * sums[1] for f, sums in accounts]
+        paid = [sums[2] / SCALE for _, sums in accounts]
+        payment, fund_paid = fsum(payments), fsum(paid)
+        deduction = dip_deductions.get(code, Decimal(0))
+        final = fsum(_shared(a, b, params) for a, b in zip(payments, paid, strict=True))
+        final -= float(deduction)
+        extra = others.get(code, {})
         row = {
             "institution_code": code,
-            "cases": count,
-            "points": points_json(inst_total),
+            "cases": sum(sums[0] for _, sums in accounts),
+            "points": points_json(fsum(sums[1] for _, sums in accounts)),
             "payment": money_json(payment),
-            "deductions": float(money_json(deduction)),
-            "fund_paid": money_json(paid),
-            "balance": money_json(balance),
+            "deductions": money_json(deduction),
+            "fund_paid": money_json(fund_paid),
+            "balance": money_json(payment - fund_paid),
+            "final_payment": money_json(final),
         }
-        if balance >= 0:
-            final = paid + balance * params["surplus_retention_share"]
-        else:
-            final = payment - balance * params["overspend_share"]
-        if sharing:
-            row["final_payment"] = money_json(final)
+        for key in OTHER_PAYMENTS:
+            row[key] = money_json(extra.get(key, 0.0))
+        recovered = other_deductions.get(code, Decimal(0))
+        row["other_deductions"] = money_json(recovered)
+        total = fsum([final, *(extra.get(k, 0.0) for k in OTHER_PAYMENTS)]) - float(recovered)
+        row["total_payment"] = money_json(total)
         if bpv is not None:
-            advances = {
-                m: p * bpv * phi * params["advance_ratio"] for m, p in sorted(monthly[code].items())
-            }
-            row["advances"] = {str(m): money_json(v) for m, v in advances.items()}
-            row["clearing"] = money_json(final - sum(advances.values()))
+            advances: dict[int, float] = defaultdict(float)
+            for (c, fund, month), (points,) in sorted(monthly.items()):
+                if c == code:
+                    advances[month] += points * bpv * funds[fund].phi * params["advance_ratio"]
+            advanced = fsum(advances.values())
+            row["advances"] = {str(m): money_json(v) for m, v in sorted(advances.items())}
+            row["clearing"] = money_json(final - advanced)
+            row["total_clearing"] = money_json(total - advanced)
         institutions.append(row)
-    return {
+    single = len(funds) == 1
+    only = next(iter(funds.values()))
+    out = {
         "year": int(params["year"]),
         "region_code": params["region_code"],
-        "point_value": points_json(point_value),
-        "fund_payment_ratio": points_json(phi),
-        "total_points": points_json(total_points),
+        "point_value": points_json(only.point_value) if single else None,
+        "fund_payment_ratio": points_json(only.phi) if single else None,
+        "total_points": points_json(fsum(f.points for f in funds.values())),
+        "funds": {name: f.json() for name, f in funds.items()},
         "institutions": institutions,
-        "recoveries": {k: money_json(v) for k, v in sorted(recoveries.items())},
+        # revision 1's name for other_deductions, still read by the CLI's text output
+        "recoveries": {k: money_json(v) for k, v in sorted(other_deductions.items())},
     }
+    if warnings:
+        out["warnings"] = warnings
+    return out
 
+
+OTHER_PAYMENTS = (
+    "bed_day_payment",
+    "by_disease_payment",
+    "fee_for_service_payment",
+    "capitation_payment",
+)
 
 CASE_COLUMNS = (
-    "claim_id, group_code, case_type, payment_method, rw, coefficient, points, ratio, los,"
-    " avg_los, institution_code"
+    "claim_id, group_code, case_type, payment_method, rw, coefficient, points, fund, ratio, los,"
+    " avg_los, institution_code, effect, effect_source, factor"
 )
 
 
 def case_json(row: tuple) -> dict:
     """One scored case (a row of ``Scoring.cases_sql`` selected as CASE_COLUMNS) as JSON."""
-    claim_id, group, ctype, method, rw, c, points, ratio, los, avg_los, inst = row
-    return {
+    claim_id, group, ctype, method, rw, c, points, fund, ratio, los, avg_los, inst = row[:12]
+    effect, source, factor = row[12:]
+    out = {
         "claim_id": claim_id,
         "group_code": group,
         "case_type": ctype,
@@ -238,11 +423,17 @@ def case_json(row: tuple) -> dict:
         "rw": float(rw),
         "coefficient": c,
         "points": points_json(points),
+        "fund": fund,
         "ratio": points_json(ratio),
         "los": los,
         "avg_los": avg_los,
         "institution": inst,
     }
+    if factor != 1.0:
+        out["factor"] = factor
+    if effect:
+        out["effect"], out["effect_source"] = effect, source
+    return out
 
 
 def settle(
@@ -263,11 +454,12 @@ def settle(
     conn = ws.conn
     cancel.check()
     progress("settle", 0, 0)
+    confirmed = confirmed_findings(conn)
     with (
         reference_overlay(conn, plugins.reference_data() if plugins else []),
-        year_scoring(conn, params, source) as scoring,
+        year_scoring(conn, params, source, confirmed, plugins) as scoring,
     ):
-        out = compute(scoring, params, confirmed_deductions(conn), plugins)
+        out = compute(scoring, params, confirmed, plugins)
         out["catalogue"] = source
         cancel.check()
         if store:
@@ -288,7 +480,9 @@ def settle(
 def _store(ws: Workspace, scoring: Scoring, params, source, out, plugins) -> str:
     run_id = "S" + uuid.uuid4().hex[:12]
     now = audit_log.now_text()
-    summary = {k: out[k] for k in ("year", "point_value", "total_points", "fund_payment_ratio")}
+    summary = {
+        k: out[k] for k in ("year", "point_value", "total_points", "fund_payment_ratio", "funds")
+    }
     with ws.transaction() as conn:
         conn.execute(
             "INSERT INTO runs (run_id, kind, started_at, finished_at, parameters, plugins, summary,"
@@ -305,9 +499,11 @@ def _store(ws: Workspace, scoring: Scoring, params, source, out, plugins) -> str
         )
         conn.execute(
             "INSERT INTO settlement_cases (run_id, claim_id, institution_code, group_code,"
-            " case_type, payment_method, rw, coefficient, ratio, points)"
+            " case_type, payment_method, rw, coefficient, ratio, points, fund, factor, effect,"
+            " effect_source)"
             " SELECT :run_id, claim_id, institution_code, group_code, case_type, payment_method,"
-            f" rw, coefficient, ratio, points FROM ({scoring.cases_sql()})",
+            " rw, coefficient, ratio, points, fund, factor, effect, effect_source"
+            f" FROM ({scoring.cases_sql()})",
             {**scoring.args, "run_id": run_id},
         )
         conn.executemany(

@@ -298,6 +298,7 @@ def _finding(run_id: str, rule: Rule, fact: dict, params: dict) -> dict:
         "amount_units": decimal_to_units(amount),
         "message": render(rule.message["zh"], view),
         "message_en": render(rule.message["en"], view),
+        "points_effect": rule.points_effect,
     }
 
 
@@ -336,8 +337,8 @@ def _store(
         )
         conn.executemany(
             "INSERT INTO findings (finding_id, run_id, rule_id, code, severity, scope, claim_id,"
-            " line_no, institution_code, subject, amount, message_zh, message_en)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " line_no, institution_code, subject, amount, message_zh, message_en, points_effect)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     f["finding_id"],
@@ -353,6 +354,7 @@ def _store(
                     f["amount_units"],
                     f["message"],
                     f["message_en"],
+                    f["points_effect"],
                 )
                 for f in result.findings
             ],

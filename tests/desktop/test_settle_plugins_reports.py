@@ -17,7 +17,8 @@ def test_settle_fills_institutions_and_explains_a_case(window, qtbot, sample_pat
     assert "尚未结算" in page.headline.text()
     run_job(qtbot, page.run())
     assert "点值 23.8287" in page.headline.text()
-    assert page.institutions.rowCount() == 2
+    # every institution with claims in the year (r2: the whole clearing), DIP ones first
+    assert page.institutions.rowCount() == len(page.result["institutions"]) >= 2
     assert page.institutions.item(0, 0).text() == "H001"
     assert page.cases.rowCount() == 2  # H001's cases
     page.case_view.selectRow(0)
@@ -32,7 +33,7 @@ def test_case_types_are_coloured_and_charts_filled(window, qtbot, sample_path):
     page.institutions.setCurrentCell(1, 0)  # H002: its one case is high
     assert page.cases.row(0)[2] == "high"
     assert page.cases.data(page.cases.index(0, 0), 8) is not None  # BackgroundRole
-    assert [label for label, _ in page.points_chart.items] == ["H001", "H002"]
+    assert [label for label, _ in page.points_chart.items][:2] == ["H001", "H002"]
     assert page.mix_chart.items and page.ratio_chart.items
 
 
@@ -40,7 +41,8 @@ def test_latest_settlement_is_shown_when_a_workspace_opens(window, qtbot, sample
     window.ctx.open_workspace(sample_path)
     run_job(qtbot, window.settlement_page.run())
     window.ctx.open_workspace(sample_path)  # reopen: the stored run is read back
-    assert window.settlement_page.institutions.rowCount() == 2
+    page = window.settlement_page
+    assert page.institutions.rowCount() == len(page.result["institutions"]) >= 2
     assert "23.8287" in window.settlement_page.headline.text()
 
 
