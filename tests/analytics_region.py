@@ -11,6 +11,8 @@ Group A01.0-CONS (avg_cost 1000, avg_los 5), 49 cases; fund_paid = 80 % of cost:
 | D9 | H7 (3) | 5 | 1040 | 5,5,5,6,6 | 0.33 | clean twin of TJ01–TJ04 (just under) |
 | D10 | H8 (2) | 4 | 5000 | 5 | 0.30 | fewer than subject_min_cases: not judged |
 
+H9 (level 1) has no DIP case: the appraisal tests give it an outpatient claim.
+
 Group B01.0-CONS (avg_cost 2000) has 19 cases (fewer than group_min_cases): D11's five at
 10,000 are not judged. Departments: each doctor its own (K1…), but D6 and D7 share "SUR".
 """
@@ -26,7 +28,10 @@ from engine.workspace import Workspace
 
 DRUG, SERVICE = "XA01AAA0001000000000001", "003101000300030"
 
-INSTITUTIONS = [(f"H{i}", f"医院{i}", 3) for i in range(1, 8)] + [("H8", "医院8", 2)]
+INSTITUTIONS = [(f"H{i}", f"医院{i}", 3) for i in range(1, 8)] + [
+    ("H8", "医院8", 2),
+    ("H9", "诊所9", 1),
+]
 
 GROUPS = [
     ("A01.0-CONS", "core", "A01.0", "", "", "", 100, 1000, 5),
@@ -111,3 +116,11 @@ def make_workspace(tmp_path: Path, **kw) -> Workspace:
     ws = Workspace.open(tmp_path / "analytics.yibao")
     import_package(ws, write_package(tmp_path / "package", **kw))
     return ws
+
+
+def claim(cid, inst, visit, admit, discharge, dx, total, fund, lines_total, doctor="E1"):
+    """An extra (claim row, lines) pair: one service line of ``lines_total`` (≠ total makes a
+    GZ10000201001000 data-quality finding)."""
+    row = (cid, "P" + cid, 1, "1970-01-01", "employee", visit, inst, "K0", doctor, admit)
+    row += (discharge, dx, total, fund, round(total - fund, 2), discharge or admit)
+    return row, [(cid, 1, SERVICE, f"{admit} 10:00", 1, lines_total, lines_total)]
