@@ -6,7 +6,7 @@ import json
 import pytest
 
 from engine import audit_log
-from engine.analytics.appraise import appraise, apply, band
+from engine.analytics.appraise import apply, appraise, band
 from engine.dip.settlement import settle
 from engine.errors import UserError
 from engine.plugins import load_plugins

@@ -255,6 +255,7 @@ def apply(ws: Workspace, result: dict, target_year: int) -> dict:
                 "audit_run": result["audit_run"],
                 "coefficients": coefficients,
             },
+            parts=[("dip_params", {})],  # supersedes the import's record of the table
         )
     return {
         "applied_to": target_year,
