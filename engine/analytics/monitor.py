@@ -1,0 +1,220 @@
+"""Fund risk and the point-value forecast (analytics.md §5).
+
+Expenditure: per month of the year, Σ fund_paid by visit type, claims, patients and fund per
+claim, each against the same month of the year before; a warning when the year-to-date
+growth (the months of the year that have claims, against the same months of the year
+before) exceeds ``expenditure_growth_warn``.
+
+DIP budget execution: the points of the cases discharged so far; the forecast of the year's
+points = points to date ÷ the share of last year's points earned by the same month (linear,
+× 12 ÷ months, when last year has no DIP case); the forecast point value (预算点值)
+``fund_budget / φ / forecast points``, and its change against last year's settled point
+value, with a warning below ``point_value_warn_ratio`` × that value.
+
+(The spec writes "to-date points × the share"; multiplying by a share ≤ 1 would forecast
+fewer points than already earned, so the share divides, which is what it means.)
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from math import fsum
+
+from engine.analytics.params import CLAIM_DAY, analytics_params
+from engine.dip.settlement import catalogue_source, resolve_params, year_scoring
+from engine.errors import UserError
+from engine.money import SCALE, money_json, points_json
+from engine.overlay import reference_overlay
+from engine.workspace import Workspace
+
+_MONTHLY = f"""
+SELECT CAST(substr(day, 1, 4) AS INTEGER), CAST(substr(day, 6, 2) AS INTEGER), visit_type,
+       count(*), count(DISTINCT patient_id), sum(coalesce(fund_paid, 0))
+FROM (SELECT {CLAIM_DAY} AS day, visit_type, patient_id, fund_paid FROM claims)
+WHERE day >= :start AND day < :end
+GROUP BY 1, 2, 3
+"""
+
+_PATIENTS = f"""
+SELECT CAST(substr(day, 1, 4) AS INTEGER), CAST(substr(day, 6, 2) AS INTEGER),
+       count(DISTINCT patient_id)
+FROM (SELECT {CLAIM_DAY} AS day, patient_id FROM claims)
+WHERE day >= :start AND day < :end
+GROUP BY 1, 2
+"""
+
+
+def _growth(now: float, before: float | None) -> float | None:
+    return None if not before else round(now / before - 1, 6)
+
+
+def expenditure(conn, year: int, warn: float) -> dict:
+    """The monthly expenditure of ``year`` beside ``year − 1`` and the year-to-date warning."""
+    args = {"start": f"{year - 1}-01-01", "end": f"{year + 1}-01-01"}
+    cells: dict[tuple, list] = {}
+    for y, m, vt, claims, patients, fund in conn.execute(_MONTHLY, args):
+        cells[(y, m, vt)] = [claims, patients, fund]
+    patients = {(y, m): n for y, m, n in conn.execute(_PATIENTS, args)}
+    months_now = sorted({m for y, m, _ in cells if y == year})
+    through = months_now[-1] if months_now else 0
+    types = sorted({vt for _, _, vt in cells})
+    months = []
+    for m in range(1, through + 1):
+        row = {"month": m, "by_visit_type": {}}
+        totals = {y: [0, 0] for y in (year, year - 1)}
+        for vt in types:
+            now = cells.get((year, m, vt))
+            before = cells.get((year - 1, m, vt))
+            if now is None and before is None:
+                continue
+            claims, pats, fund = now or (0, 0, 0)
+            last = before[2] if before else None
+            row["by_visit_type"][vt] = {
+                "fund_paid": money_json(fund / SCALE),
+                "claims": claims,
+                "patients": pats,
+                "per_claim": money_json(fund / SCALE / claims) if claims else None,
+                "last_year_fund_paid": None if last is None else money_json(last / SCALE),
+                "growth": _growth(fund, last),
+            }
+            for y, cell in ((year, now), (year - 1, before)):
+                if cell:
+                    totals[y][0] += cell[0]
+                    totals[y][1] += cell[2]
+        claims, fund = totals[year]
+        last = totals[year - 1][1] if patients.get((year - 1, m)) else None
+        row.update(
+            fund_paid=money_json(fund / SCALE),
+            claims=claims,
+            patients=patients.get((year, m), 0),
+            per_claim=money_json(fund / SCALE / claims) if claims else None,
+            last_year_fund_paid=None if last is None else money_json(last / SCALE),
+            growth=_growth(fund, last),
+        )
+        months.append(row)
+    ytd = sum(v[2] for (y, m, _), v in cells.items() if y == year and m <= through)
+    ytd_before = sum(v[2] for (y, m, _), v in cells.items() if y == year - 1 and m <= through)
+    growth = _growth(ytd, ytd_before)
+    by_type = {}
+    for vt in types:
+        now = sum(v[2] for (y, m, t), v in cells.items() if t == vt and y == year and m <= through)
+        before = sum(
+            v[2] for (y, m, t), v in cells.items() if t == vt and y == year - 1 and m <= through
+        )
+        by_type[vt] = {
+            "fund_paid": money_json(now / SCALE),
+            "last_year_fund_paid": money_json(before / SCALE),
+            "growth": _growth(now, before),
+        }
+    return {
+        "through_month": through,
+        "months": months,
+        "year_to_date": {
+            "fund_paid": money_json(ytd / SCALE),
+            "last_year_fund_paid": money_json(ytd_before / SCALE),
+            "growth": growth,
+            "by_visit_type": by_type,
+        },
+        "warning": growth is not None and growth > warn,
+    }
+
+
+def _monthly_points(ws: Workspace, params: dict, source: str) -> dict[int, list]:
+    """Month → [points, fund paid units, cost units] of the DIP cases discharged in it."""
+    out: dict[int, list] = defaultdict(lambda: [0.0, 0, 0])
+    with year_scoring(ws.conn, params, source) as scoring:
+        if scoring.cat.empty:
+            return {}
+        sql = (
+            "SELECT CAST(substr(discharge_date, 6, 2) AS INTEGER), sum(points), sum(paid_units),"
+            f" sum(cost_units) FROM ({scoring.cases_sql()}) WHERE payment_method = 'dip'"
+            " GROUP BY 1"
+        )
+        for rows in scoring.map(sql):
+            for month, points, paid, cost in rows:
+                cell = out[month]
+                cell[0] = fsum((cell[0], points or 0.0))
+                cell[1] += paid or 0
+                cell[2] += cost or 0
+    return dict(out)
+
+
+def _settled_point_value(conn, year: int) -> float | None:
+    """The point value of the latest stored settlement of ``year`` (one fund)."""
+    for (summary,) in conn.execute(
+        "SELECT summary FROM runs WHERE kind = 'settle' ORDER BY started_at DESC, rowid DESC"
+    ):
+        data = json.loads(summary or "{}")
+        if data.get("year") == year and data.get("point_value") is not None:
+            return float(data["point_value"])
+    return None
+
+
+def budget_execution(ws: Workspace, year: int, plugins, warn_ratio: float) -> dict:
+    """The DIP budget execution and forecast point value of ``year``."""
+    try:
+        params = resolve_params(ws, year, plugins)
+    except UserError as exc:
+        return {"available": False, "reason": str(exc)}
+    source = catalogue_source(ws)
+    conn = ws.conn
+    with reference_overlay(conn, plugins.reference_data() if plugins else []):
+        now = _monthly_points(ws, params, source)
+        before = _monthly_points(ws, {**params, "year": year - 1}, source)
+    if not now:
+        return {"available": False, "reason": f"no DIP case discharged in {year}"}
+    through = max(now)
+    to_date = fsum(now[m][0] for m in now if m <= through)
+    last_total = fsum(v[0] for v in before.values())
+    if last_total > 0:
+        share = fsum(before[m][0] for m in before if m <= through) / last_total
+        method = "last_year_share"
+    else:
+        share, method = through / 12, "linear"
+    forecast = to_date / share if share else None
+    paid = sum(v[1] for v in now.values())
+    cost = sum(v[2] for v in now.values())
+    phi = params.get("fund_payment_ratio") or (paid / cost if cost else None)
+    budget = params.get("fund_budget")
+    if isinstance(budget, dict):
+        budget = fsum(float(v) for v in budget.values())
+    value = budget / phi / forecast if budget and phi and forecast else None
+    last_value = _settled_point_value(conn, year - 1)
+    change = value / last_value - 1 if value is not None and last_value else None
+    cumulative = {}
+    for label, series in (("this_year", now), ("last_year", before)):
+        running, points = 0.0, []
+        for m in range(1, 13):
+            running += series.get(m, [0.0])[0]
+            points.append(points_json(running))
+        cumulative[label] = points
+    return {
+        "available": True,
+        "through_month": through,
+        "points_to_date": points_json(to_date),
+        "last_year_share_to_date": None if method == "linear" else round(share, 6),
+        "method": method,
+        "forecast_points": None if forecast is None else points_json(forecast),
+        "fund_budget": budget,
+        "fund_payment_ratio": None if phi is None else points_json(phi),
+        "forecast_point_value": None if value is None else points_json(value),
+        "last_year_point_value": last_value,
+        "change": None if change is None else round(change, 6),
+        "warning": bool(value is not None and last_value and value < warn_ratio * last_value),
+        "cumulative_points": cumulative,
+    }
+
+
+def monitor(ws: Workspace, year: int, plugins=None) -> dict:
+    """Both parts for ``year`` (nothing is written)."""
+    p = analytics_params(ws, plugins)
+    return {
+        "year": year,
+        "expenditure": expenditure(ws.conn, year, float(p["expenditure_growth_warn"])),
+        "budget": budget_execution(ws, year, plugins, float(p["point_value_warn_ratio"])),
+        "thresholds": {
+            "expenditure_growth_warn": p["expenditure_growth_warn"],
+            "point_value_warn_ratio": p["point_value_warn_ratio"],
+        },
+    }
