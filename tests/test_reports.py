@@ -73,7 +73,7 @@ def test_report_errors_are_clear_and_leave_no_file(reviewed, plugins, tmp_path):
         write_report(reviewed, tmp_path / "r.docx", plugins=plugins)
     with pytest.raises(UserError, match="no institution H999"):
         write_report(reviewed, tmp_path / "r.pdf", institution="H999", plugins=plugins)
-    assert list(tmp_path.glob("r.*")) == [] and list(tmp_path.glob(".yibao-report-*")) == []
+    assert list(tmp_path.glob("r.*")) == [] and list(tmp_path.glob(".yibao-partial-*")) == []
 
 
 def test_report_command_writes_the_workbook(reviewed, tmp_path, capsys):

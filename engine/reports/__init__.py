@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.files import staged
 from engine.reports.data import ReportData, gather
 from engine.workspace import Workspace
 
@@ -59,19 +58,10 @@ def write_doctor_notice(
 
 
 def _write_whole(out: Path, write) -> None:
-    """``write(path)`` into a temporary file beside ``out``, then put it in place: the file
-    appears whole or not at all."""
-    fd, tmp = tempfile.mkstemp(prefix=".yibao-report-", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp made it private; a report is an ordinary file
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """``write(path)`` into a private temporary file beside ``out``, then put it in place:
+    the file appears whole or not at all, owner-only (it names patients)."""
+    with staged(out) as tmp:
+        write(tmp)
 
 
 __all__ = ["FORMATS", "ReportData", "gather", "write_doctor_notice", "write_report"]

@@ -89,6 +89,18 @@ def _p(text, style: ParagraphStyle) -> Paragraph:
     return Paragraph(_markup(text), style)
 
 
+#: A table row cannot break across pages, so a cell's text is cut to what fits on one.
+CELL_CHARS = 600
+
+
+def _cell(text, style: ParagraphStyle) -> Paragraph:
+    """A table cell's paragraph; text too long for a page is cut, saying how long it was."""
+    text = str(text)
+    if len(text) > CELL_CHARS:
+        text = f"{text[:CELL_CHARS]}…（共 {len(text):,} 字）"
+    return _p(text, style)
+
+
 def _draw_right(canvas, x: float, y: float, text: str, size: float) -> None:
     """Draw mixed-script text right-aligned at x, run by run."""
     runs = _runs(text)
@@ -109,7 +121,7 @@ def _table(rows: list[list], widths: list[float], st: dict, numeric_from: int) -
         [
             cell
             if isinstance(cell, Paragraph)
-            else _p(cell, st["num"] if r and c >= numeric_from else st["small"])
+            else _cell(cell, st["num"] if r and c >= numeric_from else st["small"])
             for c, cell in enumerate(row)
         ]
         for r, row in enumerate(rows)
@@ -156,7 +168,7 @@ def _institution_section(data: ReportData, code: str, st: dict) -> list:
         rows.append(
             [
                 items[0]["code"],
-                _p(info.name_zh if info else rule_id, st["small"]),
+                _cell(info.name_zh if info else rule_id, st["small"]),
                 str(len(items)),
                 _money(sum((f["amount"] for f in items), Decimal(0))),
                 str(len(confirmed)),
@@ -184,9 +196,9 @@ def _institution_section(data: ReportData, code: str, st: dict) -> list:
             item = f["item_name"] or f["item_code"] or f["subject"] or ""
             rows.append(
                 [
-                    _p(f["claim_id"] or "-", st["small"]),
-                    _p(item, st["small"]),
-                    _p(f["message"], st["small"]),
+                    _cell(f["claim_id"] or "-", st["small"]),
+                    _cell(item, st["small"]),
+                    _cell(f["message"], st["small"]),
                     _money(f["amount"]),
                     labels.decision(f["decision"]),
                     _money(f["deduction"]) if f["decision"] == "confirm" else "",

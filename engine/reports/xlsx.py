@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from engine.cells import xlsx_text
 from engine.labels import label
 from engine.reports import labels
 from engine.reports.data import ReportData, Summary
@@ -29,7 +30,10 @@ class _Sheet:
     def row(self, *values, bold: bool = False, formats: dict[int, str] | None = None) -> None:
         cells = []
         for i, value in enumerate(values):
-            cell = WriteOnlyCell(self.ws, value=value)
+            text = isinstance(value, str)
+            cell = WriteOnlyCell(self.ws, value=xlsx_text(value) if text else value)
+            if text:
+                cell.data_type = "s"  # text, never a formula, whatever it starts with
             if bold:
                 cell.font = _BOLD
             if formats and i in formats:
