@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import sqlite3
 from collections.abc import Sequence
 
 
@@ -43,3 +46,19 @@ def _render(problem: object, lang: str) -> str:
 
 class Cancelled(Exception):
     """Long work stopped by the user through its cancel token."""
+
+
+def storage_error(exc: BaseException, path: str | os.PathLike) -> UserError | None:
+    """What a full disk or a damaged file means for the user, from the error it raised."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        code &= 0xFF  # the primary code of an extended one
+    if code == sqlite3.SQLITE_FULL or getattr(exc, "errno", None) == errno.ENOSPC:
+        return UserError(
+            f"disk full: cannot write {path}; nothing was changed. Free some space and try again"
+        )
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return UserError(f"{path} is damaged ({exc}); restore the workspace from a copy")
+    if code == sqlite3.SQLITE_IOERR:
+        return UserError(f"cannot read or write {path}: {exc} (is the disk full or removed?)")
+    return None

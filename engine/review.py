@@ -42,6 +42,12 @@ def decide(
     comment: str | None = None,
 ) -> list[dict]:
     """Record one decision for each finding, in one transaction (a bulk decision is one action)."""
+    with ws.transaction() as conn:
+        return _record(conn, finding_ids, decision, reviewer, deduction, comment)
+
+
+def _record(conn, finding_ids, decision, reviewer, deduction, comment) -> list[dict]:
+    """``decide`` inside the caller's transaction."""
     if decision not in DECISIONS:
         raise UserError(f"decision must be one of {', '.join(DECISIONS)}")
     if not reviewer:
@@ -59,65 +65,68 @@ def decide(
     now = audit_log.now_text()
     out = []
     review_ids = []
-    with ws.transaction() as conn:
-        for fid in finding_ids:
-            finding = conn.execute(
-                "SELECT finding_id, claim_id, line_no, amount FROM findings WHERE finding_id = ?",
-                (fid,),
-            ).fetchone()
-            if finding is None:
-                raise UserError(f"no finding {fid} in this workspace")
-            units = None
-            if decision == "confirm":
-                units = wanted if wanted is not None else finding[3]
-                ceiling = _ceiling(conn, finding)
-                if units > ceiling:
-                    raise UserError(
-                        f"deduction {money_json(Decimal(units).scaleb(-4))} for {fid} is above the "
-                        f"amount it concerns ({money_json(Decimal(ceiling).scaleb(-4))})"
-                    )
-            cursor = conn.execute(
-                "INSERT INTO reviews (finding_id, decision, deduction, reviewer, comment, decided_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (fid, decision, units, reviewer, comment, now),
-            )
-            review_ids.append(cursor.lastrowid)
-            out.append(
-                {
-                    "finding_id": fid,
-                    "decision": decision,
-                    "deduction": None if units is None else money_json(Decimal(units).scaleb(-4)),
-                }
-            )
-        audit_log.append(
-            conn,
-            "review",
-            {"decision": decision, "reviewer": reviewer, "comment": comment, "findings": out},
-            [("reviews", {"id": [min(review_ids), max(review_ids)]})] if review_ids else [],
+    for fid in finding_ids:
+        finding = conn.execute(
+            "SELECT finding_id, claim_id, line_no, amount FROM findings WHERE finding_id = ?",
+            (fid,),
+        ).fetchone()
+        if finding is None:
+            raise UserError(f"no finding {fid} in this workspace")
+        units = None
+        if decision == "confirm":
+            units = wanted if wanted is not None else finding[3]
+            ceiling = _ceiling(conn, finding)
+            if units > ceiling:
+                raise UserError(
+                    f"deduction {money_json(Decimal(units).scaleb(-4))} for {fid} is above the "
+                    f"amount it concerns ({money_json(Decimal(ceiling).scaleb(-4))})"
+                )
+        cursor = conn.execute(
+            "INSERT INTO reviews (finding_id, decision, deduction, reviewer, comment, decided_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (fid, decision, units, reviewer, comment, now),
         )
+        review_ids.append(cursor.lastrowid)
+        out.append(
+            {
+                "finding_id": fid,
+                "decision": decision,
+                "deduction": None if units is None else money_json(Decimal(units).scaleb(-4)),
+            }
+        )
+    audit_log.append(
+        conn,
+        "review",
+        {"decision": decision, "reviewer": reviewer, "comment": comment, "findings": out},
+        [("reviews", {"id": [min(review_ids), max(review_ids)]})] if review_ids else [],
+    )
     return out
 
 
 def decide_from_csv(ws: Workspace, path: str | Path, reviewer: str | None = None) -> list[dict]:
-    """A batch: a CSV with finding_id, decision and optional deduction, reviewer, comment."""
+    """A batch: a CSV with finding_id, decision and optional deduction, reviewer, comment,
+    recorded all together or, if any row is wrong, not at all."""
     path = Path(path)
     try:
         rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise UserError(f"cannot read {path}: {exc}") from None
     out = []
-    for number, row in enumerate(rows, start=2):
-        try:
-            out += decide(
-                ws,
-                [row["finding_id"]],
-                row.get("decision", ""),
-                reviewer=row.get("reviewer") or reviewer or "",
-                deduction=row.get("deduction") or None,
-                comment=row.get("comment") or None,
-            )
-        except (UserError, KeyError) as exc:
-            raise UserError(f"{path}:{number}: {exc}") from None
+    with ws.transaction() as conn:  # every row or none
+        for number, row in enumerate(rows, start=2):
+            try:
+                out += _record(
+                    conn,
+                    [row["finding_id"]],
+                    row.get("decision", ""),
+                    row.get("reviewer") or reviewer or "",
+                    row.get("deduction") or None,
+                    row.get("comment") or None,
+                )
+            except (UserError, KeyError) as exc:
+                raise UserError(
+                    f"{path}:{number}: {exc}; no decision of the file recorded"
+                ) from None
     return out
 
 

@@ -19,7 +19,8 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import SQLModel
 
 from engine import models
-from engine.errors import UserError
+from engine.errors import UserError, storage_error
+from engine.files import create_private
 
 ENV_VAR = "YIBAO_WORKSPACE"
 
@@ -127,33 +128,94 @@ def open_reader(path: str) -> sqlite3.Connection:
     return reader
 
 
+def _recognise(path: Path, conn: sqlite3.Connection) -> int:
+    """The schema version of the file ``conn`` opened, read without writing anything; an
+    SQLite file of another application, or of a newer yibao, is refused."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if tables and (version == 0 or not tables & set(SQLModel.metadata.tables)):
+        raise UserError(f"{path} is an SQLite file of another application, not a yibao workspace")
+    if version > models.SCHEMA_VERSION:
+        raise UserError(
+            f"{path} was written by a newer yibao (schema {version}, this one knows "
+            f"{models.SCHEMA_VERSION}); update yibao to open it"
+        )
+    return version
+
+
 class Workspace:
     """An open workspace file."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection):
         self.path = path
         self.conn = conn
+        self.created = False  # this open made the file
 
     @classmethod
     def open(cls, path: str | os.PathLike, create: bool = True) -> Workspace:
+        """Open a workspace (``create``: make a new one, owner-only, if ``path`` is absent).
+        A file that is not a workspace this yibao can open is refused before anything is
+        written to it; a damaged one (a table or column missing) is refused with its fault."""
         path = Path(path)
-        if not path.exists() and not create:
-            raise UserError(f"workspace not found: {path}")
-        if path.exists() and path.is_dir():
+        if path.is_dir():
             raise UserError(f"workspace path is a folder: {path}")
+        created = False
+        if not path.exists():
+            if not create:
+                raise UserError(f"workspace not found: {path}")
+            if not path.parent.is_dir():
+                raise UserError(f"folder not found: {path.parent}")
+            created = create_private(path)
+        elif not create and path.stat().st_size == 0:
+            raise UserError(f"{path} is an empty file, not a yibao workspace")
         try:
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=OFF")
-            conn.execute("PRAGMA temp_store=MEMORY")
-            conn.execute("PRAGMA cache_size=-200000")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            try:
+                version = _recognise(path, conn)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA foreign_keys=OFF")
+                conn.execute("PRAGMA temp_store=MEMORY")
+                conn.execute("PRAGMA cache_size=-200000")
+            except BaseException:
+                conn.close()
+                raise
         except sqlite3.DatabaseError as exc:
-            raise UserError(f"{path} is not a yibao workspace ({exc})") from exc
+            raise storage_error(exc, path) or UserError(
+                f"{path} is not a yibao workspace ({exc})"
+            ) from exc
         ws = cls(path, conn)
-        ws._upgrade(version)
+        ws.created = created
+        try:
+            ws._upgrade(version)
+            ws.check_schema()
+        except BaseException:
+            ws.close()
+            raise
         return ws
+
+    def check_schema(self) -> None:
+        """Every table and column this yibao reads is there, or the file is called damaged."""
+        for table in SQLModel.metadata.sorted_tables:
+            have = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table.name})")}
+            if not have:
+                raise UserError(
+                    f"{self.path} is damaged: table {table.name} is missing"
+                    " (restore the workspace from a copy)"
+                )
+            lacking = [c.name for c in table.columns if c.name not in have]
+            if lacking:
+                raise UserError(
+                    f"{self.path} is damaged: table {table.name} lacks column"
+                    f" {', '.join(lacking)} (restore the workspace from a copy)"
+                )
+
+    def discard(self) -> None:
+        """Close and delete a workspace this open created (a failed first import)."""
+        self.close()
+        if self.created:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     def _upgrade(self, version: int) -> None:
         if version > models.SCHEMA_VERSION:
@@ -165,9 +227,6 @@ class Workspace:
             return
         with self.transaction():
             if version == 0:
-                tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-                if tables:
-                    raise UserError(f"{self.path} is an SQLite file but not a yibao workspace")
                 create_tables(self.conn)
             else:
                 for v in range(version, models.SCHEMA_VERSION):
@@ -189,17 +248,32 @@ class Workspace:
             ) from None
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            problem = storage_error(exc, self.path)
+            if problem is not None:
+                raise problem from exc
             raise
-        self.conn.execute("COMMIT")
 
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def get_setting(self, key: str, default=None):
         row = self.conn.execute("SELECT value FROM settings WHERE key=?", (key,)).fetchone()
-        return json.loads(row[0]) if row else default
+        return self.stored_json(row[0], f"setting {key}") if row else default
+
+    def stored_json(self, text, what: str):
+        """JSON this workspace stored; text that is not JSON (an edited file) is a clear
+        error naming it, not a traceback."""
+        try:
+            return json.loads(text)
+        except (TypeError, ValueError) as exc:
+            raise UserError(
+                f"{self.path} is damaged: its {what} is not valid JSON ({exc}); set it again"
+                " or restore the workspace from a copy"
+            ) from None
 
     def set_setting(self, key: str, value) -> None:
         self.conn.execute(

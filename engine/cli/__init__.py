@@ -12,11 +12,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sqlite3
 import sys
 import traceback
 
 from engine.cli.common import emit_json
-from engine.errors import UserError
+from engine.errors import UserError, storage_error
 
 GROUPS = ("package", "audit", "dip", "doctors", "log", "plugins", "rules", "report", "app")
 
@@ -45,7 +46,14 @@ def main(argv: list[str] | None = None) -> int:
             parser.print_help()
             return 0
     try:
-        return args.func(args) or 0
+        try:
+            return args.func(args) or 0
+        except (sqlite3.DatabaseError, OSError) as exc:
+            # a full disk or a damaged file is the user's to act on, not a bug
+            problem = storage_error(exc, getattr(args, "workspace", None) or "the workspace")
+            if problem is None:
+                raise
+            raise problem from exc
     except UserError as exc:
         if getattr(args, "json", False):
             emit_json({"error": str(exc)})

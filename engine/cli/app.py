@@ -37,6 +37,7 @@ def cmd_demo(args) -> int:
         seed=args.seed,
         lines=args.lines,
         progress=progress_for(args),
+        force=args.force,
     )
     if args.json:
         emit_json(out)
@@ -79,6 +80,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_workspace(p)
     p.add_argument("--seed", type=int, default=1, help="random seed (deterministic)")
     p.add_argument("--lines", type=int, default=20_000, help="about how many fee lines")
+    p.add_argument(
+        "--force", action="store_true", help="replace the file even if it is not a demo workspace"
+    )
     add_json(p)
 
     p = sub.add_parser("bench", help="time import, audit and settle on a generated region")

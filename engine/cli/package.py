@@ -21,9 +21,13 @@ def cmd_import(args) -> int:
 
     plugins = load_plugins(args.plugin, args.no_plugin)
     with open_workspace(args) as ws:
-        result = import_any(
-            ws, args.package, plugins, replace=args.replace, progress=progress_for(args)
-        )
+        try:
+            result = import_any(
+                ws, args.package, plugins, replace=args.replace, progress=progress_for(args)
+            )
+        except BaseException:
+            ws.discard()  # a workspace this import created goes with its failure
+            raise
     if args.json:
         emit_json(result.to_json())
     else:
@@ -42,7 +46,7 @@ def cmd_export(args) -> int:
     from engine.ingest.export import LOG_HEAD_FILE
 
     with open_workspace(args, create=False) as ws:
-        counts = export_package(ws, args.out)
+        counts = export_package(ws, args.out, raw=args.raw)
     if args.json:
         emit_json(counts)
     else:
@@ -63,5 +67,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="write a workspace back as a data package")
     p.set_defaults(func=cmd_export)
     p.add_argument("workspace", metavar="W", help="workspace file")
-    p.add_argument("--out", required=True, metavar="FOLDER", help="folder to write")
+    p.add_argument("--out", required=True, metavar="FOLDER", help="new folder to write")
+    p.add_argument(
+        "--raw",
+        action="store_true",
+        help="cells exactly as stored (default: a ' before text a spreadsheet would run as a"
+        " formula, = + - @ tab CR)",
+    )
     add_json(p)

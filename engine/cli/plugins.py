@@ -10,7 +10,6 @@ from engine.cli.common import (
     add_json,
     emit_json,
 )
-from engine.errors import UserError
 
 
 def cmd_plugins(args) -> int:
@@ -23,12 +22,10 @@ def cmd_plugins(args) -> int:
         return 0
 
     if args.plugins_command == "install":
-        target = plugin_api.install(args.path)
+        target = plugin_api.install(args.path)  # checks that it loads, or takes it out
         loaded = plugin_api.load_plugins()
-        info = next((i for i in loaded.infos if i.location == str(target)), None)
-        if info and info.error:
-            raise UserError(f"installed to {target}, but it does not load: {info.error}")
-        msg = f"installed {info.name if info else target.name} {info.version if info else ''} to {target}"
+        info = next(i for i in loaded.infos if i.location == str(target))
+        msg = f"installed {info.name} {info.version} to {target}"
         emit_json({"installed": str(target)}) if args.json else print(msg)
         return 0
     if args.plugins_command == "remove":

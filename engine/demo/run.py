@@ -7,6 +7,7 @@ from pathlib import Path
 
 from engine.demo.generator import write_package
 from engine.dip.settlement import settle
+from engine.errors import UserError
 from engine.ingest import import_package
 from engine.plugins import load_plugins
 from engine.progress import Progress, no_progress
@@ -30,12 +31,33 @@ def score(findings: list[dict], truth: list[tuple]) -> dict:
     }
 
 
-def run_demo(
-    path: str | Path, seed: int = 1, lines: int = 20_000, progress: Progress = no_progress
-) -> dict:
-    path = Path(path)
+def _clear(path: Path, force: bool) -> None:
+    """Make room for the demo at ``path``: only an absent file or an earlier demo workspace
+    is replaced, unless ``force``."""
+    if path.exists() and not force:
+        try:
+            with Workspace.open(path, create=False) as ws:
+                demo = ws.count("demo_truth") > 0
+        except UserError:
+            demo = False
+        if not demo:
+            raise UserError(
+                f"{path} exists and is not a demo workspace; the demo will not replace it"
+                " (choose another file, or pass --force)"
+            )
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def run_demo(
+    path: str | Path,
+    seed: int = 1,
+    lines: int = 20_000,
+    progress: Progress = no_progress,
+    force: bool = False,
+) -> dict:
+    path = Path(path)
+    _clear(path, force)
     plugins = load_plugins()
     with tempfile.TemporaryDirectory() as tmp, Workspace.open(path) as ws:
         region = write_package(Path(tmp) / "package", seed, lines)

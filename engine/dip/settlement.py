@@ -48,7 +48,7 @@ def resolve_params(ws: Workspace, year: int | None, plugins=None) -> dict:
     stored = dict(ws.conn.execute("SELECT year, params FROM dip_params"))
     if year is None and stored:
         year = max(stored)
-    base = json.loads(stored[year]) if year in stored else {}
+    base = ws.stored_json(stored[year], f"DIP parameters of {year}") if year in stored else {}
     if year is not None:
         base["year"] = year
     merged = {**dip_params.DEFAULTS, **base}
