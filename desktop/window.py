@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from desktop.context import Context
 from desktop.pages.audit import AuditPage
 from desktop.pages.claims import ClaimsPage
+from desktop.pages.doctors import DoctorsPage
 from desktop.pages.findings import FindingsPage
 from desktop.pages.import_page import ImportPage
 from desktop.pages.plugins_page import PluginsPage
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
         self.audit_page = AuditPage(ctx)
         self.findings_page = FindingsPage(ctx)
         self.settlement_page = SettlementPage(ctx)
+        self.doctors_page = DoctorsPage(ctx)
         self.plugins_page = PluginsPage(ctx)
         self.reports_page = ReportsPage(ctx)
         self.settings_page = SettingsPage(ctx)
@@ -65,6 +67,7 @@ class MainWindow(QMainWindow):
             (self.tr("审核"), self.audit_page),
             (self.tr("疑点审核"), self.findings_page),
             (self.tr("DIP 结算"), self.settlement_page),
+            (self.tr("医师记分"), self.doctors_page),
             (self.tr("插件"), self.plugins_page),
             (self.tr("报告与日志"), self.reports_page),
             (self.tr("设置"), self.settings_page),
@@ -79,6 +82,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.workspace_page.import_requested.connect(self.import_folder)
         self.settings_page.language_changed.connect(self.set_language)
+        self.doctors_page.open_finding.connect(self.open_finding)
         self.build_menus()
         if hasattr(self, "queue_button"):  # rebuilt in another language
             self.statusBar().removeWidget(self.queue_button)
@@ -114,7 +118,7 @@ class MainWindow(QMainWindow):
         self.action(review, self.tr("待补充材料"), lambda: self.findings_page.decide("info"), "I")
         view = bar.addMenu(self.tr("页面(&V)"))
         for number, (title, page) in enumerate(self.pages, start=1):
-            shortcut = f"Ctrl+{number % 10}"
+            shortcut = f"Ctrl+{number % 10}" if number <= 10 else None
             self.action(view, title, lambda _=False, p=page: self.show_page(p), shortcut)
         language = bar.addMenu(self.tr("语言(&L)"))
         self.action(language, "简体中文", lambda: self.set_language("zh_CN"))
@@ -122,6 +126,13 @@ class MainWindow(QMainWindow):
 
     def show_page(self, page: QWidget) -> None:
         self.sidebar.setCurrentRow(self.stack.indexOf(page))
+
+    def open_finding(self, finding_id: str, claim_id: str, rule_id: str, line_no: int) -> None:
+        """Show a finding of the doctors' ledger on the review page."""
+        self.show_page(self.findings_page)
+        self.findings_page.select_finding(
+            finding_id, claim_id, rule_id, None if line_no < 0 else line_no
+        )
 
     def run_audit(self) -> None:
         self.show_page(self.audit_page)

@@ -211,6 +211,10 @@
 <context>
     <name>FindingsPage</name>
     <message>
+        <source>最新一次审核中没有这个疑点：{0}</source>
+        <translation>The latest audit has no such finding: {0}</translation>
+    </message>
+    <message>
         <location filename="../pages/findings.py" line="38" />
         <location filename="../pages/findings.py" line="60" />
         <source>违规</source>
@@ -527,6 +531,10 @@
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>医师记分</source>
+        <translation>Doctors' points</translation>
+    </message>
     <message>
         <location filename="../window.py" line="60" />
         <source>工作区</source>
@@ -1180,6 +1188,129 @@
         <location filename="../pages/workspace.py" line="118" />
         <source>演示区域</source>
         <translation>Demo region</translation>
+    </message>
+</context>
+<context>
+    <name>DoctorsPage</name>
+    <message>
+        <source>医师记分</source>
+        <translation>Doctors' points</translation>
+    </message>
+    <message>
+        <source>全部状态</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <source>医师代码</source>
+        <translation>Doctor ID</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>机构</source>
+        <translation>Institution</translation>
+    </message>
+    <message>
+        <source>科室</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>记分</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>暂停月数</source>
+        <translation>Months suspended</translation>
+    </message>
+    <message>
+        <source>疑点数</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <source>确认违规</source>
+        <translation>Confirmed</translation>
+    </message>
+    <message>
+        <source>确认扣款</source>
+        <translation>Confirmed deductions</translation>
+    </message>
+    <message>
+        <source>认定时间</source>
+        <translation>Decided at</translation>
+    </message>
+    <message>
+        <source>结算ID</source>
+        <translation>Claim ID</translation>
+    </message>
+    <message>
+        <source>规则编码</source>
+        <translation>Rule code</translation>
+    </message>
+    <message>
+        <source>规则名称</source>
+        <translation>Rule</translation>
+    </message>
+    <message>
+        <source>疑点ID</source>
+        <translation>Finding ID</translation>
+    </message>
+    <message>
+        <source>在疑点审核中查看</source>
+        <translation>Show in review</translation>
+    </message>
+    <message>
+        <source>生成记分告知书…</source>
+        <translation>Write the notice of points…</translation>
+    </message>
+    <message>
+        <source>医师</source>
+        <translation>Doctors</translation>
+    </message>
+    <message>
+        <source>医师数</source>
+        <translation>Doctors</translation>
+    </message>
+    <message>
+        <source>科室汇总</source>
+        <translation>Departments</translation>
+    </message>
+    <message>
+        <source>请先打开工作区。</source>
+        <translation>Open a workspace first.</translation>
+    </message>
+    <message>
+        <source>{0} 年度</source>
+        <translation>{0}</translation>
+    </message>
+    <message>
+        <source>全部机构</source>
+        <translation>All institutions</translation>
+    </message>
+    <message>
+        <source>全部科室</source>
+        <translation>All departments</translation>
+    </message>
+    <message>
+        <source>{0} 年度：{1} 名医师；约谈提醒 {2} 分，暂停 {3} 分，终止 {4} 分。</source>
+        <translation>{0}: {1} doctors; warning at {2} points, suspension at {3}, termination at {4}.</translation>
+    </message>
+    <message>
+        <source>选择一名医师，查看其记分事项。</source>
+        <translation>Select a doctor to see their scoring events.</translation>
+    </message>
+    <message>
+        <source>保存记分告知书</source>
+        <translation>Save the notice of points</translation>
+    </message>
+    <message>
+        <source>已生成 {0}</source>
+        <translation>Wrote {0}</translation>
     </message>
 </context>
 </TS>

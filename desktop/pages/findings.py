@@ -237,6 +237,29 @@ class FindingsPage(QWidget):
         self.move(row + 1 if len(ids) == 1 else row)
         return True
 
+    def select_finding(self, finding_id: str, claim_id: str, rule_id: str, line_no=None) -> bool:
+        """Show one finding (the doctors' ledger jumps here): the filters cleared but for its
+        claim, then its row, or the row of the same rule and line found by the latest run."""
+        for combo in (self.family, self.severity, self.institution, self.decision):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.text.setText(claim_id)
+        self.refresh()
+        while self.model.canFetchMore():
+            self.model.fetchMore()
+        rows = [self.model.row(r) for r in range(self.model.rowCount())]
+        for wanted in (
+            lambda row: row[9] == finding_id,
+            lambda row: (row[0], row[1], row[10]) == (claim_id, line_no, rule_id),
+        ):
+            for number, row in enumerate(rows):
+                if wanted(row):
+                    self.view.selectRow(number)
+                    return True
+        self.status.setText(self.tr("最新一次审核中没有这个疑点：{0}").format(finding_id))
+        return False
+
     def move(self, row: int) -> None:
         while row >= self.model.rowCount() and self.model.canFetchMore():
             self.model.fetchMore()

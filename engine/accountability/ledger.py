@@ -125,6 +125,7 @@ class Ledger:
     thresholds: Thresholds
     doctors: list[Doctor]
     unattributed: dict[tuple, _Unattributed] = field(default_factory=dict)
+    years: list[int] = field(default_factory=list)  # the years with a confirmation, latest first
 
     def select(
         self,
@@ -261,9 +262,9 @@ def compute(
     thresholds = Thresholds.from_parameters(params)
     declared = {r.id: r.doctor_points for r in rules}
     confirmed = [row for row in _current_decisions(conn) if row[11] == "confirm"]
+    years = sorted({int(row[13][:4]) for row in confirmed}, reverse=True)
     if year is None:
-        years = [int(row[13][:4]) for row in confirmed]
-        year = max(years) if years else date.today().year
+        year = years[0] if years else date.today().year
     doctors = _doctors(conn)
     unattributed: dict[tuple, _Unattributed] = defaultdict(_Unattributed)
 
@@ -327,16 +328,17 @@ def compute(
         d.status = thresholds.status(d.points)
         d.suspend_months = thresholds.suspend_months(d.points)
     ordered = sorted(doctors.values(), key=lambda d: (-d.points, -d.amount, d.doctor_id))
-    return Ledger(year, thresholds, ordered, dict(unattributed))
+    return Ledger(year, thresholds, ordered, dict(unattributed), years)
 
 
-def for_workspace(ws, plugins=None, *, year: int | None = None) -> Ledger:
-    """The ledger of a workspace with the plug-ins' rules and parameters (and its own
-    parameter overrides); without plug-ins, the national defaults."""
+def for_workspace(ws, plugins=None, *, year: int | None = None, catalog=None) -> Ledger:
+    """The ledger of a workspace with the plug-ins' rules (``catalog``: already loaded) and
+    parameters, and its own parameter overrides; without plug-ins, the national defaults."""
     from engine.national import RULE_PARAMETERS
     from engine.rules.audit import PARAMS_SETTING, load_catalog, rule_parameters
 
     if plugins is None:
         params = {**RULE_PARAMETERS, **ws.get_setting(PARAMS_SETTING, {})}
         return compute(ws.conn, [], params, year=year)
-    return compute(ws.conn, load_catalog(plugins).rules(), rule_parameters(ws, plugins), year=year)
+    catalog = catalog or load_catalog(plugins)
+    return compute(ws.conn, catalog.rules(), rule_parameters(ws, plugins), year=year)

@@ -16,6 +16,7 @@ def test_window_has_every_page_and_chinese_titles(window):
         "审核",
         "疑点审核",
         "DIP 结算",
+        "医师记分",
         "插件",
         "报告与日志",
         "设置",
