@@ -70,3 +70,35 @@ def test_every_comparison_is_stored_with_its_score(audited):
     assert not any(s.group_code == "B01.0-CONS" for s in stored)
     # departments: D6 and D7 share SUR, so SUR's mean cost ratio is (5 × 3 + 5 × 1) / 10 = 2
     assert by[("TJ01", "department", "SUR")].value == pytest.approx(2.0)
+
+
+def test_ranking_by_doctor_department_and_institution(audited):
+    from engine.analytics.rank import rank
+
+    ws, result = audited
+    doctors = rank(ws, "doctor")
+    assert doctors["run_id"] == result.run_id
+    top = [(r["subject"], r["score"]) for r in doctors["ranking"][:4]]
+    # D6: TJ01 (3.0 − 1.0) / 0.05 = 40; D7: TJ02 40; D8: TJ03 (0.9 − 0.3) / 0.015 = 40;
+    # D9: 0.04 / 0.05 + 0.08 / 0.05 + 0.03 / 0.015 = 0.8 + 1.6 + 2 = 4.4 (ties by subject)
+    assert top == [("D6", 40.0), ("D7", 40.0), ("D8", 40.0), ("D9", 4.4)]
+    assert doctors["ranking"][0]["parts"][0]["code"] == "TJ01"
+    assert doctors["ranking"][0]["institution_codes"] == ["H6"]
+    assert len(rank(ws, "doctor", top=2)["ranking"]) == 2
+    # departments: SUR (D6 + D7) is 2.0 × the group in cost and stay: 20 + 20; K8 40
+    depts = [(r["subject"], r["score"]) for r in rank(ws, "department")["ranking"][:2]]
+    assert depts == [("K8", 40.0), ("SUR", 40.0)]
+    institutions = rank(ws, "institution")["ranking"]
+    assert [(r["subject"], r["score"]) for r in institutions[:2]] == [("H6", 40.0), ("H7", 0.8)]
+
+
+def test_drill_down_to_the_cases_of_a_part(audited):
+    from engine.analytics.rank import part_cases
+    from engine.plugins import load_plugins
+
+    ws, _result = audited
+    cases = part_cases(ws, "doctor", "D6", "TJ01", "A01.0-CONS", load_plugins())
+    assert len(cases) == 5 and {c["cost"] for c in cases} == {3000}
+    assert {c["doctor_id"] for c in cases} == {"D6"}
+    h6 = part_cases(ws, "institution", "H6", "TJ04", "A01.0-CONS", load_plugins())
+    assert len(h6) == 5
