@@ -117,6 +117,31 @@ TABLES: dict[str, Words] = {
     "flag": _FLAG,
     "selected": {"1": ("中选", "selected"), "0": ("非中选", "not selected")},
     "public": {"1": ("公立", "public"), "0": ("非公立", "private")},
+    # analytics.md: the ranking's subjects, its parts' codes, the appraisal's parts
+    "rank_by": {
+        "doctor": ("医师", "doctor"),
+        "department": ("科室", "department"),
+        "institution": ("定点机构", "institution"),
+    },
+    "peer_code": {
+        "TJ01": ("同病组费用", "cost in the DIP group"),
+        "TJ02": ("同病组住院日", "length of stay in the DIP group"),
+        "TJ03": ("同病组药占比", "drug share in the DIP group"),
+        "TJ04": ("同级同病组费用", "cost among same-level institutions"),
+        "ZB10000205001000": ("药费占比", "drug share"),
+        "ZB10000205002000": ("检验检查占比", "exam and lab share"),
+        "ZB10000205003000": ("耗材占比", "consumable share"),
+        "ZB10000205004000": ("治疗费占比", "treatment share"),
+        "ZB10000205005000": ("CT占比", "CT share"),
+        "ZB10000205006000": ("磁共振占比", "MRI share"),
+        "ZB10000205008000": ("31天再入院率", "31-day readmission rate"),
+    },
+    "appraisal_part": {
+        "compliance": ("合规", "compliance"),
+        "cost_control": ("费用控制", "cost control"),
+        "length_of_stay": ("住院日", "length of stay"),
+        "data_quality": ("数据质量", "data quality"),
+    },
 }
 
 

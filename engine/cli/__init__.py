@@ -19,7 +19,18 @@ import traceback
 from engine.cli.common import emit_json
 from engine.errors import UserError, storage_error
 
-GROUPS = ("package", "audit", "dip", "doctors", "log", "plugins", "rules", "report", "app")
+GROUPS = (
+    "package",
+    "audit",
+    "dip",
+    "analytics",
+    "doctors",
+    "log",
+    "plugins",
+    "rules",
+    "report",
+    "app",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
