@@ -22,8 +22,11 @@ def build(settings: QSettings | None = None, language: str | None = None) -> Mai
     if settings.value("plugin_dir"):
         os.environ.setdefault("YIBAO_PLUGINS_DIR", str(settings.value("plugin_dir")))
     translations = Translations()
-    translations.use(language or str(settings.value("language", "zh_CN")))
-    return MainWindow(Context(settings), translations)
+    language = language or str(settings.value("language", "zh_CN"))
+    translations.use(language)
+    ctx = Context(settings)
+    ctx.lang = "en" if language.startswith("en") else "zh"
+    return MainWindow(ctx, translations)
 
 
 def screenshots(window: MainWindow, folder: Path) -> list[Path]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from desktop.jobs import Job, JobQueue
+from engine.labels import label
 from engine.workspace import Workspace
 
 
@@ -27,7 +28,13 @@ class Context(QObject):
         self.reader: sqlite3.Connection | None = None  # for the pages' tables (UI thread)
         self.jobs: set = set()
         self.queues: dict[Path, JobQueue] = {}
+        self.lang = "zh"  # the UI's language for coded values (engine.labels): "zh" or "en"
         self._rules = None  # (plug-ins, rule catalogue), loaded once until plug-ins change
+        self._names: dict | None = None  # rule code → {lang: name}
+
+    def label(self, kind: str, value) -> str:
+        """A coded value as a word in the UI's language."""
+        return label(kind, value, self.lang)
 
     def rules(self):
         """The plug-ins and their rule catalogue (parsed once; ``plugins_changed`` reloads)."""
@@ -44,8 +51,21 @@ class Context(QObject):
         """The same signal as ``workspace_changed`` (its older name)."""
         return self.workspace_changed
 
+    def rule_name(self, code: str | None) -> str:
+        """The name of the rule with ``code`` in the UI's language ("" if unknown)."""
+        if self._names is None:
+            self._names = {}
+            for rule in self.rules()[1].rules():
+                self._names.setdefault(rule.code, rule.name)
+        names = self._names.get(code) or {}
+        return names.get(self.lang) or names.get("zh", "")
+
+    def coded_rule(self, code: str | None) -> str:
+        """A rule code with its name beside it: ``GZ10000204001000 分解住院``."""
+        return f"{code} {self.rule_name(code)}".strip() if code else ""
+
     def plugins_changed(self) -> None:
-        self._rules = None
+        self._rules = self._names = None
         self.changed()
 
     @property

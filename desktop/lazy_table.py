@@ -13,19 +13,18 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from engine.claims import LINES_QUERY
+from engine.money import units_text
 
 PAGE = 500
 ROOT = QModelIndex()  # the parent of every row of a flat table
 
 
-def money(units) -> str:
-    return "" if units is None else f"{Decimal(units).scaleb(-4):,.2f}"
+money = units_text  # a stored amount (1/10000 yuan) in a table cell
 
 
 class LazyTableModel(QAbstractTableModel):
@@ -42,6 +41,8 @@ class LazyTableModel(QAbstractTableModel):
         self._query: tuple[sqlite3.Connection, str, object] | None = None
         self._done = True
         self.colour: Callable[[tuple], object] | None = None
+        #: column → text from the whole row, for a cell that needs more than its own value
+        self.row_formatters: dict[int, Callable[[tuple], str]] = {}
 
     def set_query(self, conn: sqlite3.Connection | None, sql: str = "", args=()) -> bool:
         """Show ``sql`` (with ``args``, a sequence or a dict): its first page at once.
@@ -117,6 +118,8 @@ class LazyTableModel(QAbstractTableModel):
             return None
         value = self.rows[index.row()][index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
+            if index.column() in self.row_formatters:
+                return self.row_formatters[index.column()](self.rows[index.row()])
             if index.column() in self.formatters:
                 return self.formatters[index.column()](value)
             return "" if value is None else str(value)

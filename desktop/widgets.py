@@ -7,16 +7,20 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QTableView,
     QToolButton,
     QWidget,
 )
+
+from engine.labels import label
 
 
 def fill_institutions(combo, conn, all_label: str) -> None:
@@ -65,8 +69,9 @@ def table(model, stretch_last: bool = True) -> QTableView:
 class ProgressRow(QWidget):
     """A progress bar with a stage label and a cancel button, hidden when idle."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, lang: str = "zh"):
         super().__init__(parent)
+        self.lang = lang
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.label = QLabel()
@@ -93,7 +98,7 @@ class ProgressRow(QWidget):
         self.show()
 
     def update_progress(self, stage: str, done: int, total: int) -> None:
-        self.label.setText(stage)
+        self.label.setText(label("progress_stage", stage, self.lang))
         if total:
             self.bar.setRange(0, total)
             self.bar.setValue(done)
@@ -129,9 +134,9 @@ class BarChart(QWidget):
         top = max(abs(v) for _, v in self.items) or 1.0
         label_w, value_w = 110, 110
         bar_w = max(10, self.width() - label_w - value_w - 10)
-        for i, (label, value) in enumerate(self.items):
+        for i, (name, value) in enumerate(self.items):
             y = 26 + i * 22
-            painter.drawText(QRectF(0, y, label_w - 6, 20), Qt.AlignmentFlag.AlignRight, label)
+            painter.drawText(QRectF(0, y, label_w - 6, 20), Qt.AlignmentFlag.AlignRight, name)
             painter.fillRect(
                 QRectF(label_w, y + 3, bar_w * abs(value) / top, 14), QColor("#4a7fb5")
             )
@@ -166,3 +171,55 @@ class QueueButton(QToolButton):
         else:
             self.setText(self.tr("后台任务 {0} 个").format(len(jobs)))
         self.setEnabled(bool(jobs))
+
+
+class ParamsForm(QScrollArea):
+    """Parameters as a read-only form: each a label in words (its key as tooltip) and its value;
+    ``kind`` names the table of ``engine.labels`` with the words."""
+
+    NESTED_KINDS = {"level_coefficients": "level"}
+
+    def __init__(self, kind: str, lang: str = "zh", parent=None):
+        super().__init__(parent)
+        self.kind, self.lang = kind, lang
+        self.setWidgetResizable(True)
+        self.message = note()
+        self.show_message("")
+
+    def _fresh(self) -> QFormLayout:
+        body = QWidget()
+        form = QFormLayout(body)
+        self.setWidget(body)
+        return form
+
+    def show_message(self, text: str) -> None:
+        self.message = note(text)
+        self._fresh().addRow(self.message)
+
+    def show_params(self, params: dict) -> None:
+        form = self._fresh()
+        for key, value in params.items():
+            name = QLabel(label(self.kind, key, self.lang))
+            name.setToolTip(key)
+            shown = QLabel(self.value_text(key, value))
+            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(name, shown)
+
+    def value_text(self, key: str, value) -> str:
+        sep = ", " if self.lang == "en" else "、"
+        if value is None:
+            return self.tr("未设置")
+        if isinstance(value, bool):
+            return label("flag", value, self.lang)
+        if isinstance(value, dict):
+            kind = self.NESTED_KINDS.get(key, "")
+            return sep.join(f"{label(kind, k, self.lang)} {v}" for k, v in value.items()) or (
+                self.tr("（无）")
+            )
+        if isinstance(value, (list, tuple)):
+            return (
+                " : ".join(str(v) for v in value)
+                if key == "year_weights"
+                else sep.join(str(v) for v in value)
+            )
+        return str(value)

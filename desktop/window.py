@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
     def set_language(self, language: str) -> None:
         self.ctx.settings.setValue("language", language)
         self.translations.use(language)
+        self.ctx.lang = "en" if language.startswith("en") else "zh"
         current = self.sidebar.currentRow()
         self.build()
         self.sidebar.setCurrentRow(current)

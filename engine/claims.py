@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.money import decimal_to_units
+from engine.money import decimal_to_units, units_text
 
 CLAIM_LIST_COLUMNS = (
     "claim_id patient_id institution_code visit_type admission_date discharge_date"
@@ -52,3 +52,29 @@ LINES_QUERY = (
     "SELECT line_no, item_code, item_name, charge_time, quantity, unit_price, amount"
     " FROM lines WHERE claim_id = ? ORDER BY line_no"
 )
+
+
+def claim_fields(conn, claim_id: str, lang: str = "zh") -> list[tuple[str, str]]:
+    """A claim's filled fields as (contract label, shown value): coded values as words,
+    amounts in yuan. Empty when there is no such claim."""
+    from engine import contract
+    from engine.labels import TABLES, label
+
+    names = [d[1] for d in conn.execute("PRAGMA table_info(claims)")]
+    row = conn.execute("SELECT * FROM claims WHERE claim_id = ?", (claim_id,)).fetchone()
+    if row is None:
+        return []
+    values = dict(zip(names, row, strict=True))
+    out = []
+    for column in contract.CLAIMS.columns:
+        value = values.get(column.name)
+        if value is None or value == "":
+            continue
+        if column.type == contract.DEC:
+            text = units_text(value)
+        elif column.name in TABLES:
+            text = label(column.name, value, lang)
+        else:
+            text = str(value)
+        out.append((column.label.split("/")[0] if lang != "en" else column.name, text))
+    return out

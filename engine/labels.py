@@ -144,6 +144,199 @@ TABLES: dict[str, Words] = {
     },
 }
 
+# Words for things that are not claim fields: rule and DIP parameters, log actions, where a
+# plug-in came from, what a finding is about. Same shape as above, one table each.
+TABLES.update(
+    {
+        "rule_parameter": {
+            "realtime_upload_hours": ("实时上传时限（小时）", "real-time upload limit (hours)"),
+            "split_stay_days": ("分解住院间隔（天）", "split-stay interval (days)"),
+            "split_stay_exempt": ("分解住院豁免诊断前缀", "split-stay exempt diagnoses"),
+            "outpatient_visits_30d": ("30天门诊次数上限", "outpatient visits in 30 days"),
+            "pharmacy_visits_30d": ("30天购药次数上限", "pharmacy visits in 30 days"),
+            "admissions_365d": ("365天住院次数上限", "admissions in 365 days"),
+            "low_standard_los": ("低标准入院住院天数", "low-standard stay (days)"),
+            "low_standard_exam_share": ("低标准入院检查费占比", "low-standard exam share"),
+            "indicator_z": ("指标异常标准分", "indicator z-score"),
+            "indicator_k": ("指标异常倍数", "indicator deviation factor"),
+            "indicator_min_peers": ("指标比较最少同级机构数", "indicator minimum peers"),
+            "indicator_min_claims": ("指标比较最少结算数", "indicator minimum claims"),
+            "max_drug_kinds": ("单张处方药品种数上限", "drug kinds per prescription"),
+            "bed_holding_min_los": ("挂床住院最短天数", "bed holding minimum stay"),
+            "bed_holding_share": ("挂床住院无治疗天数占比", "bed holding idle share"),
+            "procurement_public_only": ("集采规则仅查公立机构", "procurement rules: public only"),
+            "volume_completion_min": ("约定采购量最低完成率", "minimum volume completion"),
+            "non_selected_share_max": ("非中选产品最高占比", "maximum non-selected share"),
+            "long_stay_factor": ("超长住院倍数", "long-stay factor"),
+            "cost_shift_days": ("费用转嫁天数", "cost-shift window (days)"),
+            "year_end_drop": ("年末收治下降比例", "year-end admissions drop"),
+            "low_case_share_max": ("低倍率病例最高占比", "maximum low-ratio case share"),
+        },
+        "dip_parameter": {
+            "region_code": ("统筹区编码", "pooling region"),
+            "year": ("结算年度", "settlement year"),
+            "multiplier": ("分值放大系数", "score multiplier"),
+            "year_weights": ("历史年度权重", "history year weights"),
+            "core_case_threshold": ("核心病种最少病例数", "core group case threshold"),
+            "level_coefficients": ("医院等级系数", "hospital level coefficients"),
+            "low_ratio": ("低倍率界值", "low ratio bound"),
+            "high_ratio": ("高倍率界值", "high ratio bound"),
+            "special_review_ratio": ("特例单议界值", "special review bound"),
+            "bed_day_min_los": ("按床日付费最短住院天数", "bed-day minimum stay"),
+            "fund_budget": ("基金预算（元）", "fund budget (yuan)"),
+            "fund_payment_ratio": ("基金支付比例", "fund payment ratio"),
+            "appraisal_coefficients": ("考核系数", "appraisal coefficients"),
+            "surplus_retention_share": ("结余留用比例", "surplus retention share"),
+            "overspend_share": ("超支分担比例", "overspend share"),
+            "budget_point_value": ("预算点值", "budget point value"),
+            "advance_ratio": ("月度预付比例", "monthly advance ratio"),
+        },
+        "log_action": {
+            "import": ("导入数据包", "import"),
+            "audit": ("运行审核", "audit"),
+            "review": ("审核结论", "review"),
+            "settle": ("DIP 结算", "settlement"),
+            "dip-build-catalogue": ("生成 DIP 目录", "DIP catalogue built"),
+            "settings": ("修改设置", "settings changed"),
+        },
+        "plugin_source": {
+            "builtin": ("内置", "built in"),
+            "entry point": ("已安装的软件包", "installed package"),
+            "drop-in": ("插件文件夹", "plug-in folder"),
+            "drop-in file": ("插件文件夹中的文件", "drop-in file"),
+            "drop-in folder": ("插件文件夹中的目录", "drop-in folder"),
+            "wheel": ("插件文件夹中的安装包", "drop-in wheel"),
+        },
+        "contribution": {
+            "rule files": ("规则文件", "rule files"),
+            "reference tables": ("参考数据表", "reference tables"),
+            "fact fields": ("事实字段", "fact fields"),
+            "import adapters": ("导入适配器", "import adapters"),
+            "report sections": ("报告章节", "report sections"),
+            "rule parameters": ("规则参数", "rule parameters"),
+            "DIP parameters": ("DIP 参数", "DIP parameters"),
+            "point value method": ("点值算法", "point value method"),
+        },
+        "scope": {
+            "line": ("明细", "line"),
+            "claim": ("结算", "claim"),
+            "patient": ("参保人", "patient"),
+            "institution": ("机构", "institution"),
+            "doctor": ("医师", "doctor"),
+        },
+        "progress_stage": {
+            "reference": ("导入参考数据", "reference data"),
+            "claims": ("导入结算", "claims"),
+            "lines": ("导入明细", "lines"),
+            "enrich": ("准备审核数据", "preparing facts"),
+            "audit line": ("审核明细", "auditing lines"),
+            "audit claim": ("审核结算", "auditing claims"),
+            "audit patient": ("审核参保人", "auditing patients"),
+            "audit institution": ("审核机构", "auditing institutions"),
+            "audit doctor": ("审核医师", "auditing doctors"),
+            "settle": ("DIP 结算", "settling"),
+        },
+        "catalogue_source": {
+            "official": ("官方目录", "official catalogue"),
+            "built": ("历史数据生成目录", "catalogue built from history"),
+        },
+    }
+)
+
+#: Help text of a coded value, where its word alone does not say enough (parameters).
+HELP: dict[str, Words] = {
+    "rule_parameter": {
+        "realtime_upload_hours": (
+            "收费时间与上传时间相差超过此小时数，视为非实时上传。",
+            "A line uploaded more than this many hours after its charge is not real-time.",
+        ),
+        "split_stay_days": (
+            "同一参保人同类主诊断出院后此天数内再次入院，疑似分解住院。",
+            "A readmission for the same diagnosis category within this many days is suspect.",
+        ),
+        "split_stay_exempt": (
+            "以这些前缀开头的主诊断（如计划性化疗、放疗、透析）不算分解住院。",
+            "Main diagnoses starting with these prefixes (planned chemo, dialysis) are exempt.",
+        ),
+        "outpatient_visits_30d": (
+            "30 天内门诊（含慢特病）超过此次数，超出的每次列为疑点。",
+            "Outpatient visits past this number within 30 days are each flagged.",
+        ),
+        "pharmacy_visits_30d": (
+            "30 天内药店购药超过此次数，超出的每次列为疑点。",
+            "Pharmacy claims past this number within 30 days are each flagged.",
+        ),
+        "admissions_365d": (
+            "365 天内住院超过此次数，超出的每次列为疑点。",
+            "Admissions past this number within 365 days are each flagged.",
+        ),
+        "low_standard_los": (
+            "住院天数不超过此值、无手术且以检查为主的住院，疑似低标准入院。",
+            "Stays this short, without procedure and mostly examinations, are suspect.",
+        ),
+        "low_standard_exam_share": (
+            "检查、化验、CT、磁共振费用占总费用不低于此比例（0–1）。",
+            "Share of examinations, tests, CT and MRI in the total (0–1).",
+        ),
+        "indicator_z": (
+            "机构指标高于同级机构均值此倍标准差时列为疑点。",
+            "An institution's indicator this many standard deviations above its peers.",
+        ),
+        "indicator_k": (
+            "机构指标偏离同级机构中位数的倍数（稳健离散度）超过此值时列为疑点。",
+            "Deviation from the peers' median, in robust spreads, that is flagged.",
+        ),
+        "indicator_min_peers": (
+            "同级机构少于此数时不做指标比较。",
+            "Fewer peers than this: no comparison.",
+        ),
+        "indicator_min_claims": (
+            "机构结算少于此数时不做指标比较。",
+            "Fewer claims than this: no comparison.",
+        ),
+        "max_drug_kinds": (
+            "一次就诊的药品种数超过此值列为疑点。",
+            "More drug kinds than this in one visit is flagged.",
+        ),
+        "bed_holding_min_los": (
+            "住院天数达到此值才检查挂床住院。",
+            "Stays at least this long are checked for bed holding.",
+        ),
+        "bed_holding_share": (
+            "无治疗收费的住院天数占比达到此值（0–1），疑似挂床住院。",
+            "Share of days without treatment charges (0–1) that is suspect.",
+        ),
+        "procurement_public_only": (
+            "是：集采规则只检查公立医疗机构。",
+            "Yes: procurement rules check public institutions only.",
+        ),
+        "volume_completion_min": (
+            "中选产品使用量低于约定采购量（按已过时间折算）的此比例（0–1）列为疑点。",
+            "Selected products used below this share of the pro-rated agreed volume.",
+        ),
+        "non_selected_share_max": (
+            "非中选产品用量占同通用名总用量超过此比例（0–1）列为疑点。",
+            "Non-selected products above this share of the generic's use.",
+        ),
+        "long_stay_factor": (
+            "DIP 病例住院天数超过病种平均住院日的此倍数，列为超长住院。",
+            "A DIP stay longer than this multiple of the group's average stay.",
+        ),
+        "cost_shift_days": (
+            "入院前此天数内同一机构的门诊检查费用，疑似费用转嫁。",
+            "Outpatient examinations this many days before an admission there.",
+        ),
+        "year_end_drop": (
+            "12 月出院人数低于 1–11 月月均的此比例（0–1），疑似年末推诿患者。",
+            "December discharges below this share of the monthly mean.",
+        ),
+        "low_case_share_max": (
+            "机构低倍率病例占 DIP 病例超过此比例（0–1）列为疑点。",
+            "Low-ratio cases above this share of an institution's DIP cases.",
+        ),
+    },
+}
+
 
 def _key(value: object) -> str:
     if isinstance(value, bool):
@@ -235,3 +428,9 @@ def input_words(kind: str) -> dict[str, str]:
             words.setdefault(en, code)
     words.update(INPUT_WORDS.get(kind, {}))
     return words
+
+
+def help_text(kind: str, value: object, lang: str = "zh") -> str:
+    """The longer explanation of ``value`` of ``kind`` (a parameter's meaning), or ""."""
+    words = HELP.get(kind, {}).get(_key(value))
+    return "" if words is None else (words[1] if lang == "en" else words[0])

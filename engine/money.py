@@ -93,3 +93,18 @@ def money_json(value: Decimal | float | int) -> float:
 
 def points_json(value: Decimal | float | int) -> float:
     return float(round_points(value))
+
+
+def yuan_text(value: Decimal | float | int | None) -> str:
+    """Money as every front end shows it: yuan to the fen, half-up, grouped (``1,234.56``)."""
+    return "" if value is None else f"{round_money(value):,.2f}"
+
+
+def units_text(units: int | None) -> str:
+    """A stored amount (1/10000 yuan) as ``yuan_text`` shows it."""
+    return "" if units is None else yuan_text(units_to_decimal(units))
+
+
+def points_text(value: Decimal | float | int | None) -> str:
+    """DIP points as every front end shows them: four decimals, grouped (``8,800.0000``)."""
+    return "" if value is None else f"{round_points(value):,.4f}"

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop.jobs import Job
 from desktop.widgets import ProgressRow, heading, note
+from engine.money import yuan_text
 from engine.plugins import load_plugins
 from engine.rules.audit import DISABLED_SETTING
 
@@ -36,7 +37,7 @@ class AuditPage(QWidget):
         row.addWidget(self.run_button)
         row.addStretch(1)
         layout.addLayout(row)
-        self.progress = ProgressRow()
+        self.progress = ProgressRow(lang=ctx.lang)
         layout.addWidget(self.progress)
         self.summary = QPlainTextEdit()
         self.summary.setReadOnly(True)
@@ -53,7 +54,8 @@ class AuditPage(QWidget):
             with self.ctx.workspace() as ws:
                 disabled = set(ws.get_setting(DISABLED_SETTING, []))
         for rs in self.ctx.rules()[1].rulesets:
-            item = QListWidgetItem(f"{rs.title.get('zh', rs.id)}  ({rs.id} {rs.version})")
+            title = rs.title.get(self.ctx.lang) or rs.title.get("zh", rs.id)
+            item = QListWidgetItem(f"{title}  ({rs.id} {rs.version})")
             item.setData(Qt.ItemDataRole.UserRole, rs.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(
@@ -113,8 +115,10 @@ class AuditPage(QWidget):
             ),
             "",
         ]
+        lines.append(self.tr("规则") + "\t" + self.tr("疑点数") + "\t" + self.tr("涉及金额（元）"))
         lines += [
-            f"{code:<18} {n:>6}  {amounts[code]:>14,.2f}" for code, n in sorted(by_code.items())
+            f"{self.ctx.coded_rule(code)}\t{n:,}\t{yuan_text(amounts[code])}"
+            for code, n in sorted(by_code.items())
         ]
         lines += [f"! {p}" for p in result.problems]
         self.summary.setPlainText("\n".join(lines))

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 
 from desktop.lazy_table import ClaimLinesModel, LazyTableModel, money
 from desktop.widgets import fill_institutions, heading, note, table
-from engine.claims import claims_query
+from engine.claims import claim_fields, claims_query
+from engine.labels import known
 from engine.rules.audit import latest_run
 
 
@@ -32,13 +33,8 @@ class ClaimsPage(QWidget):
         self.institution = QComboBox()
         self.visit = QComboBox()
         self.visit.addItem(self.tr("全部就诊类型"), "")
-        for label, value in (
-            (self.tr("住院"), "inpatient"),
-            (self.tr("门诊"), "outpatient"),
-            (self.tr("门诊慢特病"), "chronic_outpatient"),
-            (self.tr("药店购药"), "pharmacy"),
-        ):
-            self.visit.addItem(label, value)
+        for value in known("visit_type"):
+            self.visit.addItem(ctx.label("visit_type", value), value)
         self.date_from = QLineEdit()
         self.date_from.setPlaceholderText(self.tr("起始日期"))
         self.date_from.setToolTip("YYYY-MM-DD")
@@ -64,7 +60,7 @@ class ClaimsPage(QWidget):
                 self.tr("主要诊断"),
                 self.tr("医疗费总额"),
             ],
-            {7: money},
+            {3: lambda v: ctx.label("visit_type", v), 7: money},
         )
         self.view = table(self.model)
         self.lines = ClaimLinesModel()
@@ -126,11 +122,8 @@ class ClaimsPage(QWidget):
 
     def select_claim(self, claim_id: str) -> None:
         conn = self.ctx.reader
-        row = conn.execute("SELECT * FROM claims WHERE claim_id = ?", (claim_id,)).fetchone()
-        names = [d[1] for d in conn.execute("PRAGMA table_info(claims)")]
-        self.header.setPlainText(
-            "\n".join(f"{n}: {v}" for n, v in zip(names, row or (), strict=False) if v is not None)
-        )
+        fields = claim_fields(conn, claim_id, self.ctx.lang)
+        self.header.setPlainText("\n".join(f"{name}：{text}" for name, text in fields))
         flagged = conn.execute(
             "SELECT line_no FROM findings WHERE claim_id = ? AND run_id = ?"
             " AND line_no IS NOT NULL",

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from desktop.lazy_table import ClaimLinesModel, LazyTableModel, money
 from desktop.widgets import fill_institutions, heading, note, table
 from engine.errors import UserError
+from engine.labels import known
 from engine.review import decide
 from engine.rules.audit import findings_query, latest_run
 
@@ -35,13 +36,6 @@ class FindingsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.rules = {r.id: r for r in ctx.rules()[1].rules()}
-        severities = {"violation": self.tr("违规"), "suspicious": self.tr("可疑")}
-        decisions = {
-            "confirm": self.tr("确认违规"),
-            "dismiss": self.tr("不予认定"),
-            "info": self.tr("待补充材料"),
-            None: self.tr("未审核"),
-        }
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("疑点审核")))
         filters = QHBoxLayout()
@@ -55,22 +49,15 @@ class FindingsPage(QWidget):
         ):
             self.family.addItem(label, value)
         self.severity = QComboBox()
-        for label, value in (
-            (self.tr("全部严重程度"), ""),
-            (self.tr("违规"), "violation"),
-            (self.tr("可疑"), "suspicious"),
-        ):
-            self.severity.addItem(label, value)
+        self.severity.addItem(self.tr("全部严重程度"), "")
+        for value in known("severity"):
+            self.severity.addItem(ctx.label("severity", value), value)
         self.institution = QComboBox()
         self.decision = QComboBox()
-        for label, value in (
-            (self.tr("全部结论"), ""),
-            (self.tr("未审核"), "none"),
-            (self.tr("确认违规"), "confirm"),
-            (self.tr("不予认定"), "dismiss"),
-            (self.tr("待补充材料"), "info"),
-        ):
-            self.decision.addItem(label, value)
+        self.decision.addItem(self.tr("全部结论"), "")
+        self.decision.addItem(self.tr("未审核"), "none")
+        for value in known("decision"):
+            self.decision.addItem(ctx.label("decision", value), value)
         self.text = QLineEdit()
         self.text.setPlaceholderText(self.tr("搜索结算ID、规则或说明"))
         for w in (self.family, self.severity, self.institution, self.decision, self.text):
@@ -81,14 +68,20 @@ class FindingsPage(QWidget):
                 self.tr("结算ID"),
                 self.tr("行"),
                 self.tr("机构"),
-                self.tr("规则编码"),
+                self.tr("规则"),
                 self.tr("严重程度"),
                 self.tr("涉及金额"),
                 self.tr("结论"),
                 self.tr("扣款"),
                 self.tr("说明"),
             ],
-            {4: severities.get, 5: money, 6: lambda d: decisions.get(d, ""), 7: money},
+            {
+                3: ctx.coded_rule,
+                4: lambda v: ctx.label("severity", v),
+                5: money,
+                6: lambda d: ctx.label("decision", d) if d else self.tr("未审核"),
+                7: money,
+            },
         )
         self.model.colour = lambda row: DECISION_COLOURS.get(row[6])
         self.view = table(self.model)
@@ -188,7 +181,7 @@ class FindingsPage(QWidget):
         )
         rule = self.rules.get(rule_id)
         basis = rule.basis if rule else ""
-        name = rule.name.get("zh", rule_id) if rule else rule_id
+        name = (rule.name.get(self.ctx.lang) or rule.name.get("zh", rule_id)) if rule else rule_id
         self.evidence.setPlainText(
             f"{code}  {name}\n{message}\n\n"
             + self.tr("政策依据：")

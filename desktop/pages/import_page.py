@@ -39,7 +39,7 @@ class ImportPage(QWidget):
         layout.addWidget(
             note(
                 self.tr(
-                    "数据包是一个文件夹：claims、lines 及 reference/ 下的参考数据，CSV（UTF-8、GBK、"
+                    "数据包是一个文件夹：claims.csv（结算）、lines.csv（明细）及 reference/ 下的参考数据，CSV（UTF-8、GBK、"
                     "GB18030）或 XLSX，中英文表头均可。有任何无法保存的数据，整个数据包不写入。"
                 )
             )
@@ -53,7 +53,7 @@ class ImportPage(QWidget):
         for w in (self.folder, browse, self.replace, self.start_button):
             row.addWidget(w)
         layout.addLayout(row)
-        self.progress = ProgressRow()
+        self.progress = ProgressRow(lang=ctx.lang)
         layout.addWidget(self.progress)
         self.result = note()
         layout.addWidget(self.result)

@@ -52,9 +52,13 @@ class PluginsPage(QWidget):
         )
         self.table.setRowCount(len(loaded.infos))
         for r, info in enumerate(loaded.infos):
-            contributes = ", ".join(f"{k} {v}" for k, v in info.contributes.items())
+            label = self.ctx.label
+            contributes = "、".join(
+                f"{label('contribution', k)} {v}" for k, v in info.contributes.items()
+            )
+            source = label("plugin_source", info.source)
             for c, text in enumerate(
-                (info.name, info.version, info.source, contributes, info.error or "")
+                (info.name, info.version, source, contributes, info.error or "")
             ):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()

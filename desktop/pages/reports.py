@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -17,6 +15,7 @@ from desktop.jobs import Job
 from desktop.lazy_table import LazyTableModel
 from desktop.widgets import ProgressRow, fill_institutions, heading, note, table
 from engine import audit_log
+from engine.log_text import sentence
 from engine.plugins import load_plugins
 
 
@@ -35,7 +34,7 @@ class ReportsPage(QWidget):
             row.addWidget(w)
         row.addStretch(1)
         layout.addLayout(row)
-        self.progress = ProgressRow()
+        self.progress = ProgressRow(lang=ctx.lang)
         layout.addWidget(self.progress)
         self.status = note()
         layout.addWidget(self.status)
@@ -47,8 +46,13 @@ class ReportsPage(QWidget):
         layout.addLayout(log_row)
         self.log = LazyTableModel(
             [self.tr("序号"), self.tr("时间"), self.tr("操作"), self.tr("内容"), self.tr("哈希")],
-            {3: lambda d: json.dumps(json.loads(d), ensure_ascii=False)[:160]},
+            {
+                1: lambda at: str(at or "")[:19].replace("T", " "),
+                2: lambda action: ctx.label("log_action", action),
+                4: lambda digest: str(digest or "")[:12],
+            },
         )
+        self.log.row_formatters[3] = lambda row: sentence(row[2], row[3], ctx.lang)
         layout.addWidget(table(self.log), 1)
         self.verified = note()
         layout.addWidget(self.verified)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.widgets import heading, note
+from engine.labels import help_text, label
 from engine.rules.audit import DISABLED_SETTING, PARAMS_SETTING
 
 
@@ -42,9 +43,9 @@ class RulesPage(QWidget):
         split.addWidget(self.detail)
         layout.addWidget(split, 2)
         layout.addWidget(QLabel(self.tr("规则参数")))
-        self.params = QTableWidget(0, 3)
+        self.params = QTableWidget(0, 4)
         self.params.setHorizontalHeaderLabels(
-            [self.tr("参数"), self.tr("全国/插件值"), self.tr("本工作区覆盖值")]
+            [self.tr("参数"), self.tr("全国/插件值"), self.tr("本工作区覆盖值"), self.tr("说明")]
         )
         self.params.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.params, 1)
@@ -74,28 +75,38 @@ class RulesPage(QWidget):
             if top is None:
                 top = by_plugin[rs.plugin] = QTreeWidgetItem([rs.plugin, "", ""])
                 self.tree.addTopLevelItem(top)
-            item = QTreeWidgetItem([rs.title.get("zh", rs.id), rs.id, rs.version])
+            title = rs.title.get(self.ctx.lang) or rs.title.get("zh", rs.id)
+            item = QTreeWidgetItem([title, rs.id, rs.version])
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(
                 0, Qt.CheckState.Unchecked if rs.id in disabled else Qt.CheckState.Checked
             )
             item.setData(0, Qt.ItemDataRole.UserRole, rs)
             for rule in rs.rules:
-                child = QTreeWidgetItem([rule.name.get("zh", rule.id), rule.code, ""])
+                name = rule.name.get(self.ctx.lang) or rule.name.get("zh", rule.id)
+                child = QTreeWidgetItem([name, rule.code, ""])
                 child.setData(0, Qt.ItemDataRole.UserRole, rule)
                 item.addChild(child)
             top.addChild(item)
         self.tree.expandToDepth(0)
         base = plugins.rule_parameters({})
         self.params.setRowCount(len(base))
+        lang = self.ctx.lang
         for r, (name, value) in enumerate(sorted(base.items())):
-            key = QTableWidgetItem(name)
+            key = QTableWidgetItem(label("rule_parameter", name, lang))
+            key.setData(Qt.ItemDataRole.UserRole, name)
+            key.setToolTip(f"{name}\n{help_text('rule_parameter', name, lang)}".strip())
             key.setFlags(key.flags() & ~Qt.ItemFlag.ItemIsEditable)
             default = QTableWidgetItem(json.dumps(value))
             default.setFlags(default.flags() & ~Qt.ItemFlag.ItemIsEditable)
             mine = QTableWidgetItem("" if name not in overrides else json.dumps(overrides[name]))
-            for c, cell in enumerate((key, default, mine)):
+            meaning = QTableWidgetItem(help_text("rule_parameter", name, lang))
+            meaning.setFlags(meaning.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            meaning.setToolTip(meaning.text())
+            for c, cell in enumerate((key, default, mine, meaning)):
                 self.params.setItem(r, c, cell)
+        self.params.resizeColumnsToContents()
+        self.params.setColumnWidth(0, min(self.params.columnWidth(0), 260))
         for problem in catalog.problems:
             self.status.setText(problem)
 
@@ -106,8 +117,13 @@ class RulesPage(QWidget):
         if obj is None:
             self.detail.clear()
         elif hasattr(obj, "when_text"):
+            ctx = self.ctx
             self.detail.setPlainText(
-                f"{obj.id}\n{obj.code}  {obj.severity}  {obj.scope}\n\n"
+                f"{obj.id}\n{ctx.coded_rule(obj.code)}\n"
+                + self.tr("严重程度：")
+                + f"{ctx.label('severity', obj.severity)}   "
+                + self.tr("对象：")
+                + f"{ctx.label('scope', obj.scope)}\n\n"
                 + self.tr("条件：")
                 + f"\n{obj.when_text}\n\n"
                 + self.tr("政策依据：")
@@ -129,7 +145,8 @@ class RulesPage(QWidget):
         for r in range(self.params.rowCount()):
             text = self.params.item(r, 2).text().strip()
             if text:
-                overrides[self.params.item(r, 0).text()] = json.loads(text)
+                key = self.params.item(r, 0).data(Qt.ItemDataRole.UserRole)
+                overrides[key] = json.loads(text)
         return disabled, overrides
 
     def save(self) -> None:

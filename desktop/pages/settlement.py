@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 
 from desktop.jobs import Job
 from desktop.lazy_table import LazyTableModel
-from desktop.widgets import BarChart, ProgressRow, heading, note, table
+from desktop.widgets import BarChart, ParamsForm, ProgressRow, heading, note, table
 from engine.errors import UserError
+from engine.money import points_text
 from engine.plugins import load_plugins
 from engine.rules.audit import latest_run
 
@@ -61,7 +62,7 @@ class SettlementPage(QWidget):
         row.addWidget(self.run_button)
         row.addStretch(1)
         layout.addLayout(row)
-        self.progress = ProgressRow()
+        self.progress = ProgressRow(lang=ctx.lang)
         layout.addWidget(self.progress)
         self.headline = note(self.tr("尚未结算。"))
         layout.addWidget(self.headline)
@@ -89,7 +90,12 @@ class SettlementPage(QWidget):
                 self.tr("费用倍率"),
                 self.tr("分值"),
             ],
-            {4: _points, 5: _points},
+            {
+                2: lambda v: ctx.label("case_type", v),
+                3: lambda v: ctx.label("payment_method", v),
+                4: _points,
+                5: points_text,
+            },
         )
         self.cases.colour = lambda row: CASE_COLOURS.get(row[2])
         self.case_view = table(self.cases)
@@ -112,8 +118,7 @@ class SettlementPage(QWidget):
         ):
             grid.addWidget(chart, i // 2, i % 2)
         tabs.addTab(charts, self.tr("图表"))
-        self.params = QPlainTextEdit()
-        self.params.setReadOnly(True)
+        self.params = ParamsForm("dip_parameter", ctx.lang)
         tabs.addTab(self.params, self.tr("参数"))
         layout.addWidget(tabs, 1)
         self.run_button.clicked.connect(self.run)
@@ -129,14 +134,14 @@ class SettlementPage(QWidget):
         self.institutions.setRowCount(0)
         self.cases.clear()
         if self.ctx.path is None:
-            self.params.setPlainText(self.tr("请先打开工作区。"))
+            self.params.show_message(self.tr("请先打开工作区。"))
             return
         try:
             with self.ctx.workspace() as ws:
-                params = resolve_params(ws, None, load_plugins())
-            self.params.setPlainText(json.dumps(params, ensure_ascii=False, indent=2))
+                params = resolve_params(ws, None, self.ctx.rules()[0])
+            self.params.show_params(params)
         except UserError as exc:
-            self.params.setPlainText(str(exc))
+            self.params.show_message(str(exc))
         self.show_latest()
 
     def show_latest(self) -> None:
@@ -198,14 +203,12 @@ class SettlementPage(QWidget):
     def show_result(self, out: dict) -> None:
         self.result = out
         self.headline.setText(
-            self.tr(
-                "{year} 年度，点值 {pv}，基金支付比例 {phi}，总分值 {tp:,.4f}（{cat}目录）"
-            ).format(
+            self.tr("{year} 年度，点值 {pv}，基金支付比例 {phi}，总分值 {tp}（{cat}）").format(
                 year=out["year"],
                 pv=out["point_value"],
                 phi=out["fund_payment_ratio"],
-                tp=out["total_points"],
-                cat=self.tr("官方") if out["catalogue"] == "official" else self.tr("生成"),
+                tp=points_text(out["total_points"]),
+                cat=self.ctx.label("catalogue_source", out["catalogue"]),
             )
         )
         rows = out["institutions"]
@@ -226,7 +229,7 @@ class SettlementPage(QWidget):
             "SELECT case_type, count(*) FROM settlement_cases WHERE run_id = ? GROUP BY 1",
             (out["run_id"],),
         ).fetchall()
-        self.mix_chart.set_items([(k, float(n)) for k, n in mix])
+        self.mix_chart.set_items([(self.ctx.label("case_type", k), float(n)) for k, n in mix])
         buckets = conn.execute(
             "SELECT min(CAST(ratio * 2 AS INTEGER), 10), count(*) FROM settlement_cases"
             " WHERE run_id = ? AND payment_method = 'dip' GROUP BY 1 ORDER BY 1",
@@ -259,6 +262,11 @@ class SettlementPage(QWidget):
             out = explain_case(ws, claim, load_plugins(), self.catalogue.currentData())
         self.explain.setPlainText(
             "\n".join(f"{n}. {s}" for n, s in enumerate(out["steps"], start=1))
-            + f"\n→ {out['payment_method']}, {out['case_type']}, {out['group_code'] or '-'},"
-            f" {out['points']}"
+            + "\n→ "
+            + self.tr("{method}，{case}，病种组 {group}，{points} 分").format(
+                method=self.ctx.label("payment_method", out["payment_method"]),
+                case=self.ctx.label("case_type", out["case_type"]),
+                group=out["group_code"] or "-",
+                points=points_text(out["points"]),
+            )
         )

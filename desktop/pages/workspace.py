@@ -60,7 +60,7 @@ class WorkspacePage(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self.progress = ProgressRow()
+        self.progress = ProgressRow(lang=ctx.lang)
         layout.addWidget(self.progress)
         self.summary = note()
         layout.addWidget(self.summary)

@@ -32,7 +32,8 @@ def test_disable_a_rule_set_and_override_a_parameter(window, sample_path):
     page = window.rules_page
     page.tree.topLevelItem(0).child(0).setCheckState(0, Qt.CheckState.Unchecked)
     for r in range(page.params.rowCount()):
-        if page.params.item(r, 0).text() == "split_stay_days":
+        if page.params.item(r, 0).text() == "分解住院间隔（天）":
+            assert "再次入院" in page.params.item(r, 3).text()
             page.params.item(r, 2).setText("30")
     page.save()
     assert page.status.text() == "已保存。"
