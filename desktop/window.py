@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QMainWindow,
     QStackedWidget,
@@ -39,6 +40,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 820)
         self.build()
         ctx.workspace_changed.connect(self.update_title)
+        ctx.data_changed.connect(self.update_plugin_warning)
 
     def build(self) -> None:
         self.menuBar().clear()
@@ -89,7 +91,21 @@ class MainWindow(QMainWindow):
             self.queue_button.deleteLater()
         self.queue_button = QueueButton(ctx)
         self.statusBar().addPermanentWidget(self.queue_button)
+        if hasattr(self, "plugin_warning"):
+            self.statusBar().removeWidget(self.plugin_warning)
+            self.plugin_warning.deleteLater()
+        self.plugin_warning = QLabel()
+        self.plugin_warning.setStyleSheet("color: #b00020")
+        self.statusBar().addPermanentWidget(self.plugin_warning)
+        self.update_plugin_warning()
         self.update_title()
+
+    def update_plugin_warning(self) -> None:
+        """A plug-in that did not load is never silent: named here, its error in the tip."""
+        plugins = self.ctx.rules()[0]
+        names = ", ".join(f["name"] for f in plugins.failures())
+        self.plugin_warning.setText(self.tr("⚠ 插件未加载：{0}").format(names) if names else "")
+        self.plugin_warning.setToolTip("\n".join(plugins.problems()))
 
     def action(self, menu, text: str, slot, shortcut: str | None = None) -> QAction:
         act = QAction(text, self)

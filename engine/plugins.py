@@ -174,6 +174,33 @@ class PluginSet:
     def versions(self) -> list[str]:
         return [f"{i.name}@{i.version}" for i in self.active]
 
+    def failures(self) -> list[dict]:
+        """The plug-ins that did not load (or register), with their errors, for a run's record."""
+        return [
+            {"name": i.name, "location": i.location, "error": i.error}
+            for i in self.infos
+            if i.error is not None
+        ]
+
+    def problems(self) -> list[str]:
+        """One warning for each plug-in that did not load: work goes on without it, never
+        silently (``--require-plugin`` makes it an error)."""
+        return [
+            f"插件 {f['name']} 加载失败，本次未使用 (plug-in {f['name']} did not load and is not"
+            f" used): {f['error']} [{f['location']}]"
+            for f in self.failures()
+        ]
+
+    def require(self, names: Iterable[str]) -> None:
+        """Refuse to go on unless every named plug-in loaded and is in use."""
+        active = {i.name for i in self.active}
+        for name in names:
+            if name in active:
+                continue
+            failed = next((f for f in self.failures() if f["name"] == name), None)
+            reason = failed["error"] if failed else "no plug-in of that name is installed"
+            raise UserError(f"required plug-in {name} is not in use (必需的插件未加载): {reason}")
+
     # --- contributions ------------------------------------------------------------------
     def _collect(self, hook_name: str) -> list[tuple[str, tuple]]:
         """Call a register-style hook of every active plug-in, in load order."""
@@ -296,8 +323,11 @@ class PluginSet:
             info.contributes = counts.get(info.name, {})
 
 
-def load_plugins(only: Iterable[str] = (), exclude: Iterable[str] = ()) -> PluginSet:
-    """Discover every plug-in; ``only`` keeps just those regional plug-ins, ``exclude`` drops."""
+def load_plugins(
+    only: Iterable[str] = (), exclude: Iterable[str] = (), require: Iterable[str] = ()
+) -> PluginSet:
+    """Discover every plug-in; ``only`` keeps just those regional plug-ins, ``exclude`` drops,
+    and each of ``require`` must load (else a UserError naming it and its error)."""
     only, exclude = set(only), set(exclude)
     plugins = PluginSet()
 
@@ -345,6 +375,7 @@ def load_plugins(only: Iterable[str] = (), exclude: Iterable[str] = ()) -> Plugi
     missing = only - known
     if missing:
         raise UserError(f"no plug-in named {', '.join(sorted(missing))} (see: yibao plugins list)")
+    plugins.require(require)
     return plugins
 
 

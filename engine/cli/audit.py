@@ -14,16 +14,16 @@ from engine.cli.common import (
     add_workspace,
     emit_json,
     open_workspace,
+    plugins_for,
     progress_for,
 )
 from engine.errors import UserError
 
 
 def cmd_audit(args) -> int:
-    from engine.plugins import load_plugins
     from engine.rules import run_audit
 
-    plugins = load_plugins(args.plugin, args.no_plugin)
+    plugins = plugins_for(args, warn=False)
     with open_workspace(args, create=False) as ws:
         result = run_audit(ws, plugins, args.rules or None, progress=progress_for(args))
     for problem in result.problems:

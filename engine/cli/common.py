@@ -65,3 +65,22 @@ def add_plugin_choice(p: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="leave out this plug-in (repeatable)",
     )
+    p.add_argument(
+        "--require-plugin",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="stop with an error unless this plug-in loads (repeatable)",
+    )
+
+
+def plugins_for(args: argparse.Namespace, warn: bool = True):
+    """The plug-ins ``--plugin``/``--no-plugin``/``--require-plugin`` choose; each plug-in
+    that did not load is a warning on stderr (``warn``), or an error if required."""
+    from engine.plugins import load_plugins
+
+    plugins = load_plugins(args.plugin, args.no_plugin, args.require_plugin)
+    if warn:
+        for problem in plugins.problems():
+            print(f"warning: {problem}", file=sys.stderr)
+    return plugins

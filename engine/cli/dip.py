@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from engine.cli.common import (
     add_json,
@@ -10,19 +11,21 @@ from engine.cli.common import (
     add_workspace,
     emit_json,
     open_workspace,
+    plugins_for,
     progress_for,
 )
 
 
 def cmd_settle(args) -> int:
     from engine.dip.settlement import settle
-    from engine.plugins import load_plugins
 
-    plugins = load_plugins(args.plugin, args.no_plugin)
+    plugins = plugins_for(args, warn=False)
     with open_workspace(args, create=False) as ws:
         out = settle(
             ws, args.year, plugins=plugins, catalogue=args.catalogue, progress=progress_for(args)
         )
+    for problem in out["problems"]:
+        print(f"warning: {problem}", file=sys.stderr)
     if args.json:
         emit_json(out)
         return 0
@@ -49,9 +52,8 @@ def cmd_settle(args) -> int:
 
 
 def cmd_dip(args) -> int:
-    from engine.plugins import load_plugins
 
-    plugins = load_plugins(args.plugin, args.no_plugin)
+    plugins = plugins_for(args)
     with open_workspace(args, create=False) as ws:
         if args.dip_command == "explain":
             from engine.dip.explain import explain_case

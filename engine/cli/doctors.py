@@ -11,6 +11,7 @@ from engine.cli.common import (
     add_workspace,
     emit_json,
     open_workspace,
+    plugins_for,
 )
 from engine.errors import UserError
 
@@ -33,9 +34,8 @@ def print_table(headers: list[str], rows: list[list], right: set[int] = frozense
 
 def _ledger(args):
     from engine.accountability.ledger import for_workspace
-    from engine.plugins import load_plugins
 
-    plugins = load_plugins(args.plugin, args.no_plugin)
+    plugins = plugins_for(args)
     with open_workspace(args, create=False) as ws:
         ledger = for_workspace(ws, plugins, year=args.year)
         names = dict(

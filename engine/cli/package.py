@@ -11,15 +11,15 @@ from engine.cli.common import (
     add_workspace,
     emit_json,
     open_workspace,
+    plugins_for,
     progress_for,
 )
 
 
 def cmd_import(args) -> int:
     from engine.ingest import import_any
-    from engine.plugins import load_plugins
 
-    plugins = load_plugins(args.plugin, args.no_plugin)
+    plugins = plugins_for(args)
     with open_workspace(args) as ws:
         try:
             result = import_any(

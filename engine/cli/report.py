@@ -11,14 +11,14 @@ from engine.cli.common import (
     add_workspace,
     emit_json,
     open_workspace,
+    plugins_for,
 )
 
 
 def cmd_report(args) -> int:
-    from engine.plugins import load_plugins
     from engine.reports import write_report
 
-    plugins = load_plugins(args.plugin, args.no_plugin)
+    plugins = plugins_for(args, warn=False)
     if args.doctor:
         return _doctor_notice(args, plugins)
     with open_workspace(args, create=False) as ws:

@@ -12,15 +12,15 @@ from engine.cli.common import (
     add_workspace,
     emit_json,
     open_workspace,
+    plugins_for,
     progress_for,
 )
 from engine.errors import UserError
 
 
 def _plugins(args):
-    from engine.plugins import load_plugins
 
-    return load_plugins(args.plugin, args.no_plugin)
+    return plugins_for(args)
 
 
 def cmd_check(args) -> int:

@@ -461,6 +461,7 @@ def settle(
     ):
         out = compute(scoring, params, confirmed, plugins)
         out["catalogue"] = source
+        out["problems"] = plugins.problems() if plugins else []
         cancel.check()
         if store:
             out["run_id"] = _store(ws, scoring, params, source, out, plugins)
@@ -483,6 +484,7 @@ def _store(ws: Workspace, scoring: Scoring, params, source, out, plugins) -> str
     summary = {
         k: out[k] for k in ("year", "point_value", "total_points", "fund_payment_ratio", "funds")
     }
+    summary["plugin_failures"] = plugins.failures() if plugins else []
     with ws.transaction() as conn:
         conn.execute(
             "INSERT INTO runs (run_id, kind, started_at, finished_at, parameters, plugins, summary,"

@@ -193,6 +193,7 @@ def gather(
     by_inst, by_rule = _summaries(findings, rules, names)
     sections, problems = [], []
     if plugins is not None:
+        problems += plugins.problems()
         for plugin, title, build in plugins.report_sections():
             try:
                 sections.append((str(title), [list(row) for row in build(ws)]))

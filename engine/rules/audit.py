@@ -207,7 +207,7 @@ def run_audit(
         params,
         {scope: {name for _p, s, name, _f, _d in custom if s == scope} for scope in SCOPES},
     )
-    problems = list(catalog.problems)
+    problems = plugins.problems() + catalog.problems
     findings: list[dict] = []
     scores: list[peer_scores.Score] = []
     with reference_overlay(ws.conn, reference):
@@ -331,6 +331,7 @@ def _store(
                         "claims": result.claims_checked,
                         "by_code": by_code,
                         "seconds": round(result.seconds, 3),
+                        "plugin_failures": plugins.failures(),
                     }
                 ),
             ),
