@@ -62,6 +62,8 @@ def test_monthly_expenditure_growth_and_warning(series):
     # (2024's December is not compared) → +48.94 % > 10 % → warning
     assert out["year_to_date"]["growth"] == pytest.approx(4915 / 3300 - 1, abs=1e-6)
     assert out["warning"] is True
+    # each visit type's own: inpatient 4800 / 3200 = +50 %, outpatient 115 / 100 = +15 %
+    assert out["visit_type_warnings"] == ["inpatient", "outpatient"]
 
 
 def test_point_value_forecast_against_last_year(series):

@@ -3,7 +3,7 @@
 Expenditure: per month of the year, Σ fund_paid by visit type, claims, patients and fund per
 claim, each against the same month of the year before; a warning when the year-to-date
 growth (the months of the year that have claims, against the same months of the year
-before) exceeds ``expenditure_growth_warn``.
+before) exceeds ``expenditure_growth_warn`` (and the visit types whose own growth does).
 
 DIP budget execution: the points of the cases discharged so far; the forecast of the year's
 points = points to date ÷ the share of last year's points earned by the same month (linear,
@@ -117,6 +117,10 @@ def expenditure(conn, year: int, warn: float) -> dict:
             "by_visit_type": by_type,
         },
         "warning": growth is not None and growth > warn,
+        # the visit types growing past the threshold, though the total may not
+        "visit_type_warnings": [
+            vt for vt, v in by_type.items() if v["growth"] is not None and v["growth"] > warn
+        ],
     }
 
 

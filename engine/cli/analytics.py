@@ -101,9 +101,11 @@ def cmd_monitor(args) -> int:
     )
     for vt, v in ytd["by_visit_type"].items():
         print(f"  {label('visit_type', vt)}: {v['fund_paid']:,.2f} ({_pct(v['growth'])})")
+    limit = out["thresholds"]["expenditure_growth_warn"]
     if e["warning"]:
-        limit = out["thresholds"]["expenditure_growth_warn"]
         print(f"WARNING 预警: expenditure growth above {limit:.0%}")
+    for vt in e["visit_type_warnings"]:
+        print(f"WARNING 预警: {label('visit_type', vt)} expenditure growth above {limit:.0%}")
     b = out["budget"]
     if not b["available"]:
         print(f"DIP budget execution: {b['reason']}")

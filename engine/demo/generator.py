@@ -11,6 +11,7 @@ import csv
 import json
 import random
 import shutil
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -74,6 +75,13 @@ DOCTORS_PER_INSTITUTION = 2
 # Doctors far above their DIP groups' peers (analytics.md §2, TJ01/TJ02): a factor on the cost
 # or the length of every stay they treat.
 OUTLIER_DOCTORS = {"DR0021": ("cost", 2.6), "DR0041": ("los", 2.5)}
+# Institutions spread over the appraisal bands (analytics.md §4): factors on the cost and the
+# length of their stays, and the share of their outpatient claims whose total disagrees with
+# their lines (a settlement-list error, GZ10000201001000, which lowers their data quality).
+PROFILES = {"H002": (1.0, 1.0, 0.3), "H003": (1.8, 1.4, 0.3), "H006": (2.2, 2.0, 0.6)}
+# With a prior year, this share of the year's outpatient and pharmacy claims also happened a
+# year earlier, so the fund monitor has a base to grow from (analytics.md §5).
+PRIOR_YEAR_SHARE = 0.87
 STAYS = [  # main diagnosis, main procedure, avg cost, avg los (from the demo DIP catalogue)
     ("K80.100", "51.2300", 16400, 6),
     ("J18.900", None, 6600, 7),
@@ -105,8 +113,15 @@ def _catalogue_rows() -> tuple[list[str], list[list[str]], list[tuple[str, str]]
 
 
 class Generator:
-    def __init__(self, seed: int, lines_target: int, inpatient_share: float = 0.35):
+    def __init__(
+        self,
+        seed: int,
+        lines_target: int,
+        inpatient_share: float = 0.35,
+        prior_year: bool = False,
+    ):
         self.rng = random.Random(seed)
+        self.prior_year = prior_year
         self.target = lines_target
         self.inpatient_share = inpatient_share
         self.region = Region()
@@ -163,8 +178,9 @@ class Generator:
         px,
         lines: list[list],
         insurance="employee",
+        extra: float = 0.0,
     ):
-        total = round(sum(float(line[8]) for line in lines), 2)
+        total = round(sum(float(line[8]) for line in lines) + extra, 2)
         fund = round(total * 0.75, 2)
         self.region.claims.append(
             [
@@ -269,7 +285,13 @@ class Generator:
 
     def add_outpatient(self, **kw) -> tuple:
         claim_id, patient, gender, birth, vt, inst, day, lines = self.outpatient(**kw)
-        self._claim(claim_id, patient, gender, birth, vt, inst, day, None, "J06.900", None, lines)
+        error = vt != "pharmacy" and int(claim_id[1:]) % 100 < profile(inst)[2] * 100
+        self._claim(
+            claim_id, patient, gender, birth, vt, inst, day, None, "J06.900", None, lines,
+            extra=1.0 if error else 0.0,
+        )  # fmt: skip
+        if error:
+            self.plant("GZ10000201001000", claim_id, None, inst)
         return claim_id, inst, lines
 
     def stay(self, inst: str | None = None, admit: date | None = None, patient=None):
@@ -278,7 +300,7 @@ class Generator:
         dx, px, avg_cost, avg_los = rng.choice(STAYS)
         claim_id = self._new_id("I")
         doctor = doctor_of(inst, claim_id)
-        los = round(rng.randint(4, avg_los) * outlier_factor(doctor, "los"))
+        los = round(rng.randint(4, avg_los) * outlier_factor(doctor, "los") * profile(inst)[1])
         admit = admit or self._day(1, 12)
         if admit + timedelta(days=los) > date(YEAR, 12, 31):
             admit = date(YEAR, 12, 31) - timedelta(days=los)
@@ -309,7 +331,7 @@ class Generator:
             )
         spent = sum(float(line[8]) for line in lines)
         target = avg_cost * rng.uniform(0.8, 1.2) * (0.9 if inst == "H005" else 1.0)
-        target *= outlier_factor(doctor, "cost")
+        target *= outlier_factor(doctor, "cost") * profile(inst)[0]
         code, name = self.plain[rng.randrange(len(self.plain))]
         price = 95.0
         qty = max(1, int((target - spent) / price))
@@ -478,7 +500,21 @@ class Generator:
                 self.add_outpatient(visit_type="pharmacy")
         if history:
             self._history()
+        if self.prior_year:
+            self._prior_year()
         return self.region
+
+    def _prior_year(self) -> None:
+        """Outpatient and pharmacy claims of the year before, like the year's (fewer)."""
+        year_claims = [c for c in self.region.claims if c[0].startswith("O")]
+        for claim in year_claims:
+            if int(claim[0][1:]) % 100 >= PRIOR_YEAR_SHARE * 100:
+                continue
+            day = date.fromisoformat(claim[9]).replace(year=YEAR - 1)
+            cid, patient, gender, birth, vt, inst, day, lines = self.outpatient(
+                inst=claim[6], day=day, visit_type=claim[5]
+            )
+            self._claim(cid, patient, gender, birth, vt, inst, day, None, "J06.900", None, lines)
 
     def _history(self) -> None:
         """Three earlier years of inpatient cases (for building a DIP catalogue)."""
@@ -529,7 +565,12 @@ class Generator:
 
 def doctor_of(inst: str, claim_id: str) -> str:
     """The claim's doctor: one of the institution's ``DOCTORS_PER_INSTITUTION``."""
-    return f"DR{inst[1:]}{int(claim_id[1:]) % DOCTORS_PER_INSTITUTION + 1}"
+    return f"DR{inst[1:]}{zlib.crc32(claim_id.encode()) % DOCTORS_PER_INSTITUTION + 1}"
+
+
+def profile(inst: str) -> tuple[float, float, float]:
+    """The institution's (cost factor, LOS factor, data-error share); see PROFILES."""
+    return PROFILES.get(inst, (1.0, 1.0, 0.0))
 
 
 def outlier_factor(doctor: str, kind: str) -> float:
@@ -548,9 +589,16 @@ def _num(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
-def write_package(out: Path, seed: int, lines_target: int, inpatient_share: float = 0.35) -> Region:
-    """Write the region as a contract data package; return it (with its ground truth)."""
-    gen = Generator(seed, lines_target, inpatient_share)
+def write_package(
+    out: Path,
+    seed: int,
+    lines_target: int,
+    inpatient_share: float = 0.35,
+    prior_year: bool = False,
+) -> Region:
+    """Write the region as a contract data package; return it (with its ground truth).
+    ``prior_year``: add the year before's outpatient claims (the demo's monitor base)."""
+    gen = Generator(seed, lines_target, inpatient_share, prior_year)
     region = gen.build()
     ref = out / "reference"
     ref.mkdir(parents=True, exist_ok=True)

@@ -60,7 +60,7 @@ def run_demo(
     _clear(path, force)
     plugins = load_plugins()
     with tempfile.TemporaryDirectory() as tmp, Workspace.open(path) as ws:
-        region = write_package(Path(tmp) / "package", seed, lines)
+        region = write_package(Path(tmp) / "package", seed, lines, prior_year=True)
         imported = import_package(ws, Path(tmp) / "package", progress=progress)
         with ws.transaction() as conn:
             conn.executemany(
