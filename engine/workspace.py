@@ -18,7 +18,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import SQLModel
 
-from engine import models
+from engine import encryption, models
 from engine.errors import UserError, storage_error
 from engine.files import create_private
 
@@ -117,11 +117,27 @@ def reader_path(conn: sqlite3.Connection) -> str | None:
     return path if path and not conn.in_transaction else None
 
 
-def open_reader(path: str) -> sqlite3.Connection:
+def connect(path: str | os.PathLike, key: str | None = None, **kwargs) -> sqlite3.Connection:
+    """A connection to a workspace file with the binding it needs: SQLCipher with its key
+    (``key``, else the one this process opened it with) when it is encrypted."""
+    key = key or encryption.key_for(path)
+    if key is None and encryption.is_encrypted(path):
+        key = encryption.passphrase(path)
+    if key is None:
+        return sqlite3.connect(path, **kwargs)
+    return encryption.connect(path, key, **kwargs)
+
+
+def open_reader(path: str, key: str | None = None) -> sqlite3.Connection:
     """A read-only connection, for work split over the cores: SQLite releases the GIL while
-    it runs a statement, so each thread's connection runs on its own core."""
+    it runs a statement, so each thread's connection runs on its own core. ``key``: an
+    encrypted workspace's, in a worker process (this process's own opens know it)."""
     uri = Path(path).as_uri() + "?mode=ro"  # percent-encoded, so any path (Windows too) works
-    reader = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    key = key or encryption.key_for(path)
+    if key is None:
+        reader = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    else:
+        reader = encryption.connect(uri, key, path, uri=True, check_same_thread=False)
     reader.execute("PRAGMA temp_store=MEMORY")
     reader.execute("PRAGMA cache_size=-100000")
     reader.execute("PRAGMA mmap_size=4294967296")  # share the OS page cache: no cold start
@@ -143,6 +159,19 @@ def _recognise(path: Path, conn: sqlite3.Connection) -> int:
     return version
 
 
+def _key(path: Path, encrypt: bool, passphrase: str | None) -> str | None:
+    """The key to open ``path`` with; None for a plain workspace."""
+    encrypted = encryption.is_encrypted(path)
+    if encrypt and not encrypted and path.exists() and path.stat().st_size:
+        raise UserError(
+            f"{path} is a plain workspace: --encrypt creates a new workspace, it does not"
+            " convert one / 已是未加密的工作区"
+        )
+    if not (encrypt or encrypted):
+        return None
+    return passphrase or encryption.passphrase(path, new=not encrypted)
+
+
 class Workspace:
     """An open workspace file."""
 
@@ -152,13 +181,23 @@ class Workspace:
         self.created = False  # this open made the file
 
     @classmethod
-    def open(cls, path: str | os.PathLike, create: bool = True) -> Workspace:
+    def open(
+        cls,
+        path: str | os.PathLike,
+        create: bool = True,
+        *,
+        encrypt: bool = False,
+        passphrase: str | None = None,
+    ) -> Workspace:
         """Open a workspace (``create``: make a new one, owner-only, if ``path`` is absent).
         A file that is not a workspace this yibao can open is refused before anything is
-        written to it; a damaged one (a table or column missing) is refused with its fault."""
+        written to it; a damaged one (a table or column missing) is refused with its fault.
+        An encrypted one is opened with ``passphrase`` (else see ``encryption.passphrase``);
+        ``encrypt`` makes a new one encrypted."""
         path = Path(path)
         if path.is_dir():
             raise UserError(f"workspace path is a folder: {path}")
+        key = _key(path, encrypt, passphrase) if path.exists() or create else None
         created = False
         if not path.exists():
             if not create:
@@ -169,7 +208,7 @@ class Workspace:
         elif not create and path.stat().st_size == 0:
             raise UserError(f"{path} is an empty file, not a yibao workspace")
         try:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            conn = connect(path, key, isolation_level=None, check_same_thread=False)
             try:
                 version = _recognise(path, conn)
                 conn.execute("PRAGMA journal_mode=WAL")
@@ -180,10 +219,12 @@ class Workspace:
             except BaseException:
                 conn.close()
                 raise
-        except sqlite3.DatabaseError as exc:
+        except encryption.errors("DatabaseError") as exc:
             raise storage_error(exc, path) or UserError(
                 f"{path} is not a yibao workspace ({exc})"
             ) from exc
+        if key is not None:
+            encryption.remember(path, key)
         ws = cls(path, conn)
         ws.created = created
         try:
@@ -239,7 +280,7 @@ class Workspace:
         """All or nothing: an exception (or a kill) leaves the file as it was."""
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
+        except encryption.errors("OperationalError") as exc:
             if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
                 raise
             raise UserError(
@@ -256,6 +297,10 @@ class Workspace:
             if problem is not None:
                 raise problem from exc
             raise
+
+    @property
+    def encrypted(self) -> bool:
+        return encryption.keeps_secrets(self.conn)
 
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]

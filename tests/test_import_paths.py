@@ -222,6 +222,6 @@ def test_an_import_from_a_thread_does_not_fork_it(tmp_path, package, monkeypatch
 def test_without_serialized_databases_the_lines_are_converted_here(tmp_path, package, monkeypatch):
     """Python's sqlite3 has deserialize() only when SQLite was built with it."""
     monkeypatch.setenv(bulk.WORKER_VAR, "1")
-    monkeypatch.setattr(bulk, "_serializes", lambda: False)
+    monkeypatch.setattr(bulk, "_serializes", lambda conn: False)
     monkeypatch.setattr(bulk, "ImportWorkers", None)  # would fail if it were used
     assert import_package(Workspace.open(tmp_path / "w.yibao"), package).lines == 133

@@ -10,10 +10,36 @@ from engine.progress import Progress, no_progress
 
 
 def open_workspace(args: argparse.Namespace, create: bool = True):
-    """The workspace of ``-w``/``$YIBAO_WORKSPACE``."""
+    """The workspace of ``-w``/``$YIBAO_WORKSPACE`` (``--encrypt``: a new one, encrypted);
+    an encrypted one's passphrase is asked for on a terminal unless $YIBAO_PASSPHRASE is set."""
+    from engine import encryption
     from engine.workspace import Workspace, resolve_path
 
-    return Workspace.open(resolve_path(args.workspace), create=create)
+    if sys.stdin.isatty():
+        encryption.set_prompt(ask_passphrase)
+    encrypt = getattr(args, "encrypt", False)
+    return Workspace.open(resolve_path(args.workspace), create=create, encrypt=encrypt)
+
+
+def ask_passphrase(path, new: bool) -> str | None:
+    """The terminal's passphrase prompt (twice for a new workspace)."""
+    import getpass
+
+    text = getpass.getpass(f"工作区密码 / passphrase for {path}: ")
+    if new and text and getpass.getpass("再输入一次 / again: ") != text:
+        from engine.errors import UserError
+
+        raise UserError("the two passphrases differ / 两次输入的密码不一致")
+    return text or None
+
+
+def add_encrypt(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="create the workspace encrypted (SQLCipher); passphrase from $YIBAO_PASSPHRASE"
+        " or asked for",
+    )
 
 
 def emit_json(obj) -> None:

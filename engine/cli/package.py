@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from engine.cli.common import (
+    add_encrypt,
     add_json,
     add_plugin_choice,
     add_workspace,
@@ -61,6 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("package", help="data package folder (claims, lines, reference/)")
     add_workspace(p)
     p.add_argument("--replace", action="store_true", help="replace claims already imported")
+    add_encrypt(p)
     add_plugin_choice(p)
     add_json(p)
 

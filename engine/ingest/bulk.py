@@ -36,7 +36,7 @@ class FastLoad:
 
     def __init__(self, conn: sqlite3.Connection, claims: TableParser, lines: TableParser):
         self.conn, self.claims, self.lines = conn, claims, lines
-        self.workers = ImportWorkers(conn, claims, lines) if _use_workers(lines) else None
+        self.workers = ImportWorkers(conn, claims, lines) if _use_workers(conn, lines) else None
 
     def __enter__(self) -> FastLoad:
         if self.workers:
@@ -65,22 +65,23 @@ class FastLoad:
         return len(claim_ids), count
 
 
-def _use_workers(lines: TableParser) -> bool:
+def _use_workers(conn, lines: TableParser) -> bool:
     """Worth workers: a plain CSV text of lines big enough to pay for starting them, and a
     second core (``WORKER_VAR`` decides otherwise). They send their segments as serialized
     databases, which an SQLite built without that interface cannot read."""
     wanted = os.environ.get(WORKER_VAR, "")
     if wanted not in ("", "0", "1"):
         raise UserError(f"{WORKER_VAR} must be 0 or 1, not {wanted!r}")
-    if lines.source.plain_lines is None or wanted == "0" or not _serializes():
+    if lines.source.plain_lines is None or wanted == "0" or not _serializes(conn):
         return False
     return wanted == "1" or (
         len(lines.source.plain_lines) >= WORKER_FROM_LINES and processes.cores() > 1
     )
 
 
-def _serializes() -> bool:
-    return hasattr(sqlite3.Connection, "deserialize")
+def _serializes(conn) -> bool:
+    """The SQLCipher binding of an encrypted workspace has no deserialize either."""
+    return hasattr(type(conn), "deserialize")
 
 
 def _load_claims(conn, batches, institutions, replace, cancel) -> set[str]:

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
-from engine import processes
+from engine import encryption, processes
 from engine.ingest import parsing, store
 from engine.ingest.parsing import NeedsRowCheck, TableParser, worker_parser
 from engine.ingest.readers import plain_batches, plain_columns
@@ -145,7 +145,7 @@ class ImportWorkers:
                 count += self.conn.execute(
                     f"INSERT INTO main.lines ({_COLUMNS}) SELECT {_COLUMNS} FROM {SCHEMA}.lines"
                 ).rowcount
-            except sqlite3.IntegrityError:
+            except encryption.errors("IntegrityError"):
                 raise NeedsRowCheck from None  # a line number used in another segment too
             refunds += self.conn.execute(
                 f"SELECT claim_id, refund_of FROM {SCHEMA}.lines WHERE refund_of IS NOT NULL"

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 
-from engine import contract
+from engine import contract, encryption
 from engine.ingest.parsing import NeedsRowCheck, check_lines
 
 
@@ -29,6 +29,14 @@ LINES_INSERT = insert_sql("lines", LINE_COLUMNS)
 ROWS_PER_STATEMENT = 100
 
 
+def _variable_limit(conn) -> int:
+    """How many values one statement may bind (the SQLCipher binding cannot say: its
+    SQLite's default)."""
+    if hasattr(conn, "getlimit"):
+        return conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return 32766
+
+
 def insert_columns(conn: sqlite3.Connection, table: str, names: Sequence[str], columns: list[list]):
     """Insert rows given as columns, a hundred rows per statement.
 
@@ -38,9 +46,7 @@ def insert_columns(conn: sqlite3.Connection, table: str, names: Sequence[str], c
     kept = tuple(i for i, column in enumerate(columns) if column.count(None) != len(column))
     values = [columns[i] for i in kept]
     width, rows = len(values), len(values[0])
-    per = max(
-        1, min(ROWS_PER_STATEMENT, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width)
-    )
+    per = max(1, min(ROWS_PER_STATEMENT, _variable_limit(conn) // width))
     whole = rows - rows % per
     if whole:
         statements = []
@@ -66,7 +72,7 @@ def insert_lines(conn: sqlite3.Connection, columns: list[list], extras: list) ->
     check_lines(columns)
     try:
         insert_columns(conn, "lines", LINE_COLUMNS, [*columns, extras])
-    except sqlite3.IntegrityError:
+    except encryption.errors("IntegrityError"):
         raise NeedsRowCheck from None
 
 

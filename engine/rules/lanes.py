@@ -13,7 +13,7 @@ import os
 import sqlite3
 from dataclasses import dataclass, field
 
-from engine import processes
+from engine import encryption, processes
 from engine.errors import UserError
 from engine.overlay import reference_overlay
 from engine.rules import expr
@@ -130,9 +130,10 @@ def run_lane(job: LaneJob, conn: sqlite3.Connection, bounds: Bounds) -> LaneResu
     return result
 
 
-def _run_on_reader(path: str, job: LaneJob, bounds: Bounds) -> LaneResult:
-    """A worker process's lane, on its own read-only connection."""
-    conn = open_reader(path)
+def _run_on_reader(path: str, key: str | None, job: LaneJob, bounds: Bounds) -> LaneResult:
+    """A worker process's lane, on its own read-only connection (``key``: an encrypted
+    workspace's)."""
+    conn = open_reader(path, key)
     try:
         with reference_overlay(conn, job.reference):
             return run_lane(job, conn, bounds)
@@ -147,6 +148,7 @@ def run_lanes(conn: sqlite3.Connection, job: LaneJob, lanes: int) -> list[LaneRe
     if len(bounds) == 1:
         return [run_lane(job, conn, bounds[0])]
     with processes.pool(len(bounds) - 1) as pool:
-        others = [pool.submit(_run_on_reader, path, job, part) for part in bounds[1:]]
+        key = encryption.key_for(path)
+        others = [pool.submit(_run_on_reader, path, key, job, part) for part in bounds[1:]]
         first = run_lane(job, conn, bounds[0])
         return [first, *(future.result() for future in others)]

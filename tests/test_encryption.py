@@ -1,0 +1,78 @@
+"""Encrypted workspaces: a round trip through every command, unreadable without the passphrase."""
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from engine import encryption
+from engine.cli import main
+from engine.errors import UserError
+from engine.workspace import Workspace
+
+SAMPLE = Path(__file__).parent / "data" / "sample"
+
+
+@pytest.fixture
+def forget_keys(monkeypatch):
+    """Each test starts with no passphrase remembered, none in the environment, no prompt."""
+    monkeypatch.setattr(encryption, "_keys", {})
+    monkeypatch.setattr(encryption, "_prompt", None)
+    monkeypatch.delenv(encryption.PASSPHRASE_VAR, raising=False)
+
+
+def _json(capsys, argv) -> dict:
+    capsys.readouterr()
+    assert main([*argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_an_encrypted_workspace_round_trips_and_is_unreadable_without_it(
+    tmp_path, capsys, monkeypatch, forget_keys
+):
+    path = tmp_path / "enc.yibao"
+    w = ["-w", str(path)]
+    monkeypatch.setenv(encryption.PASSPHRASE_VAR, "正确的 passphrase'")
+    monkeypatch.setenv("YIBAO_AUDIT_LANES", "2")  # a worker process opens it too
+    assert _json(capsys, ["import", str(SAMPLE), *w, "--encrypt"])["claims"] > 0
+    audit = _json(capsys, ["audit", *w])
+    finding = audit["findings"][0]["finding_id"]
+    assert _json(capsys, ["review", finding, "--decision", "confirm", "--reviewer", "r", *w])
+    assert _json(capsys, ["settle", *w])["institutions"]
+    assert main(["report", *w, "--out", str(tmp_path / "r.xlsx")]) == 0
+    assert main(["log", *w, "--verify"]) == 0
+    with Workspace.open(path, create=False) as ws:
+        assert ws.encrypted and ws.count("findings") == len(audit["findings"])
+
+    # without the passphrase: plain sqlite3 sees no schema, and no patient id is in the bytes
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(path).execute("SELECT name FROM sqlite_master").fetchall()
+    patient = next(f["claim_id"] for f in audit["findings"] if f["claim_id"]).encode()
+    assert patient not in path.read_bytes()
+    monkeypatch.setattr(encryption, "_keys", {})
+    monkeypatch.delenv(encryption.PASSPHRASE_VAR)
+    capsys.readouterr()
+    assert main(["findings", *w]) == 2
+    assert "is encrypted: it needs a passphrase" in capsys.readouterr().err
+    monkeypatch.setenv(encryption.PASSPHRASE_VAR, "wrong")
+    assert main(["findings", *w]) == 2
+    assert "wrong passphrase" in capsys.readouterr().err
+
+
+def test_encrypt_does_not_silently_take_a_plain_workspace(sample_ws, forget_keys, monkeypatch):
+    monkeypatch.setenv(encryption.PASSPHRASE_VAR, "x")
+    with pytest.raises(UserError, match="is a plain workspace"):
+        Workspace.open(sample_ws.path, encrypt=True)
+    assert not sample_ws.encrypted
+
+
+def test_the_prompt_asks_once_and_readers_reuse_the_key(tmp_path, forget_keys):
+    asked = []
+    encryption.set_prompt(lambda path, new: asked.append(new) or "k")
+    Workspace.open(tmp_path / "p.yibao", encrypt=True).close()
+    from engine.workspace import open_reader
+
+    reader = open_reader(str(tmp_path / "p.yibao"))
+    assert reader.execute("SELECT count(*) FROM claims").fetchone() == (0,)
+    assert asked == [True]
