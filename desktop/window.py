@@ -22,6 +22,7 @@ from desktop.pages.findings import FindingsPage
 from desktop.pages.import_page import ImportPage
 from desktop.pages.plugins_page import PluginsPage
 from desktop.pages.reports import ReportsPage
+from desktop.pages.rule_editor import RuleEditor
 from desktop.pages.rules import RulesPage
 from desktop.pages.settings import SettingsPage
 from desktop.pages.settlement import SettlementPage
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
         self.import_page = ImportPage(ctx)
         self.claims_page = ClaimsPage(ctx)
         self.rules_page = RulesPage(ctx)
+        self.rule_editor = RuleEditor(ctx)
         self.audit_page = AuditPage(ctx)
         self.findings_page = FindingsPage(ctx)
         self.settlement_page = SettlementPage(ctx)
@@ -66,6 +68,7 @@ class MainWindow(QMainWindow):
             (self.tr("导入"), self.import_page),
             (self.tr("结算数据"), self.claims_page),
             (self.tr("规则集"), self.rules_page),
+            (self.tr("编写规则"), self.rule_editor),
             (self.tr("审核"), self.audit_page),
             (self.tr("疑点审核"), self.findings_page),
             (self.tr("DIP 结算"), self.settlement_page),

@@ -532,6 +532,10 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>编写规则</source>
+        <translation>Write rules</translation>
+    </message>
+    <message>
         <source>医师记分</source>
         <translation>Doctors' points</translation>
     </message>
@@ -1311,6 +1315,77 @@
     <message>
         <source>已生成 {0}</source>
         <translation>Wrote {0}</translation>
+    </message>
+</context>
+<context>
+    <name>RuleEditor</name>
+    <message>
+        <source>规则集文件名：</source>
+        <translation>Rule set file:</translation>
+    </message>
+    <message>
+        <source>编写与试算规则</source>
+        <translation>Write and try rules</translation>
+    </message>
+    <message>
+        <source>在此编写规则集（YAML），校验结果随输入更新；试算在当前工作区运行而不保存批次。保存后规则集随工作区参与审核，也可导出到插件的规则文件夹。</source>
+        <translation>Write a rule set (YAML) here; it is checked as you type. A trial runs it on the open workspace without storing a run. Saved, the rule set takes part in this workspace's audits; it can also be exported to a plug-in's rules folder.</translation>
+    </message>
+    <message>
+        <source>试算</source>
+        <translation>Try</translation>
+    </message>
+    <message>
+        <source>保存到工作区</source>
+        <translation>Save to workspace</translation>
+    </message>
+    <message>
+        <source>导出到插件文件夹…</source>
+        <translation>Export to a plug-in folder…</translation>
+    </message>
+    <message>
+        <source>编码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>结算/机构</source>
+        <translation>Claim / institution</translation>
+    </message>
+    <message>
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>✗ {0}</source>
+        <translation>✗ {0}</translation>
+    </message>
+    <message>
+        <source>✓ 规则集 {0}，{1} 条规则</source>
+        <translation>✓ rule set {0}, {1} rules</translation>
+    </message>
+    <message>
+        <source>请先打开工作区。</source>
+        <translation>Open a workspace first.</translation>
+    </message>
+    <message>
+        <source>试算：{0} 个疑点，涉及金额 {1:,.2f} 元（未保存）</source>
+        <translation>Trial: {0} findings, {1:,.2f} yuan at stake (not stored)</translation>
+    </message>
+    <message>
+        <source>已保存到工作区：{0}</source>
+        <translation>Saved in the workspace: {0}</translation>
+    </message>
+    <message>
+        <source>插件的规则文件夹</source>
+        <translation>The plug-in's rules folder</translation>
+    </message>
+    <message>
+        <source>已导出：{0}</source>
+        <translation>Exported: {0}</translation>
     </message>
 </context>
 </TS>

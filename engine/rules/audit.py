@@ -41,34 +41,41 @@ class Catalog:
         return [r for rs in self.rulesets for r in rs.rules]
 
 
-def load_catalog(plugins) -> Catalog:
-    """Load every rule file; a broken file is reported and skipped. Duplicate rule ids across
-    plug-ins are an error unless the later rule declares ``overrides``."""
+def load_catalog(plugins, ws: Workspace | None = None) -> Catalog:
+    """Load every rule file, then the workspace's own rule sets (``engine.rules.local``); a
+    broken file is reported and skipped. Duplicate rule ids across plug-ins are an error
+    unless the later rule declares ``overrides``."""
+    from engine.rules.local import local_sources
+
     catalog = Catalog()
     owners: dict[str, tuple[str, Rule]] = {}
-    for plugin_name, path in plugins.rule_paths():
-        for file in rule_files(path):
-            try:
-                ruleset = load_file(file, plugin_name)
-            except RuleFileError as exc:
-                catalog.problems.append(str(exc))
-                continue
-            for rule in list(ruleset.rules):
-                if rule.id in owners:
-                    other_plugin, other = owners[rule.id]
-                    if rule.overrides == rule.id:
-                        other_set = next(rs for rs in catalog.rulesets if other in rs.rules)
-                        other_set.rules.remove(other)
-                    elif other.overrides == rule.id:
-                        ruleset.rules.remove(rule)
-                        continue
-                    else:
-                        raise UserError(
-                            f"rule {rule.id} is defined by both {other_plugin} ({other.file}) and "
-                            f"{plugin_name} ({rule.file}); one must declare 'overrides: {rule.id}'"
-                        )
-                owners[rule.id] = (plugin_name, rule)
-            catalog.rulesets.append(ruleset)
+    files = [
+        (plugin_name, file, None)
+        for plugin_name, path in plugins.rule_paths()
+        for file in rule_files(path)
+    ]
+    for plugin_name, file, text in files + (local_sources(ws) if ws is not None else []):
+        try:
+            ruleset = load_file(file, plugin_name, text)
+        except RuleFileError as exc:
+            catalog.problems.append(str(exc))
+            continue
+        for rule in list(ruleset.rules):
+            if rule.id in owners:
+                other_plugin, other = owners[rule.id]
+                if rule.overrides == rule.id:
+                    other_set = next(rs for rs in catalog.rulesets if other in rs.rules)
+                    other_set.rules.remove(other)
+                elif other.overrides == rule.id:
+                    ruleset.rules.remove(rule)
+                    continue
+                else:
+                    raise UserError(
+                        f"rule {rule.id} is defined by both {other_plugin} ({other.file}) and "
+                        f"{plugin_name} ({rule.file}); one must declare 'overrides: {rule.id}'"
+                    )
+            owners[rule.id] = (plugin_name, rule)
+        catalog.rulesets.append(ruleset)
     return catalog
 
 
@@ -188,7 +195,7 @@ def run_audit(
 
     started = time.perf_counter()
     snapshot = data_version(ws.conn)  # before anything is read; _store checks it
-    catalog = load_catalog(plugins)
+    catalog = load_catalog(plugins, ws)
     chosen = _select(catalog, rulesets, ws.get_setting(DISABLED_SETTING, []))
     rules = only if only is not None else [r for rs in chosen for r in rs.rules]
     params = rule_parameters(ws, plugins)

@@ -73,10 +73,16 @@ def _load(paths: list[Path]) -> tuple[list[RuleSet], list[Problem]]:
 def check(paths: list[Path], plugins) -> list[Problem]:
     """Every problem of the rule files under ``paths``, against the rules and parameters the
     plug-ins in use provide (national + regional)."""
+    sets, problems = _load(paths)
+    return problems + check_rulesets(sets, plugins)
+
+
+def check_rulesets(sets: list[RuleSet], plugins) -> list[Problem]:
+    """The problems of rule sets already parsed (see ``check``)."""
     from engine.national import RULE_PARAMETERS
     from engine.rules.audit import load_catalog
 
-    sets, problems = _load(paths)
+    problems: list[Problem] = []
     params = plugins.rule_parameters({})
     custom = {
         scope: {name for _p, s, name, _f, _d in plugins.fact_fields() if s == scope}

@@ -127,7 +127,7 @@ def rules_in_force(plugins, ws=None) -> dict:
     from engine.national import RULE_PARAMETERS
     from engine.rules.audit import DISABLED_SETTING, PARAMS_SETTING, load_catalog
 
-    catalog = load_catalog(plugins)
+    catalog = load_catalog(plugins, ws)
     sources: dict[str, str] = {}
     params = plugins.rule_parameters({}, sources)
     disabled = set()

@@ -186,10 +186,11 @@ def _rule(raw: dict, set_id: str, set_basis: str, file: str) -> Rule:
     )
 
 
-def load_file(path: Path, plugin: str) -> RuleSet:
+def load_file(path: Path, plugin: str, text: str | None = None) -> RuleSet:
+    """A rule file; ``text`` instead of the file's own (a rule set kept in a workspace)."""
     file = str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(path.read_text(encoding="utf-8") if text is None else text)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError(file, "-", "-", f"cannot read: {exc}") from None
     except yaml.YAMLError as exc:
