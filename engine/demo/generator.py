@@ -573,6 +573,21 @@ def profile(inst: str) -> tuple[float, float, float]:
     return PROFILES.get(inst, (1.0, 1.0, 0.0))
 
 
+DOCTOR_NAMES = "王伟 李娜 张敏 刘洋 陈静 杨磊 赵强 黄丽 周军 吴芳 徐涛 孙燕 胡斌 朱琳 高峰 林红 何勇 郭丹 马超 罗佳"
+
+
+def _doctor_rows() -> list[list[str]]:
+    """The doctors' registry of the demo region (accountability.md): the hospitals' doctors
+    (``doctor_of``; a pharmacy's claims reuse the numbers of the hospital of the same digits)."""
+    names = iter(DOCTOR_NAMES.split())
+    titles = ("主任医师", "主治医师")
+    return [
+        [f"DR{code[1:]}{n}", next(names), code, "IM", titles[n % 2], "2020-01-01"]
+        for code in HOSPITALS
+        for n in range(1, DOCTORS_PER_INSTITUTION + 1)
+    ]
+
+
 def outlier_factor(doctor: str, kind: str) -> float:
     """The doctor's factor on the cost or the length of a stay (1.0 for everyone else)."""
     what, factor = OUTLIER_DOCTORS.get(doctor, (None, 1.0))
@@ -613,6 +628,10 @@ def write_package(
         writer.writerow(contract.INSTITUTIONS.column_names)
         for row in INSTITUTIONS:
             writer.writerow([*row[:5], "440500", row[5]])
+    with open(ref / "doctors.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(contract.DOCTORS.column_names)
+        writer.writerows(_doctor_rows())
     with open(ref / "procurement_volumes.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(contract.PROCUREMENT_VOLUMES.column_names)
