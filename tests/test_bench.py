@@ -2,7 +2,11 @@
 
 import builtins
 import json
+import os
+import subprocess
 import sys
+
+import pytest
 
 from engine import cli
 from engine.demo import bench
@@ -16,7 +20,9 @@ def test_bench_reports_each_stage_as_the_issue_asks(capsys):
     assert list(out["stages"]) == ["import", "audit", "settle"]
     assert out["stages"]["import"]["items"] == out["lines"] > 2000
     for stage in out["stages"].values():
-        assert set(stage) == {"items", "unit", "seconds", "per_second"}
+        assert set(stage) == {"items", "unit", "seconds", "per_second", "peak_rss_mb"}
+        if sys.platform == "linux":
+            assert 50 < stage["peak_rss_mb"] <= out["peak_rss_mb"]
         # seconds are reported to the millisecond, so a fast stage's rate is known only to
         # within that rounding: the rate must lie between items / (seconds ± 0.0005)
         low = stage["items"] / (stage["seconds"] + 0.0005)
@@ -39,3 +45,29 @@ def test_peak_memory_without_the_resource_module_is_none_not_a_crash(monkeypatch
         assert peak > 0
     else:
         assert peak is None
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the tree is sampled from /proc")
+def test_the_sampled_peak_counts_a_worker_process_with_this_one():
+    """A child holding 200 MB is part of the tree's resident set (getrusage would only give
+    the largest child's peak, summed with this process's peak at another moment)."""
+    from engine.demo.memory import _tree_rss_bytes
+
+    before = _tree_rss_bytes(os.getpid())
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; b = bytearray(200 << 20); sys.stdout.write('ok\\n');"
+            " sys.stdout.flush(); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline() == "ok\n"  # the child holds its 200 MB now
+        during = _tree_rss_bytes(os.getpid())
+    finally:
+        child.communicate("")
+    assert during - before > 190 << 20

@@ -59,6 +59,7 @@ def cmd_bench(args) -> int:
             print(
                 f"{name:<8} {stage['items']:>10} {stage['unit']:<6} {stage['seconds']:>8.2f}s"
                 f" {stage['per_second']:>12,.0f}/s"
+                + (f"  peak {stage['peak_rss_mb']:,.0f} MB" if stage["peak_rss_mb"] else "")
             )
         peak = out["peak_rss_mb"]
         print("peak RSS not measured here" if peak is None else f"peak RSS {peak:.0f} MB")

@@ -1,4 +1,5 @@
-"""``yibao bench``: time import, audit and settle on a generated region (generation untimed)."""
+"""``yibao bench``: time import, audit and settle on a generated region (generation untimed),
+each stage with the peak memory of the whole process tree, sampled while it runs."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from engine.demo.cases import add_cases
 from engine.demo.generator import write_package
+from engine.demo.memory import TreePeak
 from engine.dip.settlement import resolve_params, settle
 from engine.ingest import import_package
 from engine.plugins import load_plugins
@@ -16,19 +18,20 @@ from engine.rules import run_audit
 from engine.workspace import Workspace
 
 
-def _stage(items: int, unit: str, seconds: float) -> dict:
+def _stage(items: int, unit: str, seconds: float, peak: TreePeak) -> dict:
     return {
         "items": items,
         "unit": unit,
         "seconds": round(seconds, 3),
         "per_second": round(items / seconds) if seconds else 0,
+        "peak_rss_mb": None if peak.mb is None else round(peak.mb, 1),
     }
 
 
 def _peak_rss_mb() -> float | None:
-    """This process's peak plus its largest worker's (audit lanes, import parsing): an upper
-    bound of what the machine held at once. On Windows, this process's peak only; None
-    where neither can be read."""
+    """Where the tree cannot be sampled: this process's peak plus its largest worker's (audit
+    lanes, import parsing), an upper bound of what the machine held at once. On Windows, this
+    process's peak only; None where neither can be read."""
     try:
         import resource
     except ImportError:
@@ -71,13 +74,17 @@ def run_bench(lines: int, cases: int = 200_000, seed: int = 1, progress=None) ->
         say(f"generating a region of about {lines:,} lines (not timed)…")
         write_package(tmp_path / "package", seed, lines)
         with Workspace.open(tmp_path / "bench.yibao") as ws:
-            t = time.perf_counter()
-            imported = import_package(ws, tmp_path / "package")
-            stages = {"import": _stage(imported.lines, "lines", time.perf_counter() - t)}
+            with TreePeak() as peak:
+                t = time.perf_counter()
+                imported = import_package(ws, tmp_path / "package")
+                elapsed = time.perf_counter() - t
+            stages = {"import": _stage(imported.lines, "lines", elapsed, peak)}
             say(f"import  {stages['import']['per_second']:,} lines/s")
-            t = time.perf_counter()
-            run_audit(ws, plugins)
-            stages["audit"] = _stage(imported.lines, "lines", time.perf_counter() - t)
+            with TreePeak() as peak:
+                t = time.perf_counter()
+                run_audit(ws, plugins)
+                elapsed = time.perf_counter() - t
+            stages["audit"] = _stage(imported.lines, "lines", elapsed, peak)
             say(f"audit   {stages['audit']['per_second']:,} lines/s")
             say(f"adding {cases:,} inpatient cases for the settle stage (not timed)…")
             year = resolve_params(ws, None, plugins)["year"]
@@ -87,11 +94,14 @@ def run_bench(lines: int, cases: int = 200_000, seed: int = 1, progress=None) ->
                 " AND substr(discharge_date, 1, 4) = ?",
                 (str(year),),
             ).fetchone()[0]
-            t = time.perf_counter()
-            settle(ws, year, plugins=plugins, store=False, cases=False)
-            stages["settle"] = _stage(settled, "cases", time.perf_counter() - t)
+            with TreePeak() as peak:
+                t = time.perf_counter()
+                settle(ws, year, plugins=plugins, store=False, cases=False)
+                elapsed = time.perf_counter() - t
+            stages["settle"] = _stage(settled, "cases", elapsed, peak)
             say(f"settle  {stages['settle']['per_second']:,} cases/s")
-    peak = _peak_rss_mb()
+    sampled = [s["peak_rss_mb"] for s in stages.values() if s["peak_rss_mb"] is not None]
+    peak = max(sampled) if sampled else _peak_rss_mb()
     return {
         "lines": imported.lines,
         "claims": imported.claims,
