@@ -22,6 +22,14 @@ def _isolated_plugins(tmp_path, monkeypatch):
     return folder
 
 
+@pytest.fixture(autouse=True)
+def keys_dir(tmp_path, monkeypatch):
+    """Pseudonym keys go to a folder of the test's own, never the user's data folder."""
+    folder = tmp_path / "keys"
+    monkeypatch.setenv("YIBAO_KEYS_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def expected():
     return json.loads((DATA / "sample_expected.json").read_text(encoding="utf-8"))

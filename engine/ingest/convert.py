@@ -117,11 +117,17 @@ class _Memo(dict):
         return value
 
 
-def converter_for(column: Column, spreadsheet: bool = False) -> Converter:
-    """The converter of a column, memoized (see ``_Memo``). In a spreadsheet, a code column's
-    number cells (``NumberCell``) are refused: the spreadsheet has already dropped their
-    leading zeros, and guessing them back would store wrong codes silently."""
-    convert = _Memo(_checked(column)).__getitem__
+def converter_for(
+    column: Column, spreadsheet: bool = False, then: Converter | None = None
+) -> Converter:
+    """The converter of a column, memoized (see ``_Memo``); ``then`` maps each value it
+    stores (a pseudonym for a patient id). In a spreadsheet, a code column's number cells
+    (``NumberCell``) are refused: the spreadsheet has already dropped their leading zeros,
+    and guessing them back would store wrong codes silently."""
+    checked = _checked(column)
+    if then is not None:
+        checked = _then(checked, then)
+    convert = _Memo(checked).__getitem__
     if not (spreadsheet and column.is_code):
         return convert
 
@@ -131,6 +137,14 @@ def converter_for(column: Column, spreadsheet: bool = False) -> Converter:
         return convert(text)
 
     return text_only
+
+
+def _then(convert: Converter, then: Converter) -> Converter:
+    def both(text: str):
+        value = convert(text)
+        return None if value is None else then(value)
+
+    return both
 
 
 #: Columns whose coded values are also given as words (``labels.input_words``), by the kind

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine import audit_log, contract
+from engine import audit_log, contract, pseudonym
 from engine.contract import Table
 from engine.dip.params import validate_params_json
 from engine.errors import UserError
@@ -36,6 +36,7 @@ class ImportResult:
     encodings: dict[str, str] = field(default_factory=dict)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
     adapter: str | None = None  # the plug-in adapter that converted a local export
+    pseudonymised: bool = False  # patient ids stored as pseudonyms (engine.pseudonym)
 
     def to_json(self) -> dict:
         return {
@@ -43,6 +44,7 @@ class ImportResult:
             "lines": self.lines,
             "reference": self.reference,
             "seconds": round(self.seconds, 3),
+            "pseudonymised": self.pseudonymised,
         }
 
 
@@ -90,13 +92,18 @@ def import_package(
     cancel: CancelToken = NEVER,
     known_institutions: Iterable[str] = (),
     source: str | None = None,
+    pseudonymise: bool = False,
 ) -> ImportResult:
     """Validate and load ``package``; raise ``ImportRejected`` and write nothing on errors.
 
     Claims and lines go through the fast column path first (``bulk``); if it meets anything
-    it does not pass, its writes are rolled back and the row path judges every row."""
+    it does not pass, its writes are rolled back and the row path judges every row.
+    ``pseudonymise`` stores patient ids as pseudonyms (``engine.pseudonym``); an import into a
+    pseudonymised workspace always does."""
     with _collector_paused():
-        return _import(ws, Path(package), replace, progress, cancel, known_institutions, source)
+        return _import(
+            ws, Path(package), replace, progress, cancel, known_institutions, source, pseudonymise
+        )
 
 
 def _import(
@@ -107,10 +114,12 @@ def _import(
     cancel: CancelToken,
     known_institutions: Iterable[str],
     source: str | None,
+    pseudonymise: bool,
 ) -> ImportResult:
     started = time.perf_counter()
     if not package.is_dir():
         raise UserError(f"data package not found (expected a folder): {package}")
+    key = pseudonym.key_for_import(ws, pseudonymise)
     errors = Errors()
     result = ImportResult()
 
@@ -127,7 +136,7 @@ def _import(
             errors.add(name, 0, "-", "file_unreadable", detail=str(exc))
             return None
         result.encodings[name] = source.encoding
-        parser = TableParser(source, table, name, errors)
+        parser = TableParser(source, table, name, errors, key)
         result.headers[name] = parser.mapping
         return parser if parser.usable else None
 
@@ -160,6 +169,9 @@ def _import(
         if params is not None:
             result.reference["dip_params"] = 1
         result.seconds = time.perf_counter() - started
+        result.pseudonymised = key is not None
+        if key is not None:
+            pseudonym.mark_pseudonymised(ws, key)
         details = {"package": source or str(package.resolve()), "replace": replace}
         audit_log.append(conn, "import", details | result.to_json())
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from engine import contract
@@ -19,6 +19,7 @@ from engine.errors import ImportRejected
 from engine.ingest.convert import converter_for
 from engine.ingest.problems import CellError, Problem, separator_params
 from engine.ingest.readers import TableSource
+from engine.pseudonym import pseudonym
 
 MAX_SHOWN_ERRORS = 100
 BATCH = 5_000  # rows converted and written at a time; cancel and progress are checked between
@@ -68,9 +69,18 @@ def whole_file_problem(header: list[str]) -> tuple[str, dict] | None:
 class TableParser:
     """Maps a file's header to the contract's columns and converts its rows."""
 
-    def __init__(self, source: TableSource, table: Table, name: str, errors: Errors):
+    def __init__(
+        self,
+        source: TableSource,
+        table: Table,
+        name: str,
+        errors: Errors,
+        key: bytes | None = None,
+    ):
+        """``key``: pseudonymise ``patient_id`` with it and drop the extra columns that name
+        or identify a person (``contract.IDENTIFYING_COLUMNS``)."""
         self.table, self.name, self.errors = table, name, errors
-        self.source = source
+        self.source, self.key = source, key
         #: False when the header already shows the file unusable (one error said so): its
         #: rows are not judged, which would repeat that error on every row.
         self.usable = True
@@ -89,16 +99,16 @@ class TableParser:
         self.extra: list[tuple[int, str]] = []
         self.mapping: dict[str, str] = {}
         for index, header in enumerate(source.header):
-            key = header.strip().lstrip("\ufeff")
-            name_ = by_label.get(key) or by_label.get(key.lower())
+            text = header.strip().lstrip("\ufeff")
+            name_ = by_label.get(text) or by_label.get(text.lower())
             if name_ is None:
-                if key:
-                    self.extra.append((index, key))
+                if text and not (key and text.lower() in contract.IDENTIFYING_COLUMNS):
+                    self.extra.append((index, text))
                 continue
             if name_ in positions:
-                errors.add(self.name, 1, key, "column_twice", name=name_)
+                errors.add(self.name, 1, text, "column_twice", name=name_)
             positions[name_] = index
-            self.mapping[key] = name_
+            self.mapping[text] = name_
         for col in table.columns:
             if col.required and col.name not in positions and self.usable:
                 errors.add(self.name, 1, col.name, "column_missing")
@@ -106,8 +116,14 @@ class TableParser:
             col.name in positions for col in table.columns if col.required
         )
         spreadsheet = source.encoding == "xlsx"
+        pseudonymise = partial(pseudonym, self.key) if self.key else None
         self.plan = [
-            (positions.get(col.name), converter_for(col, spreadsheet), col) for col in table.columns
+            (
+                positions.get(col.name),
+                converter_for(col, spreadsheet, pseudonymise if col.name == "patient_id" else None),
+                col,
+            )
+            for col in table.columns
         ]
         self.required = [i for i, col in enumerate(table.columns) if col.required]
         self.width = len(source.header)
@@ -206,8 +222,8 @@ def check_lines(columns: list[list]) -> None:
 
 
 @lru_cache(maxsize=8)
-def worker_parser(table: str, header: tuple[str, ...]) -> TableParser:
+def worker_parser(table: str, header: tuple[str, ...], key: bytes | None = None) -> TableParser:
     """A parser for a worker process's batches; its converters' memos last across batches.
     The header was checked when the file was opened, so its errors are not kept."""
     source = TableSource(Path(table), "", list(header), iter(()))
-    return TableParser(source, contract.BY_NAME[table], table, Errors())
+    return TableParser(source, contract.BY_NAME[table], table, Errors(), key)

@@ -30,9 +30,11 @@ SCHEMA = "staging"
 _COLUMNS = ", ".join(store.LINE_COLUMNS)
 
 
-def build_segment(header: tuple[str, ...], lines: list[str], batch: int) -> bytes:
+def build_segment(
+    header: tuple[str, ...], lines: list[str], batch: int, key: bytes | None = None
+) -> bytes:
     """In the worker: a segment of lines converted, checked and stored, serialized."""
-    parser = worker_parser("lines", header)
+    parser = worker_parser("lines", header, key)
     db = sqlite3.connect(":memory:", isolation_level=None)
     create_tables(db, ["lines"])
     db.execute("BEGIN")
@@ -42,9 +44,12 @@ def build_segment(header: tuple[str, ...], lines: list[str], batch: int) -> byte
     return db.serialize()
 
 
-def convert_batch(table: str, header: tuple[str, ...], lines: list[str]) -> tuple[list, list]:
-    """In a worker: a batch of lines of a plain CSV text, split and converted."""
-    return worker_parser(table, header).convert(plain_columns(lines, len(header)))
+def convert_batch(
+    table: str, header: tuple[str, ...], lines: list[str], key: bytes | None = None
+) -> tuple[list, list]:
+    """In a worker: a batch of lines of a plain CSV text, split and converted (``key``: the
+    pseudonym key of the import, see ``TableParser``)."""
+    return worker_parser(table, header, key).convert(plain_columns(lines, len(header)))
 
 
 class _Ahead:
@@ -77,14 +82,14 @@ def _segments(parser: TableParser) -> Iterator[tuple]:
     """``build_segment``'s arguments for each segment of a plain CSV text."""
     header, lines = tuple(parser.source.header), parser.source.plain_lines or []
     for start in range(0, len(lines), SEGMENT):
-        yield header, lines[start : start + SEGMENT], parsing.BATCH
+        yield header, lines[start : start + SEGMENT], parsing.BATCH, parser.key
 
 
 def _batches(parser: TableParser) -> Iterator[tuple]:
     """``convert_batch``'s arguments for each batch of a plain CSV text."""
     header = tuple(parser.source.header)
     for batch in plain_batches(parser.source.plain_lines or [], parsing.BATCH):
-        yield parser.table.name, header, batch
+        yield parser.table.name, header, batch, parser.key
 
 
 class ImportWorkers:
