@@ -149,3 +149,43 @@ def test_an_encrypted_workspace_keeps_its_key_inside(tmp_path, package, keys_dir
         assert isinstance(pseudonym.key_store(ws), pseudonym.InsideKeyStore)
         assert pseudonym.workspace_key(ws)
     assert not keys_dir.exists()
+
+
+def _cli(capsys, *argv) -> tuple[int, dict | str, str]:
+    from engine.cli import main
+
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, (json.loads(out) if "--json" in argv else out), err
+
+
+def test_cli_pseudonymise_and_move_the_key(tmp_path, package, monkeypatch, capsys):
+    ws = str(tmp_path / "w.yibao")
+    status, out, _ = _cli(capsys, "import", str(package), "-w", ws, "--pseudonymise", "--json")
+    assert status == 0 and out["pseudonymised"] is True
+    status, info, _ = _cli(capsys, "key", "show", "-w", ws, "--json")
+    assert status == 0 and info["pseudonymised"] and info["key_present"]
+    key_file = str(tmp_path / "moved.key")
+    assert _cli(capsys, "key", "export", "-w", ws, key_file, "--json")[0] == 0
+    monkeypatch.setenv(pseudonym.KEYS_DIR_VAR, str(tmp_path / "laptop"))
+    status, out, err = _cli(capsys, "import", str(package), "-w", ws, "--replace", "--json")
+    assert status == 2 and "yibao key import" in out["error"] and "Traceback" not in err
+    assert _cli(capsys, "key", "import", "-w", ws, key_file)[0] == 0
+    assert _cli(capsys, "import", str(package), "-w", ws, "--replace", "--json")[0] == 0
+
+
+def test_cli_json_names_each_problem_in_both_languages(tmp_path, package, capsys):
+    (package / "claims.csv").write_text("claim_id\tpatient_id\n", encoding="utf-8")
+    status, out, err = _cli(capsys, "import", str(package), "-w", str(tmp_path / "w"), "--json")
+    assert status == 2 and "Traceback" not in err
+    assert out["problems"] == [
+        {
+            "file": "claims.csv",
+            "row": 0,
+            "column": "-",
+            "code": "one_column",
+            "params": {"separator": "tabs", "separator_zh": "制表符"},
+            "message_zh": "claims.csv：只读出 1 列；文件是否用制表符分隔？",
+            "message_en": "claims.csv: 1 column read; is it separated by tabs?",
+        }
+    ]

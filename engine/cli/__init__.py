@@ -21,6 +21,7 @@ from engine.errors import UserError, storage_error
 
 GROUPS = (
     "package",
+    "key",
     "audit",
     "dip",
     "analytics",
@@ -67,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
             raise problem from exc
     except UserError as exc:
         if getattr(args, "json", False):
-            emit_json({"error": str(exc)})
+            problems = getattr(exc, "problems", [])  # an import's, each as data in zh and en
+            detail = {"problems": [_as_json(p) for p in problems]} if problems else {}
+            emit_json({"error": str(exc)} | detail)
         print(f"yibao {args.command}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -81,3 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
         print("yibao: internal error (the traceback above is for the developers)", file=sys.stderr)
         return 1
+
+
+def _as_json(problem: object) -> object:
+    to_json = getattr(problem, "to_json", None)
+    return to_json() if to_json else str(problem)

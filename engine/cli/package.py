@@ -24,7 +24,12 @@ def cmd_import(args) -> int:
     with open_workspace(args) as ws:
         try:
             result = import_any(
-                ws, args.package, plugins, replace=args.replace, progress=progress_for(args)
+                ws,
+                args.package,
+                plugins,
+                replace=args.replace,
+                pseudonymise=args.pseudonymise,
+                progress=progress_for(args),
             )
         except BaseException:
             ws.discard()  # a workspace this import created goes with its failure
@@ -36,6 +41,8 @@ def cmd_import(args) -> int:
         print(f"imported {result.claims} claims and {result.lines} lines in {result.seconds:.2f}s")
         if result.adapter:
             print(f"converted by {result.adapter}")
+        if result.pseudonymised:
+            print("人员编号已假名化 / patient ids pseudonymised (key: yibao key show)")
         print(f"reference data: {refs}")
         for name, enc in result.encodings.items():
             print(f"  {name}: {enc}")
@@ -63,6 +70,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_workspace(p)
     p.add_argument("--replace", action="store_true", help="replace claims already imported")
     add_encrypt(p)
+    p.add_argument(
+        "--pseudonymise",
+        action="store_true",
+        help="store patient ids as keyed pseudonyms and drop name / id-card columns; the key"
+        " stays outside the workspace (see: yibao key)",
+    )
     add_plugin_choice(p)
     add_json(p)
 
