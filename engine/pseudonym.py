@@ -163,19 +163,18 @@ def key_for_import(ws, wanted: bool) -> bytes | None:
             f"{ws.path} already holds claims with real patient ids: import with --pseudonymise "
             "into a new workspace"
         )
-    store = key_store(ws)
-    key = store.load()
-    if key is None:
-        key = secrets.token_bytes(32)
-        store.save(key)
-    return key
+    return key_store(ws).load() or secrets.token_bytes(32)
 
 
 def mark_pseudonymised(ws, key: bytes) -> None:
-    """Record, inside the import's transaction, that ``ws`` holds pseudonyms of ``key``."""
+    """Record, inside the import's transaction, that ``ws`` holds pseudonyms of ``key``, and
+    keep a new key: a failed import leaves neither behind."""
     if not is_pseudonymised(ws):
         since = datetime.now(UTC).isoformat(timespec="seconds")
         ws.set_setting(PSEUDONYMISED_SETTING, {"since": since, "key_check": key_check(key)})
+        store = key_store(ws)
+        if store.load() != key:
+            store.save(key)
 
 
 def export_key(ws, path: str | os.PathLike) -> Path:

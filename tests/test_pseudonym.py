@@ -122,6 +122,15 @@ def test_a_wrong_key_is_refused(tmp_path, package, monkeypatch):
             import_package(a, package, replace=True)
 
 
+def test_a_rejected_pseudonymised_import_leaves_no_key(tmp_path, package, keys_dir):
+    (package / "lines.csv").write_text("")
+    with Workspace.open(tmp_path / "w.yibao") as ws:
+        with pytest.raises(UserError, match="lines.csv is empty"):
+            import_package(ws, package, pseudonymise=True)
+        assert not pseudonym.is_pseudonymised(ws)
+    assert not keys_dir.exists()
+
+
 def test_real_ids_and_pseudonyms_never_mix(tmp_path, package):
     with Workspace.open(tmp_path / "w.yibao") as ws:
         import_package(ws, package)
@@ -143,12 +152,16 @@ def test_an_export_keeps_the_pseudonyms(tmp_path, package):
 
 
 def test_an_encrypted_workspace_keeps_its_key_inside(tmp_path, package, keys_dir):
-    with Workspace.open(tmp_path / "w.yibao") as ws:
-        ws.encrypted = True  # what an encrypted workspace says of itself
+    path = tmp_path / "w.yibao"
+    with Workspace.open(path, encrypt=True, passphrase="correct horse") as ws:
+        assert ws.encrypted
         import_package(ws, package, pseudonymise=True)
         assert isinstance(pseudonym.key_store(ws), pseudonym.InsideKeyStore)
-        assert pseudonym.workspace_key(ws)
+        stored = _patients(ws)
     assert not keys_dir.exists()
+    with Workspace.open(path, passphrase="correct horse") as ws:
+        import_package(ws, package, replace=True)
+        assert _patients(ws) == stored
 
 
 def _cli(capsys, *argv) -> tuple[int, dict | str, str]:
