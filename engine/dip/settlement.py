@@ -193,12 +193,12 @@ def _sum_parts(scoring: Scoring, sql: str, keys: int) -> dict[tuple, list]:
     for rows in scoring.map(sql):
         for row in rows:
             parts[row[:keys]].append(row[keys:])
-    return {
-        key: [
-            fsum(col) if isinstance(col[0], float) else sum(col) for col in zip(*sums, strict=True)
-        ]
-        for key, sums in parts.items()
-    }
+    return {key: [_add(col) for col in zip(*sums, strict=True)] for key, sums in parts.items()}
+
+
+def _add(column: tuple) -> float | int:
+    values = [v for v in column if v is not None]
+    return fsum(values) if any(isinstance(v, float) for v in values) else sum(values)
 
 
 @dataclass
@@ -265,21 +265,16 @@ def _longest_prefix(code: str | None, rates: dict) -> str | None:
     return max(matches, key=len) if matches else None
 
 
-def _other_payments(scoring: Scoring, params: dict, warnings: list[str]) -> dict[str, dict]:
-    """Section 4c: bed-day, by-disease, fee-for-service and capitation payments by
-    institution, and which institutions had claims in the year."""
+def _other_payments(
+    scoring: Scoring, rows: dict[tuple, list], params: dict, warnings: list[str]
+) -> dict[str, dict]:
+    """Section 4c: bed-day, by-disease, fee-for-service (from the cases' sums ``rows``) and
+    capitation payments by institution."""
     out: dict[str, dict] = defaultdict(lambda: defaultdict(float))
     levels = dict(scoring.conn.execute("SELECT institution_code, level FROM institutions"))
-    rows = _sum_parts(
-        scoring,
-        "SELECT institution_code, payment_method,"
-        " CASE WHEN payment_method = 'by_disease' THEN main_diagnosis END, count(*), sum(los),"
-        f" sum(paid_units) FROM ({scoring.cases_sql()})"
-        " WHERE payment_method IN ('bed_day', 'by_disease', 'fee_for_service') GROUP BY 1, 2, 3",
-        3,
-    )
     bed_rates, disease_rates = params["bed_day_rates"], params["by_disease_rates"]
-    for (code, method, dx), (count, days, paid_units) in sorted(rows.items(), key=str):
+    for (code, _fund, method, dx, _month), sums in sorted(rows.items(), key=str):
+        count, _points, paid_units, _cost, days = sums
         if method == "bed_day":
             level = levels.get(code)
             rate = bed_rates.get(str(level))
@@ -296,51 +291,61 @@ def _other_payments(scoring: Scoring, params: dict, warnings: list[str]) -> dict
                     f"{code}: no by_disease_rates for {dx}; its {count} case(s) are paid 0"
                 )
             out[code]["by_disease_payment"] += count * (disease_rates[prefix] if prefix else 0)
-        else:
+        elif method == "fee_for_service":
             out[code]["fee_for_service_payment"] += paid_units / SCALE
     rate = params["capitation_rates"].get("chronic_outpatient")
-    for code, patients in scoring.conn.execute(
-        "SELECT institution_code, count(DISTINCT CASE WHEN visit_type = 'chronic_outpatient'"
-        " THEN patient_id END) FROM claims"
-        " WHERE coalesce(discharge_date, admission_date) >= :year_from"
-        " AND coalesce(discharge_date, admission_date) < :year_to GROUP BY 1",
-        scoring.args,
-    ):
-        out[code]["capitation_payment"] += patients * rate if rate is not None else 0.0
+    if rate is None:  # no rate: capitation is not computed (and the claims not read)
+        return out
+    patients = {
+        pair
+        for part in scoring.map(
+            "SELECT DISTINCT institution_code, patient_id FROM claims NOT INDEXED"
+            " WHERE visit_type = 'chronic_outpatient'"
+            " AND admission_date >= :year_from AND admission_date < :year_to"
+        )
+        for pair in part
+    }
+    for code, _patient in patients:
+        out[code]["capitation_payment"] += rate
     return out
+
+
+# One pass over the year's cases sums all that settlement needs, by institution, fund,
+# payment method, main diagnosis (by-disease cases only) and month (DIP cases, for advances).
+_SUMS = """
+SELECT institution_code, fund, payment_method,
+       CASE WHEN payment_method = 'by_disease' THEN main_diagnosis END, {month},
+       count(*), sum(points), sum(paid_units), sum(cost_units),
+       sum(CASE WHEN payment_method = 'bed_day' THEN los END)
+FROM ({cases}) WHERE payment_method != 'other_fund' GROUP BY 1, 2, 3, 4, 5
+"""
+_MONTH = "CASE WHEN payment_method = 'dip' THEN CAST(substr(discharge_date, 6, 2) AS INTEGER) END"
 
 
 def compute(scoring: Scoring, params: dict, confirmed: list[Confirmed], plugins=None) -> dict:
     """Sections 4, 4a and 4c over the scored cases: φ and the point value of each fund,
     payments, sharing per fund, deductions recovered in full after sharing, the other
     payment methods, advances and the clearing."""
-    dip = _sum_parts(
-        scoring,
-        "SELECT institution_code, fund, count(*), sum(points), sum(paid_units), sum(cost_units)"
-        f" FROM ({scoring.cases_sql()}) WHERE payment_method = 'dip' GROUP BY 1, 2",
-        2,
-    )
-    by_fund: dict[str, list] = {}
-    for (_, fund), (_, points, paid, cost) in dip.items():
-        have = by_fund.setdefault(fund, [0.0, 0, 0])
-        have[0] = fsum([have[0], points])
-        have[1] += paid
-        have[2] += cost
-    funds = _funds(by_fund, params, plugins)
     bpv = params.get("budget_point_value")
-    monthly = (
-        _sum_parts(
-            scoring,
-            "SELECT institution_code, fund, CAST(substr(discharge_date, 6, 2) AS INTEGER),"
-            f" sum(points) FROM ({scoring.cases_sql()}) WHERE payment_method = 'dip'"
-            " GROUP BY 1, 2, 3",
-            3,
-        )
-        if bpv is not None
-        else {}
-    )
+    sql = _SUMS.replace("{cases}", scoring.cases_sql())
+    rows = _sum_parts(scoring, sql.replace("{month}", _MONTH if bpv is not None else "NULL"), 5)
+    dip: dict[tuple, list] = {}
+    monthly: dict[tuple, float] = defaultdict(float)
+    by_fund: dict[str, list] = {}
+    for (code, fund, method, _dx, month), (count, points, paid, cost, _) in rows.items():
+        if method != "dip":
+            continue
+        for key, sums in (((code, fund), dip), (fund, by_fund)):
+            have = sums.setdefault(key, [0, 0.0, 0, 0])
+            have[0] += count
+            have[1] = fsum([have[1], points])
+            have[2] += paid
+            have[3] += cost
+        if month is not None:
+            monthly[(code, fund, month)] += points
+    funds = _funds({f: sums[1:] for f, sums in by_fund.items()}, params, plugins)
     warnings: list[str] = []
-    others = _other_payments(scoring, params, warnings)
+    others = _other_payments(scoring, rows, params, warnings)
     dip_deductions, other_deductions = _deductions_by_institution(scoring, confirmed)
     codes = sorted({code for code, _ in dip} | set(others) | set(other_deductions))
     institutions = []
@@ -372,7 +377,7 @@ def compute(scoring: Scoring, params: dict, confirmed: list[Confirmed], plugins=
         row["total_payment"] = money_json(total)
         if bpv is not None:
             advances: dict[int, float] = defaultdict(float)
-            for (c, fund, month), (points,) in sorted(monthly.items()):
+            for (c, fund, month), points in sorted(monthly.items()):
                 if c == code:
                     advances[month] += points * bpv * funds[fund].phi * params["advance_ratio"]
             advanced = fsum(advances.values())
