@@ -518,3 +518,33 @@ def test_special_case_approval_cap_and_revocation(specials):
         )
     ]
     assert logged == ["approve", "approve", "revoke", "approve"]
+
+
+def test_cli_dip_special_decides_and_refuses_past_the_cap(specials, capsys):
+    from engine.cli import main as cli
+
+    path = str(specials.path)
+    specials.close()
+    base = ["dip", "special", "-w", path, "--reviewer", "专家", "--comment", "罕见并发症"]
+    assert cli([*base, "S1", "--approve", "--json"]) == 0
+    decided = json.loads(capsys.readouterr().out)
+    # floor(0.25 × 12) = 3
+    assert (decided["decision"], decided["used"], decided["cap"]) == ("approve", 1, 3)
+    assert cli([*base, "S2", "--approve"]) == 0
+    assert cli([*base, "S3", "--approve"]) == 0
+    assert "3 of 3 approved" in capsys.readouterr().out
+    assert cli(["dip", "special", "-w", path, "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert (listed["used"], listed["cap"]) == (3, 3)
+    assert cli([*base, "N1", "--approve"]) == 2  # not special
+    assert "not a special case" in capsys.readouterr().err
+    assert cli([*base, "S1", "--revoke"]) == 0
+    assert cli([*base, "S1", "--approve"]) == 0
+    capsys.readouterr()
+    assert cli(["dip", "explain", "-w", path, "S1", "--json"]) == 0
+    explained = json.loads(capsys.readouterr().out)
+    assert (explained["case_type"], explained["effect"], explained["points"]) == (
+        "special_approved",
+        "special_approved",
+        600.0,
+    )
