@@ -70,6 +70,7 @@ class RuleEditor(QWidget):
         self.text = QPlainTextEdit()
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setPlainText(TEMPLATE)
+        self.text.setProperty("source", True)  # YAML, shown as written (codes and all)
         layout.addWidget(self.text, 3)
         self.verdict = note()
         layout.addWidget(self.verdict)

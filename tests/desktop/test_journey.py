@@ -56,7 +56,8 @@ def page_texts(page):
     for w in page.findChildren(QLabel):
         texts.append(w.text())
     for w in page.findChildren(QPlainTextEdit):
-        texts.append(w.toPlainText())
+        if not w.property("source"):  # a rule file being edited is code, shown as written
+            texts.append(w.toPlainText())
     for w in page.findChildren(QLineEdit):
         texts.append(w.text())
     for w in page.findChildren(QPushButton):
