@@ -39,10 +39,11 @@ def yibao_reference_data(register):
 
     Call ``register(table, rows)`` with a contract table name (``catalogue``,
     ``institutions``, ``procurement``, ``procurement_volumes``, ``item_pairs``,
-    ``code_limits``, ``dip_groups``) and a list of dicts keyed by contract column names, values
-    as text as in a CSV cell. Keyed tables (catalogue by item_code, institutions by
-    institution_code, dip_groups by group_code) replace rows with the same key; other tables
-    are appended to. Nothing is written to the workspace: disabling the plug-in restores it.
+    ``code_limits``, ``dip_groups``, ``doctors``) and a list of dicts keyed by contract column
+    names, values as text as in a CSV cell. Keyed tables (catalogue by item_code, institutions
+    by institution_code, dip_groups by group_code, doctors by doctor_id) replace rows with the
+    same key; other tables are appended to. Nothing is written to the workspace: disabling the
+    plug-in restores it. (The doctors' registry is laid over the workspace's for the ledger.)
     """
 
 

@@ -437,3 +437,27 @@ def test_the_workbook_has_a_doctors_sheet(attributed_ws, tmp_path, plugins):
         ("DR001", "S-STAY2", "GZ10000204001000", 3),
         ("DR009", "S-CHILD", "GZ10000101007000", 1),
     ]
+
+
+def test_a_regions_doctors_registry_names_its_doctors(attributed_ws, _isolated_plugins):
+    (_isolated_plugins / "registry_city.py").write_text(
+        textwrap.dedent(
+            """
+            from engine.hookspecs import hookimpl
+
+            PLUGIN_NAME = "registry_city"
+            PLUGIN_API = 1
+            __version__ = "1.0"
+
+            @hookimpl
+            def yibao_reference_data(register):
+                register("doctors", [{"doctor_id": "DR002", "name": "赵六", "dept_code": "RAD"}])
+            """
+        ),
+        encoding="utf-8",
+    )
+    from engine.plugins import load_plugins
+
+    dr002 = for_workspace(attributed_ws, load_plugins()).doctor("DR002")
+    assert (dr002.name, dr002.dept_code) == ("赵六", "RAD")
+    assert attributed_ws.count("doctors") == 2  # nothing written

@@ -332,13 +332,18 @@ def compute(
 
 
 def for_workspace(ws, plugins=None, *, year: int | None = None, catalog=None) -> Ledger:
-    """The ledger of a workspace with the plug-ins' rules (``catalog``: already loaded) and
-    parameters, and its own parameter overrides; without plug-ins, the national defaults."""
+    """The ledger of a workspace with the plug-ins' rules (``catalog``: already loaded),
+    parameters and doctors (a region's registry laid over the workspace's own), and its own
+    parameter overrides; without plug-ins, the national defaults."""
     from engine.national import RULE_PARAMETERS
+    from engine.overlay import reference_overlay
     from engine.rules.audit import PARAMS_SETTING, load_catalog, rule_parameters
 
     if plugins is None:
         params = {**RULE_PARAMETERS, **ws.get_setting(PARAMS_SETTING, {})}
         return compute(ws.conn, [], params, year=year)
     catalog = catalog or load_catalog(plugins)
-    return compute(ws.conn, catalog.rules(), rule_parameters(ws, plugins), year=year)
+    params = rule_parameters(ws, plugins)
+    registry = [c for c in plugins.reference_data() if c[1] == "doctors"]
+    with reference_overlay(ws.conn, registry):
+        return compute(ws.conn, catalog.rules(), params, year=year)
