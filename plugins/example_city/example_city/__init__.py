@@ -39,6 +39,10 @@ def _rows(name: str) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
+# 中医优势病种: the city's TCM-advantage groups and the bonus a TCM hospital earns on them.
+TCM_GROUPS = {row["group_code"]: float(row["factor"]) for row in _rows("tcm_groups.csv")}
+
+
 @hookimpl
 def yibao_rulesets(register):
     register(HERE / "rules")
@@ -59,6 +63,14 @@ def yibao_rule_parameters(params):
 @hookimpl
 def yibao_dip_parameters(params):
     return DIP_PARAMETERS
+
+
+@hookimpl
+def yibao_case_factor(case):
+    """A case of a TCM hospital (kind ``tcm``) in a TCM-advantage group earns its bonus."""
+    if case["kind"] == "tcm":
+        return TCM_GROUPS.get(case["group_code"])
+    return None
 
 
 @hookimpl

@@ -198,3 +198,22 @@ def test_report_gets_the_city_sheet(package, workspace, city, tmp_path):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("机构编码", "两病用药明细数", "金额")
     assert ("H001", 1, 20.0) in rows
+
+
+def test_tcm_hospital_earns_the_bonus_on_tcm_advantage_groups(package, workspace, city, national):
+    from engine.dip.explain import explain_case
+
+    spine = [("003101000010001", 1, 5400)]
+    # H002 is the city's TCM hospital (level 2 → 0.9): r = 5,400 / (6,000 × 0.9) = 1 → normal,
+    # 300 × 0.9 = 270 points × the TCM bonus 1.1 = 297
+    stay = dict(visit="inpatient", discharge="2025-06-12", status=1, dx="M51.200")
+    add_claim(package, "C-TCM", spine, inst="H002", **stay)
+    # the same group at the general hospital H001 (level 3): 300 × 1.0, no bonus
+    add_claim(package, "C-GEN", [("003101000010001", 1, 6000)], **stay)
+    ws = workspace(package)
+    cases = {c["claim_id"]: c for c in settle(ws, 2025, plugins=city, store=False)["cases"]}
+    assert (cases["C-TCM"]["points"], cases["C-TCM"]["factor"]) == (297.0, 1.1)
+    assert cases["C-GEN"]["points"] == 300.0 and "factor" not in cases["C-GEN"]
+    explained = explain_case(ws, "C-TCM", city)
+    assert explained["factors"] == [{"plugin": "example_city", "factor": 1.1}]
+    assert "plug-in example_city: case factor 1.1" in explained["steps"]
