@@ -171,6 +171,12 @@ TABLES.update(
             "cost_shift_days": ("费用转嫁天数", "cost-shift window (days)"),
             "year_end_drop": ("年末收治下降比例", "year-end admissions drop"),
             "low_case_share_max": ("低倍率病例最高占比", "maximum low-ratio case share"),
+            "warn_points": ("医师约谈提醒记分", "doctor warning points"),
+            "suspend_points": ("暂停医保支付资格记分", "suspension points"),
+            "terminate_points": ("终止医保支付资格记分", "termination points"),
+            "suspend_months_per_point_over": ("每超 1 分暂停月数", "months suspended per point"),
+            "suspend_months_max": ("最长暂停月数", "maximum months suspended"),
+            "terminate_bar_years": ("终止后不得再备案年数", "years barred after termination"),
         },
         "dip_parameter": {
             "region_code": ("统筹区编码", "pooling region"),
@@ -246,6 +252,30 @@ TABLES.update(
 #: Help text of a coded value, where its word alone does not say enough (parameters).
 HELP: dict[str, Words] = {
     "rule_parameter": {
+        "warn_points": (
+            "医保医师一个自然年度累计记分达到此值，予以约谈提醒。",
+            "A doctor with this many points in a year is called in for a warning talk.",
+        ),
+        "suspend_points": (
+            "累计记分达到此值，暂停医保支付资格。",
+            "From this many points the doctor's right to bill the fund is suspended.",
+        ),
+        "terminate_points": (
+            "累计记分达到此值，终止医保支付资格。",
+            "From this many points the doctor's right to bill the fund is terminated.",
+        ),
+        "suspend_months_per_point_over": (
+            "暂停期限：超过（暂停分值 − 1）的每 1 分暂停的月数。",
+            "Months of suspension per point above the suspension threshold minus one.",
+        ),
+        "suspend_months_max": (
+            "暂停医保支付资格最长月数。",
+            "The longest suspension, in months.",
+        ),
+        "terminate_bar_years": (
+            "终止医保支付资格后不得再次登记备案的年数。",
+            "Years a terminated doctor may not register again.",
+        ),
         "realtime_upload_hours": (
             "收费时间与上传时间相差超过此小时数，视为非实时上传。",
             "A line uploaded more than this many hours after its charge is not real-time.",

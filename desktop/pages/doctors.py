@@ -28,7 +28,6 @@ from engine.accountability import STATUSES
 from engine.accountability.ledger import Ledger, for_workspace
 from engine.accountability.points import consequence
 from engine.errors import UserError
-from engine.labels import label
 
 STATUS_COLOURS = {
     "warning": QColor("#fff4d6"),
@@ -80,7 +79,7 @@ class DoctorsPage(QWidget):
         self.status = QComboBox()
         self.status.addItem(self.tr("全部状态"), "")
         for status in STATUSES:
-            self.status.addItem(label("doctor_status", status), status)
+            self.status.addItem(ctx.label("doctor_status", status), status)
         for w in (self.year, self.institution, self.dept, self.status):
             filters.addWidget(w)
         filters.addStretch(1)
@@ -135,9 +134,9 @@ class DoctorsPage(QWidget):
                 self.tr("机构"),
                 self.tr("科室"),
                 self.tr("医师数"),
-                label("doctor_status", "warning"),
-                label("doctor_status", "suspended"),
-                label("doctor_status", "terminated"),
+                ctx.label("doctor_status", "warning"),
+                ctx.label("doctor_status", "suspended"),
+                ctx.label("doctor_status", "terminated"),
                 self.tr("记分"),
                 self.tr("疑点数"),
                 self.tr("确认违规"),
@@ -231,7 +230,7 @@ class DoctorsPage(QWidget):
                     d.institution_code or "-",
                     d.dept_code or "-",
                     d.points,
-                    label("doctor_status", d.status),
+                    self.ctx.label("doctor_status", d.status),
                     d.suspend_months or "",
                     d.findings,
                     d.confirmed,
@@ -275,6 +274,7 @@ class DoctorsPage(QWidget):
             return
         d = self.shown[row]
         rules = {r.id: r for r in self.ctx.rules()[1].rules()}
+        lang = self.ctx.lang
         _fill(
             self.events,
             [
@@ -282,7 +282,7 @@ class DoctorsPage(QWidget):
                     e.decided_at[:19].replace("T", " "),
                     e.claim_id,
                     e.code,
-                    rules[e.rule_id].name.get("zh", e.rule_id) if e.rule_id in rules else "",
+                    rules[e.rule_id].name.get(lang, e.rule_id) if e.rule_id in rules else "",
                     e.points,
                     e.finding_id,
                 ]
@@ -290,7 +290,8 @@ class DoctorsPage(QWidget):
             ],
         )
         who = f"{d.name}（{d.doctor_id}）" if d.name else d.doctor_id
-        self.consequence.setText(f"{who}：{consequence(self.ledger.thresholds, d.points)}")
+        text = consequence(self.ledger.thresholds, d.points, lang)
+        self.consequence.setText(f"{who}{'：' if lang == 'zh' else ': '}{text}")
 
     # --- actions ---------------------------------------------------------------------------
     def jump(self, row: int) -> None:

@@ -111,3 +111,18 @@ def test_without_a_workspace_the_page_says_so(window):
     assert "请先打开工作区" in window.doctors_page.headline.text()
     assert window.doctors_page.doctors.rowCount() == 0
     assert window.doctors_page.departments.rowCount() == 0
+
+
+def test_the_page_in_english(qtbot, settings, audited_path):
+    from desktop.app import build
+
+    window = build(settings, language="en")
+    qtbot.addWidget(window)
+    window.show()
+    window.ctx.open_workspace(audited_path)
+    page = window.doctors_page
+    window.show_page(page)
+    assert window.sidebar.item(window.stack.indexOf(page)).text() == "Doctors' points"
+    assert {r[5] for r in _rows(page.doctors)} == {"normal"}
+    assert "below the warning threshold (3)" in page.consequence.text()
+    window.ctx.close()
