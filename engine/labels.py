@@ -102,6 +102,12 @@ TABLES: dict[str, Words] = {
         "fee_for_service": ("按项目", "fee for service"),
         "other_fund": ("其他基金支付", "other fund"),
     },
+    "fund": {
+        "all": ("统筹基金", "pooled fund"),
+        "employee": ("职工医保统筹基金", "employee fund"),
+        "resident": ("居民医保统筹基金", "resident fund"),
+        "work_injury": ("工伤保险基金", "work-injury fund"),
+    },
     "points_effect": {
         "zero": ("不予计分", "no points"),
         "regroup_conservative": ("按保守治疗重新入组", "regrouped as conservative"),

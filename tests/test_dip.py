@@ -548,3 +548,33 @@ def test_cli_dip_special_decides_and_refuses_past_the_cap(specials, capsys):
         "special_approved",
         600.0,
     )
+
+
+def test_workbook_and_notice_carry_the_whole_clearing(region, tmp_path):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from engine.reports import write_report
+
+    _confirm(region, "C02", "150")
+    _confirm(region, "C14", "50")
+    fid = _confirm(region, "C04", "300", effect="zero")
+    settle(region)
+    write_report(region, tmp_path / "r.xlsx")
+    rows = [r for r in load_workbook(tmp_path / "r.xlsx")["DIP结算"].iter_rows(values_only=True)]
+    header = next(r for r in rows if r[0] == "机构编码")
+    h1 = dict(zip(header, next(r for r in rows if r[0] == "H1"), strict=True))
+    # as in test_zero_effect…: Σ 2,490, PV 14.891566; H1 final (15,844.6265 + 22,400) / 2
+    # − 150 = 18,972.31; + 14,000 bed-days + 2,800 by disease + 250 fee-for-service − 50
+    assert (h1["清算支付"], h1["合计支付"]) == (18972.31, 35972.31)
+    assert (h1["床日付费"], h1["按病种付费"], h1["非DIP确认扣款"]) == (14000, 2800, 50)
+    # advances: January without the disallowed C04, (900 + 500) × 10 × 0.8 × 0.9
+    assert h1["月度预付合计"] == 10080
+    assert h1["年终清算（合计−预付）"] == 25892.31  # 35,972.31 − 10,080
+    cases = [r for r in load_workbook(tmp_path / "r.xlsx")["DIP病例"].iter_rows(values_only=True)]
+    c04 = next(r for r in cases if r[0] == "C04")
+    assert c04[-3:] == ("统筹基金", "不予计分", fid)
+    write_report(region, tmp_path / "H1.pdf", institution="H1")
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "H1.pdf").pages)
+    text = text.replace("\n", "")
+    assert "本年度合计支付 35,972.31 元" in text and "年终清算应付 25,892.31 元" in text

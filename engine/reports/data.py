@@ -132,7 +132,8 @@ def _settlement(ws: Workspace, institution: str | None) -> dict | None:
     ]
     cases = ws.conn.execute(
         "SELECT claim_id, institution_code, group_code, case_type, payment_method, rw,"
-        " coefficient, ratio, points FROM settlement_cases WHERE run_id = ?"
+        " coefficient, ratio, points, fund, effect, effect_source FROM settlement_cases"
+        " WHERE run_id = ?"
         " AND (? IS NULL OR institution_code = ?) ORDER BY institution_code, claim_id",
         (run_id, institution, institution),
     ).fetchall()

@@ -29,6 +29,7 @@ from reportlab.platypus import (
 )
 
 from engine.errors import UserError
+from engine.labels import label
 from engine.reports import labels
 from engine.reports.data import ReportData, findings_by_rule
 
@@ -226,12 +227,34 @@ def _settlement_rows(data: ReportData, code: str, st: dict) -> list:
     row = next((r for r in rows if r["institution_code"] == code), None)
     if row is None:
         return []
+    funds = s.get("funds") or {}
+    if len(funds) > 1:
+        value = "；".join(
+            f"{label('fund', name)}点值 {fund['point_value']}" for name, fund in funds.items()
+        )
+    else:
+        value = f"点值 {s.get('point_value')}"
     text = (
         f"{s.get('year')} 年度 DIP 结算：病例 {row['cases']} 例，总分值 {row['points']:,.4f}，"
-        f"点值 {s.get('point_value')}；应支付 {_money(row['payment'])} 元"
-        f"（已扣减确认扣款 {_money(row['deductions'])} 元），已支付 {_money(row['fund_paid'])} 元，"
-        f"清算支付 {_money(row.get('final_payment', row['payment']))} 元。"
+        f"{value}；应支付 {_money(row['payment'])} 元，已支付 {_money(row['fund_paid'])} 元；"
+        f"经结余留用、超支分担后，确认违规扣款 {_money(row['deductions'])} 元全额追回，"
+        f"DIP 清算支付 {_money(row.get('final_payment', row['payment']))} 元。"
     )
+    if "total_payment" in row:  # revision 2: the whole annual clearing
+        text += (
+            f"另按床日付费 {_money(row['bed_day_payment'])} 元，按病种付费"
+            f" {_money(row['by_disease_payment'])} 元，按项目付费"
+            f" {_money(row['fee_for_service_payment'])} 元，门诊慢特病按人头付费"
+            f" {_money(row['capitation_payment'])} 元，追回非 DIP 结算确认扣款"
+            f" {_money(row['other_deductions'])} 元；本年度合计支付"
+            f" {_money(row['total_payment'])} 元。"
+        )
+    if "total_clearing" in row:
+        advanced = sum(Decimal(str(v)) for v in row["advances"].values())
+        text += (
+            f"已按月预付 {_money(advanced)} 元，年终清算应付"
+            f" {_money(row['total_clearing'])} 元（负数为应退回）。"
+        )
     return [_p("三、DIP 结算", st["h2"]), _p(text, st["body"])]
 
 

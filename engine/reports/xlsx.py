@@ -118,8 +118,39 @@ def _findings(book: Workbook, data: ReportData) -> None:
         sheet.row(*values)
 
 
+# The rest of the annual clearing (dip_spec.md §4c), after the DIP columns.
+CLEARING_KEYS = (
+    "bed_day_payment",
+    "by_disease_payment",
+    "fee_for_service_payment",
+    "capitation_payment",
+    "other_deductions",
+    "total_payment",
+    "advances",
+    "total_clearing",
+)
+CLEARING_HEADERS = (
+    "床日付费",
+    "按病种付费",
+    "按项目付费",
+    "按人头付费（门诊慢特病）",
+    "非DIP确认扣款",
+    "合计支付",
+    "月度预付合计",
+    "年终清算（合计−预付）",
+)
+
+
+def _clearing_value(row: dict, key: str):
+    if key == "advances":
+        if "advances" not in row:
+            return None
+        return float(sum(Decimal(str(v)) for v in row["advances"].values()))
+    return row.get(key)
+
+
 def _settlement(book: Workbook, data: ReportData) -> None:
-    sheet = _Sheet(book, "DIP结算", [14, 30, 10, 16, 16, 14, 16, 16, 16, 16])
+    sheet = _Sheet(book, "DIP结算", [14, 30, 10, 16, 16, 14, 16, 16, 16, 16] + [16] * 8)
     s = data.settlement
     if s is None:
         sheet.row("尚未进行 DIP 结算（yibao settle）")
@@ -131,6 +162,17 @@ def _settlement(book: Workbook, data: ReportData) -> None:
     sheet.row("点值", s.get("point_value"), formats={1: POINTS})
     sheet.row("基金支付比例", s.get("fund_payment_ratio"), formats={1: POINTS})
     sheet.row("总分值", s.get("total_points"), formats={1: POINTS})
+    funds = s.get("funds") or {}
+    if len(funds) > 1:  # funds settle apart: each its own point value
+        sheet.row("基金", "点值", "基金支付比例", "总分值", bold=True)
+        for name, fund in funds.items():
+            sheet.row(
+                label("fund", name),
+                fund["point_value"],
+                fund["fund_payment_ratio"],
+                fund["total_points"],
+                formats={1: POINTS, 2: POINTS, 3: POINTS},
+            )
     sheet.row()
     sheet.row(
         "机构编码",
@@ -143,9 +185,10 @@ def _settlement(book: Workbook, data: ReportData) -> None:
         "差额",
         "清算支付",
         "清算（扣除预付）",
+        *CLEARING_HEADERS,
         bold=True,
     )
-    money = {i: MONEY for i in range(4, 10)}
+    money = {i: MONEY for i in range(4, 10 + len(CLEARING_KEYS))}
     for row in s["institutions"]:
         sheet.row(
             row["institution_code"],
@@ -158,9 +201,10 @@ def _settlement(book: Workbook, data: ReportData) -> None:
             row["balance"],
             row.get("final_payment", row["payment"]),
             row.get("clearing"),
+            *(_clearing_value(row, key) for key in CLEARING_KEYS),
             formats={3: POINTS, **money},
         )
-    cases = _Sheet(book, "DIP病例", [14, 12, 16, 12, 12, 10, 10, 10, 12])
+    cases = _Sheet(book, "DIP病例", [14, 12, 16, 12, 12, 10, 10, 10, 12, 16, 18, 18])
     cases.ws.freeze_panes = "A2"
     cases.row(
         "结算ID",
@@ -172,9 +216,13 @@ def _settlement(book: Workbook, data: ReportData) -> None:
         "机构系数",
         "费用倍率",
         "分值",
+        "基金",
+        "调整",
+        "调整依据",
         bold=True,
     )
-    for claim, inst, group, ctype, method, rw, coef, ratio, points in s["cases"]:
+    for claim, inst, group, ctype, method, rw, coef, ratio, points, *r2 in s["cases"]:
+        fund, effect, source = (r2 + [None] * 3)[:3]  # runs before revision 2 lack them
         cases.row(
             claim,
             inst,
@@ -185,6 +233,9 @@ def _settlement(book: Workbook, data: ReportData) -> None:
             coef,
             ratio,
             points,
+            label("fund", fund) if fund else None,
+            label("points_effect", effect) if effect else None,
+            source,
             formats={5: POINTS, 6: POINTS, 7: POINTS, 8: POINTS},
         )
 
