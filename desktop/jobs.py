@@ -19,8 +19,8 @@ from engine.progress import CancelToken, Progress
 class Job(QThread):
     """Runs ``work(progress, cancel)`` on its own thread and reports back by signals.
 
-    ``succeeded(result)``, ``failed(message, errors)`` (errors: the ``file:row:column:
-    reason`` lines of a rejected import) and ``cancelled()`` arrive on the UI thread, then
+    ``succeeded(result)``, ``failed(message, errors)`` (errors: the problems of a rejected
+    import, ``engine.ingest.problems.Problem`` to show in either language) and ``cancelled()`` arrive on the UI thread, then
     ``ended()``: QThread's ``finished`` passed on by the UI thread after the job's other
     signals, and ``ended_already`` is true from then on (so a caller that arrives late knows
     it need not wait)."""
@@ -52,7 +52,7 @@ class Job(QThread):
         except Cancelled:
             self.cancelled.emit()
         except ImportRejected as exc:
-            self.failed.emit(str(exc).splitlines()[0], list(exc.errors))
+            self.failed.emit(str(exc).splitlines()[0], list(exc.problems))
         except UserError as exc:
             self.failed.emit(str(exc), [])
         except Exception:  # noqa: BLE001 — shown to the user instead of killing the thread

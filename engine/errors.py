@@ -30,7 +30,7 @@ class ImportRejected(UserError):
             rest = total - len(self.problems)
             more = f"\n……另有 {rest} 处错误 | … and {rest} more errors"
         super().__init__(
-            f"导入被拒绝，未写入任何数据（{total} 处错误）| import rejected, nothing written"
+            f"导入被拒绝，未写入任何数据（{total} 处错误） | import rejected, nothing written"
             f" ({total} errors):\n{shown}{more}"
         )
 

@@ -212,17 +212,15 @@ def import_key(ws, path: str | os.PathLike) -> str:
 
 
 def describe(ws) -> dict:
-    """What the workspace info shows: its id, whether it is pseudonymised, where its key is."""
-    store = key_store(ws)
+    """What the workspace info shows: its id, whether it is pseudonymised, where its key is.
+    Only reads (a window may ask while an import writes)."""
     marked = ws.get_setting(PSEUDONYMISED_SETTING) or {}
-    present = store.load() is not None if marked else None
-    return {
-        "workspace_id": workspace_id(ws),
-        "pseudonymised": bool(marked),
-        "since": marked.get("since"),
-        "key_location": store.where,
-        "key_present": present,
-    }
+    info = {"workspace_id": ws.get_setting(ID_SETTING), "pseudonymised": bool(marked)}
+    info |= {"since": marked.get("since"), "key_location": None, "key_present": None}
+    if marked:
+        store = key_store(ws)  # the id exists: the pseudonymised import made it
+        info |= {"key_location": store.where, "key_present": store.load() is not None}
+    return info
 
 
 def _write_private(path: Path, text: str) -> None:

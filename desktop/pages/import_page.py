@@ -29,6 +29,23 @@ def split_error(line: str) -> list[str]:
     return [*parts, reason]
 
 
+def problem_cells(problem, lang: str) -> list[str]:
+    """An import problem as file, row, column, reason in ``lang`` (a plug-in adapter's
+    problems are plain ``file:row:column: reason`` texts)."""
+    if isinstance(problem, str):
+        return split_error(problem)
+    whole_file = problem.row == 0
+    row = "" if whole_file else str(problem.row)
+    column = "" if whole_file else problem.column
+    return [problem.file, row, column, problem.reason(lang)]
+
+
+def in_language(message: str, lang: str) -> str:
+    """The part of an engine message written ``中文 | English`` in ``lang``."""
+    zh, bar, en = message.partition(" | ")
+    return (en if lang == "en" else zh) if bar else message
+
+
 class ImportPage(QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
@@ -49,8 +66,15 @@ class ImportPage(QWidget):
         self.folder.setPlaceholderText(self.tr("数据包文件夹"))
         browse = QPushButton(self.tr("浏览…"))
         self.replace = QCheckBox(self.tr("替换已有结算"))
+        self.pseudonymise = QCheckBox(self.tr("人员编号假名化"))
+        self.pseudonymise.setToolTip(
+            self.tr(
+                "用本工作区的密钥把人员编号换成假名（P+16位），并丢弃姓名、身份证号等列；"
+                "密钥保存在本机用户数据目录，不在工作区文件中。已假名化的工作区总是假名化导入。"
+            )
+        )
         self.start_button = QPushButton(self.tr("导入"))
-        for w in (self.folder, browse, self.replace, self.start_button):
+        for w in (self.folder, browse, self.replace, self.pseudonymise, self.start_button):
             row.addWidget(w)
         layout.addLayout(row)
         self.progress = ProgressRow(lang=ctx.lang)
@@ -111,13 +135,20 @@ class ImportPage(QWidget):
             return None
         self.folder.setText(folder)
         path, replace = self.ctx.path, self.replace.isChecked()
+        pseudonymise = self.pseudonymise.isChecked()
 
         def work(progress, cancel):
             from engine.workspace import Workspace
 
             with Workspace.open(path, create=False) as ws:
                 return import_any(
-                    ws, folder, load_plugins(), replace=replace, progress=progress, cancel=cancel
+                    ws,
+                    folder,
+                    load_plugins(),
+                    replace=replace,
+                    pseudonymise=pseudonymise,
+                    progress=progress,
+                    cancel=cancel,
                 )
 
         self.errors.hide()
@@ -140,7 +171,8 @@ class ImportPage(QWidget):
                 claims=result.claims, lines=result.lines, seconds=result.seconds
             )
         )
-        text = [self.tr("检测到的编码：")]
+        text = [self.tr("人员编号已假名化。")] if result.pseudonymised else []
+        text.append(self.tr("检测到的编码："))
         text += [f"  {name}: {enc}" for name, enc in result.encodings.items()]
         text.append(self.tr("表头对应："))
         for name, mapping in result.headers.items():
@@ -151,10 +183,11 @@ class ImportPage(QWidget):
         self.ctx.changed()
 
     def rejected(self, message: str, errors: list) -> None:
-        self.result.setText(message)
+        """``errors``: the import's problems, shown in the UI's language."""
+        self.result.setText(in_language(message, self.ctx.lang))
         if errors:
             self.errors.setRowCount(len(errors))
-            for r, line in enumerate(errors):
-                for c, part in enumerate(split_error(line)):
+            for r, problem in enumerate(errors):
+                for c, part in enumerate(problem_cells(problem, self.ctx.lang)):
                     self.errors.setItem(r, c, QTableWidgetItem(part))
             self.errors.show()

@@ -17,7 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.jobs import Job
+from desktop.pages.import_page import in_language
 from desktop.widgets import ProgressRow, heading, note
+from engine import pseudonym
+from engine.errors import UserError
 from engine.rules.audit import latest_run
 from engine.workspace import Workspace
 
@@ -32,6 +35,7 @@ def count_rows(path) -> dict:
             if run
             else 0
         )
+        counts["pseudonym"] = pseudonym.describe(ws)
         return counts
 
 
@@ -56,7 +60,15 @@ class WorkspacePage(QWidget):
         self.open_button = QPushButton(self.tr("打开工作区…"))
         self.new_button = QPushButton(self.tr("新建工作区…"))
         self.demo_button = QPushButton(self.tr("打开演示区域"))
-        for b in (self.open_button, self.new_button, self.demo_button):
+        self.export_key_button = QPushButton(self.tr("导出假名化密钥…"))
+        self.import_key_button = QPushButton(self.tr("导入假名化密钥…"))
+        for b in (
+            self.open_button,
+            self.new_button,
+            self.demo_button,
+            self.export_key_button,
+            self.import_key_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -70,6 +82,8 @@ class WorkspacePage(QWidget):
         self.open_button.clicked.connect(self.choose_open)
         self.new_button.clicked.connect(self.choose_new)
         self.demo_button.clicked.connect(self.open_demo)
+        self.export_key_button.clicked.connect(self.choose_key_export)
+        self.import_key_button.clicked.connect(self.choose_key_import)
         self.recent.itemActivated.connect(lambda item: self.open(item.text()))
         ctx.workspace_changed.connect(self.refresh)
         self.refresh()
@@ -90,12 +104,52 @@ class WorkspacePage(QWidget):
     def show_counts(self, path, counts: dict) -> None:
         if path != self.ctx.path:
             return
-        self.summary.setText(
-            self.tr(
-                "当前：{path}\n结算 {claims:,} 条，明细 {lines:,} 条，"
-                "最近一次审核疑点 {findings:,} 条，批次 {runs}"
-            ).format(path=self.ctx.path, **counts)
+        text = self.tr(
+            "当前：{path}\n结算 {claims:,} 条，明细 {lines:,} 条，"
+            "最近一次审核疑点 {findings:,} 条，批次 {runs}"
+        ).format(path=self.ctx.path, **counts)
+        info = counts["pseudonym"]
+        if info["pseudonymised"]:
+            text += "\n" + (
+                self.tr("人员编号已假名化，密钥在本机。")
+                if info["key_present"]
+                else self.tr("人员编号已假名化，但本机没有密钥：导入前请先导入密钥。")
+            )
+        self.summary.setText(text)
+
+    def export_key(self, target: str) -> str:
+        """Write the workspace's pseudonym key to ``target``; the message shown."""
+        return self._key_action(lambda ws: pseudonym.export_key(ws, target), self.tr("密钥已导出"))
+
+    def import_key(self, source: str) -> str:
+        """Keep the key in ``source`` for this workspace; the message shown."""
+        return self._key_action(lambda ws: pseudonym.import_key(ws, source), self.tr("密钥已导入"))
+
+    def _key_action(self, action, done: str) -> str:
+        if self.ctx.path is None:
+            message = self.tr("请先打开或新建工作区。")
+        else:
+            try:
+                with Workspace.open(self.ctx.path, create=False) as ws:
+                    message = f"{done}：{action(ws)}"
+            except UserError as exc:
+                message = in_language(str(exc), self.ctx.lang)
+        self.refresh()
+        return message
+
+    def choose_key_export(self) -> None:
+        target, _ = QFileDialog.getSaveFileName(
+            self, self.tr("导出假名化密钥"), "yibao.key", self.tr("密钥 (*.key)")
         )
+        if target:
+            QMessageBox.information(self, self.tr("假名化密钥"), self.export_key(target))
+
+    def choose_key_import(self) -> None:
+        source, _ = QFileDialog.getOpenFileName(
+            self, self.tr("导入假名化密钥"), "", self.tr("密钥 (*.key);;所有文件 (*)")
+        )
+        if source:
+            QMessageBox.information(self, self.tr("假名化密钥"), self.import_key(source))
 
     def open(self, path: str, create: bool = False) -> None:
         try:

@@ -28,7 +28,7 @@ def cmd_key(args) -> int:
 
 
 def _describe(info: dict) -> str:
-    lines = [f"工作区ID / workspace id: {info['workspace_id']}"]
+    lines = [f"工作区ID / workspace id: {info['workspace_id'] or '-'}"]
     if not info["pseudonymised"]:
         lines.append("未假名化 / not pseudonymised")
         return "\n".join(lines)

@@ -62,10 +62,55 @@ def test_rejected_package_lists_file_row_column_reason_and_writes_nothing(
     table = window.import_page.errors
     assert not table.isHidden() and table.rowCount() >= 2
     rows = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
-    assert any(r[0] == "claims.csv" and r[2] and "date" in r[3] for r in rows)
-    assert any("duplicate claim id" in r[3] for r in rows)
+    # in the UI's language: Chinese here
+    assert any(r[:3] == ["claims.csv", "2", "admission_date"] and "日期" in r[3] for r in rows)
+    assert any(r[2] == "claim_id" and "重复的结算ID 'S-CHILD'" in r[3] for r in rows)
+    assert window.import_page.result.text().startswith("导入被拒绝，未写入任何数据")
     with Workspace.open(tmp_path / "new.yibao") as ws:
         assert ws.count("claims") == 0
+
+
+def test_import_problems_are_shown_in_english_in_the_english_ui(qtbot, settings, tmp_path, package):
+    from desktop.app import build
+
+    window = build(settings, language="en")
+    qtbot.addWidget(window)
+    (package / "lines.csv").write_text("claim_id;line_no\n", encoding="utf-8")
+    window.ctx.open_workspace(tmp_path / "new.yibao")
+    run_job(qtbot, window.import_page.start(str(package)))
+    table = window.import_page.errors
+    rows = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
+    assert rows == [
+        ["lines.csv", "", "", "lines.csv: 1 column read; is it separated by semicolons?"]
+    ]
+    assert window.import_page.result.text().startswith("import rejected, nothing written")
+    window.ctx.close()
+
+
+def test_pseudonymised_import_and_moving_its_key(window, qtbot, tmp_path, package, monkeypatch):
+    path = tmp_path / "new.yibao"
+    window.ctx.open_workspace(path)
+    window.import_page.pseudonymise.setChecked(True)
+    run_job(qtbot, window.import_page.start(str(package)))
+    assert "人员编号已假名化" in window.import_page.details.toPlainText()
+    page = window.workspace_page
+    qtbot.waitUntil(lambda: "人员编号已假名化，密钥在本机" in page.summary.text())
+    with Workspace.open(path) as ws:
+        patients = [p for (p,) in ws.conn.execute("SELECT patient_id FROM claims")]
+    assert all(p.startswith("P") and len(p) == 17 for p in patients)
+    assert page.export_key(str(tmp_path / "w.key")).startswith("密钥已导出")
+    monkeypatch.setenv("YIBAO_KEYS_DIR", str(tmp_path / "other-machine"))
+    page.refresh()
+    qtbot.waitUntil(lambda: "本机没有密钥" in page.summary.text())
+    window.import_page.pseudonymise.setChecked(False)
+    window.import_page.replace.setChecked(True)
+    run_job(qtbot, window.import_page.start(str(package)))
+    assert "本机没有它的密钥" in window.import_page.result.text()
+    assert "|" not in window.import_page.result.text()  # Chinese only
+    assert page.import_key(str(tmp_path / "nothing.key")).startswith("找不到密钥文件")
+    assert page.import_key(str(tmp_path / "w.key")).startswith("密钥已导入")
+    run_job(qtbot, window.import_page.start(str(package)))
+    assert "已导入 8 条结算" in window.import_page.result.text()
 
 
 def test_dropping_a_folder_on_the_workspace_page_imports_it(window, qtbot, tmp_path, package):
