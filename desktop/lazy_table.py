@@ -93,6 +93,14 @@ class LazyTableModel(QAbstractTableModel):
     def clear(self) -> None:
         self.set_query(None)
 
+    def set_rows(self, rows: Sequence[tuple]) -> None:
+        """Show rows computed elsewhere (an engine result, no query behind them)."""
+        self.beginResetModel()
+        self._query = None
+        self.rows = list(rows)
+        self._done = True
+        self.endResetModel()
+
     def rowCount(self, parent=ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 

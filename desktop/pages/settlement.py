@@ -1,5 +1,6 @@
-"""DIP 结算: the parameters in use, run the settlement, the institution table, each
-institution's cases coloured by case type, a case's explanation, and charts."""
+"""DIP 结算: the parameters in use, run the settlement, the institution table (with the rest
+of the annual clearing), each institution's cases coloured by case type, a case's
+explanation, charts, and the special-case review (特例单议) with its cap."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QHBoxLayout,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -28,6 +30,7 @@ from engine.errors import UserError
 from engine.money import points_text
 from engine.plugins import load_plugins
 from engine.rules.audit import latest_run
+from engine.workspace import Workspace
 
 CASE_COLOURS = {
     "low": QColor("#dbe9f7"),
@@ -35,10 +38,14 @@ CASE_COLOURS = {
     "special": QColor("#f8c9c9"),
     "excluded": QColor("#eeeeee"),
     "ungrouped": QColor("#f0e6f6"),
+    "disallowed": QColor("#d9d9d9"),
+    "special_approved": QColor("#d8f0d2"),
 }
 INSTITUTION_COLUMNS = (
-    "institution_code cases points payment deductions fund_paid balance final_payment".split()
-)
+    "institution_code cases points payment deductions fund_paid balance final_payment"
+    " bed_day_payment by_disease_payment fee_for_service_payment capitation_payment"
+    " other_deductions total_payment total_clearing"
+).split()
 
 
 def _points(value) -> str:
@@ -78,6 +85,13 @@ class SettlementPage(QWidget):
                 self.tr("已支付"),
                 self.tr("差额"),
                 self.tr("清算支付"),
+                self.tr("床日付费"),
+                self.tr("按病种付费"),
+                self.tr("按项目付费"),
+                self.tr("按人头付费"),
+                self.tr("非DIP扣款"),
+                self.tr("合计支付"),
+                self.tr("年终清算"),
             ]
         )
         self.institutions.horizontalHeader().setStretchLastSection(True)
@@ -118,6 +132,7 @@ class SettlementPage(QWidget):
         ):
             grid.addWidget(chart, i // 2, i % 2)
         tabs.addTab(charts, self.tr("图表"))
+        tabs.addTab(self._special_tab(), self.tr("特例单议"))
         self.params = ParamsForm("dip_parameter", ctx.lang)
         tabs.addTab(self.params, self.tr("参数"))
         layout.addWidget(tabs, 1)
@@ -126,6 +141,116 @@ class SettlementPage(QWidget):
         self.case_view.selectionModel().currentRowChanged.connect(self.explain_case)
         ctx.workspace_changed.connect(self.show_params)
         self.show_params()
+
+    def _special_tab(self) -> QWidget:
+        """特例单议: the year's special cases, the cap and how many are used, approve/revoke."""
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        self.special_status = note(self.tr("结算后显示本年度的特例病例与批准上限。"))
+        box.addWidget(self.special_status)
+        self.specials = LazyTableModel(
+            [
+                self.tr("结算ID"),
+                self.tr("机构"),
+                self.tr("病种组"),
+                self.tr("病例类型"),
+                self.tr("费用倍率"),
+                self.tr("分值"),
+            ],
+            {3: lambda v: self.ctx.label("case_type", v), 4: _points, 5: points_text},
+        )
+        self.specials.colour = lambda row: CASE_COLOURS.get(row[3])
+        self.special_view = table(self.specials)
+        box.addWidget(self.special_view, 1)
+        row = QHBoxLayout()
+        self.special_comment = QLineEdit()
+        self.special_comment.setPlaceholderText(self.tr("理由（必填，记入日志）"))
+        self.approve_button = QPushButton(self.tr("批准（按实际费用计分）"))
+        self.revoke_button = QPushButton(self.tr("撤销批准"))
+        row.addWidget(self.special_comment, 1)
+        row.addWidget(self.approve_button)
+        row.addWidget(self.revoke_button)
+        box.addLayout(row)
+        self.approve_button.clicked.connect(lambda: self.decide_special("approve"))
+        self.revoke_button.clicked.connect(lambda: self.decide_special("revoke"))
+        return tab
+
+    def show_special(self) -> Job | None:
+        """Read the year's special cases and the cap (a year's scoring: off the UI thread)."""
+        from engine.dip import special
+
+        if self.ctx.path is None or self.result is None:
+            return None
+        path, year = self.ctx.path, self.result["year"]
+
+        def work(_progress, _cancel):
+            with Workspace.open(path, create=False) as ws:
+                return special.status(ws, year, load_plugins())
+
+        self.special_job = self.ctx.start(
+            work,
+            self.progress,
+            succeeded=self.special_shown,
+            failed=lambda msg, _e: self.special_status.setText(msg),
+            title=self.tr("特例单议"),
+            writes=False,
+        )
+        return self.special_job
+
+    def special_shown(self, state: dict) -> None:
+        self.special_state = state
+        self.special_status.setText(
+            self.tr(
+                "{year} 年度特例单议：已批准 {used} 例，上限 {cap} 例"
+                "（{share} × {n} 例 DIP 病例，向下取整，至少 1 例）"
+            ).format(
+                year=state["year"],
+                used=state["used"],
+                cap=state["cap"],
+                share=state["special_case_cap"],
+                n=state["dip_cases"],
+            )
+        )
+        self.specials.set_rows(
+            [
+                (c["claim_id"], c["institution"], c["group_code"], c["case_type"])
+                + (c["ratio"], c["points"])
+                for c in state["cases"]
+            ]
+        )
+        self.approve_button.setEnabled(state["used"] < state["cap"])
+
+    def decide_special(self, decision: str) -> Job | None:
+        """Approve or revoke the selected special case; the settlement is then run again."""
+        from engine.dip import special
+
+        current = self.special_view.currentIndex()
+        if self.ctx.path is None or not current.isValid():
+            self.special_status.setText(self.tr("请先选择一个特例病例。"))
+            return None
+        claim = self.specials.row(current.row())[0]
+        path, reviewer = self.ctx.path, self.ctx.reviewer
+        comment = self.special_comment.text().strip()
+
+        def work(_progress, _cancel):
+            with Workspace.open(path, create=False) as ws:
+                return special.decide(
+                    ws, claim, decision, reviewer=reviewer, comment=comment, plugins=load_plugins()
+                )
+
+        def decided(_out: dict) -> None:
+            self.special_comment.clear()
+            self.ctx.changed()
+            self.run()
+
+        self.special_job = self.ctx.start(
+            work,
+            self.progress,
+            succeeded=decided,
+            failed=lambda msg, _e: self.special_status.setText(msg),
+            title=self.tr("特例单议"),
+        )
+        return self.special_job
 
     def show_params(self) -> None:
         from engine.dip.settlement import resolve_params
@@ -168,7 +293,6 @@ class SettlementPage(QWidget):
 
     def run(self) -> Job | None:
         from engine.dip.settlement import settle
-        from engine.workspace import Workspace
 
         if self.ctx.path is None:
             self.headline.setText(self.tr("请先打开工作区。"))
@@ -202,11 +326,20 @@ class SettlementPage(QWidget):
 
     def show_result(self, out: dict) -> None:
         self.result = out
+        funds = out.get("funds") or {}
+        if len(funds) > 1:  # funds settle apart: a point value for each
+            pv = "；".join(
+                f"{self.ctx.label('fund', name)} {fund['point_value']}"
+                for name, fund in funds.items()
+            )
+            phi = "；".join(str(fund["fund_payment_ratio"]) for fund in funds.values())
+        else:
+            pv, phi = out["point_value"], out["fund_payment_ratio"]
         self.headline.setText(
             self.tr("{year} 年度，点值 {pv}，基金支付比例 {phi}，总分值 {tp}（{cat}）").format(
                 year=out["year"],
-                pv=out["point_value"],
-                phi=out["fund_payment_ratio"],
+                pv=pv,
+                phi=phi,
                 tp=points_text(out["total_points"]),
                 cat=self.ctx.label("catalogue_source", out["catalogue"]),
             )
@@ -216,7 +349,9 @@ class SettlementPage(QWidget):
         for r, inst in enumerate(rows):
             for c, key in enumerate(INSTITUTION_COLUMNS):
                 value = inst.get(key, inst["payment"] if key == "final_payment" else None)
-                if c < 2:
+                if value is None:  # a run before revision 2, or no advances
+                    text = ""
+                elif c < 2:
                     text = str(value)
                 else:
                     text = f"{value:,.4f}" if c == 2 else f"{value:,.2f}"
@@ -240,6 +375,7 @@ class SettlementPage(QWidget):
         )
         if rows:
             self.institutions.setCurrentCell(0, 0)
+        self.show_special()
 
     def show_institution(self, row: int) -> None:
         if self.result is None or not (0 <= row < len(self.result["institutions"])):

@@ -123,3 +123,34 @@ def test_closing_the_window_cancels_and_waits_for_work(window, qtbot, tmp_path):
     job = window.import_page.start(str(big))
     window.close()
     assert job.isFinished() and not window.ctx.jobs
+
+
+def test_special_case_review_on_the_settlement_page(window, qtbot, tmp_path):
+    """The settlement page lists the special cases with the cap and how many are used, and
+    approves (then revokes) one; the settlement is run again after each decision."""
+    from test_dip import make_region
+
+    ws = make_region(tmp_path)  # C07 is special: 5,400 / (1,000 × 0.9) = 6 > 5
+    path = ws.path
+    ws.close()
+    window.ctx.open_workspace(path)
+    page = window.settlement_page
+    run_job(qtbot, page.run())
+    run_job(qtbot, page.special_job)
+    # 11 DIP cases: floor(0.005 × 11) = 0, at least 1
+    assert "已批准 0 例，上限 1 例" in page.special_status.text()
+    assert [page.specials.row(r)[0] for r in range(page.specials.rowCount())] == ["C07"]
+    page.special_view.selectRow(0)
+    page.special_comment.setText("罕见并发症，专家组同意")
+    run_job(qtbot, page.decide_special("approve"))
+    run_job(qtbot, page.job)
+    run_job(qtbot, page.special_job)
+    assert "已批准 1 例，上限 1 例" in page.special_status.text()
+    assert page.specials.row(0)[3] == "special_approved"
+    assert not page.approve_button.isEnabled()  # the cap is reached
+    page.special_view.selectRow(0)
+    page.special_comment.setText("复核撤销")
+    run_job(qtbot, page.decide_special("revoke"))
+    run_job(qtbot, page.job)
+    run_job(qtbot, page.special_job)
+    assert page.specials.row(0)[3] == "special"
