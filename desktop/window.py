@@ -15,12 +15,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import Context
+from desktop.pages.appraisal import AppraisalPage
 from desktop.pages.audit import AuditPage
 from desktop.pages.claims import ClaimsPage
 from desktop.pages.doctors import DoctorsPage
 from desktop.pages.findings import FindingsPage
+from desktop.pages.fund_monitor import FundMonitorPage
 from desktop.pages.import_page import ImportPage
 from desktop.pages.plugins_page import PluginsPage
+from desktop.pages.ranking import RankingPage
 from desktop.pages.reports import ReportsPage
 from desktop.pages.rule_editor import RuleEditor
 from desktop.pages.rules import RulesPage
@@ -60,6 +63,9 @@ class MainWindow(QMainWindow):
         self.findings_page = FindingsPage(ctx)
         self.settlement_page = SettlementPage(ctx)
         self.doctors_page = DoctorsPage(ctx)
+        self.ranking_page = RankingPage(ctx)
+        self.appraisal_page = AppraisalPage(ctx)
+        self.monitor_page = FundMonitorPage(ctx)
         self.plugins_page = PluginsPage(ctx)
         self.reports_page = ReportsPage(ctx)
         self.settings_page = SettingsPage(ctx)
@@ -73,6 +79,9 @@ class MainWindow(QMainWindow):
             (self.tr("疑点审核"), self.findings_page),
             (self.tr("DIP 结算"), self.settlement_page),
             (self.tr("医师记分"), self.doctors_page),
+            (self.tr("异常排名"), self.ranking_page),
+            (self.tr("考核"), self.appraisal_page),
+            (self.tr("基金监测"), self.monitor_page),
             (self.tr("插件"), self.plugins_page),
             (self.tr("报告与日志"), self.reports_page),
             (self.tr("设置"), self.settings_page),

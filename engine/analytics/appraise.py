@@ -148,6 +148,10 @@ def appraise(ws: Workspace, year: int, plugins=None) -> dict:
         total = fsum(present.values())
         used = {k: (w / total * 100 if total else 0.0) for k, w in present.items()}
         score = fsum(parts[k]["score"] * used[k] / 100 for k in present) if total else None
+        if score is not None:
+            score = round(score, 6)  # 79.99999999 from 100 / 3 is the hand-computed 80
+        for part in parts.values():
+            part["score"] = _round(part["score"])
         out.append(
             {
                 "institution_code": code,
@@ -187,20 +191,20 @@ def _parts(info: dict, deduction: Decimal, dip: tuple | None, flagged: int, run_
         quality = 100 * (1 - flagged / info["claims"])
     return {
         "compliance": {
-            "score": _round(compliance),
+            "score": compliance,
             "deductions": money_json(deduction),
             "fund_paid": money_json(fund),
         },
         "cost_control": {
-            "score": _round(None if cost_index is None else 100 * min(1.0, 1 / cost_index)),
+            "score": None if cost_index is None else 100 * min(1.0, 1 / cost_index),
             "cost_index": _round(cost_index, 4),
         },
         "length_of_stay": {
-            "score": _round(None if time_index is None else 100 * min(1.0, 1 / time_index)),
+            "score": None if time_index is None else 100 * min(1.0, 1 / time_index),
             "time_index": _round(time_index, 4),
         },
         "data_quality": {
-            "score": _round(quality),
+            "score": quality,
             "claims": info["claims"],
             "flagged_claims": flagged,
         },
@@ -208,7 +212,7 @@ def _parts(info: dict, deduction: Decimal, dip: tuple | None, flagged: int, run_
 
 
 def _round(value: float | None, digits: int = 6) -> float | None:
-    """Parts keep 6 digits (the total is computed from them); outputs show 2."""
+    """Outputs keep 6 digits of a part (the score is computed from the full values)."""
     return None if value is None else round(value, digits)
 
 

@@ -73,3 +73,14 @@ def check(params: dict[str, Any]) -> dict[str, Any]:
 
 def _number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def claim_years(conn) -> list[int]:
+    """The years that have claims (by ``CLAIM_DAY``), latest first."""
+    return [
+        int(y)
+        for (y,) in conn.execute(
+            f"SELECT DISTINCT substr({CLAIM_DAY}, 1, 4) FROM claims ORDER BY 1 DESC"
+        )
+        if y and y.isdigit()
+    ]

@@ -112,7 +112,7 @@ def test_screenshots_render_every_page(qapp, sample_path, tmp_path):
     shots = tmp_path / "shots"
     assert desktop_main(["--workspace", str(sample_path), "--screenshots", str(shots)]) == 0
     files = sorted(p.name for p in shots.glob("*.png"))
-    assert len(files) == 11 and files[0] == "01-workspace.png"
+    assert len(files) == 15 and files[0] == "01-workspace.png"
     assert all((shots / f).stat().st_size > 5000 for f in files)
 
 

@@ -13,10 +13,14 @@ def test_window_has_every_page_and_chinese_titles(window):
         "导入",
         "结算数据",
         "规则集",
+        "编写规则",
         "审核",
         "疑点审核",
         "DIP 结算",
         "医师记分",
+        "异常排名",
+        "考核",
+        "基金监测",
         "插件",
         "报告与日志",
         "设置",
@@ -25,10 +29,10 @@ def test_window_has_every_page_and_chinese_titles(window):
 
 
 def test_sidebar_and_page_shortcuts_switch_pages(window, qtbot):
-    window.sidebar.setCurrentRow(5)
+    window.sidebar.setCurrentRow(6)
     assert window.stack.currentWidget() is window.findings_page
     view_menu = window.menuBar().actions()[2].menu()
-    view_menu.actions()[6].trigger()  # DIP 结算, Ctrl+7
+    view_menu.actions()[7].trigger()  # DIP 结算, Ctrl+8
     assert window.stack.currentWidget() is window.settlement_page
 
 

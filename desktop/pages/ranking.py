@@ -1,0 +1,230 @@
+"""异常排名: the anomaly ranking of the latest audit run — a bar chart of the top 20, the
+ranking, the parts of the chosen subject and the cases behind the chosen part."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.widgets import BarChart, heading, note
+from engine.analytics.rank import BY, part_cases, rank
+from engine.errors import UserError
+from engine.labels import label
+
+TOP = 20
+
+
+def fill(widget: QTableWidget, rows: list[list]) -> None:
+    """Show ``rows`` in ``widget``, numbers right-aligned."""
+    widget.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, float):
+                text = f"{value:,.4f}".rstrip("0").rstrip(".")
+            else:
+                text = "" if value is None else str(value)
+            item = QTableWidgetItem(text)
+            if isinstance(value, (int, float)):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            widget.setItem(r, c, item)
+
+
+def read_only_table(headers: list[str]) -> QTableWidget:
+    widget = QTableWidget(0, len(headers))
+    widget.setHorizontalHeaderLabels(headers)
+    widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    widget.horizontalHeader().setStretchLastSection(True)
+    return widget
+
+
+def _select(widget: QTableWidget, row: int) -> None:
+    """Select a row without the change signal (the caller shows what follows from it)."""
+    widget.blockSignals(True)
+    widget.selectRow(row)
+    widget.blockSignals(False)
+
+
+class RankingPage(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.result: dict | None = None
+        self.stale = True
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.tr("异常排名")))
+        row = QHBoxLayout()
+        self.by = QComboBox()
+        for by in BY:
+            self.by.addItem(label("rank_by", by, ctx.lang), by)
+        row.addWidget(self.by)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.headline = note()
+        layout.addWidget(self.headline)
+        self.chart = BarChart(self.tr("综合异常得分（前 20）"))
+        layout.addWidget(self.chart)
+        self.table = read_only_table(
+            [
+                self.tr("名次"),
+                self.tr("对象"),
+                self.tr("机构"),
+                self.tr("综合得分"),
+                self.tr("超阈值项"),
+            ]
+        )
+        self.parts = read_only_table(
+            [
+                self.tr("指标"),
+                self.tr("病种/级别"),
+                self.tr("数值"),
+                self.tr("同组中位数"),
+                self.tr("阈值"),
+                self.tr("稳健得分"),
+                self.tr("例数"),
+                self.tr("比较对象数"),
+                self.tr("金额"),
+            ]
+        )
+        self.cases = read_only_table(
+            [
+                self.tr("结算ID"),
+                self.tr("机构"),
+                self.tr("医师"),
+                self.tr("科室"),
+                self.tr("入院"),
+                self.tr("出院"),
+                self.tr("住院日"),
+                self.tr("费用"),
+                self.tr("统筹支付"),
+                self.tr("病种"),
+            ]
+        )
+        split = QSplitter(Qt.Orientation.Vertical)
+        for widget in (self.table, self.parts, self.cases):
+            split.addWidget(widget)
+        layout.addWidget(split, 1)
+        self.by.currentIndexChanged.connect(self.refresh)
+        self.table.currentCellChanged.connect(lambda r, *_: self.show_subject(r))
+        self.parts.currentCellChanged.connect(lambda r, *_: self.show_part(r))
+        ctx.workspace_changed.connect(self.changed)
+
+    def changed(self) -> None:
+        self.stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self.stale = False
+        self.result = None
+        if self.ctx.path is None:
+            self.headline.setText(self.tr("请先打开工作区。"))
+        else:
+            try:
+                with self.ctx.workspace() as ws:
+                    self.result = rank(ws, self.by.currentData())
+            except UserError as exc:
+                self.headline.setText(str(exc))
+        self.show_ranking()
+
+    def show_ranking(self) -> None:
+        rows = self.result["ranking"] if self.result else []
+        if self.result:
+            self.headline.setText(
+                self.tr("审核批次 {0}：{1} 个对象有同组比较得分，按正向稳健得分之和排序。").format(
+                    self.result["run_id"], self.result["subjects"]
+                )
+            )
+        self.chart.set_items([(r["subject"], r["score"]) for r in rows[:TOP]])
+        fill(
+            self.table,
+            [
+                [
+                    r["rank"],
+                    r["subject"],
+                    ", ".join(r["institution_names"]),
+                    r["score"],
+                    r["outliers"],
+                ]
+                for r in rows
+            ],
+        )
+        self.parts.setRowCount(0)
+        self.cases.setRowCount(0)
+        if rows:
+            _select(self.table, 0)
+            self.show_subject(0)
+
+    def subject(self, row: int) -> dict | None:
+        rows = self.result["ranking"] if self.result else []
+        return rows[row] if 0 <= row < len(rows) else None
+
+    def show_subject(self, row: int) -> None:
+        subject = self.subject(row)
+        parts = subject["parts"] if subject else []
+        fill(
+            self.parts,
+            [
+                [
+                    label("peer_code", p["code"], self.ctx.lang),
+                    p["group_code"],
+                    p["value"],
+                    p["median"],
+                    p["threshold"],
+                    p["score"],
+                    p["cases"],
+                    p["peers"],
+                    p["amount"],
+                ]
+                for p in parts
+            ],
+        )
+        self.cases.setRowCount(0)
+        if parts:
+            _select(self.parts, 0)
+            self.show_part(0)
+
+    def show_part(self, row: int) -> None:
+        subject = self.subject(max(0, self.table.currentRow()))
+        if subject is None or not 0 <= row < len(subject["parts"]):
+            self.cases.setRowCount(0)
+            return
+        part = subject["parts"][row]
+        plugins, _catalog = self.ctx.rules()
+        with self.ctx.workspace() as ws:
+            cases = part_cases(
+                ws, self.result["by"], subject["subject"], part["code"], part["group_code"], plugins
+            )
+        fill(
+            self.cases,
+            [
+                [
+                    c["claim_id"],
+                    c["institution_code"],
+                    c["doctor_id"],
+                    c["dept_code"],
+                    c["admission_date"],
+                    c["discharge_date"],
+                    c["los"],
+                    c["cost"],
+                    c["fund_paid"],
+                    c["group_code"],
+                ]
+                for c in cases
+            ],
+        )
