@@ -57,6 +57,19 @@ def yibao_rule_parameters(params):
 
 
 @hookspec
+def yibao_parameter_definitions(register):
+    """Define the rule parameters this plug-in adds (or redefine a national one).
+
+    Call ``register(ParamDef(name, type, default, min=…, max=…, label_zh=…, label_en=…,
+    help_zh=…, help_en=…))`` (``engine.parameters.ParamDef``; type ``"int"`` or ``"float"``)
+    once for each. Every value of the parameter — a plug-in's, the workspace's, one typed in
+    the desktop or ``yibao settings`` — must then be of that type and in that range. A
+    parameter set through ``yibao_rule_parameters`` without a definition keeps the type of
+    its first value.
+    """
+
+
+@hookspec
 def yibao_dip_parameters(params):
     """Return a dict of DIP parameter overrides (``dip_spec.md``), or None.
 

@@ -244,8 +244,40 @@ class PluginSet:
                     sources.update(dict.fromkeys(update, info.name))
         return merged
 
+    def parameter_definitions(self) -> list:
+        """Each active plug-in's rule parameter definitions, in load order."""
+        from engine.parameters import ParamDef
+
+        out = []
+        for name, args in self._collect("yibao_parameter_definitions"):
+            definition = args[0]
+            if isinstance(definition, dict):
+                definition = ParamDef(**definition)
+            if not isinstance(definition, ParamDef) or definition.type not in ("int", "float"):
+                raise UserError(f"plug-in {name}: a parameter definition must be a ParamDef")
+            out.append(definition)
+        return out
+
     def rule_parameters(self, base: dict, sources: dict | None = None) -> dict:
-        return self._merged("yibao_rule_parameters", base, sources)
+        """The rule parameters of every plug-in, later ones over earlier ones, each value
+        checked against its definition (a wrong one is an error naming the plug-in)."""
+        from engine.parameters import definitions, inferred
+
+        defs = definitions(self)
+        merged = dict(base)
+        for info in self.active:
+            impl = getattr(info.module, "yibao_rule_parameters", None)
+            update = impl(dict(merged)) if impl is not None else None
+            if not update:
+                continue
+            if not isinstance(update, dict):
+                raise UserError(f"plug-in {info.name}: yibao_rule_parameters must return a dict")
+            for name, value in update.items():
+                defs.setdefault(name, inferred(name, value))
+                merged[name] = defs[name].check(value, f"plug-in {info.name}")
+            if sources is not None:
+                sources.update(dict.fromkeys(update, info.name))
+        return merged
 
     def dip_parameters(self, base: dict) -> dict:
         return self._merged("yibao_dip_parameters", base)

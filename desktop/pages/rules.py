@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.widgets import heading, note
+from engine.errors import UserError
 from engine.labels import help_text, label
+from engine.parameters import checked, known
 from engine.rules.audit import DISABLED_SETTING, PARAMS_SETTING
 
 
@@ -155,8 +157,12 @@ class RulesPage(QWidget):
             return
         try:
             disabled, overrides = self.choices()
+            overrides = checked(overrides, known(self.ctx.rules()[0]), self.tr("参数"))
         except json.JSONDecodeError as exc:
             self.status.setText(self.tr("参数值不是数字或 JSON：{0}").format(exc))
+            return
+        except UserError as exc:  # a value of the wrong type or out of range
+            self.status.setText(str(exc))
             return
         with self.ctx.workspace() as ws, ws.transaction():
             ws.set_setting(DISABLED_SETTING, disabled)

@@ -29,6 +29,7 @@ GROUPS = (
     "log",
     "plugins",
     "rules",
+    "settings",
     "report",
     "app",
 )

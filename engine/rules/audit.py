@@ -18,12 +18,14 @@ from engine.analytics import tj
 from engine.errors import UserError
 from engine.money import decimal_to_units, money_json, round_money
 from engine.overlay import reference_overlay
+from engine.parameters import checked, known
 from engine.progress import NEVER, CancelToken, Progress, no_progress
 from engine.rules import expr
 from engine.rules.enrich import add_custom, institution_facts
 from engine.rules.lanes import LaneJob, lane_count, run_lanes
 from engine.rules.ruleset import SCOPES, Rule, RuleFileError, RuleSet, load_file, rule_files
-from engine.rules.runner import ScopeRunner, render
+from engine.rules.runner import ScopeRunner
+from engine.rules.template import render
 from engine.workspace import Workspace
 
 PARAMS_SETTING = "rule_parameters"
@@ -82,7 +84,8 @@ def load_catalog(plugins, ws: Workspace | None = None) -> Catalog:
 def rule_parameters(ws: Workspace, plugins) -> dict:
     """National defaults ← regional plug-ins ← the workspace's own overrides."""
     merged = plugins.rule_parameters({})
-    merged.update(ws.get_setting(PARAMS_SETTING, {}))
+    own = ws.get_setting(PARAMS_SETTING, {})
+    merged.update(checked(own, known(plugins), f"{ws.path}: setting {PARAMS_SETTING}"))
     return merged
 
 

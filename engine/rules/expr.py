@@ -18,6 +18,7 @@ Amounts are arithmetic over fields, evaluated exactly with ``Decimal``.
 from __future__ import annotations
 
 import ast
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -233,6 +234,8 @@ def to_durable(cond, params: dict) -> dict:
 
 # --- SQL ---------------------------------------------------------------------------------------
 def _sql_literal(value) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ExprError(f"{value} is not a number SQL can compare with")
     if isinstance(value, str):
         return "'" + value.replace("'", "''") + "'"
     return repr(float(value)) if isinstance(value, float) else str(int(value))

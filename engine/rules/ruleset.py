@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from engine.rules import expr
+from engine.rules.template import check_template
 
 SCOPES = ("line", "claim", "institution")
 SEVERITIES = ("violation", "suspicious")
@@ -141,7 +142,7 @@ def _rule(raw: dict, set_id: str, set_basis: str, file: str) -> Rule:
     message = _text_pair(raw["message"], file, short, "message")
     for lang, template in message.items():
         try:
-            list(string.Formatter().parse(template))
+            check_template(template)
         except ValueError as exc:
             raise RuleFileError(file, short, f"message.{lang}", str(exc)) from None
     name = _text_pair(raw.get("name", short), file, short, "name")

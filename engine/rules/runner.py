@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import string
 import uuid
 from collections.abc import Callable, Iterable
 
@@ -35,25 +34,6 @@ class _PrivateHost(durable_engine.Host):
 
     def _run(self) -> None:
         return None
-
-
-class _Fmt(string.Formatter):
-    def format_field(self, value, format_spec):
-        if isinstance(value, float) and not format_spec:
-            text = f"{value:.4f}".rstrip("0").rstrip(".")
-            return text or "0"
-        return super().format_field(value, format_spec)
-
-
-_FORMATTER = _Fmt()
-
-
-def render(template: str, fact: dict) -> str:
-    class _Missing(dict):
-        def __missing__(self, key):
-            return "-"
-
-    return _FORMATTER.vformat(template, (), _Missing(fact))
 
 
 class ScopeRunner:

@@ -1,0 +1,154 @@
+"""Rule parameters are typed: each has one definition (type, range, default, words), and every
+value — a plug-in's, the workspace's, one typed in the desktop or ``yibao settings`` — is
+checked against it before a rule sees it.
+
+A value of the wrong type is refused, never converted: the text ``"15"`` for
+``split_stay_days`` compared as text and silently changed the findings, and ``NaN`` reached
+the SQL prefilter as a column name. The national definitions are in ``engine.national``; a
+plug-in adds its own through the ``yibao_parameter_definitions`` hook. A parameter a plug-in
+sets without a definition keeps the type of its first value, with no range.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+
+from engine.errors import UserError
+
+TYPES = {"int": int, "float": float}
+
+
+@dataclass(frozen=True)
+class ParamDef:
+    """One rule parameter: what it is, what values it takes, and how to show it."""
+
+    name: str
+    type: str  # "int" (whole numbers) or "float" (any finite number)
+    default: int | float
+    min: float | None = None
+    max: float | None = None
+    label_zh: str = ""
+    label_en: str = ""
+    help_zh: str = ""
+    help_en: str = ""
+
+    def check(self, value, where: str = "") -> int | float:
+        """``value`` if it is of this parameter's type and in its range, else a UserError
+        saying what is wrong and ``where`` the value came from."""
+        at = f"{where}: " if where else ""
+        kind = "a whole number" if self.type == "int" else "a number"
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if ok and self.type == "int" and isinstance(value, float):
+            ok = value.is_integer()
+            value = int(value) if ok else value
+        if ok and isinstance(value, float) and not math.isfinite(value):
+            ok = False
+        if not ok:
+            raise UserError(
+                f"{at}rule parameter {self.name} must be {kind}{self.range_text()},"
+                f" not {json.dumps(value, ensure_ascii=False, default=repr)}"
+            )
+        if (self.min is not None and value < self.min) or (
+            self.max is not None and value > self.max
+        ):
+            raise UserError(
+                f"{at}rule parameter {self.name} must be {kind}{self.range_text()}, not {value}"
+            )
+        return value
+
+    def range_text(self) -> str:
+        if self.min is not None and self.max is not None:
+            return f" from {self.min:g} to {self.max:g}"
+        if self.min is not None:
+            return f" of at least {self.min:g}"
+        if self.max is not None:
+            return f" of at most {self.max:g}"
+        return ""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def definitions(plugins=None) -> dict[str, ParamDef]:
+    """Every known definition: the national ones (``engine.national``), then each
+    plug-in's through ``yibao_parameter_definitions`` (a later one wins)."""
+    if plugins is None:
+        from engine.national import PARAMETER_DEFINITIONS
+
+        return {d.name: d for d in PARAMETER_DEFINITIONS}
+    return {d.name: d for d in plugins.parameter_definitions()}
+
+
+def known(plugins) -> dict[str, ParamDef]:
+    """The definition of every parameter the plug-ins define or set."""
+    values = plugins.rule_parameters({})
+    return {**{n: inferred(n, v) for n, v in values.items()}, **definitions(plugins)}
+
+
+def inferred(name: str, value) -> ParamDef:
+    """The definition of a parameter a plug-in sets without defining it: its value's type."""
+    kind = "int" if isinstance(value, int) and not isinstance(value, bool) else "float"
+    return ParamDef(name, kind, value)
+
+
+def checked(values: dict, defs: dict[str, ParamDef], where: str) -> dict:
+    """``values`` with each checked against its definition (``where`` names the source)."""
+    if not isinstance(values, dict):
+        raise UserError(f"{where}: rule parameters must be a mapping of name to number")
+    out = {}
+    for name, value in values.items():
+        definition = defs.get(name) or inferred(name, value)
+        out[name] = definition.check(value, where)
+    return out
+
+
+def parse_value(text: str, definition: ParamDef, where: str = "") -> int | float:
+    """A value typed by a person (the desktop, ``yibao settings set``): a JSON number."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = text
+    return definition.check(value, where)
+
+
+def overview(ws, plugins) -> list[dict]:
+    """Each rule parameter: its definition, the value in force and who set it."""
+    from engine.rules.audit import PARAMS_SETTING
+
+    sources: dict[str, str] = {}
+    values = plugins.rule_parameters({}, sources)
+    defs = definitions(plugins)
+    own = ws.get_setting(PARAMS_SETTING, {})
+    rows = []
+    for name in sorted(set(values) | set(own)):
+        definition = defs.get(name) or inferred(name, values.get(name, own.get(name)))
+        rows.append(
+            {
+                **definition.to_json(),
+                "plugin_value": values.get(name),
+                "value": own.get(name, values.get(name)),
+                "set_by": "workspace" if name in own else sources.get(name, "national"),
+            }
+        )
+    return rows
+
+
+def set_override(ws, plugins, name: str, text: str | None) -> int | float | None:
+    """Set (or with ``text`` None, remove) the workspace's own value of a rule parameter,
+    checked against its definition; an unknown name is refused."""
+    from engine.rules.audit import PARAMS_SETTING
+
+    defs = known(plugins)
+    if name not in defs:
+        raise UserError(f"no rule parameter named {name} (see: yibao settings list)")
+    value = None if text is None else parse_value(text, defs[name])
+    with ws.transaction():
+        own = dict(ws.get_setting(PARAMS_SETTING, {}))
+        if value is None:
+            own.pop(name, None)
+        else:
+            own[name] = value
+        ws.set_setting(PARAMS_SETTING, own)
+    return value
