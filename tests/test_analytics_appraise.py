@@ -116,3 +116,21 @@ def test_apply_needs_parameters_to_copy(region):
     result = appraise(ws, 2025, plugins) | {"year": 2019}
     with pytest.raises(UserError, match="no DIP parameters for 2030"):
         apply(ws, result, 2030)
+
+
+def test_xlsx_has_the_appraisal_sheet(region, tmp_path):
+    from openpyxl import load_workbook
+
+    from engine.reports import write_report
+
+    ws, plugins = region
+    path = tmp_path / "report.xlsx"
+    write_report(ws, path, plugins=plugins)
+    sheet = load_workbook(path)["考核"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    # the latest year with claims is 2026 here: H6's one case costs the group average
+    assert rows[0][0] == "2026 年度定点机构考核"
+    header = rows.index(next(r for r in rows if r[0] == "机构编码"))
+    assert rows[header][:4] == ["机构编码", "机构名称", "合规", "费用控制"]
+    h6 = next(r for r in rows[header + 1 :] if r[0] == "H6")
+    assert h6[-2:] == [100, 1.0]

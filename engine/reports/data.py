@@ -65,6 +65,7 @@ class ReportData:
     problems: list[str] = field(default_factory=list)
     doctors: Ledger | None = None  # the doctors' ledger (医师记分) of the latest scoring year
     log_head: str = ""  # entries:last hash of the log, to check it later (yibao log --head)
+    appraisal: dict | None = None  # analytics.md §4: the institutions' appraisal (考核)
 
     @property
     def total_deductions(self) -> Decimal:
@@ -217,7 +218,27 @@ def gather(
         problems=problems,
         doctors=for_workspace(ws, plugins),
         log_head=str(head(ws.conn)),
+        appraisal=_appraisal(ws, plugins, institution),
     )
+
+
+def _appraisal(ws: Workspace, plugins, institution: str | None) -> dict | None:
+    """The appraisal of the latest year with claims (of one institution, for its notice)."""
+    from engine.analytics.appraise import appraise
+    from engine.analytics.params import claim_years
+
+    years = claim_years(ws.conn)
+    if not years:
+        return None
+    try:
+        out = appraise(ws, years[0], plugins)
+    except UserError:
+        return None
+    if institution is not None:
+        out["institutions"] = [
+            i for i in out["institutions"] if i["institution_code"] == institution
+        ]
+    return out
 
 
 def findings_by_rule(findings: list[dict]) -> dict[str, list[dict]]:

@@ -313,12 +313,44 @@ def _doctors(book: Workbook, data: ReportData) -> None:
             )
 
 
+def _appraisal(book: Workbook, data: ReportData) -> None:
+    """考核: each institution's four parts, score and appraisal coefficient (analytics.md §4)."""
+    from engine.analytics.appraise import PARTS
+
+    a = data.appraisal
+    if a is None:
+        return
+    sheet = _Sheet(book, "考核", [14, 30] + [12] * 6 + [10, 10])
+    sheet.row(f"{a['year']} 年度定点机构考核", bold=True)
+    sheet.row("数据质量取自审核批次", a["audit_run"] or "（尚未审核）")
+    sheet.row("权重", *(f"{label('appraisal_part', p)} {a['weights'][p]}" for p in PARTS))
+    sheet.row("分档", *(f"≥{low} → {coef}" for low, coef in a["bands"]))
+    sheet.row("缺项的权重按比例分给其余各项。")
+    sheet.row()
+    sheet.row(
+        "机构编码", "机构名称", *(label("appraisal_part", p) for p in PARTS),
+        "费用指数", "时间指数", "得分", "考核系数", bold=True,
+    )  # fmt: skip
+    for i in a["institutions"]:
+        parts = i["parts"]
+        sheet.row(
+            i["institution_code"],
+            i["name"],
+            *(parts[p]["score"] for p in PARTS),
+            parts["cost_control"]["cost_index"],
+            parts["length_of_stay"]["time_index"],
+            i["score"],
+            i["coefficient"],
+        )
+
+
 def write_xlsx(data: ReportData, path: Path) -> None:
     book = Workbook(write_only=True)
     _summary(book, data)
     _findings(book, data)
     _settlement(book, data)
     _doctors(book, data)
+    _appraisal(book, data)
     for title, table in data.sections:
         sheet = _Sheet(book, title)
         for i, row in enumerate(table):
