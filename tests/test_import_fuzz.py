@@ -8,8 +8,10 @@ large for SQLite."""
 import csv
 import io
 import random
+import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from engine.errors import ImportRejected
@@ -119,3 +121,65 @@ def test_the_paths_agree_on_a_mutated_package(tmp_path, package, monkeypatch, ro
     expected = _outcome(tmp_path / "rows.yibao", package, preload)
     assert outcomes["columns"] == expected
     assert outcomes["workers"] == expected
+
+
+def _workbook(path, rows) -> None:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+
+
+def _not_a_zip(package):
+    (package / "claims.csv").rename(package / "claims.xlsx")
+
+
+def _cut_sheet(package):
+    """A workbook whose sheet's XML ends half-way, after some rows read well."""
+    text = (package / "lines.csv").read_text(encoding="utf-8")
+    _workbook(package / "whole.xlsx", list(csv.reader(io.StringIO(text))))
+    (package / "lines.csv").unlink()
+    with (
+        zipfile.ZipFile(package / "whole.xlsx") as whole,
+        zipfile.ZipFile(package / "lines.xlsx", "w") as cut,
+    ):
+        for item in whole.infolist():
+            data = whole.read(item.filename)
+            cut.writestr(item, data[: len(data) // 2] if "sheet1" in item.filename else data)
+    (package / "whole.xlsx").unlink()
+
+
+def _utf16(package):
+    path = package / "claims.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+
+
+def _folder_named_like_the_file(package):
+    (package / "lines.csv").unlink()
+    (package / "lines.csv").mkdir()
+
+
+def _deeply_nested_params(package):
+    (package / "reference" / "dip_params.json").write_text("[" * 100_000)
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (_not_a_zip, "claims.xlsx: cannot read the file: not a readable .xlsx workbook"),
+        (_cut_sheet, "lines.xlsx: cannot read the file: the workbook is damaged"),
+        (_utf16, "claims.csv: not text in UTF-8, GBK or GB18030 (byte 0)"),
+        (_folder_named_like_the_file, "lines.csv: required file is missing"),
+        (_deeply_nested_params, "reference/dip_params.json: maximum recursion depth"),
+    ],
+)
+def test_a_damaged_file_is_one_named_error_not_a_traceback(
+    tmp_path, package, row_path, damage, message
+):
+    damage(package)
+    outcomes = [_outcome(tmp_path / "columns.yibao", package, preload=False)]
+    row_path()
+    outcomes.append(_outcome(tmp_path / "rows.yibao", package, preload=False))
+    for outcome, errors in outcomes:
+        assert outcome == "rejected" and len(errors) == 1
+        assert errors[0].startswith(message)

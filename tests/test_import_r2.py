@@ -5,12 +5,13 @@ Each package is imported by the column path and by the row path; both must end a
 
 import csv
 import io
+from datetime import datetime
 
 import openpyxl
 import pytest
 
 from engine.errors import ImportRejected
-from engine.ingest import import_package
+from engine.ingest import bulk, import_package
 from engine.workspace import Workspace
 
 HINT_EN = "format the column as text in Excel and enter the codes again"
@@ -32,16 +33,27 @@ def _outcome(tmp_path, package, name):
         return "stored", rows
 
 
-def _both_paths(tmp_path, package, row_path):
-    fast = _outcome(tmp_path, package, "fast")
-    row_path()
-    slow = _outcome(tmp_path, package, "slow")
-    assert fast[0] == slow[0]
-    if fast[0] == "rejected":
-        assert fast[1].problems == slow[1].problems
-    else:
-        assert fast[1] == slow[1]
-    return slow
+@pytest.fixture
+def both_paths(monkeypatch, row_path):
+    """Import a package by the column path, with and without worker processes, then by the
+    row path; all must end alike. Returns the row path's outcome."""
+
+    def run(tmp_path, package):
+        outcomes = []
+        for workers in ("0", "1"):
+            monkeypatch.setenv(bulk.WORKER_VAR, workers)
+            outcomes.append(_outcome(tmp_path, package, f"columns{workers}"))
+        row_path()
+        slow = _outcome(tmp_path, package, "rows")
+        for fast in outcomes:
+            assert fast[0] == slow[0]
+            if fast[0] == "rejected":
+                assert fast[1].problems == slow[1].problems
+            else:
+                assert fast[1] == slow[1]
+        return slow
+
+    return run
 
 
 def _number(text: str):
@@ -66,7 +78,7 @@ def _to_xlsx(package, name, numeric_columns=()):
     src.unlink()
 
 
-def test_an_xlsx_with_text_codes_keeps_every_character(tmp_path, package, row_path):
+def test_an_xlsx_with_text_codes_keeps_every_character(tmp_path, package, both_paths):
     with open(package / "claims.csv", "a", encoding="utf-8") as handle:
         handle.write(
             "S-ZERO,007,2,1960-01-01,resident,inpatient,H001,IM,D,2025-04-01,2025-04-05,"
@@ -74,18 +86,18 @@ def test_an_xlsx_with_text_codes_keeps_every_character(tmp_path, package, row_pa
         )
     _to_xlsx(package, "claims")
     _to_xlsx(package, "lines")
-    outcome, rows = _both_paths(tmp_path, package, row_path)
+    outcome, rows = both_paths(tmp_path, package)
     assert outcome == "stored"
     claim = next(r for r in rows["claims"] if "S-ZERO" in r)
     assert "007" in claim and "51.2300" in claim
     assert any("003101000300030" in r for r in rows["lines"])
 
 
-def test_numeric_codes_in_an_xlsx_are_refused_with_the_hint(tmp_path, package, row_path):
+def test_numeric_codes_in_an_xlsx_are_refused_with_the_hint(tmp_path, package, both_paths):
     lines = list(csv.DictReader(io.StringIO((package / "lines.csv").read_text(encoding="utf-8"))))
     digits = [n for n, line in enumerate(lines, start=2) if line["item_code"].isdecimal()]
     _to_xlsx(package, "lines", numeric_columns=["item_code"])
-    outcome, rejected = _both_paths(tmp_path, package, row_path)
+    outcome, rejected = both_paths(tmp_path, package)
     assert outcome == "rejected"
     first = rejected.problems[0]
     assert (first.file, first.row, first.column, first.code) == (
@@ -96,8 +108,8 @@ def test_numeric_codes_in_an_xlsx_are_refused_with_the_hint(tmp_path, package, r
     )
     # 003101000300030 typed into a General column: Excel keeps 3101000300030
     assert first.render("en") == (
-        f"lines.xlsx:2:item_code: a code cell holds a number ('3101000300030') and may have "
-        f"lost its leading zeros: {HINT_EN}"
+        "lines.xlsx:2:item_code: a code cell holds a number or a date ('3101000300030'), so "
+        f"the code may have changed (leading zeros lost): {HINT_EN}"
     )
     assert HINT_ZH in first.render("zh")
     assert HINT_EN in str(rejected) and HINT_ZH in str(rejected)
@@ -106,14 +118,28 @@ def test_numeric_codes_in_an_xlsx_are_refused_with_the_hint(tmp_path, package, r
     assert rejected.total == len(digits) > 1
 
 
-def test_a_numeric_claim_id_in_an_xlsx_is_refused(tmp_path, package, row_path):
+def test_a_numeric_claim_id_in_an_xlsx_is_refused(tmp_path, package, both_paths):
     _to_xlsx(package, "claims")
     book = openpyxl.load_workbook(package / "claims.xlsx")
     book.active["B2"] = 136  # patient_id P00136 retyped as a number
     book.save(package / "claims.xlsx")
-    outcome, rejected = _both_paths(tmp_path, package, row_path)
+    outcome, rejected = both_paths(tmp_path, package)
     assert outcome == "rejected"
     assert [p.render("en")[:30] for p in rejected.problems] == ["claims.xlsx:2:patient_id: a co"]
+
+
+def test_a_date_in_a_code_column_of_an_xlsx_is_refused(tmp_path, package, both_paths):
+    """Excel reads a code such as 3-1 as a date."""
+    _to_xlsx(package, "lines")
+    book = openpyxl.load_workbook(package / "lines.xlsx")
+    book.active["C3"] = datetime(2025, 3, 1)
+    book.active["E3"] = datetime(2025, 1, 6, 9, 2)  # a date in a date-time column is right
+    book.save(package / "lines.xlsx")
+    outcome, rejected = both_paths(tmp_path, package)
+    assert outcome == "rejected"
+    assert [(p.row, p.column, p.params["text"]) for p in rejected.problems] == [
+        (3, "item_code", "'2025-03-01'")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -134,36 +160,38 @@ def test_a_numeric_claim_id_in_an_xlsx_is_refused(tmp_path, package, row_path):
     ],
 )
 def test_an_unreadable_claims_file_is_one_error(
-    tmp_path, package, row_path, text, message_en, message_zh
+    tmp_path, package, both_paths, text, message_en, message_zh
 ):
     """…and the lines of its claims are not reported as lines of unknown claims."""
     (package / "claims.csv").write_text(text, encoding="utf-8")
-    outcome, rejected = _both_paths(tmp_path, package, row_path)
+    outcome, rejected = both_paths(tmp_path, package)
     assert outcome == "rejected"
     assert rejected.errors == [message_en]
     assert rejected.lines("zh") == [message_zh]
 
 
-def test_an_empty_lines_xlsx_is_one_error(tmp_path, package, row_path):
+def test_an_empty_lines_xlsx_is_one_error(tmp_path, package, both_paths):
     (package / "lines.csv").unlink()
     openpyxl.Workbook().save(package / "lines.xlsx")
-    outcome, rejected = _both_paths(tmp_path, package, row_path)
+    outcome, rejected = both_paths(tmp_path, package)
     assert outcome == "rejected" and rejected.errors == ["lines.xlsx is empty"]
 
 
-def test_a_header_without_required_columns_is_not_reported_row_by_row(tmp_path, package, row_path):
+def test_a_header_without_required_columns_is_not_reported_row_by_row(
+    tmp_path, package, both_paths
+):
     text = (package / "lines.csv").read_text(encoding="utf-8")
     (package / "lines.csv").write_text(text.replace("item_code", "code", 1), encoding="utf-8")
-    outcome, rejected = _both_paths(tmp_path, package, row_path)
+    outcome, rejected = both_paths(tmp_path, package)
     assert outcome == "rejected"
     assert rejected.errors == ["lines.csv:1:item_code: required column is missing"]
     assert rejected.lines("zh") == ["lines.csv:1:item_code: 缺少必填列"]
 
 
-def test_the_lines_of_a_claim_that_failed_are_not_reported_again(tmp_path, package, row_path):
+def test_the_lines_of_a_claim_that_failed_are_not_reported_again(tmp_path, package, both_paths):
     text = (package / "claims.csv").read_text(encoding="utf-8")
     (package / "claims.csv").write_text(text.replace("S-OK,P00136,1,", "S-OK,P00136,7,", 1))
-    outcome, rejected = _both_paths(tmp_path, package, row_path)
+    outcome, rejected = both_paths(tmp_path, package)
     assert outcome == "rejected"
     assert rejected.errors == ["claims.csv:2:gender: '7' is not one of 1, 2, 9"]
     assert rejected.lines("zh") == [
@@ -183,7 +211,7 @@ def _replace_cells(path, changes: dict[str, dict[str, str]]) -> None:
         writer.writerows(rows)
 
 
-def test_chinese_words_for_coded_values_are_stored_as_codes(tmp_path, package, row_path):
+def test_chinese_words_for_coded_values_are_stored_as_codes(tmp_path, package, both_paths):
     original = _outcome(tmp_path, package, "codes")
     _replace_cells(
         package / "claims.csv",
@@ -202,13 +230,13 @@ def test_chinese_words_for_coded_values_are_stored_as_codes(tmp_path, package, r
     _replace_cells(reference / "procurement.csv", {"selected": {"1": "是", "0": "否"}})
     assert "职工基本医疗保险" in (package / "claims.csv").read_text(encoding="utf-8")
     assert "否" in (reference / "procurement.csv").read_text(encoding="utf-8")
-    worded = _both_paths(tmp_path, package, row_path)
+    worded = both_paths(tmp_path, package)
     assert worded == original
 
 
-def test_a_word_that_is_no_code_is_named_in_both_languages(tmp_path, package, row_path):
+def test_a_word_that_is_no_code_is_named_in_both_languages(tmp_path, package, both_paths):
     _replace_cells(package / "claims.csv", {"insurance_type": {"employee": "商业保险"}})
-    outcome, rejected = _both_paths(tmp_path, package, row_path)
+    outcome, rejected = both_paths(tmp_path, package)
     assert outcome == "rejected"
     first = rejected.problems[0]
     assert first.render("en") == (

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from engine.contract import DATE, DATETIME, DEC, INSURANCE_CODES, INT, LIST, STR, Column
-from engine.ingest.problems import CellError
+from engine.ingest.problems import CellError, shown
 from engine.ingest.readers import NumberCell
 from engine.labels import input_words, label
 from engine.money import DecimalFormatError, parse_units
@@ -31,10 +31,10 @@ def to_int(text: str):
     if not s:
         return None
     if not (s[1:] if s[0] in "+-" else s).isdecimal():
-        raise CellError("not_int", text=repr(text))
+        raise CellError("not_int", text=shown(text))
     value = int(s)
     if abs(value) >= INT_LIMIT:
-        raise CellError("out_of_range", limit=f"{INT_LIMIT:,}", text=repr(text))
+        raise CellError("out_of_range", limit=f"{INT_LIMIT:,}", text=shown(text))
     return value
 
 
@@ -45,7 +45,7 @@ def to_dec(text: str):
     try:
         return parse_units(s)
     except DecimalFormatError as exc:
-        raise CellError(exc.code, limit="1,000,000,000,000", text=repr(text)) from None
+        raise CellError(exc.code, limit="1,000,000,000,000", text=shown(text)) from None
 
 
 def to_date(text: str):
@@ -53,11 +53,11 @@ def to_date(text: str):
     if not s:
         return None
     if len(s) != 10 or s[4] != "-" or s[7] != "-":
-        raise CellError("not_date", text=repr(text))
+        raise CellError("not_date", text=shown(text))
     try:
         date.fromisoformat(s)
     except ValueError:
-        raise CellError("bad_date", text=repr(text)) from None
+        raise CellError("bad_date", text=shown(text)) from None
     return s
 
 
@@ -67,11 +67,11 @@ def to_datetime(text: str):
         return None
     n = len(s)
     if n not in (10, 16, 19) or s[4] != "-" or s[7] != "-" or (n > 10 and s[10] not in " T"):
-        raise CellError("not_datetime", text=repr(text))
+        raise CellError("not_datetime", text=shown(text))
     try:
         datetime.fromisoformat(s)
     except ValueError:
-        raise CellError("bad_datetime", text=repr(text)) from None
+        raise CellError("bad_datetime", text=shown(text)) from None
     if n == 10:
         return s + " 00:00:00"
     s = s[:10] + " " + s[11:]
@@ -133,7 +133,7 @@ def converter_for(
 
     def text_only(text: str):
         if isinstance(text, NumberCell):
-            raise CellError("code_number", text=repr(str(text)))
+            raise CellError("code_number", text=shown(text))
         return convert(text)
 
     return text_only
@@ -207,7 +207,7 @@ def _checked(column: Column) -> Converter:
         if (str(value) if numeric else value) not in allowed:
             raise CellError(
                 "not_choice",
-                text=repr(s),
+                text=shown(s),
                 choices=choices,
                 choices_zh=choices_zh,
             )

@@ -6,6 +6,7 @@ seen before anything is read in full.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from engine import contract
@@ -28,7 +29,7 @@ def describe_package(package: str | Path) -> list[dict]:
         entry["file"] = str(path.relative_to(package))
         try:
             source = open_table(path)
-        except (UnicodeDecodeError, OSError, ValueError) as exc:
+        except (UnicodeDecodeError, OSError, ValueError, csv.Error) as exc:
             entry["error"] = f"cannot read the file: {exc}"
             out.append(entry)
             continue

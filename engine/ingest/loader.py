@@ -8,6 +8,7 @@ The write is one SQLite transaction, so an error or a kill leaves the workspace 
 
 from __future__ import annotations
 
+import csv
 import gc
 import sqlite3
 import time
@@ -22,6 +23,7 @@ from engine.dip.params import validate_params_json
 from engine.errors import UserError
 from engine.ingest import bulk, parsing, store
 from engine.ingest.parsing import Errors, NeedsRowCheck, TableParser
+from engine.ingest.problems import shown
 from engine.ingest.readers import find_file, open_table
 from engine.progress import NEVER, CancelToken, Progress, no_progress
 from engine.workspace import Workspace
@@ -132,7 +134,10 @@ def _import(
             return None
         try:
             source = open_table(path)
-        except (UnicodeDecodeError, OSError, ValueError) as exc:
+        except UnicodeDecodeError as exc:
+            errors.add(name, 0, "-", "not_text", byte=exc.start)
+            return None
+        except (OSError, ValueError, csv.Error) as exc:
             errors.add(name, 0, "-", "file_unreadable", detail=str(exc))
             return None
         result.encodings[name] = source.encoding
@@ -154,7 +159,7 @@ def _import(
     if params_path.is_file():
         try:
             params = validate_params_json(params_path.read_text(encoding="utf-8"))
-        except (UserError, UnicodeDecodeError) as exc:
+        except (UserError, UnicodeDecodeError, RecursionError) as exc:
             errors.add(_relative(package, params_path), 0, "-", "dip_params", detail=str(exc))
     progress("reference", 1, 1)
 
@@ -201,7 +206,7 @@ def _import(
                         claim_ids[cid],
                         "claim_id",
                         "claim_exists",
-                        claim=repr(cid),
+                        claim=shown(cid),
                     )
         progress("claims", len(claims_rows), len(claims_rows))
         if not errors:
@@ -237,7 +242,7 @@ def _check_claims(
                 number,
                 "claim_id",
                 "duplicate_claim",
-                claim=repr(cid),
+                claim=shown(cid),
                 first=claim_ids[cid],
             )
             continue
@@ -248,7 +253,7 @@ def _check_claims(
                 number,
                 "institution_code",
                 "unknown_institution",
-                institution=repr(values[inst_idx]),
+                institution=shown(values[inst_idx]),
             )
     return rows, claim_ids
 
@@ -277,13 +282,13 @@ def _load_lines(
         cid, line_no = v[0], v[1]
         if cid not in claim_ids:
             if failed is not None and cid not in failed:
-                errors.add(name, number, "claim_id", "unknown_claim", claim=repr(cid))
+                errors.add(name, number, "claim_id", "unknown_claim", claim=shown(cid))
             continue
         numbers = seen.get(cid)
         if numbers is None:
             numbers = seen[cid] = set()
         if line_no in numbers:
-            errors.add(name, number, "line_no", "duplicate_line", line=line_no, claim=repr(cid))
+            errors.add(name, number, "line_no", "duplicate_line", line=line_no, claim=shown(cid))
             continue
         numbers.add(line_no)
         if v[7] < 0:
@@ -304,7 +309,7 @@ def _load_lines(
             progress("lines", count, 0)
     for number, cid, target in refunds:
         if target not in seen.get(cid, ()):
-            errors.add(name, number, "refund_of", "dangling_refund", line=target, claim=repr(cid))
+            errors.add(name, number, "refund_of", "dangling_refund", line=target, claim=shown(cid))
     if batch and not errors:
         conn.executemany(store.LINES_INSERT, batch)
     progress("lines", count, count)

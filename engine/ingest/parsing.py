@@ -8,6 +8,7 @@ the import then reads the file again through ``rows()`` to name every error.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator, Sequence
 from functools import lru_cache, partial
@@ -18,7 +19,7 @@ from engine.contract import Table
 from engine.errors import ImportRejected
 from engine.ingest.convert import converter_for
 from engine.ingest.problems import CellError, Problem, separator_params
-from engine.ingest.readers import TableSource
+from engine.ingest.readers import TableSource, UnreadableTable
 from engine.pseudonym import pseudonym
 
 MAX_SHOWN_ERRORS = 100
@@ -133,32 +134,38 @@ class TableParser:
         plan, width, required = self.plan, self.width, self.required
         if not self.usable:
             return
-        for number, cells in self.source.rows:
-            if len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
-            try:
-                values = [conv(cells[i]) if i is not None else None for i, conv, _ in plan]
-            except ValueError:
-                self._report_cells(number, cells)
-                self._failed(cells)
-                continue
-            bad = False
-            for j in required:
-                if values[j] is None:
-                    self.errors.add(self.name, number, plan[j][2].name, "value_empty")
-                    bad = True
-            if bad:
-                self._failed(cells)
-                continue
-            yield number, values, self._extra(cells)
+        try:
+            for number, cells in self.source.rows:
+                if len(cells) < width:
+                    cells = cells + [""] * (width - len(cells))
+                try:
+                    values = [conv(cells[i]) if i is not None else None for i, conv, _ in plan]
+                except ValueError:
+                    self._report_cells(number, cells)
+                    self._failed(cells)
+                    continue
+                bad = False
+                for j in required:
+                    if values[j] is None:
+                        self.errors.add(self.name, number, plan[j][2].name, "value_empty")
+                        bad = True
+                if bad:
+                    self._failed(cells)
+                    continue
+                yield number, values, self._extra(cells)
+        except (UnreadableTable, csv.Error) as exc:  # the rest of the file cannot be read
+            self.errors.add(self.name, 0, "-", "file_unreadable", detail=str(exc))
 
     def column_batches(self, size: int) -> Iterator[tuple[list[list], list]]:
         """Yield (converted columns, extra JSON per row) for batches of ``size`` rows.
 
         Raises ``NeedsRowCheck`` on a cell that does not convert or a required cell that is
         empty, so only clean batches come out."""
-        for by_column in self.source.column_batches(size):
-            yield self.convert(by_column)
+        try:
+            for by_column in self.source.column_batches(size):
+                yield self.convert(by_column)
+        except (UnreadableTable, csv.Error):
+            raise NeedsRowCheck from None
 
     def convert(self, by_column: list[Sequence[str]]) -> tuple[list[list], list]:
         """A batch's cells, column by column, as stored values plus each row's extra JSON."""

@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 MESSAGES: dict[str, tuple[str, str]] = {
     "file_missing": ("{file}：缺少必需的文件", "{file}: required file is missing"),
     "file_unreadable": ("{file}：无法读取文件：{detail}", "{file}: cannot read the file: {detail}"),
+    "not_text": (
+        "{file}：不是 UTF-8、GBK 或 GB18030 编码的文本（第 {byte} 字节）；请另存为 UTF-8 的 CSV",
+        "{file}: not text in UTF-8, GBK or GB18030 (byte {byte}); save it as a UTF-8 CSV",
+    ),
     "file_empty": ("{file} 是空文件（没有表头）", "{file} is empty"),
     "one_column": (
         "{file}：只读出 1 列；文件是否用{separator_zh}分隔？",
@@ -42,9 +46,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_datetime": ("不是有效的时间：{text}", "not a valid date-time: {text}"),
     "not_choice": ("{text} 不是以下值之一：{choices_zh}", "{text} is not one of {choices}"),
     "code_number": (
-        "编码单元格是数字（{text}），前导零可能已丢失：请在 Excel 中把该列设为文本格式，再重新录入编码",
-        "a code cell holds a number ({text}) and may have lost its leading zeros: "
-        "format the column as text in Excel and enter the codes again",
+        "编码单元格是数字或日期（{text}），编码可能已被改变（如前导零丢失）：请在 Excel 中把该列设为文本格式，再重新录入编码",
+        "a code cell holds a number or a date ({text}), so the code may have changed "
+        "(leading zeros lost): format the column as text in Excel and enter the codes again",
     ),
     "duplicate_key": (
         "重复的键 {key}（首次出现在第 {first} 行）",
@@ -129,6 +133,11 @@ class CellError(ValueError):
         super().__init__(MESSAGES[code][1].format(file="", **params))
 
 
-def quoted(text: str) -> str:
-    """A cell's text as messages show it."""
-    return repr(text.strip())
+#: Characters of a cell a message quotes; a longer cell is cut with "…".
+SHOWN_CHARS = 60
+
+
+def shown(text: str) -> str:
+    """A cell's text as messages quote it: ``repr``, cut to ``SHOWN_CHARS``."""
+    text = str(text)
+    return repr(text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…")

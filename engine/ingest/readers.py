@@ -158,8 +158,9 @@ def _split_lines(data: bytes, begin: int, encoding: str, crlf: bool) -> list[str
 
 
 class NumberCell(str):
-    """The text of a spreadsheet cell that holds a number, not text (a code column refuses
-    it: the spreadsheet has already dropped the code's leading zeros)."""
+    """The text of a spreadsheet cell that holds a number or a date, not text (a code column
+    refuses it: the spreadsheet has already dropped the code's leading zeros, or read it as
+    a date)."""
 
 
 def _cell_text(value) -> str:
@@ -177,26 +178,36 @@ def _cell_text(value) -> str:
     if isinstance(value, datetime):
         value = (value + timedelta(microseconds=500_000)).replace(microsecond=0)
         if value.hour == value.minute == value.second == 0:
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
+            return NumberCell(value.date().isoformat())
+        return NumberCell(value.isoformat(sep=" "))
     if isinstance(value, date):
-        return value.isoformat()
+        return NumberCell(value.isoformat())
     return str(value)
+
+
+class UnreadableTable(ValueError):
+    """A file that is not a table this reader can read (a damaged or foreign workbook)."""
 
 
 def _open_xlsx(path: Path) -> TableSource:
     from openpyxl import load_workbook
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    sheet = workbook.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
-    header = [_cell_text(v).strip() for v in next(iterator, ())]
+    try:  # a damaged workbook fails in zipfile, XML or openpyxl, each its own way
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        iterator = sheet.iter_rows(values_only=True)
+        header = [_cell_text(v).strip() for v in next(iterator, ())]
+    except Exception as exc:  # noqa: BLE001
+        raise UnreadableTable(f"not a readable .xlsx workbook ({exc})") from None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for number, values in enumerate(iterator, start=2):
-            cells = [_cell_text(v) for v in values]
-            if any(cells):
-                yield number, cells
+        try:
+            for number, values in enumerate(iterator, start=2):
+                cells = [_cell_text(v) for v in values]
+                if any(cells):
+                    yield number, cells
+        except Exception as exc:  # noqa: BLE001
+            raise UnreadableTable(f"the workbook is damaged ({exc})") from None
         workbook.close()
 
     return TableSource(path, "xlsx", header, rows())
