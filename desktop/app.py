@@ -1,4 +1,4 @@
-"""``yibao desktop``: the application, and ``--screenshots`` that renders every page to PNG."""
+"""``yibao desktop``: the application (``--screenshots``: see ``desktop.tour``)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from desktop import startup, tour
 from desktop.context import Context
 from desktop.options import add_arguments
 from desktop.translations import Translations
 from desktop.window import MainWindow
+from engine.errors import UserError
 
 
 def build(settings: QSettings | None = None, language: str | None = None) -> MainWindow:
@@ -29,21 +31,6 @@ def build(settings: QSettings | None = None, language: str | None = None) -> Mai
     return MainWindow(ctx, translations)
 
 
-def screenshots(window: MainWindow, folder: Path) -> list[Path]:
-    """Render each page to ``folder/NN-name.png`` (offscreen works)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance()
-    out = []
-    window.show()
-    for number, (_title, page) in enumerate(window.pages, start=1):
-        window.show_page(page)
-        app.processEvents()
-        path = folder / f"{number:02d}-{type(page).__name__.removesuffix('Page').lower()}.png"
-        window.grab().save(str(path))
-        out.append(path)
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="yibao desktop")
     add_arguments(parser)
@@ -52,16 +39,21 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Open the window for parsed ``desktop.options`` arguments; the exit code when it closes."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance()
+    if app is None:
+        problem = startup.check(bool(args.screenshots))
+        if problem:
+            raise UserError(problem)
+        app = QApplication(sys.argv[:1])
     app.setApplicationName("yibao")
     window = build(language=args.language)
-    if args.workspace:
-        window.ctx.open_workspace(args.workspace, create=False)
     if args.screenshots:
-        for path in screenshots(window, Path(args.screenshots)):
+        for path in tour.screenshots(window, Path(args.screenshots), args.workspace):
             print(path)
         window.ctx.close()
         return 0
+    if args.workspace:
+        window.ctx.open_workspace(args.workspace, create=False)
     window.show()
     code = app.exec()
     window.ctx.close()

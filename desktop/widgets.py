@@ -63,7 +63,22 @@ def table(model, stretch_last: bool = True) -> QTableView:
     view.verticalHeader().setDefaultSectionSize(24)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(stretch_last)
+    view.horizontalHeader().setResizeContentsPrecision(100)  # the first rows decide, quickly
+    model.modelReset.connect(lambda: fit_columns(view))
+    model.dataChanged.connect(lambda *_: fit_columns(view, grow_only=True))
+    fit_columns(view)
     return view
+
+
+def fit_columns(view, widest: int = 320, grow_only: bool = False) -> None:
+    """Columns as wide as their content (the rows loaded), none wider than ``widest`` pixels:
+    a long text is elided and shown whole in the detail, not given half the table.
+    ``grow_only``: widen the columns whose new content needs it (a decision shown), no more."""
+    header = view.horizontalHeader()
+    for column in range(view.model().columnCount()):
+        wanted = min(widest, max(view.sizeHintForColumn(column), header.sectionSizeHint(column)))
+        if not grow_only or wanted > view.columnWidth(column):
+            view.setColumnWidth(column, wanted)
 
 
 class ProgressRow(QWidget):

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
+    QSplitter,
     QStackedWidget,
     QWidget,
 )
@@ -33,6 +34,8 @@ from desktop.pages.workspace import WorkspacePage
 from desktop.translations import Translations
 from desktop.widgets import QueueButton
 
+DEFAULT_SIZE = (1240, 680)  # 1366×768 less a task bar and the window's title bar
+
 
 class MainWindow(QMainWindow):
     """Pages are built from the shared ``Context``; switching the language rebuilds them."""
@@ -41,8 +44,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.translations = translations
-        self.resize(1280, 820)
         self.build()
+        self.restore_sizes()
         ctx.workspace_changed.connect(self.update_title)
         ctx.data_changed.connect(self.update_plugin_warning)
 
@@ -175,7 +178,9 @@ class MainWindow(QMainWindow):
         self.translations.use(language)
         self.ctx.lang = "en" if language.startswith("en") else "zh"
         current = self.sidebar.currentRow()
+        self.save_sizes()
         self.build()
+        self.restore_sizes()
         self.sidebar.setCurrentRow(current)
 
     def update_title(self) -> None:
@@ -183,6 +188,33 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("医保审核工作台 — {0}").format(name))
         self.statusBar().showMessage(str(self.ctx.path or ""))
 
+    def restore_sizes(self) -> None:
+        """The window and its splitters as this user left them; the first time, a size that
+        fits a 1366×768 laptop screen (and any smaller one) with its status line."""
+        settings = self.ctx.settings
+        geometry = settings.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            screen = self.screen().availableGeometry()
+            self.resize(min(DEFAULT_SIZE[0], screen.width()), min(DEFAULT_SIZE[1], screen.height()))
+        for key, splitter in self.splitters():
+            state = settings.value(key)
+            if state is not None:
+                splitter.restoreState(state)
+
+    def save_sizes(self) -> None:
+        self.ctx.settings.setValue("window/geometry", self.saveGeometry())
+        for key, splitter in self.splitters():
+            self.ctx.settings.setValue(key, splitter.saveState())
+
+    def splitters(self) -> list[tuple[str, QSplitter]]:
+        """Each page's splitters with their settings key (page class and number)."""
+        return [
+            (f"splitters/{type(page).__name__}/{n}", splitter)
+            for _title, page in self.pages
+            for n, splitter in enumerate(page.findChildren(QSplitter))
+        ]
+
     def closeEvent(self, event) -> None:
+        self.save_sizes()
         self.ctx.stop_jobs()
         super().closeEvent(event)

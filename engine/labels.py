@@ -183,6 +183,10 @@ TABLES.update(
             "suspend_months_per_point_over": ("每超 1 分暂停月数", "months suspended per point"),
             "suspend_months_max": ("最长暂停月数", "maximum months suspended"),
             "terminate_bar_years": ("终止后不得再备案年数", "years barred after termination"),
+            "group_min_cases": ("同病组比较最少病例数", "group minimum cases"),
+            "subject_min_cases": ("参与比较最少病例数", "subject minimum cases"),
+            "peer_k": ("同行比较异常倍数", "peer test factor"),
+            "peer_min": ("同行比较最少对象数", "peer set minimum"),
         },
         "dip_parameter": {
             "region_code": ("统筹区编码", "pooling region"),
@@ -202,6 +206,11 @@ TABLES.update(
             "overspend_share": ("超支分担比例", "overspend share"),
             "budget_point_value": ("预算点值", "budget point value"),
             "advance_ratio": ("月度预付比例", "monthly advance ratio"),
+            "basic_coefficient": ("基础病种系数", "basic group coefficient"),
+            "special_case_cap": ("特例单议病例上限比例", "special case cap"),
+            "bed_day_rates": ("按床日付费标准（元/日）", "bed-day rates (yuan/day)"),
+            "by_disease_rates": ("按病种付费标准（元）", "by-disease rates (yuan)"),
+            "capitation_rates": ("按人头付费标准（元/人·年）", "capitation rates"),
         },
         "log_action": {
             "import": ("导入数据包", "import"),
@@ -369,6 +378,22 @@ HELP: dict[str, Words] = {
         "low_case_share_max": (
             "机构低倍率病例占 DIP 病例超过此比例（0–1）列为疑点。",
             "Low-ratio cases above this share of an institution's DIP cases.",
+        ),
+        "group_min_cases": (
+            "病种组在统筹区内至少有此例数，才在组内做同行比较。",
+            "A DIP group needs this many cases in the region for a peer comparison.",
+        ),
+        "subject_min_cases": (
+            "医师或机构在病种组内至少有此例数，才参与比较。",
+            "A doctor or institution needs this many cases in the group to be compared.",
+        ),
+        "peer_k": (
+            "高于同行中位数此倍稳健离散度（MAD）时列为疑点。",
+            "Flagged above the peers' median by this many robust spreads (MAD).",
+        ),
+        "peer_min": (
+            "参与比较的对象少于此数时不做比较。",
+            "Fewer peers than this: no comparison.",
         ),
     },
 }

@@ -45,14 +45,14 @@ class ReportsPage(QWidget):
         log_row.addWidget(self.verify_button)
         layout.addLayout(log_row)
         self.log = LazyTableModel(
-            [self.tr("序号"), self.tr("时间"), self.tr("操作"), self.tr("内容"), self.tr("哈希")],
+            [self.tr("序号"), self.tr("时间"), self.tr("操作"), self.tr("哈希"), self.tr("内容")],
             {
                 1: lambda at: str(at or "")[:19].replace("T", " "),
                 2: lambda action: ctx.label("log_action", action),
-                4: lambda digest: str(digest or "")[:12],
+                3: lambda digest: str(digest or "")[:12],
             },
         )
-        self.log.row_formatters[3] = lambda row: sentence(row[2], row[3], ctx.lang)
+        self.log.row_formatters[4] = lambda row: sentence(row[2], row[4], ctx.lang)
         layout.addWidget(table(self.log), 1)
         self.verified = note()
         layout.addWidget(self.verified)
@@ -68,7 +68,7 @@ class ReportsPage(QWidget):
         if conn is None:
             self.log.clear()
             return
-        self.log.set_query(conn, "SELECT seq, at, action, detail, hash FROM log ORDER BY seq DESC")
+        self.log.set_query(conn, "SELECT seq, at, action, hash, detail FROM log ORDER BY seq DESC")
 
     def choose(self, suffix: str) -> None:
         path, _ = QFileDialog.getSaveFileName(

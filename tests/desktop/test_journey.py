@@ -159,7 +159,7 @@ def test_import_audit_review_settle_report(window, qtbot, tmp_path, package, sma
     log = reports.log
     actions = [log.data(log.index(r, 2)) for r in range(log.rowCount())]
     assert actions[:4] == ["DIP 结算", "审核结论", "审核结论", "运行审核"]
-    assert log.data(log.index(1, 3)).endswith("对 1 个疑点作出结论：不予认定：病历已补充")
+    assert log.data(log.index(1, 4)).endswith("对 1 个疑点作出结论：不予认定：病历已补充")
 
     # every page in Chinese: no coded value left in English
     for _title, p in window.pages:
@@ -179,3 +179,11 @@ def test_no_page_of_the_demo_shows_a_coded_value_in_english(window, qtbot, tmp_p
         window.show_page(page)
     assert window.settlement_page.cases.rowCount()
     assert english_enums(window) == {}
+
+
+def test_screenshots_walk_the_demo_then_render_every_page(window, tmp_path):
+    from desktop import tour
+
+    shots = tour.screenshots(window, tmp_path / "shots")
+    assert len(shots) == len(window.pages) and all(p.stat().st_size for p in shots)
+    assert "已记录 1 条审核结论" in window.findings_page.status.text()

@@ -57,7 +57,7 @@ def test_a_decision_on_page_three_shows_in_the_table_and_the_log(
     assert shown(page.model, 3, 6) == "不予认定"
     log = window.reports_page.log
     assert shown(log, 0, 2) == "审核结论"  # the newest entry first, without reopening
-    assert shown(log, 0, 3).endswith("对 1 个疑点作出结论：不予认定：材料齐全")
+    assert shown(log, 0, 4).endswith("对 1 个疑点作出结论：不予认定：材料齐全")
     assert claim in {page.model.row(r)[0] for r in range(5)}
 
 
