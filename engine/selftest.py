@@ -59,8 +59,11 @@ def run_selftest(say: Callable[[str], None] = print) -> list[str]:
             out = settle(ws, plugins=plugins, cases=False)
             check(
                 "settle",
-                bool(out["institutions"]) and out["point_value"] > 0,
-                f"point value {out['point_value']}, {len(out['institutions'])} institutions",
+                bool(out["institutions"])
+                and all(f["point_value"] > 0 for f in out["funds"].values()),
+                "point value "
+                + ", ".join(f"{k} {f['point_value']}" for k, f in out["funds"].items())
+                + f"; {len(out['institutions'])} institutions",
             )
             for suffix in (".xlsx", ".pdf"):
                 path = tmp_path / f"report{suffix}"

@@ -578,3 +578,31 @@ def test_workbook_and_notice_carry_the_whole_clearing(region, tmp_path):
     text = "".join(p.extract_text() for p in PdfReader(tmp_path / "H1.pdf").pages)
     text = text.replace("\n", "")
     assert "本年度合计支付 35,972.31 元" in text and "年终清算应付 25,892.31 元" in text
+
+
+def test_demo_region_shows_every_case_type_payment_method_and_fund(tmp_path):
+    from engine.demo.run import run_demo
+
+    out = run_demo(tmp_path / "demo.yibao", lines=1000)
+    assert set(out["settlement"]["funds"]) == {"employee", "resident"}
+    with Workspace.open(tmp_path / "demo.yibao", create=False) as ws:
+        run = ws.conn.execute("SELECT max(run_id) FROM settlement_cases").fetchone()[0]
+        kinds = set(
+            ws.conn.execute(
+                "SELECT case_type, payment_method, fund FROM settlement_cases WHERE run_id = ?",
+                (run,),
+            ).fetchall()
+        )
+        basic = ws.conn.execute(
+            "SELECT DISTINCT i.level, s.coefficient FROM settlement_cases s"
+            " JOIN institutions i USING (institution_code) WHERE s.group_code = 'J20.9-CONS'"
+        ).fetchall()
+    assert {m for _, m, _ in kinds} == {"dip", "bed_day", "by_disease", "fee_for_service"} | {
+        "other_fund"
+    }
+    assert {t for t, _, _ in kinds} >= {"normal", "low", "high", "special", "special_approved"}
+    assert {t for t, _, _ in kinds} >= {"excluded", "ungrouped"}
+    assert {f for _, _, f in kinds} == {"employee", "resident", "work_injury"}
+    # 基层病种 at levels 1, 2 and 3, every one with the basic coefficient 1.0
+    assert {level for level, _ in basic} == {1, 2, 3} and {c for _, c in basic} == {1.0}
+    assert any("special case" in d and "approved" in d for d in out["decisions"])

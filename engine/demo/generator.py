@@ -340,6 +340,8 @@ class Generator:
 
     def add_stay(self, **kw) -> tuple:
         claim_id, inst, admit, discharge, dx, px, lines, patient = self.stay(**kw)
+        # two stays in five are residents' (居民医保), chosen by id so the draws stay the same
+        resident = zlib.crc32(claim_id.encode()) % 5 < 2
         self._claim(
             claim_id,
             patient,
@@ -352,6 +354,7 @@ class Generator:
             dx,
             px,
             lines,
+            insurance="resident" if resident else "employee",
         )
         return claim_id, inst, lines, patient, discharge
 
@@ -502,7 +505,94 @@ class Generator:
             self._history()
         if self.prior_year:
             self._prior_year()
+        self._dip_mix()
         return self.region
+
+    # --- every DIP case type and payment method (dip_spec.md), after everything else -------
+    def _case(self, inst, dx, los, cost, insurance="employee", gender=None) -> str:
+        """An inpatient case without a procedure, of ``los`` days, costing about ``cost``: a
+        bed-day line a day, the rest in a drug; discharged in the year."""
+        rng = self.rng
+        claim_id = self._new_id("I")
+        admit = min(self._day(1, 11), date(YEAR, 12, 31) - timedelta(days=los))
+        discharge = admit + timedelta(days=los)
+        lines: list[list] = []
+        for d in range(los):
+            when = datetime.combine(admit + timedelta(days=d), datetime.min.time()).replace(hour=9)
+            lines.append(self._line(claim_id, d + 1, BED, "床位费(三人间)", when, 1, 50.0))
+        when = datetime.combine(admit, datetime.min.time()).replace(hour=10)
+        code, name = self.plain[rng.randrange(len(self.plain))]
+        spent = sum(float(line[8]) for line in lines)
+        lines.append(
+            self._line(
+                claim_id, len(lines) + 1, code, name, when, max(1, int((cost - spent) / 95)), 95.0
+            )
+        )
+        self._claim(
+            claim_id,
+            self._new_id("P"),
+            gender or rng.choice((1, 2)),
+            self._birth(1950, 1995),
+            "inpatient",
+            inst,
+            admit,
+            discharge,
+            dx,
+            None,
+            lines,
+            insurance=insurance,
+        )
+        return claim_id
+
+    def _dip_mix(self) -> None:
+        """A few cases of every kind the year's DIP settlement knows, so the demo shows them:
+        low and special (for review) cases, 基层病种 at four levels, fee-for-service, bed-day,
+        maternity by disease, work injury (another fund), and chronic outpatients (capitation)."""
+        for inst, cost in (("H004", 2000), ("H007", 1800), ("H002", 2100)):
+            self._case(inst, "J18.900", 5, cost, "resident")  # low: r ≈ 0.3
+        for inst, dx, cost in (
+            ("H001", "J18.900", 43000),  # r = 43,000 / 6,600 ≈ 6.5 > 5
+            ("H002", "E11.900", 36000),
+            ("H004", "J18.900", 41000),
+            ("H005", "E11.900", 33000),
+            ("H003", "J18.900", 45000),
+        ):
+            claim_id = self._case(inst, dx, 12, cost, "employee")
+            self.plant("ZF04", claim_id, None, inst)  # 特例单议候选
+        for inst in ("H001", "H004", "H007", "H008"):  # 基层病种: the same points at every level
+            self._case(inst, "J20.900", 6, 6000, "resident")
+        for inst in ("H007", "H008", "H004"):
+            self._case(inst, "R10.400", 4, 900, "resident")  # no group: fee-for-service
+        for inst, los in (("H004", 75), ("H002", 90)):
+            self._case(inst, "F20.000", los, 21000, "employee")  # long psychiatric stay
+        for dx, cost in (("O80.000", 4200), ("O80.000", 3900), ("O82.000", 7600)):
+            self._case("H006", dx, 4, cost, "maternity", gender=2)  # by disease
+        for inst in ("H002", "H004"):
+            self._case(inst, "S82.000", 8, 9000, "work_injury")  # the work-injury fund
+        patients = [(self._new_id("P"), self._birth(1940, 1970), 1 + n % 2) for n in range(6)]
+        for n in range(12):  # six patients, each twice, at H004 (two) and H007 (four)
+            patient, birth, gender = patients[n % 6]
+            claim_id, patient, g, b, vt, inst, day, lines = self.outpatient(
+                inst="H007" if n % 3 else "H004",
+                day=date(YEAR, 1 + n, 10),
+                patient=patient,
+                birth=birth,
+                gender=gender,
+                visit_type="chronic_outpatient",
+            )
+            self._claim(
+                claim_id,
+                patient,
+                g,
+                b,
+                vt,
+                inst,
+                day,
+                None,
+                ("I10.x00", "E11.900")[n % 2],
+                None,
+                lines,
+            )
 
     def _prior_year(self) -> None:
         """Outpatient and pharmacy claims of the year before, like the year's (fewer)."""
@@ -636,18 +726,25 @@ def write_package(
         writer = csv.writer(handle)
         writer.writerow(contract.PROCUREMENT_VOLUMES.column_names)
         writer.writerow(["H001", "氨氯地平", f"{YEAR}-01-01", f"{YEAR}-12-31", 10])
-    dip_paid = sum(
-        float(c[17]) for c in region.claims if c[5] == "inpatient" and c[10].startswith(str(YEAR))
-    )
+    paid = {"employee": 0.0, "resident": 0.0}  # the year's inpatient fund_paid by fund
+    for c in region.claims:
+        if c[5] == "inpatient" and c[10].startswith(str(YEAR)) and c[4] != "work_injury":
+            paid["resident" if c[4] == "resident" else "employee"] += float(c[17])
     params = {
         "region_code": "440500",
         "year": YEAR,
         "multiplier": 1000,
         "level_coefficients": {"1": 0.85, "2": 0.95, "3": 1.0},
-        "fund_budget": round(dip_paid * 0.97, 2),
+        # the employee and resident funds settle apart (maternity is in the employee fund)
+        "fund_budget": {fund: round(amount * 0.97, 2) for fund, amount in paid.items()},
         "surplus_retention_share": 0.6,
         "overspend_share": 0.5,
         "appraisal_coefficients": {"H005": 0.98},
+        # the city reviews up to 2% of its DIP cases as special (national cap 5‰)
+        "special_case_cap": 0.02,
+        "bed_day_rates": {"1": 220, "2": 260, "3": 300},
+        "by_disease_rates": {"O80": 3200, "O82": 5200},
+        "capitation_rates": {"chronic_outpatient": 600},
     }
     (ref / "dip_params.json").write_text(
         json.dumps(params, ensure_ascii=False, indent=2), encoding="utf-8"

@@ -31,6 +31,45 @@ def score(findings: list[dict], truth: list[tuple]) -> dict:
     }
 
 
+DEMO_REVIEWER = "演示审核员"
+
+
+def _demo_decisions(ws: Workspace, run_id: str, plugins) -> list[str]:
+    """Decisions the demo takes itself, so its settlement shows what they do: the first
+    finding of each points effect confirmed, one special case approved (the others are left
+    for the user to review, within the cap)."""
+    from engine.dip import special
+    from engine.review import decide
+
+    done = []
+    for effect, finding_id, claim_id in ws.conn.execute(
+        "SELECT points_effect, min(finding_id), claim_id FROM findings"
+        " WHERE run_id = ? AND points_effect IS NOT NULL GROUP BY points_effect",
+        (run_id,),
+    ).fetchall():
+        decide(ws, [finding_id], "confirm", reviewer=DEMO_REVIEWER, comment="演示：经核实确认")
+        done.append(f"confirmed {finding_id} on {claim_id} (points effect {effect})")
+    try:
+        state = special.status(ws, None, plugins)
+    except UserError:
+        return done
+    waiting = [c["claim_id"] for c in state["cases"] if c["case_type"] == "special"]
+    if waiting and state["used"] < state["cap"]:
+        special.decide(
+            ws,
+            waiting[0],
+            "approve",
+            reviewer=DEMO_REVIEWER,
+            comment="演示：罕见并发症，专家组同意按实际费用结算",
+            plugins=plugins,
+        )
+        done.append(
+            f"special case {waiting[0]} approved ({state['used'] + 1} of {state['cap']});"
+            f" {len(waiting) - 1} more wait for review"
+        )
+    return done
+
+
 def _clear(path: Path, force: bool) -> None:
     """Make room for the demo at ``path``: only an absent file or an earlier demo workspace
     is replaced, unless ``force``."""
@@ -69,6 +108,7 @@ def run_demo(
             )
         audit = run_audit(ws, plugins, progress=progress)
         quality = score(audit.findings, region.truth)
+        decisions = _demo_decisions(ws, audit.run_id, plugins)
         settlement = settle(ws, None, plugins=plugins, progress=progress)
     text = [
         f"演示统筹区 demo region written to {path} (seed {seed})",
@@ -78,17 +118,23 @@ def run_demo(
         f"  audit {audit.run_id}: {len(audit.findings)} findings in {audit.seconds:.1f}s — "
         f"planted {quality['planted']}, found {quality['true_positives']} of them "
         f"(recall {quality['recall']:.0%}), precision {quality['precision']:.0%}",
-        f"  DIP {settlement['year']}: point value {settlement['point_value']}, "
-        f"{sum(i['cases'] for i in settlement['institutions'])} DIP cases",
-        "  institution      cases     points        payment   final payment",
+        f"  DIP {settlement['year']}: "
+        + "; ".join(
+            f"{name} fund point value {fund['point_value']}"
+            for name, fund in settlement["funds"].items()
+        )
+        + f"; {sum(i['cases'] for i in settlement['institutions'])} DIP cases",
+        *(f"  demo decision: {d}" for d in decisions),
+        "  institution      cases     points        payment   final payment   total payment",
     ]
     for i in settlement["institutions"]:
         text.append(
             f"  {i['institution_code']:<12}{i['cases']:>9}{i['points']:>11,.0f}"
-            f"{i['payment']:>15,.2f}{i.get('final_payment', i['payment']):>16,.2f}"
+            f"{i['payment']:>15,.2f}{i['final_payment']:>16,.2f}{i['total_payment']:>16,.2f}"
         )
     text.append(
-        f"next: yibao findings -w {path}   |   yibao dip explain -w {path} CLAIM_ID"
+        f"next: yibao findings -w {path}   |   yibao dip special -w {path}"
+        f"   |   yibao dip explain -w {path} CLAIM_ID"
         f"   |   yibao desktop -w {path}"
     )
     return {
@@ -98,8 +144,10 @@ def run_demo(
         "run_id": audit.run_id,
         "findings": len(audit.findings),
         "quality": quality,
+        "decisions": decisions,
         "settlement": {
-            k: settlement[k] for k in ("year", "point_value", "total_points", "institutions")
+            k: settlement[k]
+            for k in ("year", "point_value", "total_points", "funds", "institutions")
         },
         "text": "\n".join(text),
     }
