@@ -134,3 +134,20 @@ def test_xlsx_has_the_appraisal_sheet(region, tmp_path):
     assert rows[header][:4] == ["机构编码", "机构名称", "合规", "费用控制"]
     h6 = next(r for r in rows[header + 1 :] if r[0] == "H6")
     assert h6[-2:] == [100, 1.0]
+
+
+def test_the_cli_commands(region, capsys):
+    from engine.cli import main
+
+    ws, _plugins = region
+    path = str(ws.path)
+    assert main(["rank", "-w", path, "--by", "institution", "--json"]) == 0
+    ranking = json.loads(capsys.readouterr().out)
+    assert ranking["ranking"][0]["subject"] == "H6"
+    assert main(["rank", "-w", path, "--top", "0", "--json"]) == 2
+    assert "--top" in json.loads(capsys.readouterr().out)["error"]
+    assert main(["appraise", "-w", path, "--year", "2025"]) == 0
+    text = capsys.readouterr().out
+    assert "H6" in text and "72.67" in text and "nothing written" in text
+    assert main(["monitor", "-w", path, "--year", "2025", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["expenditure"]["through_month"] == 6
