@@ -500,7 +500,7 @@ def test_special_case_approval_cap_and_revocation(specials):
     assert (cases["S1"]["case_type"], cases["S1"]["points"]) == ("special_approved", 600.0)
     assert (cases["S1"]["effect"], cases["S1"]["effect_source"]) == (
         "special_approved",
-        str(first["id"]),
+        first["id"],
     )
     assert (cases["S3"]["case_type"], cases["S3"]["points"]) == ("special", 500.0)
     special.decide(specials, "S2", "revoke", reviewer="专家", comment="复核不符")
@@ -606,3 +606,61 @@ def test_demo_region_shows_every_case_type_payment_method_and_fund(tmp_path):
     # 基层病种 at levels 1, 2 and 3, every one with the basic coefficient 1.0
     assert {level for level, _ in basic} == {1, 2, 3} and {c for _, c in basic} == {1.0}
     assert any("special case" in d and "approved" in d for d in out["decisions"])
+
+
+EFFECT_PLUGIN = """
+from pathlib import Path
+
+from engine.hookspecs import hookimpl
+
+PLUGIN_NAME = "effects_test"
+PLUGIN_API = 1
+
+
+@hookimpl
+def yibao_rulesets(register):
+    register(Path(__file__).parent / "rules.yaml")
+"""
+EFFECT_RULES = """
+id: effects_test.dip
+version: "1.0"
+title: {zh: 测试, en: test}
+basis: test
+rules:
+  - id: readmission_scores_nothing
+    code: T-ZERO
+    name: {zh: 再入院不计分, en: readmission scores nothing}
+    severity: suspicious
+    scope: claim
+    when: visit_type == 'inpatient' and days_since_prev_discharge >= 0 and days_since_prev_discharge <= 15
+    amount: fund_paid
+    points_effect: zero
+    message: {zh: 再入院, en: readmission}
+"""
+
+
+def test_a_rule_files_points_effect_reaches_the_settlement(sample_ws, _isolated_plugins):
+    """From the rule file through the audit's finding to the settlement: the effect is kept
+    on the finding, so the case loses its points and its deduction is not also taken."""
+    from engine.plugins import load_plugins
+    from engine.rules import list_findings, run_audit
+
+    folder = _isolated_plugins / "effects_test"
+    folder.mkdir()
+    (folder / "__init__.py").write_text(EFFECT_PLUGIN, encoding="utf-8")
+    (folder / "rules.yaml").write_text(EFFECT_RULES, encoding="utf-8")
+    plugins = load_plugins()
+    run_audit(sample_ws, plugins)
+    finding = next(f for f in list_findings(sample_ws) if f["code"] == "T-ZERO")
+    before = settle(sample_ws, 2025, plugins=plugins, store=False)
+    decide(sample_ws, [finding["finding_id"]], "confirm", reviewer="t", deduction="100")
+    after = settle(sample_ws, 2025, plugins=plugins, store=False)
+    case = _cases(after)[finding["claim_id"]]
+    assert (case["case_type"], case["points"]) == ("disallowed", 0.0)
+    assert (case["effect"], case["effect_source"]) == ("zero", finding["finding_id"])
+    assert after["total_points"] < before["total_points"]
+    assert all(i["deductions"] == 0 for i in after["institutions"])
+    # a rule file edited later does not change the decision already taken
+    (folder / "rules.yaml").write_text(EFFECT_RULES.replace("points_effect: zero\n", ""))
+    again = settle(sample_ws, 2025, plugins=load_plugins(), store=False)
+    assert _cases(again)[finding["claim_id"]]["case_type"] == "disallowed"

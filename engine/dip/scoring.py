@@ -32,7 +32,7 @@ CREATE TEMP TABLE x_place (
   procedure_kind TEXT, basic INTEGER, PRIMARY KEY (dx, px, others, long_stay)) WITHOUT ROWID;
 CREATE TEMP TABLE x_coef (institution_code TEXT PRIMARY KEY, c REAL) WITHOUT ROWID;
 CREATE TEMP TABLE x_effect (claim_id TEXT PRIMARY KEY, effect TEXT, source TEXT,
-  approval TEXT) WITHOUT ROWID;
+  approval) WITHOUT ROWID;
 CREATE TEMP TABLE x_factor (claim_id TEXT PRIMARY KEY, factor REAL) WITHOUT ROWID;
 """
 
@@ -43,7 +43,9 @@ OTHER_FUND = "#other_fund"  # no ICD-10 code starts with "#"
 # avg_los, cost_units, paid_units, discharge_date, rw, coefficient, ratio, case_type, points,
 # fund, factor, effect, effect_source, main_diagnosis.
 # ``effect``: a confirmed finding's points effect (zero, regroup_conservative; x_effect holds
-# only those that apply, on DIP cases) or special_approved (when the case is special).
+# only those that apply, on DIP cases) or special_approved (when the case is special);
+# ``effect_source`` the finding id (text) or the special-case decision id (a number, as
+# ``yibao dip special`` reports it: x_effect.approval has no type, so it stays one).
 _CASES = """
 SELECT claim_id, institution_code, payment_method, group_code, procedure_kind, los, avg_los,
        cost_units, paid_units, discharge_date, rw, coefficient, ratio,
@@ -192,7 +194,7 @@ class Scoring:
         parts: list[dict] | None = None,
         *,
         effects: dict[str, tuple[str, str]] | None = None,
-        approvals: dict[str, str] | None = None,
+        approvals: dict[str, int] | None = None,
         case_factor: CaseFactor | None = None,
     ):
         self.conn, self.cat, self.params = conn, cat, params

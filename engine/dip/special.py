@@ -19,11 +19,11 @@ from engine.workspace import Workspace
 DECISIONS = ("approve", "revoke")
 
 
-def approvals(conn: sqlite3.Connection) -> dict[str, str]:
-    """Claim → the id (as text) of the decision approving it, for claims whose latest
-    decision is an approval."""
+def approvals(conn: sqlite3.Connection) -> dict[str, int]:
+    """Claim → the id of the decision approving it, for claims whose latest decision is an
+    approval."""
     return {
-        claim_id: str(decision_id)
+        claim_id: decision_id
         for claim_id, decision_id in conn.execute(
             "SELECT claim_id, id FROM special_reviews s"
             " WHERE decision = 'approve'"
