@@ -7,6 +7,8 @@ it is shown)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -37,16 +39,18 @@ STATUS_COLOURS = {
 
 
 def _fill(widget: QTableWidget, rows: list[list], colours: list | None = None) -> None:
-    """Show ``rows`` (numbers right-aligned), each row in its colour when given."""
+    """Show ``rows`` (numbers right-aligned, money to the fen), each row in its colour."""
     widget.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            item = QTableWidgetItem("" if value is None else str(value))
-            if isinstance(value, (int, float)):
+            text = f"{value:,.2f}" if isinstance(value, Decimal) else str(value)
+            item = QTableWidgetItem("" if value is None else text)
+            if isinstance(value, (int, float, Decimal)):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if colours and colours[r] is not None:
                 item.setBackground(colours[r])
             widget.setItem(r, c, item)
+    widget.resizeColumnsToContents()
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -234,7 +238,7 @@ class DoctorsPage(QWidget):
                     d.suspend_months or "",
                     d.findings,
                     d.confirmed,
-                    f"{d.amount:,.2f}",
+                    d.amount,
                 ]
                 for d in self.shown
             ],
@@ -254,7 +258,7 @@ class DoctorsPage(QWidget):
                     r.points,
                     r.findings,
                     r.confirmed,
-                    f"{r.amount:,.2f}",
+                    r.amount,
                 ]
                 for r in departments
             ],
