@@ -262,8 +262,7 @@ def test_point_value_payments_sharing_advances_and_clearing(region):
     assert h1["total_payment"] == 37170.0  # 20,170 + 14,000 + 2,800 + 250 − 50
     # advances: points of the month × 10 × 0.8 × 0.9 = × 7.2; January 1,500, March 500
     assert h1["advances"] == {"1": 10800.0, "3": 3600.0}
-    assert h1["clearing"] == 5770.0  # 20,170 − 14,400
-    assert h1["total_clearing"] == 22770.0  # 37,170 − 14,400
+    assert h1["total_clearing"] == 22770.0  # 37,170 − 14,400 (DIP alone: 20,170 − 14,400)
     # H2: 810 × 9.6 = 7,776; paid 7,920 → −144 → 7,776 + 72; the work-injury case pays nothing
     assert (inst["H2"]["payment"], inst["H2"]["final_payment"]) == (7776.0, 7848.0)
     assert inst["H2"]["total_payment"] == 7848.0
@@ -274,7 +273,25 @@ def test_point_value_payments_sharing_advances_and_clearing(region):
     assert (h3["capitation_payment"], h3["fee_for_service_payment"]) == (1200.0, 350.0)
     assert h3["total_payment"] == 4058.8  # 2,508.8 + 1,200 + 350
     assert h3["advances"] == {"1": 1152.0, "2": 864.0}  # 160 × 7.2, 120 × 7.2
-    assert (h3["clearing"], h3["total_clearing"]) == (492.8, 2042.8)  # − 2,016
+    assert h3["total_clearing"] == 2042.8  # 4,058.8 − 2,016
+    assert set(h3) == {
+        "institution_code",
+        "cases",
+        "points",
+        "payment",
+        "deductions",
+        "fund_paid",
+        "balance",
+        "final_payment",
+        "bed_day_payment",
+        "by_disease_payment",
+        "fee_for_service_payment",
+        "capitation_payment",
+        "other_deductions",
+        "total_payment",
+        "advances",
+        "total_clearing",
+    }  # exactly the keys of interchange.md (r2)
     cases = _cases(out)
     assert {k: cases["C17"][k] for k in ("payment_method", "case_type", "points", "fund")} == {
         "payment_method": "other_fund",
@@ -571,6 +588,7 @@ def test_workbook_and_notice_carry_the_whole_clearing(region, tmp_path):
     # advances: January without the disallowed C04, (900 + 500) × 10 × 0.8 × 0.9
     assert h1["月度预付合计"] == 10080
     assert h1["年终清算（合计−预付）"] == 25892.31  # 35,972.31 − 10,080
+    assert h1["清算（扣除预付）"] == 8892.31  # DIP alone: 18,972.31 − 10,080
     cases = [r for r in load_workbook(tmp_path / "r.xlsx")["DIP病例"].iter_rows(values_only=True)]
     c04 = next(r for r in cases if r[0] == "C04")
     assert c04[-3:] == ("统筹基金", "不予计分", fid)

@@ -382,7 +382,6 @@ def compute(scoring: Scoring, params: dict, confirmed: list[Confirmed], plugins=
                     advances[month] += points * bpv * funds[fund].phi * params["advance_ratio"]
             advanced = fsum(advances.values())
             row["advances"] = {str(m): money_json(v) for m, v in sorted(advances.items())}
-            row["clearing"] = money_json(final - advanced)
             row["total_clearing"] = money_json(total - advanced)
         institutions.append(row)
     single = len(funds) == 1
@@ -395,8 +394,6 @@ def compute(scoring: Scoring, params: dict, confirmed: list[Confirmed], plugins=
         "total_points": points_json(fsum(f.points for f in funds.values())),
         "funds": {name: f.json() for name, f in funds.items()},
         "institutions": institutions,
-        # revision 1's name for other_deductions, still read by the CLI's text output
-        "recoveries": {k: money_json(v) for k, v in sorted(other_deductions.items())},
     }
     if warnings:
         out["warnings"] = warnings

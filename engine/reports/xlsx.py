@@ -141,6 +141,14 @@ CLEARING_HEADERS = (
 )
 
 
+def _dip_clearing(row: dict) -> float | None:
+    """DIP's own clearing: its final payment less the monthly advances (when there are)."""
+    advanced = _clearing_value(row, "advances")
+    if advanced is None:
+        return row.get("clearing")  # a run before revision 2 stored it
+    return float(Decimal(str(row["final_payment"])) - Decimal(str(advanced)))
+
+
 def _clearing_value(row: dict, key: str):
     if key == "advances":
         if "advances" not in row:
@@ -200,7 +208,7 @@ def _settlement(book: Workbook, data: ReportData) -> None:
             row["fund_paid"],
             row["balance"],
             row.get("final_payment", row["payment"]),
-            row.get("clearing"),
+            _dip_clearing(row),
             *(_clearing_value(row, key) for key in CLEARING_KEYS),
             formats={3: POINTS, **money},
         )
