@@ -69,9 +69,28 @@ def run_selftest(say: Callable[[str], None] = print) -> list[str]:
                 path = tmp_path / f"report{suffix}"
                 write_report(ws, path, plugins=plugins)
                 check(f"report {suffix}", path.stat().st_size > 1000)
+            _doctors(ws, plugins, findings, tmp_path, check)
             verified = audit_log.verify(ws.conn)
             check("log", verified.ok, f"{verified.entries} entries")
     say(
         f"selftest {'passed' if not failures else 'FAILED'} in {time.perf_counter() - started:.1f}s"
     )
     return failures
+
+
+def _doctors(ws, plugins, findings: list[dict], tmp_path: Path, check) -> None:
+    """A confirmed claim finding scores its doctor; the doctor's notice is written."""
+    from engine.accountability.ledger import for_workspace
+    from engine.reports import write_doctor_notice
+    from engine.review import decide
+
+    claim_finding = next((f for f in findings if f["claim_id"]), None)
+    if claim_finding is not None:
+        decide(ws, [claim_finding["finding_id"]], "confirm", reviewer="selftest")
+    ledger = for_workspace(ws, plugins)
+    scored = [d for d in ledger.doctors if d.points]
+    check("doctors", bool(scored), f"{len(ledger.doctors)} doctors, {len(scored)} with points")
+    if scored:
+        path = tmp_path / "doctor.pdf"
+        write_doctor_notice(ws, path, scored[0].doctor_id, plugins=plugins)
+        check("doctor notice .pdf", path.stat().st_size > 1000)
