@@ -53,6 +53,12 @@ class Event:
 
 @dataclass
 class Doctor:
+    """One doctor's year. ``institution_code``/``dept_code``: the registry's, else where the
+    doctor's findings (else claims, else lines) most often are — the department the doctor
+    rolls up to. ``findings``: every finding attributed to the doctor (any decision, one
+    across runs); ``confirmed``: those whose current decision is a confirmation made in the
+    year; ``amount``: their confirmed deductions, in yuan."""
+
     doctor_id: str
     name: str | None
     institution_code: str | None
