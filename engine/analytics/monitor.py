@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from math import fsum
 
 from engine.analytics.params import CLAIM_DAY, analytics_params
@@ -26,7 +27,7 @@ from engine.dip.settlement import catalogue_source, resolve_params, year_scoring
 from engine.errors import UserError
 from engine.money import SCALE, money_json, points_json
 from engine.overlay import reference_overlay
-from engine.workspace import Workspace
+from engine.workspace import Workspace, open_reader, reader_path
 
 _MONTHLY = f"""
 SELECT CAST(substr(day, 1, 4) AS INTEGER), CAST(substr(day, 6, 2) AS INTEGER), visit_type,
@@ -45,17 +46,42 @@ GROUP BY 1, 2
 """
 
 
+def _year_rows(conn, year: int) -> tuple[list, list]:
+    """The claims of ``year`` by month and visit type, and the month's patients."""
+    args = {"start": f"{year}-01-01", "end": f"{year + 1}-01-01"}
+    return conn.execute(_MONTHLY, args).fetchall(), conn.execute(_PATIENTS, args).fetchall()
+
+
+def _both_years(conn, year: int) -> list[tuple[list, list]]:
+    """``_year_rows`` of the year before and of the year, at once on two read-only
+    connections when the file can be opened again (SQLite releases the GIL)."""
+    path = reader_path(conn)
+    if path is None:
+        return [_year_rows(conn, y) for y in (year - 1, year)]
+
+    def run(y: int):
+        reader = open_reader(path)
+        try:
+            return _year_rows(reader, y)
+        finally:
+            reader.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        return list(pool.map(run, (year - 1, year)))
+
+
 def _growth(now: float, before: float | None) -> float | None:
     return None if not before else round(now / before - 1, 6)
 
 
 def expenditure(conn, year: int, warn: float) -> dict:
     """The monthly expenditure of ``year`` beside ``year − 1`` and the year-to-date warning."""
-    args = {"start": f"{year - 1}-01-01", "end": f"{year + 1}-01-01"}
     cells: dict[tuple, list] = {}
-    for y, m, vt, claims, patients, fund in conn.execute(_MONTHLY, args):
-        cells[(y, m, vt)] = [claims, patients, fund]
-    patients = {(y, m): n for y, m, n in conn.execute(_PATIENTS, args)}
+    patients: dict[tuple, int] = {}
+    for monthly, people in _both_years(conn, year):
+        for y, m, vt, claims, pats, fund in monthly:
+            cells[(y, m, vt)] = [claims, pats, fund]
+        patients.update({(y, m): n for y, m, n in people})
     months_now = sorted({m for y, m, _ in cells if y == year})
     through = months_now[-1] if months_now else 0
     types = sorted({vt for _, _, vt in cells})
