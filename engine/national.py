@@ -209,7 +209,7 @@ PARAMETER_DEFINITIONS: tuple[ParamDef, ...] = (
         label_en="peer threshold k",
     ),
     ParamDef(
-        "peer_min", "int", 5, min=1, max=100000, label_zh="同组最少机构数", label_en="least peers"
+        "peer_min", "int", 5, min=1, max=100000, label_zh="同组最少比较对象数", label_en="least peers"
     ),
     ParamDef(
         "group_min_cases",
