@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from desktop.widgets import heading, note
 from engine.errors import UserError
-from engine.labels import help_text, label
 from engine.parameters import checked, known
 from engine.rules.audit import DISABLED_SETTING, PARAMS_SETTING
 
@@ -93,16 +92,19 @@ class RulesPage(QWidget):
         self.tree.expandToDepth(0)
         base = plugins.rule_parameters({})
         self.params.setRowCount(len(base))
-        lang = self.ctx.lang
+        defs, en = known(plugins), self.ctx.lang == "en"
         for r, (name, value) in enumerate(sorted(base.items())):
-            key = QTableWidgetItem(label("rule_parameter", name, lang))
+            d = defs.get(name)
+            words = ((d.label_en if en else d.label_zh) or name) if d else name
+            meaning_text = ((d.help_en if en else d.help_zh) or "") if d else ""
+            key = QTableWidgetItem(words)
             key.setData(Qt.ItemDataRole.UserRole, name)
-            key.setToolTip(f"{name}\n{help_text('rule_parameter', name, lang)}".strip())
+            key.setToolTip(f"{name}\n{meaning_text}".strip())
             key.setFlags(key.flags() & ~Qt.ItemFlag.ItemIsEditable)
             default = QTableWidgetItem(json.dumps(value))
             default.setFlags(default.flags() & ~Qt.ItemFlag.ItemIsEditable)
             mine = QTableWidgetItem("" if name not in overrides else json.dumps(overrides[name]))
-            meaning = QTableWidgetItem(help_text("rule_parameter", name, lang))
+            meaning = QTableWidgetItem(meaning_text)
             meaning.setFlags(meaning.flags() & ~Qt.ItemFlag.ItemIsEditable)
             meaning.setToolTip(meaning.text())
             for c, cell in enumerate((key, default, mine, meaning)):

@@ -28,7 +28,7 @@ ENUM_WORDS = sorted(
     {
         key
         for kind, words in TABLES.items()
-        if kind not in ("rule_parameter", "dip_parameter")
+        if kind != "dip_parameter"
         for key in words
         if re.fullmatch(r"[a-z][a-z_ -]{2,}", key)
     }
