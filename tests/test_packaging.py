@@ -101,4 +101,58 @@ def test_frozen_desktop_renders_its_pages(frozen, tmp_path):
     shots = tmp_path / "shots"
     done = run(frozen, tmp_path, "desktop", "-w", str(ws), "--screenshots", str(shots))
     assert done.returncode == 0, done.stderr
-    assert len(list(shots.glob("*.png"))) == 10
+    names = {p.stem.split("-", 1)[1] for p in shots.glob("*.png")}
+    # every page of the window; those below at least (pages are added as the product grows)
+    assert {
+        "workspace",
+        "import",
+        "claims",
+        "rules",
+        "audit",
+        "findings",
+        "settlement",
+        "doctors",
+        "plugins",
+        "reports",
+        "settings",
+    } <= names
+
+
+def test_frozen_app_honours_the_trusted_keys_beside_it(frozen, tmp_path):
+    """A field kit carries its region's public key in trusted_keys/: the frozen app then loads
+    only drop-ins signed with it."""
+    env = {**os.environ, "YIBAO_PLUGINS_DIR": str(tmp_path / "none")}
+    cli = [sys.executable, "-m", "engine.cli"]
+    subprocess.run(
+        cli + ["plugins", "keygen", "--out", str(tmp_path / "region")],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    plugins, keys = frozen.parent / "plugins", frozen.parent / "trusted_keys"
+    signed = plugins / "signed_city"
+    signed.mkdir(parents=True, exist_ok=True)
+    (signed / "__init__.py").write_text(
+        "PLUGIN_NAME = 'signed_city'\nPLUGIN_API = 1\n__version__ = '1.0'\n", encoding="utf-8"
+    )
+    subprocess.run(
+        cli + ["plugins", "sign", str(signed), "--key", str(tmp_path / "region.key")],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    (plugins / "unsigned_city.py").write_text(
+        "PLUGIN_NAME = 'unsigned_city'\nPLUGIN_API = 1\n", encoding="utf-8"
+    )
+    keys.mkdir(exist_ok=True)
+    shutil.copy(tmp_path / "region.pub", keys / "region.pub")
+    try:
+        listed = json.loads(run(frozen, tmp_path, "plugins", "list", "--json").stdout)
+    finally:
+        shutil.rmtree(keys)
+        shutil.rmtree(signed)
+        (plugins / "unsigned_city.py").unlink()
+    by_location = {Path(p["location"]).name: p for p in listed["plugins"]}
+    assert by_location["signed_city"]["error"] is None
+    assert by_location["signed_city"]["signer"].startswith("region")
+    assert "it is not signed" in by_location["unsigned_city.py"]["error"]
