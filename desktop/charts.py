@@ -24,6 +24,7 @@ class _Chart(QWidget):
         self.categories: list[str] = []
         self.series: list[Series] = []
         self.setMinimumHeight(220)
+        self.setMinimumWidth(320)
 
     def set_data(self, categories: list[str], series: list[Series]) -> None:
         self.categories, self.series = list(categories), list(series)

@@ -17,6 +17,10 @@ from engine.workspace import Workspace
 BAND_COLOURS = {0.99: "#fff4d6", 0.98: "#fde2c8", 0.97: "#f8d4c0", 0.95: "#f8c9c9"}
 
 
+def _two(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
 class AppraisalPage(QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
@@ -95,8 +99,8 @@ class AppraisalPage(QWidget):
             self.table,
             [
                 [i["institution_code"], i["name"] or ""]
-                + [i["parts"][p]["score"] for p in PARTS]
-                + [i["score"], i["coefficient"]]
+                + [_two(i["parts"][p]["score"]) for p in PARTS]
+                + [_two(i["score"]), i["coefficient"]]
                 for i in rows
             ],
         )

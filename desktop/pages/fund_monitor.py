@@ -73,6 +73,8 @@ class FundMonitorPage(QWidget):
             ]
         )
         charts.addWidget(self.table, 1, 1)
+        charts.setColumnStretch(0, 1)
+        charts.setColumnStretch(1, 1)
         layout.addLayout(charts, 1)
         self.run_button.clicked.connect(self.run)
         ctx.workspace_changed.connect(self.fill_years)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -73,7 +74,9 @@ class RankingPage(QWidget):
         self.headline = note()
         layout.addWidget(self.headline)
         self.chart = BarChart(self.tr("综合异常得分（前 20）"))
-        layout.addWidget(self.chart)
+        chart_area = QScrollArea()
+        chart_area.setWidgetResizable(True)
+        chart_area.setWidget(self.chart)
         self.table = read_only_table(
             [
                 self.tr("名次"),
@@ -110,9 +113,16 @@ class RankingPage(QWidget):
                 self.tr("病种"),
             ]
         )
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(chart_area)
+        top.addWidget(self.table)
+        chart_area.setMinimumWidth(360)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 2)
         split = QSplitter(Qt.Orientation.Vertical)
-        for widget in (self.table, self.parts, self.cases):
+        for widget in (top, self.parts, self.cases):
             split.addWidget(widget)
+        split.setSizes([320, 160, 200])
         layout.addWidget(split, 1)
         self.by.currentIndexChanged.connect(self.refresh)
         self.table.currentCellChanged.connect(lambda r, *_: self.show_subject(r))
