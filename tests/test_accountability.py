@@ -67,8 +67,14 @@ EXPECTED_ATTRIBUTION = {
 }
 
 
-def test_line_claim_and_institution_findings_are_attributed(attributed_ws):
+def test_line_claim_and_institution_findings_are_attributed(attributed_ws, capsys):
     assert _attribution(attributed_ws) == EXPECTED_ATTRIBUTION
+    code, out = run_cli(capsys, "findings", "-w", str(attributed_ws.path), "--json")
+    shown = {
+        (f["code"], f["claim_id"]): (f["doctor_id"], f["dept_code"])
+        for f in json.loads(out)["findings"]
+    }
+    assert shown == EXPECTED_ATTRIBUTION
 
 
 def test_an_older_workspace_has_its_findings_attributed_on_opening(attributed_ws):

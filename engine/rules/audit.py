@@ -396,6 +396,7 @@ def latest_run(ws: Workspace | sqlite3.Connection, kind: str = "audit") -> str |
 FINDING_COLUMNS = (
     "finding_id run_id rule_id code severity scope claim_id line_no institution_code subject"
     " amount message message_en decision deduction reviewer comment decided_at"
+    " doctor_id dept_code"
 ).split()
 
 
@@ -438,7 +439,8 @@ def findings_query(
     sql = f"""
         SELECT f.finding_id, f.run_id, f.rule_id, f.code, f.severity, f.scope, f.claim_id,
                f.line_no, f.institution_code, f.subject, f.amount, f.message_zh, f.message_en,
-               r.decision, r.deduction, r.reviewer, r.comment, r.decided_at
+               r.decision, r.deduction, r.reviewer, r.comment, r.decided_at,
+               f.doctor_id, f.dept_code
         FROM findings f
         LEFT JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE finding_id = f.finding_id)
         WHERE {" AND ".join(where)}
