@@ -438,6 +438,10 @@ def test_the_workbook_has_a_doctors_sheet(attributed_ws, tmp_path, plugins):
     doctors = {r[0]: (r[1], r[5], r[6]) for r in rows[header + 1 : header + 5]}
     assert doctors["DR001"] == ("张三", 3, "正常")
     assert doctors["DR009"] == ("李四", 1, "正常")
+    findings = list(load_workbook(tmp_path / "r.xlsx")["疑点明细"].values)
+    col = {name: i for i, name in enumerate(findings[0])}
+    child = next(r for r in findings if r[col["结算ID"]] == "S-CHILD")
+    assert (child[col["医师"]], child[col["科室"]]) == ("DR009", "PED")
     events = rows[rows.index(next(r for r in rows if r[0] == "记分明细")) + 2 :]
     assert sorted((r[0], r[2], r[3], r[5]) for r in events) == [
         ("DR001", "S-STAY2", "GZ10000204001000", 3),

@@ -80,7 +80,7 @@ _FINDINGS_SQL = """
 SELECT f.finding_id, f.rule_id, f.code, f.severity, f.claim_id, f.line_no,
        f.institution_code, f.subject, f.amount, f.message_zh,
        c.patient_id, c.admission_date, c.discharge_date, l.item_code, l.item_name,
-       r.decision, r.deduction, r.reviewer, r.comment, r.decided_at
+       r.decision, r.deduction, r.reviewer, r.comment, r.decided_at, f.doctor_id, f.dept_code
 FROM findings f
 LEFT JOIN claims c ON c.claim_id = f.claim_id
 LEFT JOIN lines l ON l.claim_id = f.claim_id AND l.line_no = f.line_no
@@ -93,7 +93,7 @@ ORDER BY f.institution_code, f.code, coalesce(f.claim_id, ''), coalesce(f.line_n
 _FINDING_KEYS = (
     "finding_id rule_id code severity claim_id line_no institution_code subject amount message "
     "patient_id admission_date discharge_date item_code item_name "
-    "decision deduction reviewer comment decided_at"
+    "decision deduction reviewer comment decided_at doctor_id dept_code"
 ).split()
 
 

@@ -82,6 +82,8 @@ FINDING_COLUMNS = (
     ("结算ID", "claim_id", 14),
     ("人员编号", "patient_id", 14),
     ("行号", "line_no", 6),
+    ("医师", "doctor_id", 10),
+    ("科室", "dept_code", 8),
     ("项目编码", "item_code", 26),
     ("项目名称", "item_name", 24),
     ("对象", "subject", 14),
