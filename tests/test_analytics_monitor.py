@@ -41,7 +41,6 @@ def series(tmp_path_factory):
             "INSERT INTO dip_params (year, params) VALUES (2024, ?)",
             (json.dumps(PARAMS | {"year": 2024, "fund_budget": 64000}),),
         )
-    settle(ws, 2024, plugins=plugins, cases=False)
     yield ws, plugins
     ws.close()
 
@@ -81,6 +80,20 @@ def test_point_value_forecast_against_last_year(series):
     assert out["change"] == pytest.approx(-0.375)
     assert out["warning"] is True
     assert out["cumulative_points"]["last_year"][5] == 400
+
+
+def test_a_stored_settlement_of_last_year_is_read_back(series):
+    ws, plugins = series
+    # the test above settled 2024 on the spot (nothing stored); a stored run is read instead
+    assert ws.conn.execute("SELECT count(*) FROM runs WHERE kind = 'settle'").fetchone()[0] == 0
+    settle(ws, 2024, plugins=plugins, cases=False)
+    with ws.transaction() as conn:  # settled now, 2024 would be 80000 / 0.8 / 800 = 125
+        conn.execute(
+            "UPDATE dip_params SET params = ? WHERE year = 2024",
+            (json.dumps(PARAMS | {"year": 2024, "fund_budget": 80000}),),
+        )
+    out = monitor(ws, 2025, plugins)["budget"]
+    assert out["last_year_point_value"] == pytest.approx(100)
 
 
 def test_linear_forecast_without_last_year(series):

@@ -9,7 +9,8 @@ DIP budget execution: the points of the cases discharged so far; the forecast of
 points = points to date ÷ the share of last year's points earned by the same month (linear,
 × 12 ÷ months, when last year has no DIP case); the forecast point value (预算点值)
 ``fund_budget / φ / forecast points``, and its change against last year's settled point
-value, with a warning below ``point_value_warn_ratio`` × that value.
+value (the latest stored settlement of last year, else last year settled now, not stored),
+with a warning below ``point_value_warn_ratio`` × that value.
 
 (The spec writes "to-date points × the share"; multiplying by a share ≤ 1 would forecast
 fewer points than already earned, so the share divides, which is what it means.)
@@ -23,7 +24,13 @@ from concurrent.futures import ThreadPoolExecutor
 from math import fsum
 
 from engine.analytics.params import CLAIM_DAY, analytics_params
-from engine.dip.settlement import catalogue_source, resolve_params, year_scoring
+from engine.dip.settlement import (
+    catalogue_source,
+    confirmed_findings,
+    resolve_params,
+    settle,
+    year_scoring,
+)
 from engine.errors import UserError
 from engine.money import SCALE, money_json, points_json
 from engine.overlay import reference_overlay
@@ -150,10 +157,12 @@ def expenditure(conn, year: int, warn: float) -> dict:
     }
 
 
-def _monthly_points(ws: Workspace, params: dict, source: str) -> dict[int, list]:
-    """Month → [points, fund paid units, cost units] of the DIP cases discharged in it."""
+def _monthly_points(ws: Workspace, params: dict, source: str, plugins) -> dict[int, list]:
+    """Month → [points, fund paid units, cost units] of the DIP cases discharged in it,
+    scored as the settlement scores them (confirmed findings' effects, plug-ins' factors)."""
     out: dict[int, list] = defaultdict(lambda: [0.0, 0, 0])
-    with year_scoring(ws.conn, params, source) as scoring:
+    confirmed = confirmed_findings(ws.conn)
+    with year_scoring(ws.conn, params, source, confirmed, plugins) as scoring:
         if scoring.cat.empty:
             return {}
         sql = (
@@ -170,15 +179,22 @@ def _monthly_points(ws: Workspace, params: dict, source: str) -> dict[int, list]
     return dict(out)
 
 
-def _settled_point_value(conn, year: int) -> float | None:
-    """The point value of the latest stored settlement of ``year`` (one fund)."""
-    for (summary,) in conn.execute(
+def _settled_point_value(ws: Workspace, year: int, plugins) -> float | None:
+    """The point value of the latest stored settlement of ``year`` (one fund), else of its
+    settlement now (not stored) when the year has its parameters; None without either."""
+    for (summary,) in ws.conn.execute(
         "SELECT summary FROM runs WHERE kind = 'settle' ORDER BY started_at DESC, rowid DESC"
     ):
         data = json.loads(summary or "{}")
         if data.get("year") == year and data.get("point_value") is not None:
             return float(data["point_value"])
-    return None
+    if year not in dict(ws.conn.execute("SELECT year, 1 FROM dip_params")):
+        return None
+    try:
+        value = settle(ws, year, plugins=plugins, store=False, cases=False).get("point_value")
+    except UserError:
+        return None
+    return None if value is None else float(value)
 
 
 def budget_execution(ws: Workspace, year: int, plugins, warn_ratio: float) -> dict:
@@ -190,8 +206,8 @@ def budget_execution(ws: Workspace, year: int, plugins, warn_ratio: float) -> di
     source = catalogue_source(ws)
     conn = ws.conn
     with reference_overlay(conn, plugins.reference_data() if plugins else []):
-        now = _monthly_points(ws, params, source)
-        before = _monthly_points(ws, {**params, "year": year - 1}, source)
+        now = _monthly_points(ws, params, source, plugins)
+        before = _monthly_points(ws, {**params, "year": year - 1}, source, plugins)
     if not now:
         return {"available": False, "reason": f"no DIP case discharged in {year}"}
     through = max(now)
@@ -210,7 +226,7 @@ def budget_execution(ws: Workspace, year: int, plugins, warn_ratio: float) -> di
     if isinstance(budget, dict):
         budget = fsum(float(v) for v in budget.values())
     value = budget / phi / forecast if budget and phi and forecast else None
-    last_value = _settled_point_value(conn, year - 1)
+    last_value = _settled_point_value(ws, year - 1, plugins)
     change = value / last_value - 1 if value is not None and last_value else None
     cumulative = {}
     for label, series in (("this_year", now), ("last_year", before)):
