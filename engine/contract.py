@@ -2,6 +2,11 @@
 
 Everything that reads or writes a data package (import, export, the demo generator, the
 desktop's header-mapping view) takes its column list from here, so there is one copy.
+
+The package is data, never formulas: ``yibao export`` puts a ``'`` before a text cell that
+starts with ``= + - @``, tab or CR (a plain number such as ``-12.50`` excepted) so that
+opening it in a spreadsheet runs nothing; ``--raw`` writes the cells exactly as stored, for a
+lossless round trip. The limits on what a package may hold are listed in the README (Limits).
 """
 
 from __future__ import annotations

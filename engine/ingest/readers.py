@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from engine.contract import Table
+from engine.errors import UserError
 
 T = TypeVar("T")
 
@@ -104,18 +106,39 @@ def open_table(path: Path) -> TableSource:
     if path.suffix.lower() == ".xlsx":
         return _open_xlsx(path)
     data = path.read_bytes()
+    _refuse_nul(data)
     plain = _plain_lines(data)
     if plain is None:
         encoding, text = decode(data)
         reader = csv.reader(io.StringIO(text, newline=""))
-        header = next(reader, [])
-        rows = ((reader.line_num, cells) for cells in reader if cells)
+        header = next(_csv_rows(reader, path), [])
+        rows = ((reader.line_num, cells) for cells in _csv_rows(reader, path) if cells)
     else:
         encoding, plain = plain
         header = plain[0].split(",") if plain[0] else []
         del plain[0]
         rows = ((n, line.split(",")) for n, line in enumerate(plain, start=2) if line)
     return TableSource(path, encoding, [h.strip() for h in header], rows, plain)
+
+
+def _refuse_nul(data: bytes) -> None:
+    """A NUL is never data (an id with one broke the audit later): refuse the file, saying
+    where. A file full of them is UTF-16, which the contract does not take."""
+    at = data.find(b"\x00")
+    if at >= 0:
+        line = data.count(b"\n", 0, at) + 1
+        raise ValueError(
+            f"line {line}: a NUL character (\\0); is the file UTF-16? save it as UTF-8 or GBK"
+        )
+
+
+def _csv_rows(reader, path: Path) -> Iterator[list[str]]:
+    """The rows of ``reader``; a quoted cell over ``csv.field_size_limit()`` characters
+    (131,072) is an error naming the file and line, not a traceback."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise UserError(f"{path.name}:{reader.line_num}: {exc}") from None
 
 
 def _plain_lines(data: bytes) -> tuple[str, list[str]] | None:
@@ -189,14 +212,48 @@ class UnreadableTable(ValueError):
     """A file that is not a table this reader can read (a damaged or foreign workbook)."""
 
 
+#: What an .xlsx may unpack to: all its parts together, and one part packed more than
+#: ``XLSX_MAX_RATIO`` times (a "zip bomb": a 1 MB file reached 3.2 GB of memory).
+XLSX_MAX_BYTES = 1 << 30
+XLSX_MAX_RATIO = 200
+XLSX_RATIO_FROM = 16 << 20  # parts smaller than this may compress as well as they like
+XLSX_MAX_COLUMNS = 1000
+
+
+def _check_xlsx(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UnreadableTable(f"not a readable .xlsx workbook ({exc})") from None
+    total = sum(p.file_size for p in parts)
+    if total > XLSX_MAX_BYTES:
+        raise UnreadableTable(
+            f"unpacks to {total:,} bytes, more than {XLSX_MAX_BYTES:,}; save it as CSV instead"
+        )
+    for part in parts:
+        if part.file_size > XLSX_RATIO_FROM and part.file_size > XLSX_MAX_RATIO * max(
+            part.compress_size, 1
+        ):
+            raise UnreadableTable(
+                f"part {part.filename} unpacks {part.file_size // max(part.compress_size, 1):,}"
+                f" times its size (at most {XLSX_MAX_RATIO}); refused as a zip bomb"
+            )
+
+
 def _open_xlsx(path: Path) -> TableSource:
     from openpyxl import load_workbook
 
+    _check_xlsx(path)
     try:  # a damaged workbook fails in zipfile, XML or openpyxl, each its own way
         workbook = load_workbook(path, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        iterator = sheet.iter_rows(values_only=True)
-        header = [_cell_text(v).strip() for v in next(iterator, ())]
+        sheet.reset_dimensions()  # its stated size is not believed: rows are not padded to it
+        first = next(sheet.iter_rows(max_row=1, max_col=XLSX_MAX_COLUMNS, values_only=True), ())
+        header = [_cell_text(v).strip() for v in first]
+        while header and not header[-1]:
+            header.pop()  # the padding up to XLSX_MAX_COLUMNS
+        iterator = sheet.iter_rows(min_row=2, max_col=max(len(header), 1), values_only=True)
     except Exception as exc:  # noqa: BLE001
         raise UnreadableTable(f"not a readable .xlsx workbook ({exc})") from None
 
@@ -205,7 +262,11 @@ def _open_xlsx(path: Path) -> TableSource:
             for number, values in enumerate(iterator, start=2):
                 cells = [_cell_text(v) for v in values]
                 if any(cells):
+                    if any("\x00" in c for c in cells):
+                        raise UserError(f"{path.name}:{number}: a NUL character (\\0) in a cell")
                     yield number, cells
+        except UserError:
+            raise
         except Exception as exc:  # noqa: BLE001
             raise UnreadableTable(f"the workbook is damaged ({exc})") from None
         workbook.close()

@@ -30,6 +30,9 @@ _AST_CMP = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "=="
 _AST_ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 
 
+MAX_TEXT = 100_000  # characters of one condition or amount
+
+
 class ExprError(ValueError):
     """A condition or amount that cannot be compiled; the message says what and where."""
 
@@ -157,20 +160,48 @@ def negate(cond):
 def _parse(text: str) -> ast.AST:
     if not isinstance(text, str) or not text.strip():
         raise ExprError("the expression is empty")
+    if len(text) > MAX_TEXT:
+        raise ExprError(f"the expression is {len(text):,} characters long, more than {MAX_TEXT:,}")
     try:
         return ast.parse(" ".join(text.split()), mode="eval").body
+    except (RecursionError, MemoryError):
+        raise ExprError("the expression is nested too deeply") from None
     except SyntaxError as exc:
         raise ExprError(f"syntax error at column {exc.offset}: {text}") from None
 
 
+#: The comparisons one condition may hold (``x in (a, b, …)`` counts one for each value):
+#: a longer list belongs in a reference table the enrichment joins.
+MAX_COMPARISONS = 1000
+
+
 def parse_condition(text: str):
-    return _condition(_parse(text), text)
+    try:
+        cond = _condition(_parse(text), text)
+    except RecursionError:
+        raise ExprError("the condition is nested too deeply") from None
+    count = _comparisons(cond)
+    if count > MAX_COMPARISONS:
+        raise ExprError(
+            f"the condition has {count:,} comparisons, more than {MAX_COMPARISONS:,}; put long"
+            " lists of codes in a reference table"
+        )
+    return cond
+
+
+def _comparisons(cond) -> int:
+    if isinstance(cond, BoolOp):
+        return sum(_comparisons(i) for i in cond.items)
+    return 1
 
 
 def parse_value(text: str | int | float):
     if isinstance(text, int | float):
         return Const(text)
-    return _value(_parse(text), text)
+    try:
+        return _value(_parse(text), text)
+    except RecursionError:
+        raise ExprError("the amount is nested too deeply") from None
 
 
 def fields_of(node) -> set[str]:
@@ -263,8 +294,8 @@ def to_sql(cond, params: dict, columns: set[str], costly: frozenset[str] = froze
     """
     if isinstance(cond, BoolOp):
         if cond.op == "and":
-            return "(" + " AND ".join(_conjuncts(cond, params, columns, costly)) + ")"
-        return "(" + " OR ".join(to_sql(i, params, columns, costly) for i in cond.items) + ")"
+            return _join("AND", _conjuncts(cond, params, columns, costly))
+        return _join("OR", [to_sql(i, params, columns, costly) for i in cond.items])
     if not fields_of(cond) <= columns:
         return "1"
     if isinstance(cond, IsNull):
@@ -300,7 +331,17 @@ def _factor(parts: list[list[str]]) -> str:
     for head, tails in groups.items():
         rest = _factor(tails)
         terms.append(head if rest == "1" else f"({head} AND {rest})")
-    return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
+    return terms[0] if len(terms) == 1 else _join("OR", terms)
+
+
+def _join(op: str, parts: list[str]) -> str:
+    """``parts`` joined by ``op`` as a balanced tree: SQLite parses ``a OR b OR c …`` as a
+    chain as deep as it is long and refuses one deeper than 1,000 ("expression tree too
+    large"); halves keep the depth to the logarithm, and the order of evaluation."""
+    if len(parts) <= 32:
+        return "(" + f" {op} ".join(parts) + ")"
+    middle = len(parts) // 2
+    return f"({_join(op, parts[:middle])} {op} {_join(op, parts[middle:])})"
 
 
 # --- exact amounts ---------------------------------------------------------------------------

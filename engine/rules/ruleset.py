@@ -42,6 +42,38 @@ RULE_KEYS = {
 POINTS_EFFECTS = ("zero", "regroup_conservative")
 
 
+MAX_FILE_BYTES = 10_000_000
+MAX_DEPTH = 32  # nesting of mappings and lists in a rule file
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML without aliases (``*name``: a few lines of them expand to gigabytes, the
+    "billion laughs") and nested at most ``MAX_DEPTH`` deep (deeper overflowed the stack)."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "aliases (*name) are not allowed in rule files; write the value out",
+                self.peek_event().start_mark,
+            )
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"nested more than {MAX_DEPTH} levels deep",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 class RuleFileError(ValueError):
     def __init__(self, file: str, rule: str, field_: str, reason: str):
         self.file, self.rule, self.field, self.reason = file, rule, field_, reason
@@ -191,7 +223,11 @@ def load_file(path: Path, plugin: str, text: str | None = None) -> RuleSet:
     """A rule file; ``text`` instead of the file's own (a rule set kept in a workspace)."""
     file = str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8") if text is None else text)
+        if text is None and path.stat().st_size > MAX_FILE_BYTES:
+            raise RuleFileError(
+                file, "-", "-", f"larger than {MAX_FILE_BYTES // 1_000_000} MB; split it"
+            )
+        raw = yaml.load(path.read_text(encoding="utf-8") if text is None else text, _Loader)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError(file, "-", "-", f"cannot read: {exc}") from None
     except yaml.YAMLError as exc:

@@ -14,9 +14,7 @@ import string
 
 MAX_WIDTH = 200
 MAX_PRECISION = 20
-_FIELD = re.compile(
-    r"(?P<name>[A-Za-z_]\w*)(?:\[(?P<key>[A-Za-z]\w*)\]|\.(?P<attr>[A-Za-z]\w*))?"
-)
+_FIELD = re.compile(r"(?P<name>[A-Za-z_]\w*)(?:\[(?P<key>[A-Za-z]\w*)\]|\.(?P<attr>[A-Za-z]\w*))?")
 _SPEC = re.compile(
     r"(?:.?[<>=^])?[+\- ]?z?#?0?(?P<width>\d+)?[,_]?(?:\.(?P<precision>\d+))?[bcdeEfFgGnosxX%]?"
 )
