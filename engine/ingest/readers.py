@@ -106,10 +106,10 @@ def open_table(path: Path) -> TableSource:
     if path.suffix.lower() == ".xlsx":
         return _open_xlsx(path)
     data = path.read_bytes()
-    _refuse_nul(data)
     plain = _plain_lines(data)
     if plain is None:
         encoding, text = decode(data)
+        _refuse_nul(data)  # after decoding, which names a UTF-16 file as such
         reader = csv.reader(io.StringIO(text, newline=""))
         header = next(_csv_rows(reader, path), [])
         rows = ((reader.line_num, cells) for cells in _csv_rows(reader, path) if cells)
@@ -123,13 +123,11 @@ def open_table(path: Path) -> TableSource:
 
 def _refuse_nul(data: bytes) -> None:
     """A NUL is never data (an id with one broke the audit later): refuse the file, saying
-    where. A file full of them is UTF-16, which the contract does not take."""
+    where."""
     at = data.find(b"\x00")
     if at >= 0:
         line = data.count(b"\n", 0, at) + 1
-        raise ValueError(
-            f"line {line}: a NUL character (\\0); is the file UTF-16? save it as UTF-8 or GBK"
-        )
+        raise ValueError(f"line {line}: a NUL character (\\0), which is never data; remove it")
 
 
 def _csv_rows(reader, path: Path) -> Iterator[list[str]]:
