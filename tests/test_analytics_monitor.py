@@ -82,7 +82,17 @@ def test_point_value_forecast_against_last_year(series):
     assert out["cumulative_points"]["last_year"][5] == 400
 
 
-def test_a_stored_settlement_of_last_year_is_read_back(series):
+def test_linear_forecast_without_last_year(series):
+    ws, plugins = series
+    out = monitor(ws, 2024, plugins)["budget"]
+    # 2023 has no DIP case: 800 points through December × 12 / 12 = 800 → 64000 / 0.8 / 800
+    assert out["method"] == "linear" and out["forecast_points"] == 800
+    assert out["forecast_point_value"] == pytest.approx(100)
+    assert out["last_year_point_value"] is None and out["warning"] is False
+
+
+def test_last_a_stored_settlement_of_last_year_is_read_back(series):
+    # last in this file: it changes 2024's parameters
     ws, plugins = series
     # the test above settled 2024 on the spot (nothing stored); a stored run is read instead
     assert ws.conn.execute("SELECT count(*) FROM runs WHERE kind = 'settle'").fetchone()[0] == 0
@@ -94,12 +104,3 @@ def test_a_stored_settlement_of_last_year_is_read_back(series):
         )
     out = monitor(ws, 2025, plugins)["budget"]
     assert out["last_year_point_value"] == pytest.approx(100)
-
-
-def test_linear_forecast_without_last_year(series):
-    ws, plugins = series
-    out = monitor(ws, 2024, plugins)["budget"]
-    # 2023 has no DIP case: 800 points through December × 12 / 12 = 800 → 64000 / 0.8 / 800
-    assert out["method"] == "linear" and out["forecast_points"] == 800
-    assert out["forecast_point_value"] == pytest.approx(100)
-    assert out["last_year_point_value"] is None and out["warning"] is False
