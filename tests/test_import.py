@@ -292,6 +292,23 @@ def test_describe_package_before_import(package):
     assert described["procurement"]["file"] is None and described["procurement"]["error"] is None
 
 
+def test_describe_package_says_a_whole_file_problem_once(package):
+    from engine.ingest.inspect import describe_package
+
+    (package / "lines.csv").write_text("claim_id\tline_no\n", encoding="utf-8")
+    (package / "reference" / "catalogue.csv").write_text("")
+    (package / "claims.csv").rename(package / "claims.xlsx")  # a CSV text named .xlsx
+    described = {e["table"]: e for e in describe_package(package)}
+    assert described["lines"]["error"] == (
+        "lines.csv：只读出 1 列；文件是否用制表符分隔？ | "
+        "lines.csv: 1 column read; is it separated by tabs?"
+    )
+    assert described["catalogue"]["error"].endswith("| reference/catalogue.csv is empty")
+    assert "not a readable .xlsx workbook" in described["claims"]["error"]
+    (package / "claims.xlsx").unlink()
+    assert describe_package(package)[0]["error"].endswith("claims.csv: required file is missing")
+
+
 def test_memoized_converters_keep_raising_on_bad_text():
     from engine import contract
     from engine.ingest.convert import converter_for

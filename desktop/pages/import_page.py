@@ -107,12 +107,10 @@ class ImportPage(QWidget):
 
         lines = [self.tr("数据包预览：")]
         for entry in describe_package(folder):
-            if entry["file"] is None:
-                if entry["error"]:
-                    lines.append(f"  {entry['table']}: {entry['error']}")
+            if entry["error"]:  # the whole file: missing, unreadable, empty, another separator
+                lines.append("  " + in_language(entry["error"], self.ctx.lang))
                 continue
-            if entry["error"]:
-                lines.append(f"  {entry['file']}: {entry['error']}")
+            if entry["file"] is None:
                 continue
             renamed = ", ".join(f"{k}→{v}" for k, v in entry["mapping"].items() if k != v)
             lines.append(f"  {entry['file']}: {entry['encoding']}  {renamed}")
