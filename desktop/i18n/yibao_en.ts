@@ -211,6 +211,14 @@
 <context>
     <name>FindingsPage</name>
     <message>
+        <source>责任医师：</source>
+        <translation>Doctor: </translation>
+    </message>
+    <message>
+        <source>科室：</source>
+        <translation>Department: </translation>
+    </message>
+    <message>
         <source>最新一次审核中没有这个疑点：{0}</source>
         <translation>The latest audit has no such finding: {0}</translation>
     </message>

@@ -156,7 +156,7 @@ class FindingsPage(QWidget):
         replaced = self.model.set_query(
             conn,
             "SELECT claim_id, line_no, institution_code, code, severity, amount, decision,"
-            f" deduction, message_zh, finding_id, rule_id FROM ({sql})",
+            f" deduction, message_zh, finding_id, rule_id, doctor_id, dept_code FROM ({sql})",
             args,
         )
         if not replaced:
@@ -176,9 +176,9 @@ class FindingsPage(QWidget):
     def show_finding(self, current, _previous=None) -> None:
         if not current.isValid():
             return
-        claim, line, inst, code, severity, amount, decision, deduction, message, fid, rule_id = (
-            self.model.row(current.row())
-        )
+        row = self.model.row(current.row())
+        claim, line, inst, code, _severity, _amount, _decision, _deduction, message, fid = row[:10]
+        rule_id, doctor, dept = row[10:13]
         rule = self.rules.get(rule_id)
         basis = rule.basis if rule else ""
         name = (rule.name.get(self.ctx.lang) or rule.name.get("zh", rule_id)) if rule else rule_id
@@ -192,6 +192,15 @@ class FindingsPage(QWidget):
             + f"{inst or '-'}   "
             + self.tr("疑点：")
             + fid
+            + (
+                "\n"
+                + self.tr("责任医师：")
+                + f"{doctor or '-'}   "
+                + self.tr("科室：")
+                + (dept or "-")
+                if claim
+                else ""
+            )
         )
         self.lines.show(self.ctx.reader, claim, () if line is None else (line,))
 

@@ -68,6 +68,7 @@ def test_a_confirmation_on_the_review_page_scores_the_doctor(window, qtbot, audi
     assert window.stack.currentWidget() is window.findings_page
     current = window.findings_page.current()
     assert (current[0], current[3]) == ("S-STAY2", "GZ10000204001000")
+    assert "责任医师：DR001   科室：IM" in window.findings_page.evidence.toPlainText()
 
     # while the ledger is on screen, a dismissal takes the points away at once
     window.show_page(page)
