@@ -49,3 +49,23 @@ def test_zero_median_and_zero_mad():
     assert result[4].outlier and result[4].score is None
     assert result[0].score == 0.0 and not result[0].outlier
     assert result[4].fields("x") == {"x_median": 0, "x_threshold": 0, "x_outlier": 1}
+
+
+def test_indicator_facts_become_peer_scores():
+    from engine.analytics.scores import from_indicator_facts
+
+    shares = {"H1": 0.30, "H2": 0.31, "H3": 0.29, "H4": 0.30, "H5": 0.60}
+    judged = compare(shares)
+    facts = [
+        {"institution_code": code, "institution_level": 3, "peers": 5, "drug_share": value}
+        | judged[code].fields("drug")
+        for code, value in shares.items()
+    ]
+    facts.append({"institution_code": "H1", "generic_name": "阿莫西林", "drug_share": 1.0})
+    scores = {s.subject: s for s in from_indicator_facts(facts)}
+    assert sorted(scores) == ["H1", "H2", "H3", "H4", "H5"]
+    h5 = scores["H5"]
+    # m = 0.30, MAD = 0.01 → scale max(0.014826, 0.015) = 0.015, threshold 0.345
+    assert h5.code == "ZB10000205001000" and h5.group_code == "level 3"
+    assert h5.threshold == pytest.approx(0.345) and h5.score == pytest.approx(20.0)
+    assert [s.subject for s in scores.values() if s.value > s.threshold] == ["H5"]

@@ -79,3 +79,47 @@ def load(conn: sqlite3.Connection, run_id: str, kind: str | None = None) -> list
         sql += " AND kind = ?"
         args.append(kind)
     return [Score(*row) for row in conn.execute(sql + " ORDER BY id", args)]
+
+
+# The institution indicators of the rules (rules_spec.md, ZB10000205…): enrichment's fact
+# field prefix → code. Each fact carries ``<prefix>_share`` and, where the robust peer test
+# judged it, ``<prefix>_median``, ``_threshold`` and ``_score`` (``PeerResult.fields``).
+INDICATOR_CODES = {
+    "drug": "ZB10000205001000",
+    "exam": "ZB10000205002000",
+    "consumable": "ZB10000205003000",
+    "treatment": "ZB10000205004000",
+    "ct": "ZB10000205005000",
+    "mri": "ZB10000205006000",
+    "readmission": "ZB10000205008000",
+}
+
+
+def from_indicator_facts(facts: list[dict]) -> list[Score]:
+    """Scores of the institution facts' indicators that the peer test judged."""
+    out = []
+    for fact in facts:
+        if "generic_name" in fact or "tj_code" in fact or "institution_code" not in fact:
+            continue
+        for prefix, code in INDICATOR_CODES.items():
+            value, median = fact.get(f"{prefix}_share"), fact.get(f"{prefix}_median")
+            threshold = fact.get(f"{prefix}_threshold")
+            if value is None or median is None or threshold is None:
+                continue
+            level = fact.get("institution_level", fact.get("level"))
+            out.append(
+                Score(
+                    code,
+                    "institution",
+                    fact["institution_code"],
+                    fact["institution_code"],
+                    None if level is None else f"level {level}",
+                    float(value),
+                    float(median),
+                    float(threshold),
+                    fact.get(f"{prefix}_score"),
+                    fact.get("claims"),
+                    int(fact.get("peers") or 0),
+                )
+            )
+    return out

@@ -167,6 +167,7 @@ def _evaluate(
         if scope == "institution":
             parts = [r.institution for r in results]
             facts = institution_facts(ws.conn, job.dip_params, parts)
+            scores.extend(peer_scores.from_indicator_facts(facts))
             tj_facts, comparisons = tj.enrich(ws.conn, parts, job.params)
             facts.extend(tj_facts)
             scores.extend(peer_scores.from_comparisons(comparisons))
