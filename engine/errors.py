@@ -54,8 +54,10 @@ def storage_error(exc: BaseException, path: str | os.PathLike) -> UserError | No
     if code is not None:
         code &= 0xFF  # the primary code of an extended one
     if code == sqlite3.SQLITE_FULL or getattr(exc, "errno", None) == errno.ENOSPC:
+        target = getattr(exc, "filename", None) or path  # an OS error names its own file
         return UserError(
-            f"disk full: cannot write {path}; nothing was changed. Free some space and try again"
+            f"disk full (磁盘已满): cannot write {target}; nothing was changed. Free some space"
+            " and try again"
         )
     if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
         return UserError(f"{path} is damaged ({exc}); restore the workspace from a copy")

@@ -146,3 +146,19 @@ def test_review_from_a_file_applies_every_row_or_none(sample_ws, plugins, tmp_pa
     assert sample_ws.count("reviews") == 0
     entries = sample_ws.conn.execute("SELECT count(*) FROM log WHERE action='review'")
     assert entries.fetchone()[0] == 0
+
+
+def test_a_full_disk_while_writing_a_report_says_so(sample_ws, tmp_path, monkeypatch, capsys):
+    import errno
+
+    path = str(sample_ws.path)
+    sample_ws.close()
+
+    def full(data, out):
+        raise OSError(errno.ENOSPC, "No space left on device", str(out))
+
+    monkeypatch.setattr("engine.reports.xlsx.write_xlsx", full)
+    assert main(["report", "-w", path, "--out", str(tmp_path / "r.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "disk full" in err and "Traceback" not in err
+    assert not list(tmp_path.glob("*.xlsx")) and not list(tmp_path.glob(".yibao-partial-*"))

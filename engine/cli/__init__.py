@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import sqlite3
 import sys
 import traceback
 
@@ -61,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         try:
             return args.func(args) or 0
-        except (sqlite3.DatabaseError, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001 — sqlite3's, SQLCipher's or the OS's
             # a full disk or a damaged file is the user's to act on, not a bug
             problem = storage_error(exc, getattr(args, "workspace", None) or "the workspace")
             if problem is None:
