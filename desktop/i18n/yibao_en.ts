@@ -1396,4 +1396,302 @@
         <translation>Exported: {0}</translation>
     </message>
 </context>
+<context>
+    <name>RankingPage</name>
+    <message>
+        <source>异常排名</source>
+        <translation>Anomaly ranking</translation>
+    </message>
+    <message>
+        <source>名次</source>
+        <translation>Rank</translation>
+    </message>
+    <message>
+        <source>对象</source>
+        <translation>Subject</translation>
+    </message>
+    <message>
+        <source>机构</source>
+        <translation>Institution</translation>
+    </message>
+    <message>
+        <source>综合得分</source>
+        <translation>Composite score</translation>
+    </message>
+    <message>
+        <source>超阈值项</source>
+        <translation>Above threshold</translation>
+    </message>
+    <message>
+        <source>指标</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <source>病种/级别</source>
+        <translation>Group / level</translation>
+    </message>
+    <message>
+        <source>数值</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <source>同组中位数</source>
+        <translation>Peers' median</translation>
+    </message>
+    <message>
+        <source>阈值</source>
+        <translation>Threshold</translation>
+    </message>
+    <message>
+        <source>稳健得分</source>
+        <translation>Robust score</translation>
+    </message>
+    <message>
+        <source>例数</source>
+        <translation>Cases</translation>
+    </message>
+    <message>
+        <source>比较对象数</source>
+        <translation>Peers</translation>
+    </message>
+    <message>
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>结算ID</source>
+        <translation>Claim ID</translation>
+    </message>
+    <message>
+        <source>医师</source>
+        <translation>Doctor</translation>
+    </message>
+    <message>
+        <source>科室</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>入院</source>
+        <translation>Admitted</translation>
+    </message>
+    <message>
+        <source>出院</source>
+        <translation>Discharged</translation>
+    </message>
+    <message>
+        <source>住院日</source>
+        <translation>LOS</translation>
+    </message>
+    <message>
+        <source>费用</source>
+        <translation>Cost</translation>
+    </message>
+    <message>
+        <source>统筹支付</source>
+        <translation>Fund paid</translation>
+    </message>
+    <message>
+        <source>病种</source>
+        <translation>DIP group</translation>
+    </message>
+    <message>
+        <source>综合异常得分（前 20）</source>
+        <translation>Composite anomaly score (top 20)</translation>
+    </message>
+    <message>
+        <source>请先打开工作区。</source>
+        <translation>Open a workspace first.</translation>
+    </message>
+    <message>
+        <source>审核批次 {0}：{1} 个对象有同组比较得分，按正向稳健得分之和排序。</source>
+        <translation>Audit run {0}: {1} subjects have peer scores, ranked by the sum of their positive robust scores.</translation>
+    </message>
+</context>
+<context>
+    <name>AppraisalPage</name>
+    <message>
+        <source>定点机构考核</source>
+        <translation>Institution appraisal</translation>
+    </message>
+    <message>
+        <source>计算考核得分</source>
+        <translation>Compute the appraisal</translation>
+    </message>
+    <message>
+        <source>写入下一年度考核系数</source>
+        <translation>Write next year's coefficients</translation>
+    </message>
+    <message>
+        <source>写入 {0} 年度考核系数</source>
+        <translation>Write the {0} coefficients</translation>
+    </message>
+    <message>
+        <source>写入考核系数</source>
+        <translation>Write coefficients</translation>
+    </message>
+    <message>
+        <source>选择年度后计算；计算不写入任何数据。</source>
+        <translation>Choose a year and compute; computing writes nothing.</translation>
+    </message>
+    <message>
+        <source>考核得分</source>
+        <translation>Appraisal score</translation>
+    </message>
+    <message>
+        <source>机构</source>
+        <translation>Institution</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>得分</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>考核系数</source>
+        <translation>Coefficient</translation>
+    </message>
+    <message>
+        <source>{0} 年度</source>
+        <translation>{0}</translation>
+    </message>
+    <message>
+        <source>考核</source>
+        <translation>Appraisal</translation>
+    </message>
+    <message>
+        <source>请先打开有结算数据的工作区。</source>
+        <translation>Open a workspace with claims first.</translation>
+    </message>
+    <message>
+        <source>{0} 年度考核：{1} 家机构；数据质量取自审核批次 {2}。</source>
+        <translation>Appraisal {0}: {1} institutions; data quality from audit run {2}.</translation>
+    </message>
+    <message>
+        <source>已写入 {0} 年度 DIP 参数的考核系数（{1} 家机构），并记入日志。</source>
+        <translation>Appraisal coefficients written into the {0} DIP parameters ({1} institutions) and logged.</translation>
+    </message>
+    <message>
+        <source>该年度参数复制自 {0} 年度。</source>
+        <translation> That year's parameters were copied from {0}.</translation>
+    </message>
+</context>
+<context>
+    <name>FundMonitorPage</name>
+    <message>
+        <source>基金监测</source>
+        <translation>Fund monitor</translation>
+    </message>
+    <message>
+        <source>计算</source>
+        <translation>Compute</translation>
+    </message>
+    <message>
+        <source>{0} 年度</source>
+        <translation>{0}</translation>
+    </message>
+    <message>
+        <source>{0} 年</source>
+        <translation>{0}</translation>
+    </message>
+    <message>
+        <source>月度统筹基金支出（元）</source>
+        <translation>Monthly fund expenditure (yuan)</translation>
+    </message>
+    <message>
+        <source>按就诊类型（元）</source>
+        <translation>By visit type (yuan)</translation>
+    </message>
+    <message>
+        <source>DIP 累计分值</source>
+        <translation>DIP points, cumulative</translation>
+    </message>
+    <message>
+        <source>月份</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <source>统筹支出</source>
+        <translation>Fund paid</translation>
+    </message>
+    <message>
+        <source>结算人次</source>
+        <translation>Claims</translation>
+    </message>
+    <message>
+        <source>人数</source>
+        <translation>Patients</translation>
+    </message>
+    <message>
+        <source>次均统筹</source>
+        <translation>Fund per claim</translation>
+    </message>
+    <message>
+        <source>上年同月</source>
+        <translation>Same month last year</translation>
+    </message>
+    <message>
+        <source>同比</source>
+        <translation>Year on year</translation>
+    </message>
+    <message>
+        <source>请先打开有结算数据的工作区。</source>
+        <translation>Open a workspace with claims first.</translation>
+    </message>
+    <message>
+        <source>截至 {0} 月累计统筹支出 {1:,.2f} 元，上年同期 {2:,.2f} 元，同比 {3}。</source>
+        <translation>Fund paid to month {0}: {1:,.2f} yuan, same period last year {2:,.2f} yuan, {3} year on year.</translation>
+    </message>
+    <message>
+        <source>预警：基金支出同比增长超过 {0:.0%}</source>
+        <translation>Warning: fund expenditure up more than {0:.0%} on last year</translation>
+    </message>
+    <message>
+        <source>预警：{0}支出同比增长超过 {1:.0%}</source>
+        <translation>Warning: {0} expenditure up more than {1:.0%} on last year</translation>
+    </message>
+    <message>
+        <source>预警：预算点值低于上年结算点值的 {0:.0%}</source>
+        <translation>Warning: the forecast point value is below {0:.0%} of last year's</translation>
+    </message>
+    <message>
+        <source>DIP 预算执行：截至 {0} 月累计分值 {1:,.1f}，预测全年分值 {2:,.1f}；预算点值 {3}，上年结算点值 {4}（{5}）。</source>
+        <translation>DIP budget: {1:,.1f} points to month {0}, {2:,.1f} forecast for the year; forecast point value {3}, last year's {4} ({5}).</translation>
+    </message>
+    <message>
+        <source>DIP 预算执行：{0}</source>
+        <translation>DIP budget: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>LineChart</name>
+    <message>
+        <source>（无数据）</source>
+        <translation>(no data)</translation>
+    </message>
+</context>
+<context>
+    <name>StackedColumns</name>
+    <message>
+        <source>（无数据）</source>
+        <translation>(no data)</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>异常排名</source>
+        <translation>Anomaly ranking</translation>
+    </message>
+    <message>
+        <source>考核</source>
+        <translation>Appraisal</translation>
+    </message>
+    <message>
+        <source>基金监测</source>
+        <translation>Fund monitor</translation>
+    </message>
+</context>
 </TS>

@@ -77,3 +77,15 @@ def test_fund_monitor_page_draws_both_years(window, qtbot, region_path):
     assert page.table.rowCount() == 3
     assert "预算点值" in page.budget.text()
     page.grab()  # every chart paints
+
+
+def test_the_pages_speak_english(qtbot, settings):
+    from desktop.app import build
+
+    win = build(settings, language="en")
+    qtbot.addWidget(win)
+    titles = [win.sidebar.item(i).text() for i in range(win.sidebar.count())]
+    assert {"Anomaly ranking", "Appraisal", "Fund monitor"} <= set(titles)
+    assert win.appraisal_page.run_button.text() == "Compute the appraisal"
+    assert win.monitor_page.run_button.text() == "Compute"
+    win.ctx.close()
