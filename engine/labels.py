@@ -321,3 +321,13 @@ def input_words(kind: str) -> dict[str, str]:
             words.setdefault(en, code)
     words.update(INPUT_WORDS.get(kind, {}))
     return words
+
+
+def date_words(value: object, lang: str = "zh") -> str:
+    """A date (or the date of a timestamp) as a document writes it: ``2025年3月1日``."""
+    text = str(value or "")[:10]
+    try:
+        year, month, day = (int(part) for part in text.split("-"))
+    except ValueError:
+        return str(value or "")
+    return f"{year}-{month:02d}-{day:02d}" if lang == "en" else f"{year}年{month}月{day}日"

@@ -16,9 +16,18 @@ from engine.cli.common import (
 
 def cmd_settings(args) -> int:
     from engine.parameters import overview, set_override
+    from engine.reports.notice_settings import BY_KEY, notice_settings, set_notice_setting
 
     plugins = plugins_for(args)
     with open_workspace(args, create=False) as ws:
+        if args.settings_command in ("set", "unset") and args.name in BY_KEY:
+            text = args.value if args.settings_command == "set" else None
+            value = set_notice_setting(ws, args.name, text)
+            if args.json:
+                emit_json({"name": args.name, "value": value})
+            else:
+                print(f"{args.name} = {value}")
+            return 0
         if args.settings_command in ("set", "unset"):
             text = args.value if args.settings_command == "set" else None
             value = set_override(ws, plugins, args.name, text)
@@ -28,8 +37,9 @@ def cmd_settings(args) -> int:
                 print(f"{args.name} = {value}" if text is not None else f"{args.name}: default")
             return 0
         rows = overview(ws, plugins)
+        notice = notice_settings(ws)
     if args.json:
-        emit_json({"parameters": rows})
+        emit_json({"parameters": rows, "notice": notice})
         return 0
     for r in rows:
         bounds = f"[{r['min']}, {r['max']}]" if r["min"] is not None else ""
@@ -37,11 +47,17 @@ def cmd_settings(args) -> int:
             f"{r['name']:<32} {r['value']!s:>8}  {r['type']:<5} {bounds:<14} {r['set_by']:<10}"
             f" {r['label_zh']}"
         )
+    for key, value in notice.items():
+        print(f"{key:<32} {value!s:>8}  {'':<5} {'':<14} {'':<10} {BY_KEY[key].label_zh}")
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("settings", help="rule parameters: list, set or unset the workspace's own")
+    p = sub.add_parser(
+        "settings",
+        help="rule parameters and the notice's issuer, number, objection days (notice.*):"
+        " list, set or unset the workspace's own",
+    )
     p.set_defaults(func=cmd_settings)
     actions = p.add_subparsers(dest="settings_command", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="every rule parameter and its value in force")

@@ -15,6 +15,7 @@ from engine.accountability.ledger import Ledger, for_workspace
 from engine.audit_log import head, now_text
 from engine.errors import UserError
 from engine.money import units_to_decimal
+from engine.reports.notice_settings import notice_settings
 from engine.rules.audit import latest_run, load_catalog
 from engine.workspace import Workspace
 
@@ -66,6 +67,7 @@ class ReportData:
     doctors: Ledger | None = None  # the doctors' ledger (医师记分) of the latest scoring year
     log_head: str = ""  # entries:last hash of the log, to check it later (yibao log --head)
     appraisal: dict | None = None  # analytics.md §4: the institutions' appraisal (考核)
+    notice: dict = field(default_factory=dict)  # issuer, number, objection days (settings)
 
     @property
     def total_deductions(self) -> Decimal:
@@ -219,6 +221,7 @@ def gather(
         doctors=for_workspace(ws, plugins),
         log_head=str(head(ws.conn)),
         appraisal=_appraisal(ws, plugins, institution),
+        notice=notice_settings(ws),
     )
 
 

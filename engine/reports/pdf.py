@@ -29,7 +29,7 @@ from reportlab.platypus import (
 )
 
 from engine.errors import UserError
-from engine.labels import label
+from engine.labels import date_words, label
 from engine.reports import labels
 from engine.reports.data import ReportData, findings_by_rule
 
@@ -62,6 +62,8 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", base, fontSize=8, leading=11),
         "basis": ParagraphStyle("basis", base, fontSize=8.5, leading=12, textColor=colors.grey),
         "num": ParagraphStyle("num", base, fontSize=8, leading=11, alignment=2),
+        "number": ParagraphStyle("number", base, alignment=1),
+        "right": ParagraphStyle("right", base, alignment=2),
     }
 
 
@@ -140,31 +142,91 @@ def _table(rows: list[list], widths: list[float], st: dict, numeric_from: int) -
     return table
 
 
-def _institution_section(data: ReportData, code: str, st: dict) -> list:
-    findings = [f for f in data.findings if (f["institution_code"] or "-") == code]
-    name = data.institution_names.get(code, "")
-    start, end = data.period
-    story = [
-        _p("医疗保障基金使用审核结果告知书", st["title"]),
-        Spacer(1, 4 * mm),
-        _p(f"被检查机构：{name}（{code}）", st["body"]),
-        _p(f"检查期间：{start or '-'} 至 {end or '-'}", st["body"]),
+BLANK = "________________"  # a setting not made: a blank the issuer fills by hand
+
+#: Rows of a rule's table kept on the page of its heading (a heading never ends a page alone).
+ROWS_WITH_HEADING = 3
+
+
+def _period(findings: list[dict], fallback: tuple) -> tuple[str | None, str | None]:
+    """The date range of the claims the notice is about; the institution's claims if none."""
+    starts = [f["admission_date"] for f in findings if f.get("admission_date")]
+    ends = [f["discharge_date"] or f["admission_date"] for f in findings if f.get("admission_date")]
+    return (min(starts), max(ends)) if starts else tuple(fallback)
+
+
+def _rule_block(number: int, info, items: list[dict], rows: list[list], widths, st) -> list:
+    """A rule's heading, basis and table; the heading stays with the table's first rows."""
+    head = [
         _p(
-            f"审核批次：{data.run_id or '-'}（{data.run_at or '-'}）"
-            f"　生成时间：{data.generated_at}",
+            f"{number}. {items[0]['code']} {info.name_zh if info else items[0]['rule_id']}"
+            f"（{len(items)} 条）",
+            st["body"],
+        )
+    ]
+    if info and info.basis:
+        head.append(_p(f"政策依据：{info.basis}", st["basis"]))
+    first = rows[: 1 + ROWS_WITH_HEADING]
+    story = [KeepTogether([*head, _table(first, widths, st, 3)])]
+    if len(rows) > len(first):
+        story.append(_table([rows[0], *rows[len(first) :]], widths, st, 3))
+    story.append(Spacer(1, 3 * mm))
+    return story
+
+
+def _finding_rows(items: list[dict], st: dict, with_deduction: bool) -> list[list]:
+    """A rule's findings as table rows (the deduction column only for confirmed ones)."""
+    rows = [["结算ID", "项目 / 对象", "说明", "金额", "结论", "扣款"][: 6 if with_deduction else 5]]
+    for f in items:
+        item = f["item_name"] or f["item_code"] or f["subject"] or ""
+        rows.append(
+            [
+                _cell(f["claim_id"] or "-", st["small"]),
+                _cell(item, st["small"]),
+                _cell(f["message"], st["small"]),
+                _money(f["amount"]),
+                labels.decision(f["decision"]),
+                _money(f["deduction"]),
+            ][: 6 if with_deduction else 5]
+        )
+    return rows
+
+
+FINDING_WIDTHS = [24 * mm, 30 * mm, 70 * mm, 18 * mm, 17 * mm, 17 * mm]
+PENDING_WIDTHS = [24 * mm, 30 * mm, 87 * mm, 18 * mm, 17 * mm]
+
+
+def _institution_section(data: ReportData, code: str, st: dict) -> list:
+    """The notice to one institution: its confirmed findings only; findings not yet decided
+    follow in a separately titled appendix, dismissed ones not at all."""
+    mine = [f for f in data.findings if (f["institution_code"] or "-") == code]
+    confirmed = [f for f in mine if f["decision"] == "confirm"]
+    pending = [f for f in mine if f["decision"] in (None, "info")]
+    name = data.institution_names.get(code, "")
+    notice = data.notice
+    issuer = notice.get("notice.issuer") or BLANK
+    days = notice.get("notice.objection_days") or 7
+    start, end = _period(confirmed or mine, data.period)
+    period = f"{date_words(start) or '-'}至{date_words(end) or '-'}"
+    story = [_p("医疗保障基金使用审核结果告知书", st["title"])]
+    story.append(_p(notice.get("notice.number") or "", st["number"]))
+    story += [
+        Spacer(1, 3 * mm),
+        _p(f"{name or code}（机构编码 {code}）：", st["body"]),
+        _p(
+            f"　　{issuer}依据《医疗保障基金使用监督管理条例》等规定，对你单位{period}"
+            f"的医疗保障基金使用情况进行了审核。经审核，认定以下问题，现将结果告知如下。",
             st["body"],
         ),
-        _p(f"审核日志头：{data.log_head}", st["body"]),
         Spacer(1, 3 * mm),
-        _p("一、审核结果汇总", st["h2"]),
+        _p("一、认定违规情况汇总", st["h2"]),
     ]
-    rows = [["规则编码", "规则名称", "疑点数", "涉及金额（元）", "确认违规", "确认扣款（元）"]]
-    grouped = findings_by_rule(findings)
+    grouped = findings_by_rule(confirmed)
+    rows = [["规则编码", "规则名称", "违规数", "涉及金额（元）", "扣款金额（元）"]]
     total = Decimal(0)
     for rule_id, items in grouped.items():
         info = data.rules.get(rule_id)
-        confirmed = [f for f in items if f["decision"] == "confirm"]
-        deducted = sum((f["deduction"] or Decimal(0) for f in confirmed), Decimal(0))
+        deducted = sum((f["deduction"] or Decimal(0) for f in items), Decimal(0))
         total += deducted
         rows.append(
             [
@@ -172,52 +234,55 @@ def _institution_section(data: ReportData, code: str, st: dict) -> list:
                 _cell(info.name_zh if info else rule_id, st["small"]),
                 str(len(items)),
                 _money(sum((f["amount"] for f in items), Decimal(0))),
-                str(len(confirmed)),
                 _money(deducted),
             ]
         )
-    widths = [34 * mm, 58 * mm, 16 * mm, 26 * mm, 16 * mm, 26 * mm]
-    story.append(_table(rows, widths, st, 2))
-    story.append(Spacer(1, 2 * mm))
-    story.append(_p(f"确认扣款合计：{_money(total)} 元", st["h2"]))
-    story.append(_p("二、疑点明细（按规则）", st["h2"]))
-    for number, (rule_id, items) in enumerate(grouped.items(), start=1):
-        info = data.rules.get(rule_id)
-        head = [
-            _p(
-                f"{number}. {items[0]['code']} {info.name_zh if info else rule_id}"
-                f"（{len(items)} 条）",
-                st["body"],
-            )
-        ]
-        if info and info.basis:
-            head.append(_p(f"政策依据：{info.basis}", st["basis"]))
-        rows = [["结算ID", "项目 / 对象", "说明", "金额", "结论", "扣款"]]
-        for f in items:
-            item = f["item_name"] or f["item_code"] or f["subject"] or ""
-            rows.append(
-                [
-                    _cell(f["claim_id"] or "-", st["small"]),
-                    _cell(item, st["small"]),
-                    _cell(f["message"], st["small"]),
-                    _money(f["amount"]),
-                    labels.decision(f["decision"]),
-                    _money(f["deduction"]) if f["decision"] == "confirm" else "",
-                ]
-            )
-        widths = [24 * mm, 30 * mm, 70 * mm, 18 * mm, 17 * mm, 17 * mm]
-        story.append(KeepTogether(head))
-        story.append(_table(rows, widths, st, 3))
-        story.append(Spacer(1, 3 * mm))
-    if not findings:
-        story.append(_p("本次审核未发现疑点。", st["body"]))
+    if grouped:
+        story.append(_table(rows, [34 * mm, 66 * mm, 18 * mm, 30 * mm, 30 * mm], st, 2))
+        story.append(Spacer(1, 2 * mm))
+        story.append(_p(f"确认扣款合计：{_money(total)} 元", st["h2"]))
+        story.append(_p("二、违规明细（按规则）", st["h2"]))
+        for number, (rule_id, items) in enumerate(grouped.items(), start=1):
+            rows = _finding_rows(items, st, with_deduction=True)
+            story += _rule_block(number, data.rules.get(rule_id), items, rows, FINDING_WIDTHS, st)
+    else:
+        story.append(_p("本次审核未认定违规问题。", st["body"]))
     story += _settlement_rows(data, code, st)
-    story += [
-        Spacer(1, 10 * mm),
-        _p("检查组（签字）：____________________　　日期：__________", st["body"]),
-        Spacer(1, 8 * mm),
-        _p("被检查机构负责人（签字、盖章）：____________________　　日期：__________", st["body"]),
-    ]
+    story.append(
+        KeepTogether(
+            [
+                _p("陈述与申辩", st["h2"]),
+                _p(
+                    f"　　如对上述认定有异议，请自收到本告知书之日起 {days} 日内向{issuer}"
+                    "提出书面陈述、申辩，并提供相关证明材料；逾期未提出的，视为无异议。",
+                    st["body"],
+                ),
+                Spacer(1, 10 * mm),
+                _p(f"{issuer}（盖章）", st["right"]),
+                _p(date_words(data.generated_at), st["right"]),
+                Spacer(1, 8 * mm),
+                _p(
+                    "被检查机构负责人（签字、盖章）：____________________　　签收日期：__________",
+                    st["body"],
+                ),
+                Spacer(1, 4 * mm),
+                _p(f"审核日志校验码：{data.log_head}", st["basis"]),
+            ]
+        )
+    )
+    if pending:
+        story += [
+            PageBreak(),
+            _p("附件：待审核疑点清单（尚未认定，不作为本告知书的处理依据）", st["h2"]),
+            _p(
+                "　　以下疑点尚在审核中，列出供你单位核对并提供说明材料；认定结果将另行告知。",
+                st["body"],
+            ),
+            Spacer(1, 2 * mm),
+        ]
+        for number, (rule_id, items) in enumerate(findings_by_rule(pending).items(), start=1):
+            rows = _finding_rows(items, st, with_deduction=False)
+            story += _rule_block(number, data.rules.get(rule_id), items, rows, PENDING_WIDTHS, st)
     return story
 
 

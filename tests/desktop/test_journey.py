@@ -189,3 +189,25 @@ def test_screenshots_walk_the_demo_then_render_every_page(window, tmp_path):
     shots = tour.screenshots(window, tmp_path / "shots")
     assert len(shots) == len(window.pages) and all(p.stat().st_size for p in shots)
     assert "已记录 1 条审核结论" in window.findings_page.status.text()
+
+
+def test_the_settings_page_sets_the_workspaces_notice(window, sample_path):
+    from engine.reports.notice_settings import notice_settings
+    from engine.workspace import Workspace
+
+    page = window.settings_page
+    assert not page.notice_box.isEnabled()  # no workspace open
+    window.ctx.open_workspace(sample_path)
+    page.notice["notice.issuer"].setText("某市医疗保障局")
+    page.notice["notice.objection_days"].setText("十天")
+    page.save()
+    assert "whole number of days" in page.status.text()
+    page.notice["notice.objection_days"].setText("10")
+    page.save()
+    assert page.status.text() == "已保存。"
+    with Workspace.open(sample_path) as ws:
+        assert notice_settings(ws) == {
+            "notice.issuer": "某市医疗保障局",
+            "notice.number": "",
+            "notice.objection_days": 10,
+        }
