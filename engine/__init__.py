@@ -7,6 +7,8 @@ The public API is small and stable:
 - ``run_audit`` / ``list_findings`` — rule sets over a workspace (``engine.rules``)
 - ``settle`` / ``explain_case`` / ``build_catalogue`` — DIP (``engine.dip``)
 - ``decide`` and the log — review decisions and the audit trail (``engine.review``)
+- ``for_workspace`` — the doctors' points and status, per doctor and department
+  (``engine.accountability``)
 """
 
 __version__ = "0.1.0"

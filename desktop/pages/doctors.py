@@ -26,9 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.widgets import fill_institutions, heading, note
-from engine.accountability import STATUSES
-from engine.accountability.ledger import Ledger, for_workspace
-from engine.accountability.points import consequence
+from engine.accountability import STATUSES, Ledger, consequence, for_workspace
 from engine.errors import UserError
 
 STATUS_COLOURS = {

@@ -6,6 +6,15 @@ doctors' yearly points, status and evidence, per doctor and per department.
 - ``ledger``: the ledger computed from the current decisions (``for_workspace``, ``compute``).
 """
 
-from engine.accountability.points import STATUSES, Thresholds, rule_points
+from engine.accountability.ledger import Ledger, compute, for_workspace
+from engine.accountability.points import STATUSES, Thresholds, consequence, rule_points
 
-__all__ = ["STATUSES", "Thresholds", "rule_points"]
+__all__ = [
+    "STATUSES",
+    "Ledger",
+    "Thresholds",
+    "compute",
+    "consequence",
+    "for_workspace",
+    "rule_points",
+]

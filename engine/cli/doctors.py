@@ -33,7 +33,7 @@ def print_table(headers: list[str], rows: list[list], right: set[int] = frozense
 
 
 def _ledger(args):
-    from engine.accountability.ledger import for_workspace
+    from engine.accountability import for_workspace
 
     plugins = plugins_for(args)
     with open_workspace(args, create=False) as ws:
