@@ -6,6 +6,7 @@ The public API is small and stable:
 - ``import_package`` / ``export_package`` — data packages in and out (``engine.ingest``)
 - ``run_audit`` / ``list_findings`` — rule sets over a workspace (``engine.rules``)
 - ``settle`` / ``explain_case`` / ``build_catalogue`` — DIP (``engine.dip``)
+- ``special.status`` / ``special.decide`` — special-case review, 特例单议 (``engine.dip.special``)
 - ``decide`` and the log — review decisions and the audit trail (``engine.review``)
 - ``for_workspace`` — the doctors' points and status, per doctor and department
   (``engine.accountability``)
