@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from engine.cells import xlsx_text
 from engine.labels import label
@@ -16,6 +18,8 @@ from engine.reports.data import ReportData, Summary
 
 MONEY = "#,##0.00"
 POINTS = "#,##0.0000"
+DATE = "yyyy-mm-dd"
+DATETIME = "yyyy-mm-dd hh:mm"
 _BOLD = Font(bold=True)
 
 
@@ -24,6 +28,8 @@ class _Sheet:
 
     def __init__(self, book: Workbook, title: str, widths: list[int] = ()):
         self.ws = book.create_sheet(title[:31])
+        self.rows = 0
+        self.table_at: int | None = None  # the header row of the sheet's table
         for i, width in enumerate(widths):
             self.ws.column_dimensions[chr(ord("A") + i)].width = width
 
@@ -40,8 +46,41 @@ class _Sheet:
                 cell.number_format = formats[i]
             elif isinstance(value, Decimal):
                 cell.number_format = MONEY
+            elif isinstance(value, datetime):
+                cell.number_format = DATETIME
+            elif isinstance(value, date):
+                cell.number_format = DATE
             cells.append(cell)
         self.ws.append(cells)
+        self.rows += 1
+
+    def header(self, *titles) -> None:
+        """The header row of the sheet's table: frozen, and filterable (``close``)."""
+        self.row(*titles, bold=True)
+        self.table_at = self.rows
+        self.columns = len(titles)
+        if self.table_at == 1:
+            self.ws.freeze_panes = "A2"
+
+    def close(self) -> None:
+        """Put an autofilter over the table, header to last row."""
+        if self.table_at is not None and self.rows > self.table_at:
+            last = get_column_letter(self.columns)
+            self.ws.auto_filter.ref = f"A{self.table_at}:{last}{self.rows}"
+
+
+def when(text) -> datetime | date | None:
+    """A stored ISO date or timestamp as a cell Excel sorts and filters as a date (local time:
+    Excel has no time zones); text that is not one stays as it is."""
+    if not text:
+        return None
+    try:
+        if len(str(text)) == 10:
+            return date.fromisoformat(str(text))
+        moment = datetime.fromisoformat(str(text))
+    except ValueError:
+        return text
+    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _summary_table(sheet: _Sheet, title: str, headers: tuple, rows: list[Summary]) -> None:
@@ -65,11 +104,11 @@ def _summary(book: Workbook, data: ReportData) -> None:
     sheet = _Sheet(book, "汇总", [16, 34, 10, 16, 12, 16])
     sheet.row("医保基金审核结果汇总", bold=True)
     sheet.row("工作区", data.workspace)
-    sheet.row("审核批次", data.run_id or "（尚未审核）", data.run_at or "")
-    sheet.row("数据期间", f"{data.period[0] or ''} 至 {data.period[1] or ''}")
+    sheet.row("审核批次", data.run_id or "（尚未审核）", when(data.run_at))
+    sheet.row("数据期间", when(data.period[0]), when(data.period[1]))
     if data.institution:
         sheet.row("机构", data.institution, data.institution_names.get(data.institution, ""))
-    sheet.row("生成时间", data.generated_at)
+    sheet.row("生成时间", when(data.generated_at))
     sheet.row("日志头", data.log_head)
     sheet.row()
     _summary_table(sheet, "按机构", ("机构编码", "机构名称"), data.by_institution)
@@ -103,8 +142,7 @@ FINDING_COLUMNS = (
 
 def _findings(book: Workbook, data: ReportData) -> None:
     sheet = _Sheet(book, "疑点明细", [w for _, _, w in FINDING_COLUMNS])
-    sheet.ws.freeze_panes = "A2"
-    sheet.row(*(h for h, _, _ in FINDING_COLUMNS), bold=True)
+    sheet.header(*(h for h, _, _ in FINDING_COLUMNS))
     for f in data.findings:
         info = data.rules.get(f["rule_id"])
         values = []
@@ -115,9 +153,12 @@ def _findings(book: Workbook, data: ReportData) -> None:
                 values.append(labels.decision(f[key]))
             elif key == "severity":
                 values.append(labels.severity(f[key]))
+            elif key == "decided_at":
+                values.append(when(f[key]))
             else:
                 values.append(f[key])
         sheet.row(*values)
+    sheet.close()
 
 
 # The rest of the annual clearing (dip_spec.md §4c), after the DIP columns.
@@ -147,8 +188,11 @@ def _dip_clearing(row: dict) -> float | None:
     """DIP's own clearing: its final payment less the monthly advances (when there are)."""
     advanced = _clearing_value(row, "advances")
     if advanced is None:
-        return row.get("clearing")  # a run before revision 2 stored it
-    return float(Decimal(str(row["final_payment"])) - Decimal(str(advanced)))
+        if row.get("clearing") is not None:
+            return row["clearing"]  # a run before revision 2 stored it
+        advanced = 0  # nothing was advanced: the clearing pays the whole final payment
+    final = row.get("final_payment", row["payment"])
+    return float(Decimal(str(final)) - Decimal(str(advanced)))
 
 
 def _clearing_value(row: dict, key: str):
@@ -166,7 +210,7 @@ def _settlement(book: Workbook, data: ReportData) -> None:
         sheet.row("尚未进行 DIP 结算（yibao settle）")
         return
     sheet.row("DIP 结算", bold=True)
-    sheet.row("结算批次", s["run_id"], s["at"])
+    sheet.row("结算批次", s["run_id"], when(s["at"]))
     sheet.row("年度", s.get("year"))
     sheet.row("目录", "官方目录" if s.get("catalogue") == "official" else "历史数据生成目录")
     sheet.row("点值", s.get("point_value"), formats={1: POINTS})
@@ -184,7 +228,7 @@ def _settlement(book: Workbook, data: ReportData) -> None:
                 formats={1: POINTS, 2: POINTS, 3: POINTS},
             )
     sheet.row()
-    sheet.row(
+    sheet.header(
         "机构编码",
         "机构名称",
         "病例数",
@@ -196,7 +240,6 @@ def _settlement(book: Workbook, data: ReportData) -> None:
         "清算支付",
         "清算（扣除预付）",
         *CLEARING_HEADERS,
-        bold=True,
     )
     money = {i: MONEY for i in range(4, 10 + len(CLEARING_KEYS))}
     for row in s["institutions"]:
@@ -214,9 +257,9 @@ def _settlement(book: Workbook, data: ReportData) -> None:
             *(_clearing_value(row, key) for key in CLEARING_KEYS),
             formats={3: POINTS, **money},
         )
+    sheet.close()
     cases = _Sheet(book, "DIP病例", [14, 12, 16, 12, 12, 10, 10, 10, 12, 16, 18, 18])
-    cases.ws.freeze_panes = "A2"
-    cases.row(
+    cases.header(
         "结算ID",
         "机构编码",
         "病种组",
@@ -229,7 +272,6 @@ def _settlement(book: Workbook, data: ReportData) -> None:
         "基金",
         "调整",
         "调整依据",
-        bold=True,
     )
     for claim, inst, group, ctype, method, rw, coef, ratio, points, *r2 in s["cases"]:
         fund, effect, source = (r2 + [None] * 3)[:3]  # runs before revision 2 lack them
@@ -248,6 +290,7 @@ def _settlement(book: Workbook, data: ReportData) -> None:
             source,
             formats={5: POINTS, 6: POINTS, 7: POINTS, 8: POINTS},
         )
+    cases.close()
 
 
 def _doctors(book: Workbook, data: ReportData) -> None:
@@ -317,7 +360,7 @@ def _doctors(book: Workbook, data: ReportData) -> None:
                 e.code,
                 info.name_zh if info else e.rule_id,
                 e.points,
-                e.decided_at,
+                when(e.decided_at),
                 e.finding_id,
                 info.basis if info else "",
             )
