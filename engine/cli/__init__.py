@@ -15,7 +15,7 @@ import os
 import sys
 import traceback
 
-from engine.cli.common import emit_json
+from engine.cli.common import emit_json, take_lang
 from engine.errors import UserError, storage_error
 
 GROUPS = (
@@ -42,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="医保审核工作台 yibao — audit medical insurance claims and settle DIP, offline.",
     )
     parser.add_argument("--version", action="version", version=f"yibao {__version__}")
+    parser.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        help="language of text output (default: the locale's; anywhere on the line)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in GROUPS:
         importlib.import_module(f"engine.cli.{group}").register(sub)
@@ -50,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv, lang = take_lang(list(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
+    args.lang = lang
     if not args.command:
         if getattr(sys, "frozen", False):
             args = parser.parse_args(["desktop"])

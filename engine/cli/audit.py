@@ -7,17 +7,34 @@ import getpass
 import os
 import sys
 from collections import defaultdict
+from decimal import Decimal
 
 from engine.cli.common import (
     add_json,
     add_plugin_choice,
     add_workspace,
     emit_json,
+    lang_of,
     open_workspace,
     plugins_for,
+    print_table,
     progress_for,
 )
 from engine.errors import UserError
+from engine.labels import label
+from engine.money import yuan_text
+
+
+def rule_names(plugins, lang: str) -> dict[str, str]:
+    """Each rule's code and id → its name in ``lang`` (a table's 规则名称 column)."""
+    from engine.rules.audit import load_catalog
+
+    names: dict[str, str] = {}
+    for rule in load_catalog(plugins).rules():
+        name = rule.name.get(lang) or rule.name.get("zh", "")
+        names.setdefault(rule.code, name)
+        names[rule.id] = name
+    return names
 
 
 def cmd_audit(args) -> int:
@@ -31,47 +48,111 @@ def cmd_audit(args) -> int:
     if args.json:
         emit_json(result.to_json())
         return 0
+    zh = lang_of(args) == "zh"
     print(
-        f"run {result.run_id}: {len(result.findings)} findings over {result.claims_checked} claims"
-        f" and {result.lines_checked} lines in {result.seconds:.2f}s"
+        (
+            "批次 {run}：疑点 {n:,} 个，检查结算 {claims:,} 条、明细 {lines:,} 条，用时 {s:.2f} 秒"
+            if zh
+            else "run {run}: {n:,} findings over {claims:,} claims and {lines:,} lines in {s:.2f}s"
+        ).format(
+            run=result.run_id,
+            n=len(result.findings),
+            claims=result.claims_checked,
+            lines=result.lines_checked,
+            s=result.seconds,
+        )
     )
-    print("rule sets: " + ", ".join(result.rulesets))
-    _summary_tables(result.findings)
+    print(("规则集：" if zh else "rule sets: ") + ", ".join(result.rulesets))
+    _summary_tables(result.findings, rule_names(plugins, "zh" if zh else "en"), zh)
     return 0
 
 
-def _summary_tables(findings: list[dict]) -> None:
-    by_code: dict[str, list] = defaultdict(lambda: [0, 0.0])
-    by_inst: dict[str, list] = defaultdict(lambda: [0, 0.0])
+def _summary_tables(findings: list[dict], names: dict[str, str], zh: bool) -> None:
+    by_code: dict[str, list] = defaultdict(lambda: [0, Decimal(0)])
+    by_inst: dict[str, list] = defaultdict(lambda: [0, Decimal(0)])
     for f in findings:
+        amount = Decimal(str(f["amount"]))
         by_code[f["code"]][0] += 1
-        by_code[f["code"]][1] += f["amount"]
+        by_code[f["code"]][1] += amount
         by_inst[f["institution_code"] or "-"][0] += 1
-        by_inst[f["institution_code"] or "-"][1] += f["amount"]
-    for title, table in (("by rule", by_code), ("by institution", by_inst)):
-        print(f"\n{title}:")
-        for key, (count, amount) in sorted(table.items()):
-            print(f"  {key:<18} {count:>7}  {amount:>14,.2f}")
+        by_inst[f["institution_code"] or "-"][1] += amount
+    print("\n按规则：" if zh else "\nby rule:")
+    print_table(
+        ["规则编码", "规则名称", "疑点数", "涉及金额（元）"]
+        if zh
+        else ["rule", "name", "findings", "amount (yuan)"],
+        [[c, names.get(c, ""), f"{n:,}", yuan_text(a)] for c, (n, a) in sorted(by_code.items())],
+        right={2, 3},
+    )
+    print("\n按机构：" if zh else "\nby institution:")
+    print_table(
+        ["机构", "疑点数", "涉及金额（元）"]
+        if zh
+        else ["institution", "findings", "amount (yuan)"],
+        [[k, f"{n:,}", yuan_text(a)] for k, (n, a) in sorted(by_inst.items())],
+        right={1, 2},
+    )
+
+
+STATUSES = ("pending", "confirm", "dismiss", "info")
+
+
+def filter_findings(findings: list[dict], args) -> list[dict]:
+    """The findings ``--institution``, ``--rule`` (id or code), ``--status`` (pending: not yet
+    decided) and ``--severity`` keep."""
+    out = findings
+    if args.institution:
+        out = [f for f in out if f["institution_code"] == args.institution]
+    if args.rule:
+        out = [f for f in out if args.rule in (f["rule_id"], f["code"])]
+    if args.status:
+        wanted = None if args.status == "pending" else args.status
+        out = [f for f in out if f["decision"] == wanted]
+    if args.severity:
+        out = [f for f in out if f["severity"] == args.severity]
+    return out
 
 
 def cmd_findings(args) -> int:
+    from engine.plugins import load_plugins
     from engine.rules import list_findings
 
     with open_workspace(args, create=False) as ws:
-        findings = list_findings(ws, args.run)
+        everything = list_findings(ws, args.run)
+    findings = filter_findings(everything, args)
     if args.json:
-        emit_json({"run_id": findings[0]["run_id"] if findings else args.run, "findings": findings})
+        run = everything[0]["run_id"] if everything else args.run
+        emit_json({"run_id": run, "count": len(findings), "findings": findings})
         return 0
-    for f in findings:
-        where = f["claim_id"] or f["institution_code"]
-        line = f":{f['line_no']}" if f["line_no"] is not None else ""
-        decision = f" [{f['decision']}]" if f["decision"] else ""
-        print(
-            f"{f['finding_id']}  {where}{line}  {f['code']}  {f['severity']:<10} "
-            f"{f['amount']:>10,.2f}{decision}  {f['message']}"
-        )
-    if not findings:
-        print("no findings (run: yibao audit)")
+    lang = lang_of(args)
+    zh = lang == "zh"
+    if not everything:
+        print("还没有审核结果（请先运行 yibao audit）" if zh else "no findings (run: yibao audit)")
+        return 0
+    names = rule_names(load_plugins(), lang)
+    headers = (
+        ["疑点ID", "机构", "结算ID", "行", "规则编码", "规则名称", "严重程度", "涉及金额", "结论", "说明"]
+        if zh
+        else ["finding", "inst.", "claim", "line", "rule", "name", "severity", "amount",
+              "decision", "message"]
+    )  # fmt: skip
+    rows = [
+        [
+            f["finding_id"],
+            f["institution_code"] or "-",
+            f["claim_id"] or "",
+            "" if f["line_no"] is None else f["line_no"],
+            f["code"],
+            names.get(f["rule_id"]) or names.get(f["code"], ""),
+            label("severity", f["severity"], lang),
+            yuan_text(Decimal(str(f["amount"]))),
+            label("decision", f["decision"], lang) or ("未审核" if zh else "pending"),
+            f["message"] if zh else (f.get("message_en") or f["message"]),
+        ]
+        for f in findings
+    ]
+    print_table(headers, rows, right={3, 7})
+    print(f"共 {len(findings):,} 个疑点" if zh else f"{len(findings):,} findings")
     return 0
 
 
@@ -104,10 +185,15 @@ def cmd_review(args) -> int:
             )
     if args.json:
         emit_json({"decisions": out})
-    else:
-        for d in out:
-            extra = f" deduction {d['deduction']:,.2f}" if d["deduction"] is not None else ""
-            print(f"{d['finding_id']}: {d['decision']}{extra}")
+        return 0
+    lang = lang_of(args)
+    for d in out:
+        extra = ""
+        if d["deduction"] is not None:
+            money = yuan_text(Decimal(str(d["deduction"])))
+            extra = f"，扣款 {money} 元" if lang == "zh" else f", deduction {money}"
+        colon = "：" if lang == "zh" else ": "
+        print(f"{d['finding_id']}{colon}{label('decision', d['decision'], lang)}{extra}")
     return 0
 
 
@@ -121,10 +207,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_plugin_choice(p)
     add_json(p)
 
-    p = sub.add_parser("findings", help="list the stored findings of an audit run")
+    p = sub.add_parser("findings", help="list the stored findings of an audit run, filtered")
     p.set_defaults(func=cmd_findings)
     add_workspace(p)
     p.add_argument("--run", metavar="ID", help="run id (default: the latest audit)")
+    p.add_argument("--institution", metavar="CODE", help="only this institution's")
+    p.add_argument("--rule", metavar="ID", help="only this rule's (its id or code)")
+    p.add_argument("--status", choices=STATUSES, help="only those not yet decided, or so decided")
+    p.add_argument("--severity", choices=("violation", "suspicious"))
     add_json(p)
 
     p = sub.add_parser("review", help="record decisions on findings")

@@ -110,3 +110,63 @@ def plugins_for(args: argparse.Namespace, warn: bool = True):
         for problem in plugins.problems():
             print(f"warning: {problem}", file=sys.stderr)
     return plugins
+
+
+LANGS = ("zh", "en")
+
+
+def take_lang(argv: list[str]) -> tuple[list[str], str | None]:
+    """``--lang zh|en`` (or ``--lang=…``) wherever it stands in ``argv``, and argv without it,
+    so ``yibao findings --lang zh`` and ``yibao --lang zh findings`` both work."""
+    rest, lang, i = [], None, 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--lang" and i + 1 < len(argv):
+            lang, i = argv[i + 1], i + 2
+            continue
+        if arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+        i += 1
+    if lang is not None and lang not in LANGS:
+        raise SystemExit(f"yibao: --lang must be zh or en, not {lang!r}")
+    return rest, lang
+
+
+def locale_lang(environ=None) -> str:
+    """zh when the user's locale is Chinese (LC_ALL, LC_MESSAGES or LANG, the first set)."""
+    import os
+
+    environ = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def lang_of(args: argparse.Namespace) -> str:
+    """The language of a command's text output: ``--lang``, else the locale's."""
+    return getattr(args, "lang", None) or locale_lang()
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: wide (CJK) characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def print_table(headers: list[str], rows: list[list], right: set[int] = frozenset()) -> None:
+    """Rows under their headers, columns padded to their widest cell (CJK counted double);
+    ``right``: the columns aligned right (numbers). The last column is not padded."""
+    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
+    widths = [max(text_width(row[i]) for row in cells) for i in range(len(headers))]
+    for row in cells:
+        parts = []
+        for i, cell in enumerate(row):
+            pad = " " * (widths[i] - text_width(cell))
+            last = i == len(row) - 1
+            parts.append(pad + cell if i in right else cell + ("" if last else pad))
+        print("  ".join(parts).rstrip())
