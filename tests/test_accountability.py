@@ -391,6 +391,8 @@ def test_the_doctors_notice_names_the_doctor_points_and_status(attributed_ws, tm
     decide(attributed_ws, [ids["GZ10000204001000"]], "confirm", reviewer="审核员")
     with attributed_ws.transaction():
         attributed_ws.set_setting("rule_parameters", {"warn_points": 3})  # the workspace's own
+        attributed_ws.set_setting("notice.issuer", "某市医疗保障局")
+        attributed_ws.set_setting("notice.objection_days", 10)
     out = tmp_path / "DR001.pdf"
     code, printed = run_cli(
         capsys, "report", "-w", str(attributed_ws.path), "--doctor", "DR001", "--out", str(out)
@@ -407,6 +409,8 @@ def test_the_doctors_notice_names_the_doctor_points_and_status(attributed_ws, tm
         "本年度累计记分：3 分",
         "状态：约谈提醒",
         "医保医师（签字）",
+        "10 日内向某市医疗保障局",
+        "2025年2月14日",  # the visit of the claim, in words
     ):
         assert expected in text, expected
     assert (

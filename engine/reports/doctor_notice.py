@@ -7,15 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer
+from reportlab.platypus import KeepTogether, Spacer
 
 from engine.accountability.ledger import Doctor, for_workspace
 from engine.accountability.points import Thresholds, consequence
 from engine.audit_log import now_text
 from engine.errors import UserError
-from engine.labels import label
+from engine.labels import date_words, label
 from engine.reports.data import RuleInfo, rule_infos
-from engine.reports.pdf import _p, _styles, _table, build_document, register_font
+from engine.reports.notice_settings import notice_settings
+from engine.reports.pdf import BLANK, _p, _styles, _table, build_document, register_font
 from engine.workspace import Workspace
 
 TITLE = "医保支付资格记分告知书"
@@ -30,6 +31,7 @@ class DoctorNotice:
     rules: dict[str, RuleInfo]
     visit_dates: dict[str, str]  # claim_id → admission (visit) date
     generated_at: str
+    settings: dict  # the issuer, number and days to object (``notice_settings``)
 
 
 def gather_notice(ws: Workspace, doctor_id: str, *, plugins=None, year=None) -> DoctorNotice:
@@ -57,41 +59,55 @@ def gather_notice(ws: Workspace, doctor_id: str, *, plugins=None, year=None) -> 
         rule_infos(plugins),
         visit_dates,
         now_text(),
+        notice_settings(ws),
     )
 
 
 def _story(notice: DoctorNotice, st: dict) -> list:
     d, t = notice.doctor, notice.thresholds
+    issuer = notice.settings.get("notice.issuer") or BLANK
+    days = notice.settings.get("notice.objection_days") or 7
     who = f"{d.name}（{d.doctor_id}）" if d.name else d.doctor_id
     place = f"{notice.institution_name}（{d.institution_code}）" if notice.institution_name else ""
     story = [
         _p(TITLE, st["title"]),
-        Spacer(1, 4 * mm),
+        _p(notice.settings.get("notice.number") or "", st["number"]),
+        Spacer(1, 3 * mm),
         _p(f"医保医师：{who}" + (f"　职称：{d.title}" if d.title else ""), st["body"]),
         _p(
             f"定点医药机构：{place or d.institution_code or '-'}　科室：{d.dept_code or '-'}",
             st["body"],
         ),
-        _p(f"记分年度：{notice.year} 年（自然年度，以违规行为认定日期计）", st["body"]),
+        _p(
+            f"　　{issuer}依据《医疗保障基金使用监督管理条例》及医保支付资格管理有关规定，"
+            f"对你 {notice.year} 年度经认定的违规行为记分（自然年度，以违规行为认定日期计），"
+            "现将结果告知如下。",
+            st["body"],
+        ),
         Spacer(1, 3 * mm),
         _p("一、记分情况", st["h2"]),
     ]
     if d.events:
-        rows = [["序号", "认定日期", "结算ID / 就诊日期", "违规行为", "政策依据", "记分"]]
+        rows = [
+            ["序号", "认定日期", "结算ID", "就诊日期", "规则编码", "违规行为", "政策依据", "记分"]
+        ]
         for number, e in enumerate(d.events, start=1):
             info = notice.rules.get(e.rule_id)
+            visit = date_words(notice.visit_dates.get(e.claim_id)) or "-"
             rows.append(
                 [
                     str(number),
-                    e.decided_at[:10],
-                    f"{e.claim_id} / {notice.visit_dates.get(e.claim_id) or '-'}",
-                    f"{e.code} {info.name_zh if info else e.rule_id}",
+                    date_words(e.decided_at),
+                    e.claim_id,
+                    visit,
+                    e.code,
+                    info.name_zh if info else e.rule_id,
                     _p(info.basis if info and info.basis else "-", st["basis"]),
                     str(e.points),
                 ]
             )
-        widths = [10 * mm, 20 * mm, 34 * mm, 48 * mm, 58 * mm, 12 * mm]
-        story.append(_table(rows, widths, st, 5))
+        widths = [10 * mm, 26 * mm, 21 * mm, 26 * mm, 31 * mm, 24 * mm, 31 * mm, 11 * mm]
+        story.append(_table(rows, widths, st, 7))
     else:
         story.append(_p("本年度无经确认的违规记分事项。", st["body"]))
     story += [
@@ -106,20 +122,23 @@ def _story(notice: DoctorNotice, st: dict) -> list:
             f"{t.suspend_months_max} 个月），{t.terminate_points} 分终止医保支付资格。",
             st["basis"],
         ),
-        _p("三、告知事项", st["h2"]),
-        _p(
-            "如对上述记分有异议，可自收到本告知书之日起在规定期限内向医疗保障行政部门或经办机构"
-            "提出陈述、申辩，并提供相关材料。",
-            st["body"],
+        KeepTogether(
+            [
+                _p("三、陈述与申辩", st["h2"]),
+                _p(
+                    f"　　如对上述记分有异议，请自收到本告知书之日起 {days} 日内向{issuer}"
+                    "提出书面陈述、申辩，并提供相关证明材料；逾期未提出的，视为无异议。",
+                    st["body"],
+                ),
+                Spacer(1, 10 * mm),
+                _p(f"{issuer}（盖章）", st["right"]),
+                _p(date_words(notice.generated_at), st["right"]),
+                Spacer(1, 8 * mm),
+                _p("医保医师（签字）：____________________　　签收日期：__________", st["body"]),
+                Spacer(1, 6 * mm),
+                _p("定点医药机构（盖章）：____________________　　日期：__________", st["body"]),
+            ]
         ),
-        Spacer(1, 10 * mm),
-        _p("医保医师（签字）：____________________　　日期：__________", st["body"]),
-        Spacer(1, 8 * mm),
-        _p("定点医药机构（盖章）：____________________　　日期：__________", st["body"]),
-        Spacer(1, 8 * mm),
-        _p("医疗保障部门（盖章）：____________________　　日期：__________", st["body"]),
-        Spacer(1, 6 * mm),
-        _p(f"生成时间：{notice.generated_at}", st["small"]),
     ]
     return story
 
