@@ -46,7 +46,7 @@ def _write_table(
     safe = (lambda v: v) if raw else (lambda v: csv_text(v) if isinstance(v, str) else v)
     with private_text(folder / f"{table.name}.csv") as handle:
         writer = csv.writer(handle)
-        writer.writerow(names + extra_keys)
+        writer.writerow(names + [safe(k) for k in extra_keys])  # extra headers came from outside
         for values, extra in materialised:
             cells = [
                 units_to_text(v) if is_dec else ("" if v is None else safe(v))
