@@ -20,10 +20,11 @@ from typing import IO
 TEMP_PREFIX = ".yibao-partial-"
 
 
-def private_text(path: Path) -> IO[str]:
-    """A new text file (UTF-8) only its owner can read; an existing file is an error."""
+def private_text(path: Path, bom: bool = False) -> IO[str]:
+    """A new text file (UTF-8; ``bom``: with a byte-order mark, so Excel on Chinese Windows
+    reads it as UTF-8, not GBK) only its owner can read; an existing file is an error."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    return open(fd, "w", encoding="utf-8", newline="")
+    return open(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="")
 
 
 def create_private(path: Path) -> bool:

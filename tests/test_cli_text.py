@@ -47,3 +47,37 @@ def test_the_language_follows_the_locale_unless_told():
     assert locale_lang({}) == "en"
     assert take_lang(["findings", "--lang=zh", "-w", "x"]) == (["findings", "-w", "x"], "zh")
     assert text_width("分解住院 ab") == 11
+
+
+def test_exports_carry_a_bom_for_excel_unless_told_not_to(sample_ws, tmp_path, capsys):
+    path = str(sample_ws.path)
+    assert main(["export", path, "--out", str(tmp_path / "with")]) == 0
+    assert main(["export", path, "--out", str(tmp_path / "without"), "--no-bom"]) == 0
+    assert (tmp_path / "with" / "claims.csv").read_bytes().startswith(b"\xef\xbb\xbfclaim_id")
+    assert (tmp_path / "without" / "claims.csv").read_bytes().startswith(b"claim_id")
+    again = tmp_path / "again.yibao"
+    assert main(["import", str(tmp_path / "with"), "-w", str(again)]) == 0  # reads back
+    assert "8" in capsys.readouterr().out
+
+
+def test_the_readme_review_example_works_on_the_demo(tmp_path, capsys):
+    from pathlib import Path
+
+    from engine.workspace import Workspace
+
+    lines = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if "review" in line and "--deduction" in line)
+    findings, review = (lines[i].split("#")[0].split()[1:] for i in (at - 1, at))
+    assert findings[0] == "findings" and review[0] == "review"
+    demo = tmp_path / "demo.yibao"
+    assert main(["demo", "-w", str(demo)]) == 0
+    capsys.readouterr()
+    local = [str(demo) if w == "demo.yibao" else w for w in findings]
+    assert main([*local, "--json"]) == 0
+    chosen = json.loads(capsys.readouterr().out)["findings"][0]
+    local = [str(demo) if w == "demo.yibao" else w for w in review]
+    assert main([chosen["finding_id"] if w == "FINDING_ID" else w for w in local]) == 0
+    with Workspace.open(demo) as ws:
+        done = next(f for f in list_findings(ws) if f["finding_id"] == chosen["finding_id"])
+    deduction = float(review[review.index("--deduction") + 1])
+    assert (done["decision"], done["deduction"]) == ("confirm", deduction)

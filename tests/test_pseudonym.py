@@ -146,7 +146,7 @@ def test_an_export_keeps_the_pseudonyms(tmp_path, package):
         import_package(ws, package, pseudonymise=True)
         stored = _patients(ws)
         export_package(ws, tmp_path / "out")
-    text = (tmp_path / "out" / "claims.csv").read_text(encoding="utf-8")
+    text = (tmp_path / "out" / "claims.csv").read_text(encoding="utf-8-sig")  # BOM for Excel
     exported = {r["claim_id"]: r["patient_id"] for r in csv.DictReader(io.StringIO(text))}
     assert exported == stored and "姓名" not in text and "张" not in text
 

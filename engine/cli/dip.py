@@ -101,9 +101,14 @@ def cmd_dip(args) -> int:
             emit_json({"year": args.year, "groups": groups})
         else:
             core = sum(1 for g in groups if g["group_type"] == "core")
+            after = (
+                "it is now the catalogue that settles (yibao settle)"
+                if args.use
+                else "settle with it: yibao settle --catalogue built (or build with --use)"
+            )
             print(
                 f"built {len(groups)} groups ({core} core) from {args.year - len(params['year_weights'])}"
-                f"–{args.year - 1}; settle with it: yibao settle --catalogue built"
+                f"–{args.year - 1}; {after}"
             )
     return 0
 

@@ -54,7 +54,7 @@ def cmd_export(args) -> int:
     from engine.ingest.export import LOG_HEAD_FILE
 
     with open_workspace(args, create=False) as ws:
-        counts = export_package(ws, args.out, raw=args.raw)
+        counts = export_package(ws, args.out, raw=args.raw, bom=not args.no_bom)
     if args.json:
         emit_json(counts)
     else:
@@ -88,5 +88,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="cells exactly as stored (default: a ' before text a spreadsheet would run as a"
         " formula, = + - @ tab CR)",
+    )
+    p.add_argument(
+        "--no-bom",
+        action="store_true",
+        help="CSV without the UTF-8 byte-order mark (default: with it, so Excel on Chinese"
+        " Windows opens the files as UTF-8)",
     )
     add_json(p)

@@ -24,7 +24,7 @@ LOG_HEAD_FILE = "log_head.txt"
 
 
 def _write_table(
-    ws: Workspace, table: Table, folder: Path, where: str = "", raw: bool = False
+    ws: Workspace, table: Table, folder: Path, where: str = "", raw: bool = False, bom: bool = True
 ) -> int:
     names = table.column_names
     decimals = [c.type == DEC for c in table.columns]
@@ -44,7 +44,7 @@ def _write_table(
         materialised.append((row[:-1], extra))
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     safe = (lambda v: v) if raw else (lambda v: csv_text(v) if isinstance(v, str) else v)
-    with private_text(folder / f"{table.name}.csv") as handle:
+    with private_text(folder / f"{table.name}.csv", bom=bom) as handle:
         writer = csv.writer(handle)
         writer.writerow(names + [safe(k) for k in extra_keys])  # extra headers came from outside
         for values, extra in materialised:
@@ -56,10 +56,13 @@ def _write_table(
     return len(materialised)
 
 
-def export_package(ws: Workspace, out: str | Path, raw: bool = False) -> dict[str, int]:
+def export_package(
+    ws: Workspace, out: str | Path, raw: bool = False, bom: bool = True
+) -> dict[str, int]:
     """Write claims, lines and the reference tables (official DIP catalogue) as a new folder
     ``out`` (an empty folder may stand there already; anything else is refused), and the
-    log's head (``LOG_HEAD_FILE``) the export was made at."""
+    log's head (``LOG_HEAD_FILE``) the export was made at. The CSV files start with a UTF-8
+    byte-order mark unless ``bom`` is false (Excel on Chinese Windows needs it)."""
     out = Path(out)
     if out.is_file() or out.is_symlink() or (out.is_dir() and any(out.iterdir())):
         raise UserError(f"{out} already exists: export writes a new folder; choose another name")
@@ -68,18 +71,18 @@ def export_package(ws: Workspace, out: str | Path, raw: bool = False) -> dict[st
     if out.is_dir():
         out.rmdir()
     with staged_folder(out) as work:
-        counts = _write_package(ws, work, raw)
+        counts = _write_package(ws, work, raw, bom)
     return counts
 
 
-def _write_package(ws: Workspace, out: Path, raw: bool) -> dict[str, int]:
+def _write_package(ws: Workspace, out: Path, raw: bool, bom: bool = True) -> dict[str, int]:
     counts = {}
     for table in contract.ALL_TABLES:
         if table.name not in ("claims", "lines") and not ws.count(table.name):
             continue
         folder = out / table.folder if table.folder else out
         where = "WHERE source='official'" if table.name == "dip_groups" else ""
-        counts[table.name] = _write_table(ws, table, folder, where, raw)
+        counts[table.name] = _write_table(ws, table, folder, where, raw, bom)
     years = ws.conn.execute("SELECT params FROM dip_params ORDER BY year DESC").fetchall()
     if years:
         (out / "reference").mkdir(parents=True, exist_ok=True, mode=0o700)
