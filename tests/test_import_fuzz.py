@@ -67,6 +67,7 @@ CELLS = [
     "商业保险",
     "a\tb",
     "1;2",
+    "3.101E+12",
 ]
 TABLES = ("claims", "lines", "claim_codes")
 MUTATIONS = 40

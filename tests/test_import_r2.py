@@ -142,6 +142,19 @@ def test_a_date_in_a_code_column_of_an_xlsx_is_refused(tmp_path, package, both_p
     ]
 
 
+def test_a_code_in_scientific_notation_is_refused(tmp_path, package, both_paths):
+    """What Excel writes to a CSV for a long code it read as a number."""
+    text = (package / "lines.csv").read_text(encoding="utf-8")
+    text = text.replace("S-OK,1,003101000300030,", "S-OK,1,3.101E+12,", 1)
+    (package / "lines.csv").write_text(text, encoding="utf-8")
+    outcome, rejected = both_paths(tmp_path, package)
+    assert outcome == "rejected"
+    assert rejected.errors == [
+        "lines.csv:2:item_code: a code in scientific notation ('3.101E+12') was changed by a "
+        f"spreadsheet that read it as a number: {HINT_EN}"
+    ]
+
+
 @pytest.mark.parametrize(
     "text, message_en, message_zh",
     [

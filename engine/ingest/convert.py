@@ -6,6 +6,7 @@ user understands for anything that cannot be stored.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -125,6 +126,8 @@ def converter_for(
     (``NumberCell``) are refused: the spreadsheet has already dropped their leading zeros,
     and guessing them back would store wrong codes silently."""
     checked = _checked(column)
+    if column.is_code:
+        checked = _not_scientific(checked)
     if then is not None:
         checked = _then(checked, then)
     convert = _Memo(checked).__getitem__
@@ -137,6 +140,23 @@ def converter_for(
         return convert(text)
 
     return text_only
+
+
+#: A number as a spreadsheet writes it in scientific notation (3.10100E+12).
+_SCIENTIFIC = re.compile(r"[0-9](?:\.[0-9]+)?[eE]\+[0-9]+")
+
+
+def _not_scientific(convert: Converter) -> Converter:
+    """A code in scientific notation comes from a spreadsheet that read it as a number and
+    has already lost digits: refused, as a number cell of an .xlsx is."""
+
+    def checked(text: str):
+        value = convert(text)
+        if value is not None and _SCIENTIFIC.fullmatch(value):
+            raise CellError("code_scientific", text=shown(text))
+        return value
+
+    return checked
 
 
 def _then(convert: Converter, then: Converter) -> Converter:

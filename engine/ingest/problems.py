@@ -50,6 +50,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a code cell holds a number or a date ({text}), so the code may have changed "
         "(leading zeros lost): format the column as text in Excel and enter the codes again",
     ),
+    "code_scientific": (
+        "编码是科学计数法（{text}），已被电子表格当作数字改变：请在 Excel 中把该列设为文本格式，再重新录入编码",
+        "a code in scientific notation ({text}) was changed by a spreadsheet that read it as a "
+        "number: format the column as text in Excel and enter the codes again",
+    ),
     "duplicate_key": (
         "重复的键 {key}（首次出现在第 {first} 行）",
         "duplicate key {key} (first at row {first})",
