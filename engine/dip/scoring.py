@@ -225,9 +225,13 @@ class Scoring:
 
     def map(self, sql: str) -> list[list[tuple]]:
         """Run ``sql`` (bound with ``args``) over each part; one list of rows per part."""
+        return self.each(lambda conn, args: conn.execute(sql, args).fetchall())
 
-        def run(index: int) -> list[tuple]:
-            return self.readers[index].execute(sql, {**self.args, **self.parts[index]}).fetchall()
+    def each(self, work: Callable[[sqlite3.Connection, dict], list]) -> list[list]:
+        """``work(connection, args)`` for each part at once, on the part's connection."""
+
+        def run(index: int) -> list:
+            return work(self.readers[index], {**self.args, **self.parts[index]})
 
         if len(self.readers) == 1:
             return [run(0)]

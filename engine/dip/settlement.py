@@ -186,14 +186,14 @@ def _deductions_by_institution(
 _DEDUCTED = " AND cl.claim_id IN (SELECT claim_id FROM x_deducted)"
 
 
-def _sum_parts(scoring: Scoring, sql: str, keys: int) -> dict[tuple, list]:
-    """Run an aggregate over each part of the year and add the parts up by its first
-    ``keys`` columns (counts and money are integers, so exact; points with ``fsum``)."""
-    parts: dict[tuple, list[tuple]] = defaultdict(list)
-    for rows in scoring.map(sql):
-        for row in rows:
-            parts[row[:keys]].append(row[keys:])
-    return {key: [_add(col) for col in zip(*sums, strict=True)] for key, sums in parts.items()}
+def _merge(parts: list[list[tuple]], keys: int) -> dict[tuple, list]:
+    """Add up the parts' rows by their first ``keys`` columns (counts and money are
+    integers, so exact; points with ``fsum``)."""
+    rows: dict[tuple, list[tuple]] = defaultdict(list)
+    for part in parts:
+        for row in part:
+            rows[row[:keys]].append(row[keys:])
+    return {key: [_add(col) for col in zip(*sums, strict=True)] for key, sums in rows.items()}
 
 
 def _add(column: tuple) -> float | int:
@@ -311,15 +311,49 @@ def _other_payments(
 
 
 # One pass over the year's cases sums all that settlement needs, by institution, fund,
-# payment method, main diagnosis (by-disease cases only) and month (DIP cases, for advances).
-_SUMS = """
-SELECT institution_code, fund, payment_method,
-       CASE WHEN payment_method = 'by_disease' THEN main_diagnosis END, {month},
-       count(*), sum(points), sum(paid_units), sum(cost_units),
-       sum(CASE WHEN payment_method = 'bed_day' THEN los END)
-FROM ({cases}) WHERE payment_method != 'other_fund' GROUP BY 1, 2, 3, 4, 5
+# payment method, main diagnosis (by-disease cases, else '') and month (DIP cases, for the
+# advances, else 0). Each case is added into a small keyed table as it is read (an upsert):
+# a GROUP BY would first sort every case of the year, which took as long as scoring them.
+_SUMS_TABLE = """
+CREATE TEMP TABLE x_sums (institution_code TEXT, fund TEXT, payment_method TEXT, dx TEXT,
+  month INTEGER, n INTEGER, points REAL, paid INTEGER, cost INTEGER, days INTEGER,
+  PRIMARY KEY (institution_code, fund, payment_method, dx, month)) WITHOUT ROWID
 """
-_MONTH = "CASE WHEN payment_method = 'dip' THEN CAST(substr(discharge_date, 6, 2) AS INTEGER) END"
+_SUMS = """
+INSERT INTO x_sums
+SELECT institution_code, fund, payment_method,
+       CASE WHEN payment_method = 'by_disease' THEN coalesce(main_diagnosis, '') ELSE '' END,
+       {month}, 1, points, paid_units, cost_units,
+       CASE WHEN payment_method = 'bed_day' THEN los ELSE 0 END
+FROM ({cases}) WHERE payment_method != 'other_fund'
+ON CONFLICT DO UPDATE SET n = n + 1, points = points + excluded.points,
+  paid = paid + excluded.paid, cost = cost + excluded.cost, days = days + excluded.days
+"""
+_MONTH = (
+    "CASE WHEN payment_method = 'dip' THEN CAST(substr(discharge_date, 6, 2) AS INTEGER) ELSE 0 END"
+)
+
+
+def _sums(scoring: Scoring, months: bool) -> dict[tuple, list]:
+    """The year's sums (see ``_SUMS``) keyed (institution, fund, method, dx, month), dx and
+    month None where they do not apply."""
+    sql = _SUMS.replace("{cases}", scoring.cases_sql()).replace(
+        "{month}", _MONTH if months else "0"
+    )
+
+    def run(conn: sqlite3.Connection, args: dict) -> list[tuple]:
+        conn.execute("DROP TABLE IF EXISTS temp.x_sums")
+        conn.execute(_SUMS_TABLE)
+        try:
+            conn.execute(sql, args)
+            return conn.execute("SELECT * FROM x_sums").fetchall()
+        finally:
+            conn.execute("DROP TABLE temp.x_sums")
+
+    return {
+        (code, fund, method, dx or None, month or None): sums
+        for (code, fund, method, dx, month), sums in _merge(scoring.each(run), 5).items()
+    }
 
 
 def compute(scoring: Scoring, params: dict, confirmed: list[Confirmed], plugins=None) -> dict:
@@ -327,8 +361,7 @@ def compute(scoring: Scoring, params: dict, confirmed: list[Confirmed], plugins=
     payments, sharing per fund, deductions recovered in full after sharing, the other
     payment methods, advances and the clearing."""
     bpv = params.get("budget_point_value")
-    sql = _SUMS.replace("{cases}", scoring.cases_sql())
-    rows = _sum_parts(scoring, sql.replace("{month}", _MONTH if bpv is not None else "NULL"), 5)
+    rows = _sums(scoring, months=bpv is not None)
     dip: dict[tuple, list] = {}
     monthly: dict[tuple, float] = defaultdict(float)
     by_fund: dict[str, list] = {}
