@@ -192,7 +192,15 @@ class ParamsForm(QScrollArea):
     """Parameters as a read-only form: each a label in words (its key as tooltip) and its value;
     ``kind`` names the table of ``engine.labels`` with the words."""
 
-    NESTED_KINDS = {"level_coefficients": "level"}
+    #: parameter → the coded kind of its dict's keys (engine.labels)
+    NESTED_KINDS = {
+        "level_coefficients": "level",
+        "bed_day_rates": "level",
+        "fund_budget": "fund",
+        "fund_payment_ratio": "fund",
+        "budget_point_value": "fund",
+        "capitation_rates": "visit_type",
+    }
 
     def __init__(self, kind: str, lang: str = "zh", parent=None):
         super().__init__(parent)
