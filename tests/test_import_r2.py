@@ -240,11 +240,22 @@ def test_chinese_words_for_coded_values_are_stored_as_codes(tmp_path, package, b
         {"item_type": {"drug": "西药", "service": "诊疗项目", "consumable": "医用耗材"}},
     )
     _replace_cells(reference / "institutions.csv", {"public": {"1": "是", "0": "否"}})
+    _replace_cells(reference / "catalogue.csv", {"restrict_visit_type": {"inpatient": "住院"}})
     _replace_cells(reference / "procurement.csv", {"selected": {"1": "是", "0": "否"}})
     assert "职工基本医疗保险" in (package / "claims.csv").read_text(encoding="utf-8")
     assert "否" in (reference / "procurement.csv").read_text(encoding="utf-8")
+    assert "住院" in (reference / "catalogue.csv").read_text(encoding="utf-8")
     worded = both_paths(tmp_path, package)
     assert worded == original
+
+
+def test_a_list_of_coded_values_takes_words_too():
+    from engine import contract
+    from engine.ingest.convert import converter_for
+
+    column = next(c for c in contract.CATALOGUE.columns if c.name == "restrict_visit_type")
+    convert = converter_for(column)
+    assert convert("住院；门慢; pharmacy") == "inpatient;chronic_outpatient;pharmacy"
 
 
 def test_a_word_that_is_no_code_is_named_in_both_languages(tmp_path, package, both_paths):

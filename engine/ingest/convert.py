@@ -185,6 +185,7 @@ WORD_KINDS = {
     "discharge_status": "discharge_status",
     "selected": "selected",
     "public": "public",
+    "restrict_visit_type": "visit_type",  # a list: each item
 }
 
 
@@ -210,8 +211,23 @@ def _choices_zh(column: Column) -> str:
     return "、".join(shown)
 
 
+def _list_of_codes(column: Column) -> Converter:
+    """A list column of coded values: each word given for a code stored as the code."""
+    words = _words(column)
+
+    def listed(text: str):
+        value = to_list(text)
+        if value is None:
+            return None
+        return ";".join(words.get(item, item) for item in value.split(";"))
+
+    return listed
+
+
 def _checked(column: Column) -> Converter:
     base = _BY_TYPE[column.type]
+    if column.type == LIST and column.name in WORD_KINDS:
+        return _list_of_codes(column)
     if not column.choices:
         return base
     allowed = set(column.choices)
