@@ -76,6 +76,10 @@ def test_both_paths_store_the_same_rows(tmp_path, package, monkeypatch, row_path
             LINE.replace(",x,2025-01-06 09:01", ",x,").format(no=90, qty=1, price=1, refund=""),
             "lines.csv:135:charge_time: required value is empty",
         ),
+        (
+            LINE.replace("003101000300030", "3.101E+12").format(no=90, qty=1, price=1, refund=""),
+            "lines.csv:135:item_code: a code in scientific notation ('3.101E+12')",
+        ),
     ],
 )
 @pytest.mark.parametrize("worker", ["0", "1"])
@@ -110,6 +114,10 @@ def test_a_bad_line_is_named_and_nothing_is_written(
         (
             "S-Y,P1,3,1980-01-01,employee,outpatient,H001,IM,D,2025-01-01,,J06.9,,,,,1,1,0,,",
             "claims.csv:10:gender",
+        ),
+        (
+            "S-Y,P1,女,1980-01-01,商业保险,门诊,H001,IM,D,2025-01-01,,J06.9,,,,,1,1,0,,",
+            "claims.csv:10:insurance_type: '商业保险' is not one of",
         ),
     ],
 )

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from engine.errors import ImportRejected
-from engine.ingest import bulk, import_package
+from engine.ingest import bulk, import_package, parsing, staged
 from engine.workspace import Workspace
 
 HINT_EN = "format the column as text in Excel and enter the codes again"
@@ -37,6 +37,11 @@ def _outcome(tmp_path, package, name):
 def both_paths(monkeypatch, row_path):
     """Import a package by the column path, with and without worker processes, then by the
     row path; all must end alike. Returns the row path's outcome."""
+
+    monkeypatch.setattr(parsing, "BATCH", 2)  # a defect in a later batch than the first writes
+    monkeypatch.setattr(staged, "SEGMENT", 20)
+    monkeypatch.setattr(staged, "SEGMENTS_AHEAD", 1)
+    monkeypatch.setattr(staged, "BATCHES_AHEAD", 1)
 
     def run(tmp_path, package):
         outcomes = []
