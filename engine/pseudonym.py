@@ -93,8 +93,14 @@ class FolderKeyStore:
             raise UserError(f"密钥文件已损坏 | the key file {self.path} is damaged") from None
 
     def save(self, key: bytes) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _write_private(self.path, key.hex() + "\n")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _write_private(self.path, key.hex() + "\n")
+        except OSError as exc:
+            raise UserError(
+                f"无法保存密钥 | cannot keep the key in {self.path}: {exc}"
+                f" (set {KEYS_DIR_VAR} to a folder you can write)"
+            ) from None
 
 
 class InsideKeyStore:
@@ -184,7 +190,14 @@ def export_key(ws, path: str | os.PathLike) -> Path:
     key = workspace_key(ws)
     data = {"format": KEY_FILE_FORMAT, "workspace_id": workspace_id(ws), "key": key.hex()}
     path = Path(path)
-    _write_private(path, json.dumps(data) + "\n")
+    if path.is_dir():
+        raise UserError(
+            f"是一个文件夹，请给出文件名 | {path} is a folder: name the key file to write"
+        )
+    try:
+        _write_private(path, json.dumps(data) + "\n")
+    except OSError as exc:
+        raise UserError(f"无法写入密钥文件 | cannot write the key file {path}: {exc}") from None
     return path
 
 

@@ -115,6 +115,10 @@ def test_a_wrong_key_is_refused(tmp_path, package, monkeypatch):
             pseudonym.import_key(a, tmp_path / "junk.key")
         with pytest.raises(UserError, match="key file not found"):
             pseudonym.import_key(a, tmp_path / "none.key")
+        with pytest.raises(UserError, match="is a folder"):
+            pseudonym.export_key(a, tmp_path)
+        with pytest.raises(UserError, match="cannot write the key file"):
+            pseudonym.export_key(a, tmp_path / "no" / "such" / "folder.key")
         # a key file replaced by another workspace's key is caught before any import
         store = pseudonym.key_store(a)
         store.save(bytes.fromhex(json.loads(key_of_b.read_text())["key"]))
