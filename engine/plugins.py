@@ -467,10 +467,23 @@ def install(path: str | Path) -> Path:
     if source.is_dir():
         _refuse_outside_links(source)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _recover(folder, target.name)
     stamp = uuid.uuid4().hex[:8]
     fresh = folder / f".{target.name}.installing-{stamp}"
-    old = folder / f".{target.name}.old-{stamp}"
-    had_old = target.exists() or target.is_symlink()
+    # what the new copy replaces: the plug-in and a single file's signature beside it
+    replaced = [
+        (path, folder / f".{path.name}.old-{stamp}")
+        for path in (target, target.with_name(target.name + signing.SIDECAR))
+        if path.exists() or path.is_symlink()
+    ]
+
+    def put_back() -> None:
+        for path, aside in replaced:
+            if aside.exists() or aside.is_symlink():
+                if path.exists() or path.is_symlink():
+                    remove_path(path)
+                os.replace(aside, path)
+
     try:
         if source.is_dir():
             shutil.copytree(
@@ -481,8 +494,8 @@ def install(path: str | Path) -> Path:
             )
         else:
             shutil.copy2(source, fresh)
-        if had_old:
-            os.replace(target, old)
+        for path, aside in replaced:
+            os.replace(path, aside)
         os.replace(fresh, target)
         sidecar = signing.manifest_path(source)
         if source.is_file() and sidecar.is_file():
@@ -490,18 +503,31 @@ def install(path: str | Path) -> Path:
     except BaseException:
         if fresh.exists():
             remove_path(fresh)
+        put_back()
         raise
     info = next((i for i in load_plugins().infos if i.location == str(target)), None)
     problem = "it was not found" if info is None else info.error
     if problem:
         remove_path(target)
         signing.manifest_path(target).unlink(missing_ok=True)  # a single file's signature
-        if had_old:
-            os.replace(old, target)
+        put_back()
         raise UserError(f"{source} was not installed: it does not load: {problem}")
-    if had_old:
-        remove_path(old)
+    for _path, aside in replaced:
+        remove_path(aside)
     return target
+
+
+def _recover(folder: Path, name: str) -> None:
+    """Finish what an install killed mid-swap left: the old version set aside comes back if
+    nothing took its place, and half-made copies go."""
+    for stale in folder.glob(f".{name}.installing-*"):
+        remove_path(stale)
+    for aside in folder.glob(f".{name}*.old-*"):
+        original = folder / aside.name[1:].rsplit(".old-", 1)[0]
+        if original.exists() or original.is_symlink():
+            remove_path(aside)
+        else:
+            os.replace(aside, original)
 
 
 def remove_path(target: Path) -> None:

@@ -1,6 +1,7 @@
 """`plugins install` never deletes outside the plug-in folder, never copies a secret in through a
 link, swaps a new version in whole, and leaves nothing installed that does not load."""
 
+import os
 import shutil
 
 import pytest
@@ -92,3 +93,52 @@ def test_installing_replaces_the_old_version_whole(_isolated_plugins, tmp_path):
     target = plugin_api.install(_folder_plugin(tmp_path / "v2", "whole_city"))
     assert not (target / "old.txt").exists()
     assert sorted(p.name for p in _isolated_plugins.iterdir()) == ["whole_city"]
+
+
+def test_a_kill_between_the_two_renames_keeps_the_old_version(
+    _isolated_plugins, tmp_path, monkeypatch
+):
+    plugin_api.install(_folder_plugin(tmp_path / "v1", "mid_city"))
+    newer = _folder_plugin(tmp_path / "v2", "mid_city")
+    replace, calls = os.replace, []
+
+    def interrupted(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:  # the old one is set aside; the new one not yet in place
+            raise KeyboardInterrupt
+        replace(src, dst)
+
+    monkeypatch.setattr(plugin_api.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        plugin_api.install(newer)
+    monkeypatch.setattr(plugin_api.os, "replace", replace)
+    assert sorted(p.name for p in _isolated_plugins.iterdir()) == ["mid_city"]
+
+
+def test_what_a_killed_install_set_aside_comes_back(_isolated_plugins, tmp_path):
+    aside = _folder_plugin(_isolated_plugins, ".left_city.old-1234abcd", plugin_source("left_city"))
+    (_isolated_plugins / ".left_city.installing-1234abcd").mkdir()
+    broken = _folder_plugin(tmp_path / "v2", "left_city", "raise RuntimeError('v2')\n")
+    with pytest.raises(UserError, match="does not load"):
+        plugin_api.install(broken)
+    assert not aside.exists()
+    assert sorted(p.name for p in _isolated_plugins.iterdir()) == ["left_city"]
+    info = next(i for i in plugin_api.load_plugins().infos if i.name == "left_city")
+    assert info.error is None
+
+
+def test_a_signed_file_keeps_its_signature_when_an_update_fails(_isolated_plugins, tmp_path):
+    (tmp_path / "v1").mkdir()
+    first = tmp_path / "v1" / "sig_city.py"
+    first.write_text(plugin_source("sig_city"), encoding="utf-8")
+    plugin_api.install(first)
+    signature = _isolated_plugins / "sig_city.py.sig.json"
+    signature.write_text('{"old": true}', encoding="utf-8")
+    (tmp_path / "v2").mkdir()
+    broken = tmp_path / "v2" / "sig_city.py"
+    broken.write_text("raise RuntimeError('v2')\n", encoding="utf-8")
+    (tmp_path / "v2" / "sig_city.py.sig.json").write_text('{"new": true}', encoding="utf-8")
+    with pytest.raises(UserError, match="does not load"):
+        plugin_api.install(broken)
+    assert signature.read_text(encoding="utf-8") == '{"old": true}'
+    assert "sig_city" in (_isolated_plugins / "sig_city.py").read_text(encoding="utf-8")
