@@ -165,12 +165,7 @@ def _evaluate(
             continue
         progress(f"audit {scope}", 0, 0)
         if scope == "institution":
-            parts = [r.institution for r in results]
-            facts = institution_facts(ws.conn, job.dip_params, parts)
-            scores.extend(peer_scores.from_indicator_facts(facts))
-            tj_facts, comparisons = tj.enrich(ws.conn, parts, job.params)
-            facts.extend(tj_facts)
-            scores.extend(peer_scores.from_comparisons(comparisons))
+            facts = institution_scope_facts(ws.conn, job, [r.institution for r in results], scores)
         else:
             facts = [fact for result in results for fact in result.facts[scope]]
         runner = ScopeRunner(scope, rules, job.params, on_finding)
@@ -178,6 +173,39 @@ def _evaluate(
             runner.post(_checked(add_custom(custom, scope, facts), cancel))
         finally:
             runner.close()
+
+
+def institution_scope_facts(
+    conn: sqlite3.Connection, job: LaneJob, parts: list[dict], scores: list
+) -> list[dict]:
+    """The institution facts (indicators, procurement, TJ comparisons) of a run from every
+    part's sums; the peer scores they carry go to ``scores``. Parts may be local lanes or the
+    buckets of a Spark run."""
+    facts = institution_facts(conn, job.dip_params, parts)
+    scores.extend(peer_scores.from_indicator_facts(facts))
+    tj_facts, comparisons = tj.enrich(conn, parts, job.params)
+    facts.extend(tj_facts)
+    scores.extend(peer_scores.from_comparisons(comparisons))
+    return facts
+
+
+def lane_job(ws: Workspace, plugins, rules: list[Rule], params: dict) -> LaneJob:
+    """What every part of a run needs: reference data, DIP parameters, the rules by scope."""
+    from engine.dip.settlement import catalogue_source, resolve_params
+
+    try:
+        dip = resolve_params(ws, None, plugins)
+    except UserError:
+        dip = None
+    custom = plugins.fact_fields()
+    return LaneJob(
+        plugins.reference_data(),
+        dip,
+        catalogue_source(ws),
+        {scope: [r for r in rules if r.scope == scope] for scope in SCOPES},
+        params,
+        {scope: {name for _p, s, name, _f, _d in custom if s == scope} for scope in SCOPES},
+    )
 
 
 def run_audit(
@@ -195,29 +223,16 @@ def run_audit(
     the run. ``lanes``: how many parts to enrich at once (default: one a core, for a big
     enough workspace; see ``lanes.lane_count``). ``only``: these rules instead of rule sets
     (a rule being written); ``store=False``: a dry run that stores nothing (``rules try``)."""
-    from engine.dip.settlement import catalogue_source, resolve_params
-
     started = time.perf_counter()
     snapshot = data_version(ws.conn)  # before anything is read; _store checks it
     catalog = load_catalog(plugins, ws)
     chosen = _select(catalog, rulesets, ws.get_setting(DISABLED_SETTING, []))
     rules = only if only is not None else [r for rs in chosen for r in rs.rules]
     params = rule_parameters(ws, plugins)
-    try:
-        dip = resolve_params(ws, None, plugins)
-    except UserError:
-        dip = None
     run_id = "A" + uuid.uuid4().hex[:12]
     custom = plugins.fact_fields()
-    reference = plugins.reference_data()
-    job = LaneJob(
-        reference,
-        dip,
-        catalogue_source(ws),
-        {scope: [r for r in rules if r.scope == scope] for scope in SCOPES},
-        params,
-        {scope: {name for _p, s, name, _f, _d in custom if s == scope} for scope in SCOPES},
-    )
+    job = lane_job(ws, plugins, rules, params)
+    reference = job.reference
     problems = plugins.problems() + catalog.problems
     findings: list[dict] = []
     scores: list[peer_scores.Score] = []
