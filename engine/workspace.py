@@ -74,6 +74,26 @@ def _attribute_findings(conn: sqlite3.Connection) -> None:
 
 UPGRADE_3_STEPS.append(_attribute_findings)
 
+# The national rules' points effects (interchange.md, "Rule files"), by rule code.
+NATIONAL_POINTS_EFFECTS = {
+    "GZ10000204001000": "zero",
+    "GZ10000204005000": "zero",
+    "ZF02": "regroup_conservative",
+}
+
+
+def _national_points_effects(conn: sqlite3.Connection) -> None:
+    """Findings of the national rules stored before findings kept their rule's points effect
+    get it, so a split stay confirmed in an older file is settled as revision 2 wants."""
+    conn.executemany(
+        "UPDATE findings SET points_effect = ? WHERE points_effect IS NULL AND code = ?"
+        " AND rule_id LIKE 'national.%'",
+        [(effect, code) for code, effect in NATIONAL_POINTS_EFFECTS.items()],
+    )
+
+
+UPGRADE_3_STEPS.append(_national_points_effects)
+
 
 def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
     """Version 3 (revision 2 of the specs) adds columns and tables, then fills them."""

@@ -682,3 +682,26 @@ def test_a_rule_files_points_effect_reaches_the_settlement(sample_ws, _isolated_
     (folder / "rules.yaml").write_text(EFFECT_RULES.replace("points_effect: zero\n", ""))
     again = settle(sample_ws, 2025, plugins=load_plugins(), store=False)
     assert _cases(again)[finding["claim_id"]]["case_type"] == "disallowed"
+
+
+def test_an_older_workspaces_national_findings_get_their_points_effect(sample_ws, plugins):
+    from engine.rules import list_findings, run_audit
+    from engine.workspace import NATIONAL_POINTS_EFFECTS
+
+    run_audit(sample_ws, plugins)
+    split = next(f for f in list_findings(sample_ws) if f["code"] == "GZ10000204001000")
+    conn = sample_ws.conn
+    conn.execute("ALTER TABLE findings DROP COLUMN points_effect")  # as version 2 stored it
+    conn.execute("PRAGMA user_version=2")
+    path = sample_ws.path
+    sample_ws.close()
+    with Workspace.open(path) as reopened:
+        effect = reopened.conn.execute(
+            "SELECT points_effect FROM findings WHERE finding_id = ?", (split["finding_id"],)
+        ).fetchone()
+        effects = set(
+            reopened.conn.execute("SELECT DISTINCT code, points_effect FROM findings").fetchall()
+        )
+    assert effect == ("zero",)
+    # only the codes the national rules give an effect to, each with its own
+    assert {(c, e) for c, e in effects if e} <= set(NATIONAL_POINTS_EFFECTS.items())
