@@ -7,11 +7,13 @@ import getpass
 import sqlite3
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, QThread, Signal
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
 from desktop.jobs import Job, JobQueue
+from engine import encryption
 from engine.labels import label
-from engine.workspace import Workspace
+from engine.workspace import Workspace, connect
 
 
 class Context(QObject):
@@ -30,6 +32,7 @@ class Context(QObject):
         self.queues: dict[Path, JobQueue] = {}
         self.lang = "zh"  # the UI's language for coded values (engine.labels): "zh" or "en"
         self._rules = None  # (plug-ins, rule catalogue), loaded once until plug-ins change
+        encryption.set_prompt(self.ask_passphrase)
         self._names: dict | None = None  # rule code → {lang: name}
 
     def label(self, kind: str, value) -> str:
@@ -72,6 +75,18 @@ class Context(QObject):
     def reviewer(self) -> str:
         return str(self.settings.value("reviewer", "") or getpass.getuser())
 
+    def ask_passphrase(self, path: Path, new: bool) -> str | None:
+        """The passphrase dialog of an encrypted workspace (asked on the UI thread, when it
+        is opened; the jobs' threads then reuse the key the engine remembers)."""
+        app = QApplication.instance()
+        if app is None or QThread.currentThread() is not app.thread():
+            return None
+        label = self.tr("新工作区的密码：") if new else self.tr("工作区已加密，请输入密码：")
+        text, ok = QInputDialog.getText(
+            None, self.tr("工作区密码"), f"{label}\n{path}", QLineEdit.EchoMode.Password
+        )
+        return text if ok and text else None
+
     def open_workspace(self, path: str | Path, create: bool = True) -> None:
         """Open (or create) a workspace: migrations run here, then a reader for the tables."""
         path = Path(path)
@@ -81,7 +96,7 @@ class Context(QObject):
             self.reader.close()
         self.path = path
         # Autocommit: the reader never holds a transaction, so each query sees the latest data.
-        self.reader = sqlite3.connect(path, isolation_level=None)
+        self.reader = connect(path, isolation_level=None)
         self.reader.execute("PRAGMA query_only=ON")
         recent = [str(path)] + [p for p in self.recent() if p != str(path)]
         self.settings.setValue("recent", recent[:8])
@@ -173,6 +188,7 @@ class Context(QObject):
 
     def close(self) -> None:
         self.stop_jobs()
+        encryption.set_prompt(None)  # no dialog of a closed window
         reader, self.reader, self.path = self.reader, None, None
         if reader is not None:
             self.workspace_changed.emit()  # the pages let go of the reader's rows

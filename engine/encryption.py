@@ -27,6 +27,7 @@ from engine.errors import UserError
 
 PASSPHRASE_VAR = "YIBAO_PASSPHRASE"
 PLAIN_HEADER = b"SQLite format 3\x00"
+MIN_PAGE = 512  # the smallest page size: an SQLCipher file is a whole number of pages
 
 _keys: dict[str, str] = {}  # resolved path → passphrase, for the other connections to it
 _prompt: Callable[[Path, bool], str | None] | None = None
@@ -60,14 +61,16 @@ def _name(path: str | os.PathLike) -> str:
 
 
 def is_encrypted(path: str | os.PathLike) -> bool:
-    """A file that exists, has content, and is not a plain SQLite file (SQLCipher writes no
-    header: its first bytes are the key's random salt)."""
+    """A file that looks like SQLCipher's: whole pages, without the plain SQLite header (its
+    first bytes are the key's random salt). Anything else (a text file) is left to be
+    refused as not a workspace, without asking for a passphrase."""
     try:
+        size = os.path.getsize(path)
         with open(path, "rb") as handle:
             head = handle.read(len(PLAIN_HEADER))
     except OSError:
         return False
-    return bool(head) and head != PLAIN_HEADER
+    return size >= MIN_PAGE and size % MIN_PAGE == 0 and head != PLAIN_HEADER
 
 
 def set_prompt(prompt: Callable[[Path, bool], str | None] | None) -> None:
