@@ -26,25 +26,36 @@ def wait(job) -> None:
 
 
 def walk(window) -> None:
-    """Review two findings of the open workspace and settle the year, through the pages."""
+    """Review two findings of the open workspace, settle the year, appraise and monitor it,
+    through the pages."""
     findings = window.findings_page
-    if findings.model.rowCount() >= 2:
-        findings.move(0)
-        findings.deduction.setText("")
+    while findings.model.canFetchMore():
+        findings.model.fetchMore()
+    on_claims = [r for r in range(findings.model.rowCount()) if findings.model.row(r)[0]]
+    if len(on_claims) >= 2:  # findings on claims: their doctors' points show too
+        findings.move(on_claims[0])
         findings.comment.setText("证据充分，按规定扣款")
         findings.decide("confirm")
-        findings.move(1)
+        findings.move(on_claims[1])
         findings.comment.setText("已补充病历，用药有指征")
         findings.decide("dismiss")
     wait(window.settlement_page.run())
+    for name in ("appraisal_page", "monitor_page"):  # pages that compute on request
+        page = getattr(window, name, None)
+        if page is not None:
+            wait(page.run())
 
 
 def select_first_rows(window) -> None:
-    """The first row of every table, so the detail panes show something."""
+    """A row of every table chosen (the first, unless the walk chose one), so the detail panes
+    show something."""
     for _title, page in window.pages:
         for view in page.findChildren(QTableView):
-            if view.model() is not None and view.model().rowCount() and view.isVisibleTo(page):
+            if view.model() is None or not view.model().rowCount():
+                continue
+            if not view.currentIndex().isValid():  # where the walk left off stays chosen
                 view.selectRow(0)
+            view.scrollTo(view.currentIndex())
 
 
 def render(window, folder: Path) -> list[Path]:
