@@ -166,7 +166,7 @@ class RankingPage(QWidget):
             [
                 [
                     r["rank"],
-                    r["subject"],
+                    f"{r['subject']} {r['name'] or ''}".strip(),
                     ", ".join(r["institution_names"]),
                     r["score"],
                     r["outliers"],

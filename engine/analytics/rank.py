@@ -56,6 +56,9 @@ def rank(ws: Workspace, by: str, top: int | None = None, run_id: str | None = No
     for s in stored:
         subjects[s.subject].append(s)
     names = dict(ws.conn.execute("SELECT institution_code, name FROM institutions"))
+    subject_names = names if by == "institution" else {}
+    if by == "doctor":
+        subject_names = dict(ws.conn.execute("SELECT doctor_id, name FROM doctors"))
     rows = []
     for subject, parts in subjects.items():
         composite = fsum(s.score for s in parts if s.score > 0)
@@ -63,6 +66,7 @@ def rank(ws: Workspace, by: str, top: int | None = None, run_id: str | None = No
         rows.append(
             {
                 "subject": subject,
+                "name": subject_names.get(subject),
                 "institution_codes": homes,
                 "institution_names": [names.get(h) or h for h in homes],
                 "score": round(composite, 4),

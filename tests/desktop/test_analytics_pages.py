@@ -37,7 +37,7 @@ def test_ranking_page_charts_the_top_and_drills_down(window, region_path):
     assert page.parts.item(0, 0).text() == "同病组费用"
     assert sorted(_cells(page.cases, 2)) == ["D6"] * 5
     page.by.setCurrentIndex(page.by.findData("institution"))
-    assert _cells(page.table, 1)[0] == "H6"
+    assert _cells(page.table, 1)[0] == "H6 医院6"
     assert len(_cells(page.cases, 0)) == 5
 
 
