@@ -1121,6 +1121,76 @@
         <source>生成</source>
         <translation>built</translation>
     </message>
+    <message>
+        <location filename="../pages/settlement.py" line="88" />
+        <source>床日付费</source>
+        <translation>Bed-day payment</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="89" />
+        <source>按病种付费</source>
+        <translation>By-disease payment</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="90" />
+        <source>按项目付费</source>
+        <translation>Fee-for-service payment</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="91" />
+        <source>按人头付费</source>
+        <translation>Capitation payment</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="92" />
+        <source>非DIP扣款</source>
+        <translation>Non-DIP deductions</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="93" />
+        <source>合计支付</source>
+        <translation>Total payment</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="94" />
+        <source>年终清算</source>
+        <translation>Year-end clearing</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="3" />
+        <source>特例单议</source>
+        <translation>Special cases</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="149" />
+        <source>结算后显示本年度的特例病例与批准上限。</source>
+        <translation>After settling, the year's special cases and the approval cap are shown here.</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="167" />
+        <source>理由（必填，记入日志）</source>
+        <translation>Reason (required, logged)</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="168" />
+        <source>批准（按实际费用计分）</source>
+        <translation>Approve (score on the actual cost)</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="169" />
+        <source>撤销批准</source>
+        <translation>Revoke the approval</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="204" />
+        <source>{year} 年度特例单议：已批准 {used} 例，上限 {cap} 例（{share} × {n} 例 DIP 病例，向下取整，至少 1 例）</source>
+        <translation>Special cases of {year}: {used} approved, at most {cap} ({share} × {n} DIP cases, rounded down, at least 1)</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="229" />
+        <source>请先选择一个特例病例。</source>
+        <translation>Select a special case first.</translation>
+    </message>
 </context>
 <context>
     <name>WorkspacePage</name>
