@@ -71,3 +71,12 @@ def test_the_sampled_peak_counts_a_worker_process_with_this_one():
     finally:
         child.communicate("")
     assert during - before > 190 << 20
+
+
+def test_bench_encrypt_shows_the_cost_of_encryption(capsys):
+    assert cli.main(["bench", "--lines", "2000", "--cases", "100", "--encrypt", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert list(out["encrypted"]) == ["import", "audit"]
+    for name, stage in out["encrypted"].items():
+        assert stage["items"] == out["stages"][name]["items"]
+        assert stage["times_plain"] == round(stage["seconds"] / out["stages"][name]["seconds"], 2)

@@ -50,7 +50,11 @@ def cmd_bench(args) -> int:
     from engine.demo.bench import run_bench
 
     out = run_bench(
-        args.lines, cases=args.cases, seed=args.seed, progress=None if args.json else print
+        args.lines,
+        cases=args.cases,
+        seed=args.seed,
+        progress=None if args.json else print,
+        encrypt=args.encrypt,
     )
     if args.json:
         emit_json(out)
@@ -60,6 +64,11 @@ def cmd_bench(args) -> int:
                 f"{name:<8} {stage['items']:>10} {stage['unit']:<6} {stage['seconds']:>8.2f}s"
                 f" {stage['per_second']:>12,.0f}/s"
                 + (f"  peak {stage['peak_rss_mb']:,.0f} MB" if stage["peak_rss_mb"] else "")
+            )
+        for name, stage in out.get("encrypted", {}).items():
+            print(
+                f"{name:<8} encrypted {stage['seconds']:>8.2f}s"
+                f" = {stage['times_plain']}× the plain workspace's"
             )
         peak = out["peak_rss_mb"]
         print("peak RSS not measured here" if peak is None else f"peak RSS {peak:.0f} MB")
@@ -96,4 +105,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="inpatient cases added for the settle stage (default 200,000)",
     )
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="also import and audit into an encrypted workspace, timed against the plain one",
+    )
     add_json(p)
