@@ -113,6 +113,16 @@ def parse_value(text: str, definition: ParamDef, where: str = "") -> int | float
     return definition.check(value, where)
 
 
+def workspace_values(ws, plugins=None) -> dict:
+    """The workspace's own rule parameter values, each checked against its definition (the
+    national ones without ``plugins``); a wrong one is an error naming it and the file."""
+    from engine.rules.audit import PARAMS_SETTING
+
+    defs = known(plugins) if plugins is not None else definitions()
+    own = ws.get_setting(PARAMS_SETTING, {})
+    return checked(own, defs, f"{ws.path}: setting {PARAMS_SETTING}")
+
+
 def overview(ws, plugins) -> list[dict]:
     """Each rule parameter: its definition, the value in force and who set it."""
     from engine.rules.audit import PARAMS_SETTING

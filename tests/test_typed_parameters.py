@@ -151,3 +151,18 @@ def test_plain_fields_parameters_and_bounded_specs_render():
     fact = {"amount": 12.5, "share": 0.256, "param": {"split_stay_days": 15}}
     text = "{amount:>10.2f}|{share:.1%}|{param[split_stay_days]}|{missing}|{missing:.2f}"
     assert render(text, fact) == "     12.50|25.6%|15|-|-"
+
+
+def test_every_reader_of_the_workspace_values_checks_them(sample_ws, plugins):
+    from engine.accountability.ledger import for_workspace
+    from engine.rules.listing import rules_in_force
+
+    with sample_ws.transaction():
+        sample_ws.set_setting(PARAMS_SETTING, {"warn_points": "4"})
+    for read in (
+        lambda: for_workspace(sample_ws),
+        lambda: for_workspace(sample_ws, plugins),
+        lambda: rules_in_force(plugins, sample_ws),
+    ):
+        with pytest.raises(UserError, match="warn_points must be a whole number"):
+            read()

@@ -343,10 +343,11 @@ def for_workspace(ws, plugins=None, *, year: int | None = None, catalog=None) ->
     parameter overrides; without plug-ins, the national defaults."""
     from engine.national import RULE_PARAMETERS
     from engine.overlay import reference_overlay
-    from engine.rules.audit import PARAMS_SETTING, load_catalog, rule_parameters
+    from engine.parameters import workspace_values
+    from engine.rules.audit import load_catalog, rule_parameters
 
     if plugins is None:
-        params = {**RULE_PARAMETERS, **ws.get_setting(PARAMS_SETTING, {})}
+        params = {**RULE_PARAMETERS, **workspace_values(ws)}
         return compute(ws.conn, [], params, year=year)
     catalog = catalog or load_catalog(plugins)
     params = rule_parameters(ws, plugins)

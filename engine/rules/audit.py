@@ -18,7 +18,7 @@ from engine.analytics import tj
 from engine.errors import UserError
 from engine.money import decimal_to_units, money_json, round_money
 from engine.overlay import reference_overlay
-from engine.parameters import checked, known
+from engine.parameters import workspace_values
 from engine.progress import NEVER, CancelToken, Progress, no_progress
 from engine.rules import expr
 from engine.rules.enrich import add_custom, institution_facts
@@ -84,8 +84,7 @@ def load_catalog(plugins, ws: Workspace | None = None) -> Catalog:
 def rule_parameters(ws: Workspace, plugins) -> dict:
     """National defaults ← regional plug-ins ← the workspace's own overrides."""
     merged = plugins.rule_parameters({})
-    own = ws.get_setting(PARAMS_SETTING, {})
-    merged.update(checked(own, known(plugins), f"{ws.path}: setting {PARAMS_SETTING}"))
+    merged.update(workspace_values(ws, plugins))
     return merged
 
 

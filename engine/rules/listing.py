@@ -125,14 +125,15 @@ def in_words(cond, lang: str = "zh", params: dict | None = None) -> str:
 def rules_in_force(plugins, ws=None) -> dict:
     """The catalogue of rules in force, with parameters and who set each one."""
     from engine.national import RULE_PARAMETERS
-    from engine.rules.audit import DISABLED_SETTING, PARAMS_SETTING, load_catalog
+    from engine.parameters import workspace_values
+    from engine.rules.audit import DISABLED_SETTING, load_catalog
 
     catalog = load_catalog(plugins, ws)
     sources: dict[str, str] = {}
     params = plugins.rule_parameters({}, sources)
     disabled = set()
     if ws is not None:
-        own = ws.get_setting(PARAMS_SETTING, {})
+        own = workspace_values(ws, plugins)
         params.update(own)
         sources.update(dict.fromkeys(own, "workspace"))
         disabled = set(ws.get_setting(DISABLED_SETTING, []))
