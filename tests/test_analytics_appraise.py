@@ -146,6 +146,8 @@ def test_the_cli_commands(region, capsys):
     assert ranking["ranking"][0]["subject"] == "H6"
     assert main(["rank", "-w", path, "--top", "0", "--json"]) == 2
     assert "--top" in json.loads(capsys.readouterr().out)["error"]
+    assert main(["rank", "-w", path, "--run", "A-none", "--json"]) == 2
+    assert "A-none" in json.loads(capsys.readouterr().out)["error"]
     assert main(["appraise", "-w", path, "--year", "2025"]) == 0
     text = capsys.readouterr().out
     assert "H6" in text and "72.67" in text and "nothing written" in text

@@ -51,6 +51,10 @@ def rank(ws: Workspace, by: str, top: int | None = None, run_id: str | None = No
     run_id = run_id or latest_run(ws)
     if run_id is None:
         raise UserError("no audit run in this workspace: run yibao audit first")
+    if not ws.conn.execute(
+        "SELECT 1 FROM runs WHERE run_id = ? AND kind = 'audit'", (run_id,)
+    ).fetchone():
+        raise UserError(f"no audit run {run_id} in this workspace")
     stored = [s for s in load(ws.conn, run_id, by) if s.score is not None]
     subjects: dict[str, list[Score]] = defaultdict(list)
     for s in stored:
