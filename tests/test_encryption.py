@@ -76,3 +76,20 @@ def test_the_prompt_asks_once_and_readers_reuse_the_key(tmp_path, forget_keys):
     reader = open_reader(str(tmp_path / "p.yibao"))
     assert reader.execute("SELECT count(*) FROM claims").fetchone() == (0,)
     assert asked == [True]
+
+
+def test_a_pseudonymised_encrypted_workspace_keeps_its_key_inside_and_says_so(
+    tmp_path, capsys, monkeypatch, forget_keys
+):
+    keys = tmp_path / "keys"
+    monkeypatch.setenv("YIBAO_KEYS_DIR", str(keys))
+    monkeypatch.setenv(encryption.PASSPHRASE_VAR, "p")
+    enc, plain = ["-w", str(tmp_path / "enc.yibao")], ["-w", str(tmp_path / "plain.yibao")]
+    _json(capsys, ["import", str(SAMPLE), *enc, "--encrypt", "--pseudonymise"])
+    assert not keys.exists() or not any(keys.iterdir())  # nothing left outside
+    shown = _json(capsys, ["key", "show", *enc])
+    assert shown["key_location"] == "the encrypted workspace" and shown["key_present"]
+    # a plain one keeps it outside, in the keys folder
+    _json(capsys, ["import", str(SAMPLE), *plain, "--pseudonymise"])
+    shown = _json(capsys, ["key", "show", *plain])
+    assert shown["key_location"].startswith(str(keys)) and len(list(keys.iterdir())) == 1
