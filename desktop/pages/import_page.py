@@ -46,6 +46,14 @@ def in_language(message: str, lang: str) -> str:
     return (en if lang == "en" else zh) if bar else message
 
 
+def _is_pseudonymised(path) -> bool:
+    from engine.pseudonym import is_pseudonymised
+    from engine.workspace import Workspace
+
+    with Workspace.open(path, create=False) as ws:
+        return is_pseudonymised(ws)
+
+
 class ImportPage(QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
@@ -92,8 +100,28 @@ class ImportPage(QWidget):
         self.details.setReadOnly(True)
         self.details.hide()
         layout.addWidget(self.details, 1)
+        ctx.workspace_changed.connect(self.show_pseudonymised)
+        self.show_pseudonymised()
         browse.clicked.connect(self.browse)
         self.start_button.clicked.connect(lambda: self.start(self.folder.text()))
+
+    def show_pseudonymised(self) -> None:
+        """A pseudonymised workspace always imports pseudonymised: say so on the checkbox."""
+        path = self.ctx.path
+        if path is None:
+            self.pseudonymise.setEnabled(True)
+            return
+        self.checking = Job(lambda _p, _c: _is_pseudonymised(path))
+        self.checking.succeeded.connect(lambda marked: self._pseudonymised(path, marked))
+        self.ctx.track(self.checking)
+        self.checking.start()
+
+    def _pseudonymised(self, path, marked: bool) -> None:
+        if path != self.ctx.path:
+            return
+        if marked:
+            self.pseudonymise.setChecked(True)
+        self.pseudonymise.setEnabled(not marked)
 
     def browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("选择数据包文件夹"))

@@ -97,6 +97,8 @@ def test_pseudonymised_import_and_moving_its_key(window, qtbot, tmp_path, packag
     window.import_page.pseudonymise.setChecked(True)
     run_job(qtbot, window.import_page.start(str(package)))
     assert "人员编号已假名化" in window.import_page.details.toPlainText()
+    qtbot.waitUntil(lambda: not window.import_page.pseudonymise.isEnabled())
+    assert window.import_page.pseudonymise.isChecked()  # it always is, in this workspace
     page = window.workspace_page
     qtbot.waitUntil(lambda: "人员编号已假名化，密钥在本机" in page.summary.text())
     with Workspace.open(path) as ws:
