@@ -277,3 +277,19 @@ def test_a_word_that_is_no_code_is_named_in_both_languages(tmp_path, package, bo
         "resident（城乡居民医保）、maternity（生育保险）、work_injury（工伤保险）"
     )
     assert str(first) == f"{first.render('zh')} | {first.reason('en')}"
+
+
+def test_every_message_says_the_same_values_in_both_languages():
+    from string import Formatter
+
+    from engine.ingest.problems import MESSAGES
+
+    def fields(template):
+        return {name for _, name, _, _ in Formatter().parse(template) if name}
+
+    for code, (zh, en) in MESSAGES.items():
+        # the Chinese says some values in its own words: separator_zh for separator, …
+        zh_fields = {name.removesuffix("_zh") for name in fields(zh)}
+        assert zh_fields == fields(en), code
+        if "{file}" in en:  # a whole-file problem says its file first, in both languages
+            assert zh.startswith("{file}") and en.startswith("{file}"), code

@@ -105,7 +105,10 @@ class Problem:
 
     def reason(self, lang: str = "zh") -> str:
         zh, en = MESSAGES[self.code]
-        return (en if lang == "en" else zh).format(file=self.file, **self.params)
+        try:
+            return (en if lang == "en" else zh).format(file=self.file, **self.params)
+        except (KeyError, IndexError):  # a template and its values out of step: still said
+            return f"{self.file}: {self.code} {dict(self.params)}"
 
     def render(self, lang: str = "zh") -> str:
         """``file:row:column: reason``, or the reason alone for a whole-file problem."""
