@@ -32,10 +32,15 @@ def _review(d: dict, lang: str) -> dict:
 
 
 def _settle(d: dict, lang: str) -> dict:
+    value = d.get("point_value")  # none when the funds settle apart, each its own (r2)
+    if value is None:
+        point_value = ""
+    else:
+        point_value = f"point value {value}, " if lang == "en" else f"点值 {value}，"
     return {
         "year": d.get("year", ""),
         "catalogue": label("catalogue_source", d.get("catalogue"), lang),
-        "point_value": d.get("point_value", ""),
+        "point_value": point_value,
         "points": points_text(d.get("total_points")),
         "run": d.get("run_id", ""),
     }
@@ -73,8 +78,8 @@ SENTENCES: dict[str, tuple[Fields, str, str]] = {
     ),
     "settle": (
         _settle,
-        "DIP 结算 {year} 年度（{catalogue}）：点值 {point_value}，总分值 {points}",
-        "DIP settlement {year} ({catalogue}): point value {point_value}, {points} points",
+        "DIP 结算 {year} 年度（{catalogue}）：{point_value}总分值 {points}",
+        "DIP settlement {year} ({catalogue}): {point_value}{points} points",
     ),
     "dip-build-catalogue": (
         lambda d, lang: {

@@ -24,6 +24,10 @@ def test_each_action_reads_as_a_sentence():
     assert sentence("settle", settle) == (
         "DIP 结算 2025 年度（历史数据生成目录）：点值 20.5，总分值 8,800.0000"
     )
+    funds_apart = {**settle, "point_value": None}
+    assert sentence("settle", funds_apart, "en") == (
+        "DIP settlement 2025 (catalogue built from history): 8,800.0000 points"
+    )
 
 
 def test_an_unknown_action_or_shape_is_listed_in_words():
