@@ -261,6 +261,8 @@ def test_a_list_of_coded_values_takes_words_too():
     column = next(c for c in contract.CATALOGUE.columns if c.name == "restrict_visit_type")
     convert = converter_for(column)
     assert convert("住院；门慢; pharmacy") == "inpatient;chronic_outpatient;pharmacy"
+    level = next(c for c in contract.CATALOGUE.columns if c.name == "restrict_min_level")
+    assert converter_for(level)("二级") == 2 and converter_for(level)("3") == 3
 
 
 def test_a_word_that_is_no_code_is_named_in_both_languages(tmp_path, package, both_paths):

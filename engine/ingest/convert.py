@@ -122,9 +122,10 @@ def converter_for(
     column: Column, spreadsheet: bool = False, then: Converter | None = None
 ) -> Converter:
     """The converter of a column, memoized (see ``_Memo``); ``then`` maps each value it
-    stores (a pseudonym for a patient id). In a spreadsheet, a code column's number cells
-    (``NumberCell``) are refused: the spreadsheet has already dropped their leading zeros,
-    and guessing them back would store wrong codes silently."""
+    stores (a pseudonym for a patient id). A code column refuses what a spreadsheet has
+    already changed: a code in scientific notation, and in a spreadsheet a number or date
+    cell (``NumberCell``): its leading zeros are gone, and guessing them back would store
+    wrong codes silently."""
     checked = _checked(column)
     if column.is_code:
         checked = _not_scientific(checked)
@@ -186,6 +187,7 @@ WORD_KINDS = {
     "selected": "selected",
     "public": "public",
     "restrict_visit_type": "visit_type",  # a list: each item
+    "restrict_min_level": "level",
 }
 
 
@@ -204,11 +206,11 @@ def _words(column: Column) -> dict[str, str]:
 def _choices_zh(column: Column) -> str:
     """The allowed codes with their Chinese words: 1（男）、2（女）、9（未知）."""
     kind = _word_kind(column) or ""
-    shown = []
+    parts = []
     for code in column.choices:
         word = label(kind, code)
-        shown.append(code if word == code else f"{code}（{word}）")
-    return "、".join(shown)
+        parts.append(code if word == code else f"{code}（{word}）")
+    return "、".join(parts)
 
 
 def _list_of_codes(column: Column) -> Converter:
@@ -224,14 +226,22 @@ def _list_of_codes(column: Column) -> Converter:
     return listed
 
 
+def _worded(base: Converter, words: dict[str, str]) -> Converter:
+    def worded(text: str):
+        s = text.strip()
+        return base(words.get(s, s))
+
+    return worded
+
+
 def _checked(column: Column) -> Converter:
     base = _BY_TYPE[column.type]
     if column.type == LIST and column.name in WORD_KINDS:
         return _list_of_codes(column)
-    if not column.choices:
-        return base
-    allowed = set(column.choices)
     words = _words(column)
+    if not column.choices:
+        return _worded(base, words) if words else base
+    allowed = set(column.choices)
     numeric = column.type == INT
     choices, choices_zh = ", ".join(column.choices), _choices_zh(column)
 
