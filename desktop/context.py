@@ -123,6 +123,10 @@ class Context(QObject):
             queue.changed.connect(self.queue_changed)
         return self.queues[path]
 
+    def busy(self) -> bool:
+        """A writing job of the open workspace is running or waiting."""
+        return self.path is not None and bool(self.queue().jobs())
+
     def queued(self) -> list[Job]:
         """Every writing job, running or waiting, of every workspace."""
         return [job for queue in self.queues.values() for job in queue.jobs()]
@@ -154,12 +158,14 @@ class Context(QObject):
             job.ended.connect(lambda: button.setEnabled(True))
         self.track(job)
         if writes is False:
-            progress_row.attach(job)
+            if progress_row is not None:
+                progress_row.attach(job)
             job.start()
         else:
             queue = self.queue(None if writes is True else writes)
             busy = queue.running is not None or bool(queue.waiting)
-            progress_row.attach(job, waiting=busy, cancel=queue.cancel)
+            if progress_row is not None:
+                progress_row.attach(job, waiting=busy, cancel=queue.cancel)
             queue.submit(job)
         return job
 

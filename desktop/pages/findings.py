@@ -24,6 +24,15 @@ from engine.labels import known
 from engine.review import decide
 from engine.rules.audit import findings_query, latest_run
 
+
+def _decide_in(path, ids: list[str], decision: str, options: dict) -> list[dict]:
+    """Record a decision in the workspace at ``path`` (any thread: its own connection)."""
+    from engine.workspace import Workspace
+
+    with Workspace.open(path, create=False) as ws:
+        return decide(ws, ids, decision, **options)
+
+
 DECISION_COLOURS = {
     "confirm": QColor("#fde2e2"),
     "dismiss": QColor("#e6f4e6"),
@@ -217,27 +226,41 @@ class FindingsPage(QWidget):
             self.status.setText(self.tr("请先选择疑点。"))
             return False
         deduction = self.deduction.text().strip() or None
-        comment = self.comment.text().strip() or None
-        try:
-            with self.ctx.workspace() as ws:
-                decide(
-                    ws,
-                    ids,
-                    decision,
-                    reviewer=self.ctx.reviewer,
-                    deduction=deduction if decision == "confirm" else None,
-                    comment=comment,
-                )
-        except UserError as exc:
-            self.status.setText(str(exc))
-            return False
+        path, options = (
+            self.ctx.path,
+            {
+                "reviewer": self.ctx.reviewer,
+                "deduction": deduction if decision == "confirm" else None,
+                "comment": self.comment.text().strip() or None,
+            },
+        )
         row = self.view.currentIndex().row()
+        if self.ctx.busy():  # an import, audit or settlement is writing: wait its turn
+            self.queued = self.ctx.start(
+                lambda _p, _c: _decide_in(path, ids, decision, options),
+                None,
+                succeeded=lambda _out: self.decided(len(ids)),
+                failed=lambda message, _e: self.status.setText(message),
+                title=self.tr("审核结论"),
+            )
+            self.status.setText(
+                self.tr("另一任务正在写入工作区：{0} 条审核结论已排队，随后保存。").format(len(ids))
+            )
+        else:
+            try:
+                _decide_in(path, ids, decision, options)
+            except UserError as exc:
+                self.status.setText(str(exc))
+                return False
+            self.decided(len(ids))
         self.deduction.clear()
         self.comment.clear()
-        self.ctx.changed()
-        self.status.setText(self.tr("已记录 {0} 条审核结论。").format(len(ids)))
         self.move(row + 1 if len(ids) == 1 else row)
         return True
+
+    def decided(self, count: int) -> None:
+        self.ctx.changed()
+        self.status.setText(self.tr("已记录 {0} 条审核结论。").format(count))
 
     def select_finding(self, finding_id: str, claim_id: str, rule_id: str, line_no=None) -> bool:
         """Show one finding (the doctors' ledger jumps here): the filters cleared but for its

@@ -131,3 +131,24 @@ def test_every_page_refreshes_on_the_one_signal(window, qtbot, sample_path):
     window.ctx.data_changed.connect(lambda: hits.append(1))
     window.ctx.changed()
     assert hits == [1]
+
+
+def test_a_decision_waits_for_a_running_writer_instead_of_blocking(window, qtbot, sample_path):
+    window.ctx.open_workspace(sample_path)
+    run_job(qtbot, window.audit_page.run())
+    release = threading.Event()
+    writer = window.ctx.start(
+        lambda _p, _c: release.wait(30), ProgressRow(), succeeded=print, failed=print
+    )
+    qtbot.waitUntil(writer.isRunning)
+    page = window.findings_page
+    page.view.selectRow(0)
+    assert page.decide("confirm")
+    assert "已排队" in page.status.text()
+    with Workspace.open(sample_path) as ws:
+        assert ws.conn.execute("SELECT count(*) FROM reviews").fetchone() == (0,)
+    release.set()
+    run_job(qtbot, writer)
+    run_job(qtbot, page.queued)
+    assert page.status.text() == "已记录 1 条审核结论。"
+    assert shown(page.model, 0, 6) == "确认违规"
