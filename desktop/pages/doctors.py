@@ -1,9 +1,9 @@
 """医师记分: the doctors' ledger — each doctor's points and status this year (coloured), filters,
 the selected doctor's scoring events with a jump to each finding, and the departments.
 
-The ledger is computed by the engine from the current decisions, so a decision made on the
-review page shows here as soon as ``workspace_changed`` fires (a hidden page catches up when
-it is shown)."""
+The ledger is computed by the engine from the current decisions, on a worker thread, so a
+decision made on the review page shows here as soon as ``workspace_changed`` fires (a hidden
+page catches up when it is shown)."""
 
 from __future__ import annotations
 
@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.widgets import fill_institutions, heading, note
+from desktop.widgets import ProgressRow, fill_institutions, heading, note
 from engine.accountability import STATUSES, Ledger, consequence, for_workspace
 from engine.errors import UserError
+from engine.workspace import Workspace
 
 STATUS_COLOURS = {
     "warning": QColor("#fff4d6"),
@@ -72,6 +73,8 @@ class DoctorsPage(QWidget):
         self.ledger: Ledger | None = None
         self.shown: list = []  # the doctors in the table, in order
         self.stale = True
+        self.job = None
+        self.generation = 0  # of the latest refresh: only its result is shown
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("医师记分")))
         filters = QHBoxLayout()
@@ -86,6 +89,8 @@ class DoctorsPage(QWidget):
             filters.addWidget(w)
         filters.addStretch(1)
         layout.addLayout(filters)
+        self.progress = ProgressRow()
+        layout.addWidget(self.progress)
         self.headline = note()
         layout.addWidget(self.headline)
         tabs = QTabWidget()
@@ -170,18 +175,37 @@ class DoctorsPage(QWidget):
         if self.stale:
             self.refresh()
 
-    def refresh(self) -> None:
-        """Compute the ledger of the chosen year from the current decisions."""
+    def refresh(self):
+        """Compute the ledger of the chosen year from the current decisions, on a worker
+        thread (a large workspace takes seconds); a later refresh supersedes an earlier one."""
         self.stale = False
+        self.generation += 1
         if self.ctx.path is None or self.ctx.reader is None:
             self.ledger = None
             self.headline.setText(self.tr("请先打开工作区。"))
             self.show_ledger()
-            return
+            return None
         plugins, catalog = self.ctx.rules()
-        year = self.year.currentData()
-        with self.ctx.workspace() as ws:
-            self.ledger = for_workspace(ws, plugins, year=year, catalog=catalog)
+        path, year, generation = self.ctx.path, self.year.currentData(), self.generation
+
+        def work(_progress, _cancel):
+            with Workspace.open(path, create=False) as ws:
+                return for_workspace(ws, plugins, year=year, catalog=catalog)
+
+        self.job = self.ctx.start(
+            work,
+            self.progress,
+            succeeded=lambda ledger: self.show_result(ledger, generation),
+            failed=lambda message, _errors: self.headline.setText(message),
+            title=self.tr("医师记分"),
+            writes=False,
+        )
+        return self.job
+
+    def show_result(self, ledger: Ledger, generation: int) -> None:
+        if generation != self.generation:
+            return  # a later refresh is on its way
+        self.ledger = ledger
         self._fill_choices()
         self.show_ledger()
 

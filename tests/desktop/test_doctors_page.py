@@ -1,6 +1,7 @@
 """医师记分: the doctors' ledger page follows the review page's decisions."""
 
 import pytest
+from qt_helpers import run_job
 
 from engine.ingest import import_package
 from engine.plugins import load_plugins
@@ -32,6 +33,15 @@ def _rows(widget) -> list[list[str]]:
     ]
 
 
+def _show(qtbot, window):
+    """Show the ledger page and wait for the ledger it computes on a worker thread."""
+    page = window.doctors_page
+    window.show_page(page)
+    if page.job is not None:
+        run_job(qtbot, page.job)
+    return page
+
+
 def _confirm_on_review_page(window, claim_id):
     page = window.findings_page
     window.show_page(page)
@@ -44,13 +54,12 @@ def _confirm_on_review_page(window, claim_id):
 def test_a_confirmation_on_the_review_page_scores_the_doctor(window, qtbot, audited_path):
     window.show()
     window.ctx.open_workspace(audited_path)
-    page = window.doctors_page
-    window.show_page(page)
+    page = _show(qtbot, window)
     assert [r[0] for r in _rows(page.doctors)] == ["DR001", "DR002", "DR003"]
     assert {r[5] for r in _rows(page.doctors)} == {"正常"}
 
     _confirm_on_review_page(window, "S-STAY2")
-    window.show_page(page)
+    _show(qtbot, window)
     first = _rows(page.doctors)[0]
     assert (first[0], first[1], first[4], first[5]) == ("DR001", "张三", "3", "约谈提醒")
     colour = page.doctors.item(0, 0).background().color().name()
@@ -71,12 +80,13 @@ def test_a_confirmation_on_the_review_page_scores_the_doctor(window, qtbot, audi
     assert "责任医师：DR001   科室：IM" in window.findings_page.evidence.toPlainText()
 
     # while the ledger is on screen, a dismissal takes the points away at once
-    window.show_page(page)
+    _show(qtbot, window)
     with window.ctx.workspace() as ws:
         from engine.review import decide
 
         decide(ws, [current[9]], "dismiss", reviewer="r", comment="转院")
     window.ctx.changed()
+    run_job(qtbot, page.job)
     assert _rows(page.doctors)[0][4] == "0"
 
 
@@ -85,8 +95,7 @@ def test_filters_and_the_department_roll_up(window, qtbot, audited_path, tmp_pat
     window.ctx.open_workspace(audited_path)
     _confirm_on_review_page(window, "S-STAY2")
     _confirm_on_review_page(window, "S-CT")
-    page = window.doctors_page
-    window.show_page(page)
+    page = _show(qtbot, window)
     page.status.setCurrentIndex(page.status.findData("warning"))
     assert [r[0] for r in _rows(page.doctors)] == ["DR001"]
     page.status.setCurrentIndex(0)
@@ -121,8 +130,7 @@ def test_the_page_in_english(qtbot, settings, audited_path):
     qtbot.addWidget(window)
     window.show()
     window.ctx.open_workspace(audited_path)
-    page = window.doctors_page
-    window.show_page(page)
+    page = _show(qtbot, window)
     assert window.sidebar.item(window.stack.indexOf(page)).text() == "Doctors' points"
     assert {r[5] for r in _rows(page.doctors)} == {"normal"}
     assert "below the warning threshold (3)" in page.consequence.text()
