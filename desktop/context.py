@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
 from desktop.jobs import Job, JobQueue
 from engine import encryption
+from engine.errors import UserError
 from engine.labels import label
 from engine.workspace import Workspace, connect
 
@@ -82,15 +83,21 @@ class Context(QObject):
         if app is None or QThread.currentThread() is not app.thread():
             return None
         label = self.tr("新工作区的密码：") if new else self.tr("工作区已加密，请输入密码：")
-        text, ok = QInputDialog.getText(
-            None, self.tr("工作区密码"), f"{label}\n{path}", QLineEdit.EchoMode.Password
-        )
-        return text if ok and text else None
+        title, echo = self.tr("工作区密码"), QLineEdit.EchoMode.Password
+        text, ok = QInputDialog.getText(None, title, f"{label}\n{path}", echo)
+        if not (ok and text):
+            return None
+        if new:
+            again, ok = QInputDialog.getText(None, title, self.tr("再输入一次："), echo)
+            if not ok or again != text:
+                raise UserError(self.tr("两次输入的密码不一致"))
+        return text
 
-    def open_workspace(self, path: str | Path, create: bool = True) -> None:
-        """Open (or create) a workspace: migrations run here, then a reader for the tables."""
+    def open_workspace(self, path: str | Path, create: bool = True, encrypt: bool = False) -> None:
+        """Open (or create) a workspace: migrations run here, then a reader for the tables.
+        ``encrypt``: create it encrypted (the passphrase dialog asks)."""
         path = Path(path)
-        with Workspace.open(path, create=create):
+        with Workspace.open(path, create=create, encrypt=encrypt):
             pass
         if self.reader is not None:
             self.reader.close()

@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu(self.tr("文件(&F)"))
         self.action(file_menu, self.tr("打开工作区…"), self.workspace_page.choose_open, "Ctrl+O")
         self.action(file_menu, self.tr("新建工作区…"), self.workspace_page.choose_new, "Ctrl+N")
+        self.action(file_menu, self.tr("新建加密工作区…"), self.workspace_page.choose_new_encrypted)
         self.action(
             file_menu, self.tr("导入数据包…"), lambda: self.show_page(self.import_page), "Ctrl+I"
         )

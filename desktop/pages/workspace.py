@@ -151,9 +151,9 @@ class WorkspacePage(QWidget):
         if source:
             QMessageBox.information(self, self.tr("假名化密钥"), self.import_key(source))
 
-    def open(self, path: str, create: bool = False) -> None:
+    def open(self, path: str, create: bool = False, encrypt: bool = False) -> None:
         try:
-            self.ctx.open_workspace(path, create=create)
+            self.ctx.open_workspace(path, create=create, encrypt=encrypt)
         except Exception as exc:  # noqa: BLE001 — shown, not raised into the event loop
             QMessageBox.warning(self, self.tr("无法打开工作区"), str(exc))
 
@@ -170,6 +170,14 @@ class WorkspacePage(QWidget):
         )
         if path:
             self.open(path, create=True)
+
+    def choose_new_encrypted(self) -> None:
+        """A new workspace encrypted with a passphrase asked for twice (SQLCipher)."""
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("新建加密工作区"), "audit.yibao", self.tr("工作区 (*.yibao)")
+        )
+        if path:
+            self.open(path, create=True, encrypt=True)
 
     def open_demo(self, path: str | None = None) -> Job:
         from engine.demo.run import run_demo

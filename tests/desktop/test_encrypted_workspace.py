@@ -26,3 +26,18 @@ def test_the_desktop_asks_the_passphrase_and_audits(window, qtbot, tmp_path, mon
     run_job(qtbot, window.audit_page.run())  # on a job's thread and its worker processes
     assert window.findings_page.model.rowCount() > 0
     assert len(asked) == 1
+
+
+def test_a_new_encrypted_workspace_from_the_desktop(window, tmp_path, monkeypatch):
+    monkeypatch.setattr(encryption, "_keys", {})
+    monkeypatch.delenv(encryption.PASSPHRASE_VAR, raising=False)
+    path = tmp_path / "new.yibao"
+    monkeypatch.setattr(
+        "desktop.pages.workspace.QFileDialog.getSaveFileName", lambda *a: (str(path), "")
+    )
+    answers = iter([("口令", True), ("口令", True)])  # asked twice for a new one
+    monkeypatch.setattr("desktop.context.QInputDialog.getText", lambda *a: next(answers))
+    window.workspace_page.choose_new_encrypted()
+    assert window.ctx.path == path and encryption.is_encrypted(path)
+    with Workspace.open(path, create=False, passphrase="口令") as ws:
+        assert ws.encrypted
