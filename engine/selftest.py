@@ -72,10 +72,32 @@ def run_selftest(say: Callable[[str], None] = print) -> list[str]:
             _doctors(ws, plugins, findings, tmp_path, check)
             verified = audit_log.verify(ws.conn)
             check("log", verified.ok, f"{verified.entries} entries")
+        _encrypted(tmp_path, check)
     say(
         f"selftest {'passed' if not failures else 'FAILED'} in {time.perf_counter() - started:.1f}s"
     )
     return failures
+
+
+def _encrypted(tmp_path: Path, check) -> None:
+    """An encrypted workspace (the SQLCipher binding is there) opens with its passphrase and
+    shows plain SQLite nothing."""
+    import secrets
+    import sqlite3
+
+    from engine.workspace import Workspace
+
+    path, key = tmp_path / "encrypted.yibao", secrets.token_hex(16)
+    with Workspace.open(path, encrypt=True, passphrase=key) as ws:
+        ws.set_setting("selftest", 1)
+    with Workspace.open(path, create=False, passphrase=key) as ws:
+        readable = ws.encrypted and ws.get_setting("selftest") == 1
+    try:
+        sqlite3.connect(path).execute("SELECT count(*) FROM sqlite_master").fetchone()
+        hidden = False
+    except sqlite3.DatabaseError:
+        hidden = True
+    check("encrypted workspace", readable and hidden)
 
 
 def _doctors(ws, plugins, findings: list[dict], tmp_path: Path, check) -> None:
