@@ -10,7 +10,7 @@ from pathlib import Path
 
 from engine import audit_log
 from engine.errors import UserError
-from engine.money import decimal_to_units, money_json
+from engine.money import decimal_to_units, money_json, units_to_decimal
 from engine.workspace import Workspace
 
 DECISIONS = ("confirm", "dismiss", "info")
@@ -78,8 +78,8 @@ def _record(conn, finding_ids, decision, reviewer, deduction, comment) -> list[d
             ceiling = _ceiling(conn, finding)
             if units > ceiling:
                 raise UserError(
-                    f"deduction {money_json(Decimal(units).scaleb(-4))} for {fid} is above the "
-                    f"amount it concerns ({money_json(Decimal(ceiling).scaleb(-4))})"
+                    f"deduction {money_json(units_to_decimal(units))} for {fid} is above the "
+                    f"amount it concerns ({money_json(units_to_decimal(ceiling))})"
                 )
         cursor = conn.execute(
             "INSERT INTO reviews (finding_id, decision, deduction, reviewer, comment, decided_at)"
@@ -91,7 +91,7 @@ def _record(conn, finding_ids, decision, reviewer, deduction, comment) -> list[d
             {
                 "finding_id": fid,
                 "decision": decision,
-                "deduction": None if units is None else money_json(Decimal(units).scaleb(-4)),
+                "deduction": None if units is None else money_json(units_to_decimal(units)),
             }
         )
     audit_log.append(

@@ -10,7 +10,6 @@ institution indicators (ZB10000205…).
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
 from math import fsum
 
 from engine.analytics.scores import Score, load
@@ -18,7 +17,7 @@ from engine.dip.grouping import Catalogue
 from engine.dip.scoring import Scoring
 from engine.dip.settlement import catalogue_source, resolve_params
 from engine.errors import UserError
-from engine.money import money_json
+from engine.money import money_json, units_to_decimal
 from engine.overlay import reference_overlay
 from engine.rules.audit import latest_run
 from engine.workspace import Workspace
@@ -38,7 +37,7 @@ def _part(s: Score) -> dict:
         "outlier": s.value > s.threshold,
         "cases": s.cases,
         "peers": s.peers,
-        "amount": None if s.amount is None else money_json(Decimal(s.amount).scaleb(-4)),
+        "amount": None if s.amount is None else money_json(units_to_decimal(s.amount)),
     }
 
 
@@ -144,7 +143,7 @@ def part_cases(
     out = []
     for row in rows:
         case = dict(zip(CASE_FIELDS, row, strict=True))
-        case["cost"] = money_json(Decimal(case["cost"]).scaleb(-4))
-        case["fund_paid"] = money_json(Decimal(case["fund_paid"]).scaleb(-4))
+        case["cost"] = money_json(units_to_decimal(case["cost"]))
+        case["fund_paid"] = money_json(units_to_decimal(case["fund_paid"]))
         out.append(case)
     return out

@@ -20,7 +20,7 @@ from engine.dip import special
 from engine.dip.grouping import Catalogue
 from engine.dip.scoring import REGROUP, Scoring
 from engine.errors import UserError
-from engine.money import SCALE, money_json, points_json
+from engine.money import SCALE, money_json, points_json, units_to_decimal
 from engine.overlay import reference_overlay
 from engine.progress import NEVER, CancelToken, Progress, no_progress
 from engine.workspace import Workspace
@@ -97,7 +97,7 @@ def confirmed_findings(conn: sqlite3.Connection) -> list[Confirmed]:
     for claim_id, rule_id, line_no, *rest in rows:
         latest[(claim_id, rule_id, line_no)] = tuple(rest)
     return [
-        Confirmed(fid, claim_id, Decimal(deduction or 0).scaleb(-4), effect)
+        Confirmed(fid, claim_id, units_to_decimal(deduction or 0), effect)
         for (claim_id, _, _), (deduction, decision, fid, effect) in latest.items()
         if decision == "confirm"
     ]

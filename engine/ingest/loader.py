@@ -266,6 +266,16 @@ def _write_claims(conn: sqlite3.Connection, rows: list, existing: set[str]) -> N
     store.write_claim_codes(conn, since)
 
 
+#: Positions of the lines' columns in a converted row (``TableParser.rows``).
+_LINE_AT = {name: i for i, name in enumerate(contract.LINES.column_names)}
+_CLAIM, _LINE_NO = _LINE_AT["claim_id"], _LINE_AT["line_no"]
+_QUANTITY, _UNIT_PRICE, _REFUND_OF = (
+    _LINE_AT["quantity"],
+    _LINE_AT["unit_price"],
+    _LINE_AT["refund_of"],
+)
+
+
 def _load_lines(
     conn, parser: TableParser, claim_ids, failed: set[str] | None, errors: Errors, progress, cancel
 ) -> int:
@@ -279,7 +289,7 @@ def _load_lines(
     batch: list[list] = []
     count = 0
     for number, v, extra in parser.rows():
-        cid, line_no = v[0], v[1]
+        cid, line_no = v[_CLAIM], v[_LINE_NO]
         if cid not in claim_ids:
             if failed is not None and cid not in failed:
                 errors.add(name, number, "claim_id", "unknown_claim", claim=shown(cid))
@@ -291,11 +301,11 @@ def _load_lines(
             errors.add(name, number, "line_no", "duplicate_line", line=line_no, claim=shown(cid))
             continue
         numbers.add(line_no)
-        if v[7] < 0:
+        if v[_UNIT_PRICE] < 0:
             errors.add(name, number, "unit_price", "negative_price")
-        if v[12] is not None:
-            refunds.append((number, cid, v[12]))
-        elif v[6] < 0:
+        if v[_REFUND_OF] is not None:
+            refunds.append((number, cid, v[_REFUND_OF]))
+        elif v[_QUANTITY] < 0:
             errors.add(name, number, "quantity", "negative_quantity")
         count += 1
         if errors:

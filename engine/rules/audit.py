@@ -16,7 +16,7 @@ from engine.accountability.attribution import attribute_run
 from engine.analytics import scores as peer_scores
 from engine.analytics import tj
 from engine.errors import UserError
-from engine.money import decimal_to_units, money_json, round_money
+from engine.money import decimal_to_units, money_json, round_money, units_to_decimal
 from engine.overlay import reference_overlay
 from engine.parameters import workspace_values
 from engine.progress import NEVER, CancelToken, Progress, no_progress
@@ -474,8 +474,8 @@ def list_findings(ws: Workspace, run_id: str | None = None) -> list[dict]:
     out = []
     for row in ws.conn.execute(*findings_query(run_id)):
         finding = dict(zip(FINDING_COLUMNS, row, strict=True))
-        finding["amount"] = money_json(Decimal(finding["amount"]).scaleb(-4))
+        finding["amount"] = money_json(units_to_decimal(finding["amount"]))
         if finding["deduction"] is not None:
-            finding["deduction"] = money_json(Decimal(finding["deduction"]).scaleb(-4))
+            finding["deduction"] = money_json(units_to_decimal(finding["deduction"]))
         out.append(finding)
     return out
