@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from engine.demo.generator import write_package
+from engine.demo.generator import YEAR, write_package
 from engine.dip.settlement import settle
 from engine.errors import UserError
 from engine.ingest import import_package
@@ -135,6 +135,8 @@ def run_demo(
     text.append(
         f"next: yibao findings -w {path}   |   yibao dip special -w {path}"
         f"   |   yibao dip explain -w {path} CLAIM_ID"
+        f"   |   yibao rank -w {path}   |   yibao appraise -w {path} --year {YEAR}"
+        f"   |   yibao monitor -w {path} --year {YEAR}"
         f"   |   yibao desktop -w {path}"
     )
     return {
