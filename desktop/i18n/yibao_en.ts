@@ -38,6 +38,26 @@
         <source>批次 {run}：{n} 个疑点，检查结算 {claims:,} 条、明细 {lines:,} 条，用时 {s:.1f} 秒</source>
         <translation>Run {run}: {n} findings over {claims:,} claims and {lines:,} lines in {s:.1f} s</translation>
     </message>
+    <message>
+        <location filename="../pages/audit.py" line="97" />
+        <source>审核</source>
+        <translation>Audit</translation>
+    </message>
+    <message>
+        <location filename="../pages/audit.py" line="118" />
+        <source>规则</source>
+        <translation>Rule</translation>
+    </message>
+    <message>
+        <location filename="../pages/audit.py" line="118" />
+        <source>疑点数</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <location filename="../pages/audit.py" line="118" />
+        <source>涉及金额（元）</source>
+        <translation>Amount (yuan)</translation>
+    </message>
 </context>
 <context>
     <name>BarChart</name>
@@ -433,6 +453,21 @@
         <source>已记录 {0} 条审核结论。</source>
         <translation>{0} decisions recorded.</translation>
     </message>
+    <message>
+        <location filename="../pages/findings.py" line="80" />
+        <source>规则</source>
+        <translation>Rule</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="244" />
+        <source>审核结论</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <location filename="../pages/findings.py" line="247" />
+        <source>另一任务正在写入工作区：{0} 条审核结论已排队，随后保存。</source>
+        <translation>Another job is writing the workspace: {0} decision(s) queued, saved after it.</translation>
+    </message>
 </context>
 <context>
     <name>ImportPage</name>
@@ -535,6 +570,31 @@
         <location filename="../pages/import_page.py" line="144" />
         <source>表头对应：</source>
         <translation>Header mapping:</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="67" />
+        <source>数据包是一个文件夹：claims.csv（结算）、lines.csv（明细）及 reference/ 下的参考数据，CSV（UTF-8、GBK、GB18030）或 XLSX，中英文表头均可。有任何无法保存的数据，整个数据包不写入。</source>
+        <translation>A data package is a folder: claims.csv, lines.csv and reference data under reference/, as CSV (UTF-8, GBK, GB18030) or XLSX, with Chinese or English headers. If anything cannot be stored, nothing of the package is written.</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="77" />
+        <source>人员编号假名化</source>
+        <translation>Pseudonymise patient ids</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="80" />
+        <source>用本工作区的密钥把人员编号换成假名（P+16位），并丢弃姓名、身份证号等列；密钥保存在本机用户数据目录，不在工作区文件中。已假名化的工作区总是假名化导入。</source>
+        <translation>Replace patient ids by pseudonyms (P + 16 digits) keyed by this workspace's key, and drop name and id-card columns; the key stays in this computer's user data folder, not in the workspace. A pseudonymised workspace always imports pseudonymised.</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="190" />
+        <source>导入 {0}</source>
+        <translation>Import {0}</translation>
+    </message>
+    <message>
+        <location filename="../pages/import_page.py" line="200" />
+        <source>人员编号已假名化。</source>
+        <translation>Patient ids are pseudonymised.</translation>
     </message>
 </context>
 <context>
@@ -677,6 +737,11 @@
         <source>医保审核工作台 — {0}</source>
         <translation>Medical insurance audit workbench — {0}</translation>
     </message>
+    <message>
+        <location filename="../window.py" line="122" />
+        <source>⚠ 插件未加载：{0}</source>
+        <translation>⚠ Plug-in not loaded: {0}</translation>
+    </message>
 </context>
 <context>
     <name>PluginsPage</name>
@@ -757,6 +822,11 @@
         <location filename="../widgets.py" line="81" />
         <source>处理中…</source>
         <translation>Working…</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="112" />
+        <source>排队等待其他任务结束…</source>
+        <translation>Waiting for another job to end…</translation>
     </message>
 </context>
 <context>
@@ -924,6 +994,21 @@
         <source>已保存。</source>
         <translation>Saved.</translation>
     </message>
+    <message>
+        <location filename="../pages/rules.py" line="49" />
+        <source>说明</source>
+        <translation>Meaning</translation>
+    </message>
+    <message>
+        <location filename="../pages/rules.py" line="127" />
+        <source>严重程度：</source>
+        <translation>Severity: </translation>
+    </message>
+    <message>
+        <location filename="../pages/rules.py" line="129" />
+        <source>对象：</source>
+        <translation>Scope: </translation>
+    </message>
 </context>
 <context>
     <name>SettingsPage</name>
@@ -956,6 +1041,21 @@
         <location filename="../pages/settings.py" line="49" />
         <source>已保存。</source>
         <translation>Saved.</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="47" />
+        <source>告知书（当前工作区）</source>
+        <translation>Notice (this workspace)</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="55" />
+        <source>例如：某市医疗保障局</source>
+        <translation>e.g. City Healthcare Security Bureau</translation>
+    </message>
+    <message>
+        <location filename="../pages/settings.py" line="56" />
+        <source>例如：某医保稽〔2025〕1号</source>
+        <translation>e.g. HSB Audit [2025] No. 1</translation>
     </message>
 </context>
 <context>
@@ -1191,6 +1291,16 @@
         <source>请先选择一个特例病例。</source>
         <translation>Select a special case first.</translation>
     </message>
+    <message>
+        <location filename="../pages/settlement.py" line="339" />
+        <source>{year} 年度，点值 {pv}，基金支付比例 {phi}，总分值 {tp}（{cat}）</source>
+        <translation>{year}: point value {pv}, fund payment ratio {phi}, total points {tp} ({cat})</translation>
+    </message>
+    <message>
+        <location filename="../pages/settlement.py" line="402" />
+        <source>{method}，{case}，病种组 {group}，{points} 分</source>
+        <translation>{method}, {case}, group {group}, {points} points</translation>
+    </message>
 </context>
 <context>
     <name>WorkspacePage</name>
@@ -1270,6 +1380,79 @@
         <location filename="../pages/workspace.py" line="118" />
         <source>演示区域</source>
         <translation>Demo region</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="63" />
+        <source>导出假名化密钥…</source>
+        <translation>Export pseudonym key…</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="64" />
+        <source>导入假名化密钥…</source>
+        <translation>Import pseudonym key…</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="108" />
+        <source>当前：{path}
+结算 {claims:,} 条，明细 {lines:,} 条，最近一次审核疑点 {findings:,} 条，批次 {runs}</source>
+        <translation>Current: {path}
+{claims:,} claims, {lines:,} lines, {findings:,} findings in the latest audit, {runs} runs</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="114" />
+        <source>人员编号已假名化，密钥在本机。</source>
+        <translation>Patient ids are pseudonymised; the key is on this computer.</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="116" />
+        <source>人员编号已假名化，但本机没有密钥：导入前请先导入密钥。</source>
+        <translation>Patient ids are pseudonymised but this computer has no key: import the key before importing data.</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="122" />
+        <source>密钥已导出</source>
+        <translation>Key exported</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="126" />
+        <source>密钥已导入</source>
+        <translation>Key imported</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="130" />
+        <source>请先打开或新建工作区。</source>
+        <translation>Open or create a workspace first.</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="142" />
+        <source>导出假名化密钥</source>
+        <translation>Export pseudonym key</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="142" />
+        <source>密钥 (*.key)</source>
+        <translation>Key (*.key)</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="145" />
+        <location filename="../pages/workspace.py" line="152" />
+        <source>假名化密钥</source>
+        <translation>Pseudonym key</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="149" />
+        <source>导入假名化密钥</source>
+        <translation>Import pseudonym key</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="149" />
+        <source>密钥 (*.key);;所有文件 (*)</source>
+        <translation>Key (*.key);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../pages/workspace.py" line="185" />
+        <source>生成演示区域</source>
+        <translation>Building the demo region</translation>
     </message>
 </context>
 <context>
@@ -1762,6 +1945,73 @@
     <message>
         <source>基金监测</source>
         <translation>Fund monitor</translation>
+    </message>
+</context>
+<context>
+    <name>Context</name>
+    <message>
+        <location filename="../context.py" line="84" />
+        <source>新工作区的密码：</source>
+        <translation>Password for the new workspace:</translation>
+    </message>
+    <message>
+        <location filename="../context.py" line="84" />
+        <source>工作区已加密，请输入密码：</source>
+        <translation>The workspace is encrypted; enter its password:</translation>
+    </message>
+    <message>
+        <location filename="../context.py" line="86" />
+        <source>工作区密码</source>
+        <translation>Workspace password</translation>
+    </message>
+</context>
+<context>
+    <name>ParamsForm</name>
+    <message>
+        <location filename="../widgets.py" line="234" />
+        <source>未设置</source>
+        <translation>not set</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="240" />
+        <source>（无）</source>
+        <translation>(none)</translation>
+    </message>
+</context>
+<context>
+    <name>QueueButton</name>
+    <message>
+        <location filename="../widgets.py" line="181" />
+        <source>运行中</source>
+        <translation>running</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="181" />
+        <source>排队中</source>
+        <translation>waiting</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="182" />
+        <source>取消：{0}（{1}）</source>
+        <translation>Cancel: {0} ({1})</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="185" />
+        <source>无后台任务</source>
+        <translation>No background jobs</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="187" />
+        <source>后台任务 {0} 个</source>
+        <translation>{0} background job(s)</translation>
+    </message>
+</context>
+<context>
+    <name>_Chart</name>
+    <message>
+        <location filename="../charts.py" line="45" />
+        <source>（无数据）</source>
+        <translation>(no data)</translation>
     </message>
 </context>
 </TS>

@@ -38,3 +38,12 @@ def test_columns_are_as_wide_as_their_content_and_no_wider_than_a_cap(window, qt
                 assert view.columnWidth(column) <= 320, (type(page).__name__, column)
     view = window.findings_page.view
     assert view.columnWidth(3) >= view.sizeHintForColumn(3) - 1  # a code with its rule name
+
+
+def test_the_new_words_have_english(qtbot, settings):
+    english = build(settings, language="en")
+    qtbot.addWidget(english)
+    assert english.queue_button.text() == "No background jobs"
+    assert english.settings_page.notice_box.title() == "Notice (this workspace)"
+    assert english.findings_page.model.headers[3] == "Rule"
+    english.ctx.close()
