@@ -413,6 +413,9 @@ def test_the_doctors_notice_names_the_doctor_points_and_status(attributed_ws, tm
         "2025年2月14日",  # the visit of the claim, in words
     ):
         assert expected in text, expected
+    from engine.audit_log import head  # the log's head, to check the log against later
+
+    assert str(head(attributed_ws.conn))[:24] in text.replace("\n", "")
     assert (
         run_cli(
             capsys, "report", "-w", str(attributed_ws.path), "--doctor", "DRX", "--out", str(out)

@@ -11,7 +11,7 @@ from reportlab.platypus import KeepTogether, Spacer
 
 from engine.accountability.ledger import Doctor, for_workspace
 from engine.accountability.points import Thresholds, consequence
-from engine.audit_log import now_text
+from engine.audit_log import head, now_text
 from engine.errors import UserError
 from engine.labels import date_words, label
 from engine.reports.data import RuleInfo, rule_infos
@@ -32,6 +32,7 @@ class DoctorNotice:
     visit_dates: dict[str, str]  # claim_id → admission (visit) date
     generated_at: str
     settings: dict  # the issuer, number and days to object (``notice_settings``)
+    log_head: str = ""  # entries:last hash of the log, to check it later (yibao log --head)
 
 
 def gather_notice(ws: Workspace, doctor_id: str, *, plugins=None, year=None) -> DoctorNotice:
@@ -60,6 +61,7 @@ def gather_notice(ws: Workspace, doctor_id: str, *, plugins=None, year=None) -> 
         visit_dates,
         now_text(),
         notice_settings(ws),
+        log_head=str(head(ws.conn)),
     )
 
 
@@ -133,6 +135,7 @@ def _story(notice: DoctorNotice, st: dict) -> list:
                 Spacer(1, 10 * mm),
                 _p(f"{issuer}（盖章）", st["right"]),
                 _p(date_words(notice.generated_at), st["right"]),
+                _p(f"审核日志校验码：{notice.log_head}", st["basis"]),
                 Spacer(1, 8 * mm),
                 _p("医保医师（签字）：____________________　　签收日期：__________", st["body"]),
                 Spacer(1, 6 * mm),
