@@ -185,6 +185,10 @@ TABLES.update(
             "settle": ("DIP 结算", "settlement"),
             "dip-build-catalogue": ("生成 DIP 目录", "DIP catalogue built"),
             "settings": ("修改设置", "settings changed"),
+            "special_case": ("特例单议", "special case"),
+            "appraisal_apply": ("写入考核系数", "appraisal applied"),
+            "local_ruleset": ("保存规则集", "rule set saved"),
+            "local_ruleset_removed": ("删除规则集", "rule set removed"),
         },
         "plugin_source": {
             "builtin": ("内置", "built in"),

@@ -81,6 +81,39 @@ SENTENCES: dict[str, tuple[Fields, str, str]] = {
         "DIP 结算 {year} 年度（{catalogue}）：{point_value}总分值 {points}",
         "DIP settlement {year} ({catalogue}): {point_value}{points} points",
     ),
+    "special_case": (
+        lambda d, lang: {
+            "reviewer": d.get("reviewer") or "-",
+            "claim": d.get("claim_id", ""),
+            "what": ("approved" if lang == "en" else "批准")
+            if d.get("decision") == "approve"
+            else ("revoked" if lang == "en" else "撤销"),
+            "why": f"：{d['comment']}"
+            if d.get("comment") and lang != "en"
+            else (f": {d['comment']}" if d.get("comment") else ""),
+        },
+        "{reviewer} {what}结算 {claim} 的特例单议{why}",
+        "{reviewer} {what} claim {claim} as a special case{why}",
+    ),
+    "appraisal_apply": (
+        lambda d, lang: {
+            "year": d.get("year", ""),
+            "to": d.get("applied_to", ""),
+            "n": len(d.get("coefficients") or {}),
+        },
+        "按 {year} 年度考核结果写入 {to} 年度考核系数（{n} 家机构）",
+        "Appraisal {year} applied to {to}: coefficients of {n} institutions",
+    ),
+    "local_ruleset": (
+        lambda d, lang: {"name": d.get("name", ""), "n": len(d.get("rules") or [])},
+        "保存本工作区规则集 {name}（{n} 条规则）",
+        "Saved the workspace's rule set {name} ({n} rules)",
+    ),
+    "local_ruleset_removed": (
+        lambda d, lang: {"name": d.get("name", "")},
+        "删除本工作区规则集 {name}",
+        "Removed the workspace's rule set {name}",
+    ),
     "dip-build-catalogue": (
         lambda d, lang: {
             "year": d.get("year", ""),

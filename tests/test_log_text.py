@@ -30,6 +30,17 @@ def test_each_action_reads_as_a_sentence():
     )
 
 
+def test_special_cases_appraisals_and_local_rule_sets_read_as_sentences():
+    special = {"claim_id": "I1", "decision": "approve", "reviewer": "张", "comment": "罕见"}
+    assert sentence("special_case", special) == "张 批准结算 I1 的特例单议：罕见"
+    applied = {"year": 2025, "applied_to": 2026, "coefficients": {"H1": 1.0, "H2": 0.9}}
+    assert (
+        sentence("appraisal_apply", applied)
+        == "按 2025 年度考核结果写入 2026 年度考核系数（2 家机构）"
+    )
+    assert sentence("local_ruleset_removed", {"name": "mine"}) == "删除本工作区规则集 mine"
+
+
 def test_an_unknown_action_or_shape_is_listed_in_words():
     assert sentence("note", {"visit_type": "inpatient"}) == "note：visit_type=住院"
     assert sentence("import", {"claims": "many"}).startswith("导入数据包：")

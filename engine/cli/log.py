@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from engine.cli.common import (
     add_json,
     add_workspace,
     emit_json,
+    lang_of,
     open_workspace,
 )
+from engine.log_text import sentence
 
 
 def cmd_log(args) -> int:
@@ -33,10 +34,11 @@ def cmd_log(args) -> int:
             out["verified"] = result.to_json()
         emit_json(out)
     else:
+        lang = lang_of(args)
         for e in entries:
             detail = {k: v for k, v in e["detail"].items() if k != "evidence"}
-            text = json.dumps(detail, ensure_ascii=False)[:100]
-            print(f"{e['seq']:>5}  {e['at']}  {e['action']:<20} {text}")
+            at = e["at"][:19].replace("T", " ")
+            print(f"{e['seq']:>5}  {at}  {sentence(e['action'], detail, lang)}")
         if result:
             if result.ok:
                 print(f"日志校验通过 / log verified: {result.entries} entries, head {result.head}")
