@@ -12,6 +12,7 @@ import json
 import random
 import shutil
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -91,10 +92,32 @@ STAYS = [  # main diagnosis, main procedure, avg cost, avg los (from the demo DI
 
 @dataclass
 class Region:
-    claims: list[list] = field(default_factory=list)
-    lines: list[list] = field(default_factory=list)
+    """What generating keeps: the ground truth and a few running sums. The claims and lines
+    themselves go to ``write`` as they are made (a package's CSV files), so a region of any
+    size is generated in the same memory."""
+
+    write: Callable[[list, list[list]], None]  # (claim row, its lines)
     truth: list[tuple] = field(default_factory=list)  # (code, claim_id, line_no, institution)
-    prices: dict[str, tuple[str, float]] = field(default_factory=dict)
+    claims: int = 0
+    lines: int = 0
+    #: the year's inpatient fund_paid by fund (the DIP budget of dip_params.json)
+    paid: dict[str, float] = field(default_factory=lambda: {"employee": 0.0, "resident": 0.0})
+    #: (claim id, day, institution, visit type) of the outpatient claims a prior year repeats
+    repeated: list[tuple] | None = None
+
+    def add(self, claim: list, lines: list[list]) -> None:
+        self.write(claim, lines)
+        self.claims += 1
+        self.lines += len(lines)
+        if (
+            claim[5] == "inpatient"
+            and claim[10].startswith(str(YEAR))
+            and claim[4] != "work_injury"
+        ):
+            self.paid["resident" if claim[4] == "resident" else "employee"] += float(claim[17])
+        if self.repeated is not None and claim[0].startswith("O"):
+            if int(claim[0][1:]) % 100 < PRIOR_YEAR_SHARE * 100:
+                self.repeated.append((claim[0], claim[9], claim[6], claim[5]))
 
 
 def _catalogue_rows() -> tuple[list[str], list[list[str]], list[tuple[str, str]]]:
@@ -119,12 +142,13 @@ class Generator:
         lines_target: int,
         inpatient_share: float = 0.35,
         prior_year: bool = False,
+        write: Callable[[list, list[list]], None] = lambda claim, lines: None,
     ):
         self.rng = random.Random(seed)
         self.prior_year = prior_year
         self.target = lines_target
         self.inpatient_share = inpatient_share
-        self.region = Region()
+        self.region = Region(write, repeated=[] if prior_year else None)
         self.header, self.catalogue, self.plain = _catalogue_rows()
         names = {r[0]: r[1] for r in self.catalogue}
         self.names = names
@@ -182,7 +206,7 @@ class Generator:
     ):
         total = round(sum(float(line[8]) for line in lines) + extra, 2)
         fund = round(total * 0.75, 2)
-        self.region.claims.append(
+        self.region.add(
             [
                 claim_id,
                 patient,
@@ -205,9 +229,9 @@ class Generator:
                 _num(round(total - fund, 2)),
                 (discharge or admit).isoformat(),
                 "",
-            ]
+            ],
+            lines,
         )
-        self.region.lines.extend(lines)
 
     def plant(self, code: str, claim_id: str, line_no: int | None, inst: str) -> None:
         self.region.truth.append((code, claim_id, line_no, inst))
@@ -491,7 +515,7 @@ class Generator:
     def build(self, history: bool = True) -> Region:
         rng = self.rng
         kinds = 16
-        while len(self.region.lines) < self.target:
+        while self.region.lines < self.target:
             roll = rng.random()
             if roll < 0.012:
                 self.plant_one(rng.randrange(kinds))
@@ -596,20 +620,18 @@ class Generator:
 
     def _prior_year(self) -> None:
         """Outpatient and pharmacy claims of the year before, like the year's (fewer)."""
-        year_claims = [c for c in self.region.claims if c[0].startswith("O")]
-        for claim in year_claims:
-            if int(claim[0][1:]) % 100 >= PRIOR_YEAR_SHARE * 100:
-                continue
-            day = date.fromisoformat(claim[9]).replace(year=YEAR - 1)
+        repeated, self.region.repeated = self.region.repeated or [], None
+        for _, admitted, inst, visit_type in repeated:
+            day = date.fromisoformat(admitted).replace(year=YEAR - 1)
             cid, patient, gender, birth, vt, inst, day, lines = self.outpatient(
-                inst=claim[6], day=day, visit_type=claim[5]
+                inst=inst, day=day, visit_type=visit_type
             )
             self._claim(cid, patient, gender, birth, vt, inst, day, None, "J06.900", None, lines)
 
     def _history(self) -> None:
         """Three earlier years of inpatient cases (for building a DIP catalogue)."""
         rng = self.rng
-        n = max(60, len(self.region.claims) // 40)
+        n = max(60, self.region.claims // 40)
         for year in (YEAR - 3, YEAR - 2, YEAR - 1):
             for _ in range(n):
                 dx, px, avg_cost, avg_los = rng.choice(STAYS)
@@ -702,10 +724,28 @@ def write_package(
     prior_year: bool = False,
 ) -> Region:
     """Write the region as a contract data package; return it (with its ground truth).
-    ``prior_year``: add the year before's outpatient claims (the demo's monitor base)."""
-    gen = Generator(seed, lines_target, inpatient_share, prior_year)
-    region = gen.build()
-    ref = out / "reference"
+    ``prior_year``: add the year before's outpatient claims (the demo's monitor base).
+    Claims and lines are written as they are generated: memory does not grow with them."""
+    out.mkdir(parents=True, exist_ok=True)
+    with (
+        open(out / f"{contract.CLAIMS.name}.csv", "w", encoding="utf-8", newline="") as claims,
+        open(out / f"{contract.LINES.name}.csv", "w", encoding="utf-8", newline="") as lines,
+    ):
+        claim_rows, line_rows = csv.writer(claims), csv.writer(lines)
+        claim_rows.writerow(contract.CLAIMS.column_names)
+        line_rows.writerow(contract.LINES.column_names)
+
+        def write(claim: list, its_lines: list[list]) -> None:
+            claim_rows.writerow(claim)
+            line_rows.writerows(its_lines)
+
+        gen = Generator(seed, lines_target, inpatient_share, prior_year, write)
+        region = gen.build()
+    _write_reference(out / "reference", gen, region)
+    return region
+
+
+def _write_reference(ref: Path, gen: Generator, region: Region) -> None:
     ref.mkdir(parents=True, exist_ok=True)
     for name in ("code_limits", "dip_groups", "item_pairs", "procurement"):
         shutil.copy(BASE / f"{name}.csv", ref / f"{name}.csv")
@@ -726,10 +766,7 @@ def write_package(
         writer = csv.writer(handle)
         writer.writerow(contract.PROCUREMENT_VOLUMES.column_names)
         writer.writerow(["H001", "氨氯地平", f"{YEAR}-01-01", f"{YEAR}-12-31", 10])
-    paid = {"employee": 0.0, "resident": 0.0}  # the year's inpatient fund_paid by fund
-    for c in region.claims:
-        if c[5] == "inpatient" and c[10].startswith(str(YEAR)) and c[4] != "work_injury":
-            paid["resident" if c[4] == "resident" else "employee"] += float(c[17])
+    paid = region.paid
     params = {
         "region_code": "440500",
         "year": YEAR,
@@ -749,9 +786,3 @@ def write_package(
     (ref / "dip_params.json").write_text(
         json.dumps(params, ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    for table, rows in ((contract.CLAIMS, region.claims), (contract.LINES, region.lines)):
-        with open(out / f"{table.name}.csv", "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(table.column_names)
-            writer.writerows(rows)
-    return region
