@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from engine import evidence, log_signing
+from engine import encryption, evidence, log_signing
 from engine.errors import UserError
 
 GENESIS = "0" * 64
@@ -159,11 +159,17 @@ def verify(
             signed = signed or bool(signature)
         prev = hash_
         try:
-            records = json.loads(detail).get("evidence", [])
+            parsed = json.loads(detail)
+            records = parsed.get("evidence", [])
         except (ValueError, AttributeError):
             problems.append(Problem(seq, "its detail is not readable"))
             continue
-        for rec in records:
+        if isinstance(parsed.get("run_id"), str):  # entries written before evidence name it too
+            runs_recorded.add(parsed["run_id"])
+        for rec in records if isinstance(records, list) else [None]:
+            if not isinstance(rec, dict) or not isinstance(rec.get("where", {}), dict):
+                problems.append(Problem(seq, "what it recorded is not readable"))
+                continue
             latest[evidence.part_id(rec)] = (seq, rec)
             where = rec.get("where", {})
             if rec.get("table") == "runs" and "run_id" in where:
@@ -171,7 +177,19 @@ def verify(
             if rec.get("table") == "reviews" and isinstance(where.get("id"), list):
                 reviews_recorded.append(tuple(where["id"]))
     for seq, rec in sorted(latest.values(), key=lambda item: item[0]):
-        for miss in evidence.check(conn, rec):
+        try:
+            misses = evidence.check(conn, rec)
+        except (
+            KeyError,
+            TypeError,
+            ValueError,
+            IndexError,
+            AttributeError,
+            *encryption.errors("Error"),
+        ):
+            problems.append(Problem(seq, "what it recorded is not readable"))
+            continue
+        for miss in misses:
             problems.append(Problem(seq, f"{miss.table}: {miss.rows} differ from what it recorded"))
     if verifier is not None and not signed and unsigned:
         problems += [Problem(seq, "it is not signed") for seq in unsigned]

@@ -181,7 +181,8 @@ def check(conn: sqlite3.Connection, rec: dict) -> list[Mismatch]:
 
 def part_id(rec: dict) -> str:
     """What a record is of: a later record of the same part supersedes it."""
-    return rec["table"] + json.dumps(rec["where"], sort_keys=True, ensure_ascii=False)
+    where = json.dumps(rec.get("where", {}), sort_keys=True, ensure_ascii=False)
+    return f"{rec.get('table')}{where}"
 
 
 def records_for(conn: sqlite3.Connection, parts: Iterable[tuple[str, dict]]) -> list[dict]:

@@ -83,6 +83,12 @@ def test_each_tampered_table_is_reported_by_entry_and_row(case):
         case,
         "INSERT INTO reviews (finding_id, decision, reviewer, decided_at) SELECT finding_id, 'dismiss', 'x', 'now' FROM findings LIMIT 1",
     )
+    # a forged entry is reported, never a crash
+    forged = """UPDATE log SET detail = '{"evidence": [{"table": "lines"}]}' WHERE seq = 1"""
+    assert _problems(case, forged) == [
+        "entry 1: its content does not match its hash",
+        "entry 1: what it recorded is not readable",
+    ]
     new = case.conn.execute("SELECT max(id) + 1 FROM reviews").fetchone()[0]
     assert added == [f"decision row {new} is recorded by no log entry"]
 
