@@ -87,6 +87,21 @@ def test_a_pseudonymised_encrypted_workspace_keeps_its_key_inside_and_says_so(
     enc, plain = ["-w", str(tmp_path / "enc.yibao")], ["-w", str(tmp_path / "plain.yibao")]
     _json(capsys, ["import", str(SAMPLE), *enc, "--encrypt", "--pseudonymise"])
     assert not keys.exists() or not any(keys.iterdir())  # nothing left outside
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "import",
+                str(SAMPLE),
+                "-w",
+                str(tmp_path / "enc2.yibao"),
+                "--encrypt",
+                "--pseudonymise",
+            ]
+        )
+        == 0
+    )
+    assert "key kept in the encrypted workspace" in capsys.readouterr().out
     shown = _json(capsys, ["key", "show", *enc])
     assert shown["key_location"] == "the encrypted workspace" and shown["key_present"]
     # a plain one keeps it outside, in the keys folder

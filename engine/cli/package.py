@@ -17,6 +17,13 @@ from engine.cli.common import (
 )
 
 
+def _key_location(ws) -> str:
+    """Where the pseudonym key is: inside an encrypted workspace, else outside it."""
+    from engine.pseudonym import key_store
+
+    return key_store(ws).where
+
+
 def cmd_import(args) -> int:
     from engine.ingest import import_any
 
@@ -34,6 +41,8 @@ def cmd_import(args) -> int:
         except BaseException:
             ws.discard()  # a workspace this import created goes with its failure
             raise
+        where = _key_location(ws) if result.pseudonymised else None
+        encrypted = ws.encrypted
     if args.json:
         emit_json(result.to_json())
     else:
@@ -42,7 +51,11 @@ def cmd_import(args) -> int:
         if result.adapter:
             print(f"converted by {result.adapter}")
         if result.pseudonymised:
-            print("人员编号已假名化 / patient ids pseudonymised (key: yibao key show)")
+            print(
+                f"人员编号已假名化，密钥保存在 {where} / patient ids pseudonymised, key kept in {where}"
+            )
+        if encrypted:
+            print("工作区已加密 / the workspace is encrypted (SQLCipher)")
         print(f"reference data: {refs}")
         for name, enc in result.encodings.items():
             print(f"  {name}: {enc}")
