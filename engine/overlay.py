@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from engine import contract
+from engine.contributions import ReferenceRows
 from engine.errors import UserError
 from engine.ingest.convert import converter_for
 
@@ -30,14 +31,14 @@ def _rows(table: str, plugin: str, rows: list[dict]) -> list[list]:
 
 @contextmanager
 def reference_overlay(
-    conn: sqlite3.Connection, contributions: list[tuple[str, str, list[dict]]]
+    conn: sqlite3.Connection, contributions: list[ReferenceRows]
 ) -> Iterator[list[str]]:
     """Shadow the contributed tables for the duration of the ``with`` block."""
     by_table: dict[str, list[list]] = {}
-    for plugin, table, rows in contributions:
-        if table not in contract.BY_NAME or table in ("claims", "lines"):
-            raise UserError(f"plug-in {plugin} contributed rows to unknown table {table!r}")
-        by_table.setdefault(table, []).extend(_rows(table, plugin, rows))
+    for c in contributions:
+        if c.table not in contract.BY_NAME or c.table in ("claims", "lines"):
+            raise UserError(f"plug-in {c.plugin} contributed rows to unknown table {c.table!r}")
+        by_table.setdefault(c.table, []).extend(_rows(c.table, c.plugin, c.rows))
     made: list[str] = []
     try:
         for table, values in by_table.items():

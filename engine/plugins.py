@@ -17,19 +17,34 @@ import shutil
 import sys
 import uuid
 import zipfile
+import zipimport
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import TypeVar
 
 import pluggy
 
 from engine import hookspecs, signing
+from engine.contributions import (
+    FactField,
+    ImportAdapter,
+    ParameterDefinition,
+    ReferenceRows,
+    ReportSection,
+    RuleFiles,
+)
 from engine.errors import UserError
 
 ENTRY_POINT_GROUP = "yibao.plugins"
 DIR_ENV = "YIBAO_PLUGINS_DIR"
 BUILTIN = ("engine.national",)
+#: The package drop-ins are imported under (``yibao_dropins.<file name>``), so a drop-in
+#: named like a library (``openpyxl.py``) never takes that library's place.
+DROPIN_PACKAGE = "yibao_dropins"
+
+R = TypeVar("R")
 
 
 @dataclass
@@ -44,6 +59,7 @@ class PluginInfo:
     module: ModuleType | None = None
     signer: str | None = None  # who signed a drop-in (engine.signing), when it verified
     warning: str | None = None  # e.g. an unsigned drop-in loaded where no key is trusted
+    failed_hook: str | None = None  # the hook that failed when called (then ``error``)
 
     def to_json(self) -> dict:
         return {
@@ -76,7 +92,8 @@ def plugin_dirs() -> list[Path]:
 
 
 def _import_dropin(path: Path) -> tuple[ModuleType, str]:
-    """Import a drop-in plug-in from a .py file, a package folder, or a wheel/zip."""
+    """Import a drop-in plug-in from a .py file, a package folder, or a wheel/zip, as
+    ``yibao_dropins.<name>``: never on ``sys.path``, never under a library's name."""
     if path.suffix in (".whl", ".zip"):
         with zipfile.ZipFile(path) as archive:
             tops = {
@@ -88,25 +105,28 @@ def _import_dropin(path: Path) -> tuple[ModuleType, str]:
             raise ImportError(
                 f"a plug-in archive must hold one top-level module, found {sorted(tops)}"
             )
-        if str(path) not in sys.path:
-            sys.path.insert(0, str(path))
-        name = tops.pop()
-        return importlib.import_module(name), "wheel"
-    if path.is_dir():
+        # zipimport finds a module by the last part of its name: the top-level one
+        spec = zipimport.zipimporter(str(path)).find_spec(f"{DROPIN_PACKAGE}.{tops.pop()}")
+        kind = "wheel"
+    elif path.is_dir():
         init = path / "__init__.py"
         inner = path / path.name / "__init__.py"
         if not init.is_file() and inner.is_file():
             # a source distribution folder: <name>/<name>/__init__.py (e.g. with pyproject.toml)
             path, init = path / path.name, inner
         spec = importlib.util.spec_from_file_location(
-            path.name, init, submodule_search_locations=[str(path)]
+            f"{DROPIN_PACKAGE}.{path.name}", init, submodule_search_locations=[str(path)]
         )
         kind = "drop-in folder"
     else:
-        spec = importlib.util.spec_from_file_location(path.stem, path)
+        spec = importlib.util.spec_from_file_location(f"{DROPIN_PACKAGE}.{path.stem}", path)
         kind = "drop-in file"
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {path}")
+    if DROPIN_PACKAGE not in sys.modules:
+        package = ModuleType(DROPIN_PACKAGE, "The drop-in plug-ins, each under its own name.")
+        package.__path__ = []
+        sys.modules[DROPIN_PACKAGE] = package
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     try:
@@ -115,6 +135,11 @@ def _import_dropin(path: Path) -> tuple[ModuleType, str]:
         sys.modules.pop(spec.name, None)
         raise
     return module, kind
+
+
+def _plugin_name(module: ModuleType) -> str:
+    """Its ``PLUGIN_NAME``, else its module name (a drop-in's: its file or folder name)."""
+    return getattr(module, "PLUGIN_NAME", module.__name__.removeprefix(DROPIN_PACKAGE + "."))
 
 
 def _dropin_candidates(folder: Path) -> list[Path]:
@@ -141,10 +166,11 @@ class PluginSet:
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
         self.infos: list[PluginInfo] = []
+        self.required: set[str] = set()  # a failure of one of these is an error (require)
 
     # --- registration -------------------------------------------------------------------
     def _add(self, module: ModuleType, source: str, location: str, enabled: bool) -> None:
-        name = getattr(module, "PLUGIN_NAME", module.__name__)
+        name = _plugin_name(module)
         version = str(getattr(module, "__version__", "0"))
         info = PluginInfo(name, version, source, location, enabled, module=module)
         api = getattr(module, "PLUGIN_API", None)
@@ -177,86 +203,126 @@ class PluginSet:
     def failures(self) -> list[dict]:
         """The plug-ins that did not load (or register), with their errors, for a run's record."""
         return [
-            {"name": i.name, "location": i.location, "error": i.error}
+            {"name": i.name, "location": i.location, "error": i.error, "hook": i.failed_hook}
             for i in self.infos
             if i.error is not None
         ]
 
     def problems(self) -> list[str]:
-        """One warning for each plug-in that did not load: work goes on without it, never
-        silently (``--require-plugin`` makes it an error)."""
+        """One warning for each plug-in that did not load, or failed when called: work goes
+        on without it, never silently (``--require-plugin`` makes it an error)."""
         return [
-            f"插件 {f['name']} 加载失败，本次未使用 (plug-in {f['name']} did not load and is not"
-            f" used): {f['error']} [{f['location']}]"
+            (
+                f"插件 {f['name']} 运行出错，本次未使用 (plug-in {f['name']} failed and is not"
+                if f["hook"]
+                else f"插件 {f['name']} 加载失败，本次未使用 (plug-in {f['name']} did not load and is not"
+            )
+            + f" used): {f['error']} [{f['location']}]"
             for f in self.failures()
         ]
 
     def require(self, names: Iterable[str]) -> None:
         """Refuse to go on unless every named plug-in loaded and is in use."""
+        self.required |= set(names)
         active = {i.name for i in self.active}
-        for name in names:
+        for name in self.required:
             if name in active:
                 continue
             failed = next((f for f in self.failures() if f["name"] == name), None)
             reason = failed["error"] if failed else "no plug-in of that name is installed"
             raise UserError(f"required plug-in {name} is not in use (必需的插件未加载): {reason}")
 
-    # --- contributions ------------------------------------------------------------------
-    def _collect(self, hook_name: str) -> list[tuple[str, tuple]]:
-        """Call a register-style hook of every active plug-in, in load order."""
-        items: list[tuple[str, tuple]] = []
+    # --- calling hooks ------------------------------------------------------------------
+    def _impls(self, hook_name: str) -> list[pluggy.HookImpl]:
+        """The active plug-ins' ``@hookimpl`` functions of a hook, in registration (load)
+        order: what a merge needs, later plug-ins over earlier ones. An unmarked function of
+        the same name is no implementation and is never called."""
+        impls = getattr(self.pm.hook, hook_name).get_hookimpls()
+        return [i for i in impls if not (i.hookwrapper or i.wrapper)]
+
+    def _call(
+        self,
+        impl: pluggy.HookImpl,
+        hook_name: str,
+        kwargs: dict,
+        check: Callable[[object], str | None] | None = None,
+    ) -> object:
+        """One plug-in's hook, called as pluggy would; an exception, or a result ``check``
+        refuses, is recorded against the plug-in, which is left out from then on (its
+        problem is in ``problems()``), and ``FAILED`` is returned."""
+        try:
+            result = impl.function(*[kwargs[name] for name in impl.argnames])
+            problem = check(result) if check is not None else None
+        except Exception as exc:  # noqa: BLE001 — a broken plug-in is reported and skipped
+            problem = f"{type(exc).__name__}: {exc}"
+        if problem is None:
+            return result
+        self._drop(impl.plugin_name, hook_name, problem)
+        return FAILED
+
+    def _drop(self, name: str, hook_name: str, problem: str) -> None:
+        if name in self.required:
+            raise UserError(
+                f"required plug-in {name} failed (必需的插件出错): {hook_name}: {problem}"
+            )
         for info in self.active:
-            impl = getattr(info.module, hook_name, None)
-            if impl is None:
-                continue
-            impl(lambda *args, _n=info.name: items.append((_n, args)))
+            if info.name == name:
+                info.error, info.failed_hook = f"{hook_name}: {problem}", hook_name
+        if self.pm.has_plugin(name):
+            self.pm.unregister(name=name)
+
+    def _collect(self, hook_name: str, record: type[R]) -> list[R]:
+        """Call a register-style hook of every active plug-in, in load order; each
+        ``register(…)`` builds a ``record`` naming the plug-in. A plug-in whose hook raises
+        or registers something malformed contributes nothing."""
+        items: list = []
+        for impl in self._impls(hook_name):
+            mine: list = []
+
+            def register(*args, _name=impl.plugin_name, _mine=mine, **kwargs) -> None:
+                _mine.append(record(_name, *args, **kwargs))
+
+            def check(_result, _mine=mine) -> str | None:
+                return next((p for p in (item.problem() for item in _mine) if p), None)
+
+            if self._call(impl, hook_name, {"register": register}, check) is not FAILED:
+                items.extend(mine)
         return items
 
-    def rule_paths(self) -> list[tuple[str, Path]]:
-        return [(name, Path(args[0])) for name, args in self._collect("yibao_rulesets")]
-
-    def reference_data(self) -> list[tuple[str, str, list[dict]]]:
-        return [
-            (name, args[0], list(args[1])) for name, args in self._collect("yibao_reference_data")
-        ]
-
-    def fact_fields(self) -> list[tuple[str, str, str, Callable, str]]:
-        return [(name, *args) for name, args in self._collect("yibao_fact_fields")]
-
-    def import_adapters(self) -> list[tuple[str, str, Callable, Callable]]:
-        return [(name, *args) for name, args in self._collect("yibao_import_adapters")]
-
-    def report_sections(self) -> list[tuple[str, str, Callable]]:
-        return [(name, *args) for name, args in self._collect("yibao_report_sections")]
-
-    def _merged(self, hook_name: str, base: dict, sources: dict | None = None) -> dict:
+    def _merged(self, hook_name: str, base: dict, sources: dict | None = None, each=None) -> dict:
         """Each plug-in's values over the ones before; ``sources`` (when given) records which
-        plug-in set each key last."""
+        plug-in set each key last; ``each(plugin, key, value)`` checks a value."""
         merged = dict(base)
-        for info in self.active:
-            impl = getattr(info.module, hook_name, None)
-            if impl is None:
+        for impl in self._impls(hook_name):
+            update = self._call(impl, hook_name, {"params": dict(merged)}, _dict_or_none)
+            if update is FAILED or not update:
                 continue
-            update = impl(dict(merged))
-            if update:
-                merged.update(update)
-                if sources is not None:
-                    sources.update(dict.fromkeys(update, info.name))
+            for key, value in update.items():
+                merged[key] = value if each is None else each(impl.plugin_name, key, value)
+            if sources is not None:
+                sources.update(dict.fromkeys(update, impl.plugin_name))
         return merged
 
-    def parameter_definitions(self) -> list:
-        """Each active plug-in's rule parameter definitions, in load order."""
-        from engine.parameters import ParamDef
+    # --- contributions ------------------------------------------------------------------
+    def rule_paths(self) -> list[RuleFiles]:
+        return self._collect("yibao_rulesets", RuleFiles)
 
-        out = []
-        for name, args in self._collect("yibao_parameter_definitions"):
-            definition = args[0]
-            if isinstance(definition, dict):
-                definition = ParamDef(**definition)
-            if not isinstance(definition, ParamDef) or definition.type not in ("int", "float"):
-                raise UserError(f"plug-in {name}: a parameter definition must be a ParamDef")
-            out.append(definition)
-        return out
+    def reference_data(self) -> list[ReferenceRows]:
+        return self._collect("yibao_reference_data", ReferenceRows)
+
+    def fact_fields(self) -> list[FactField]:
+        return self._collect("yibao_fact_fields", FactField)
+
+    def import_adapters(self) -> list[ImportAdapter]:
+        return self._collect("yibao_import_adapters", ImportAdapter)
+
+    def report_sections(self) -> list[ReportSection]:
+        return self._collect("yibao_report_sections", ReportSection)
+
+    def parameter_definitions(self) -> list:
+        """Each active plug-in's rule parameter definitions (``ParamDef``), in load order."""
+        found = self._collect("yibao_parameter_definitions", ParameterDefinition)
+        return [item.definition for item in found]
 
     def rule_parameters(self, base: dict, sources: dict | None = None) -> dict:
         """The rule parameters of every plug-in, later ones over earlier ones, each value
@@ -264,54 +330,58 @@ class PluginSet:
         from engine.parameters import definitions, inferred
 
         defs = definitions(self)
-        merged = dict(base)
-        for info in self.active:
-            impl = getattr(info.module, "yibao_rule_parameters", None)
-            update = impl(dict(merged)) if impl is not None else None
-            if not update:
-                continue
-            if not isinstance(update, dict):
-                raise UserError(f"plug-in {info.name}: yibao_rule_parameters must return a dict")
-            for name, value in update.items():
-                defs.setdefault(name, inferred(name, value))
-                merged[name] = defs[name].check(value, f"plug-in {info.name}")
-            if sources is not None:
-                sources.update(dict.fromkeys(update, info.name))
-        return merged
+
+        def checked(plugin: str, name: str, value):
+            defs.setdefault(name, inferred(name, value))
+            return defs[name].check(value, f"plug-in {plugin}")
+
+        return self._merged("yibao_rule_parameters", base, sources, checked)
 
     def dip_parameters(self, base: dict) -> dict:
         return self._merged("yibao_dip_parameters", base)
 
-    def dip_point_value(self, total_points, budget, fund_ratio, params):
-        return self.pm.hook.yibao_dip_point_value(
-            total_points=total_points, budget=budget, fund_ratio=fund_ratio, params=params
-        )
+    def dip_point_value(self, total_points, budget, fund_ratio, params) -> float | None:
+        """The first plug-in's point value (pluggy's ``firstresult`` order: the last loaded
+        first), or None for the national formula. A point value feeds every case's money,
+        so a plug-in failing here stops the settlement with an error naming it."""
+        kwargs = {
+            "total_points": total_points,
+            "budget": budget,
+            "fund_ratio": fund_ratio,
+            "params": params,
+        }
+        for impl in reversed(self._impls("yibao_dip_point_value")):
+            value = _strict(impl, "yibao_dip_point_value", kwargs, "")
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise UserError(
+                    f"plug-in {impl.plugin_name}: yibao_dip_point_value returned {value!r};"
+                    " a point value is a number > 0"
+                )
+            return value
+        return None
 
     def has_case_factor(self) -> bool:
-        return any(hasattr(i.module, "yibao_case_factor") for i in self.active)
+        return bool(self._impls("yibao_case_factor"))
 
     def case_factors(self, case: dict) -> list[tuple[str, float]]:
-        """Each active plug-in's factor for a DIP case (None and 1.0 left out), in load order."""
+        """Each active plug-in's factor for a DIP case (None and 1.0 left out), in load order.
+
+        A factor that fails stops the settlement with an error naming the plug-in: leaving
+        the plug-in out halfway through a year would settle some cases with it, some not."""
         out = []
-        for info in self.active:
-            impl = getattr(info.module, "yibao_case_factor", None)
-            if impl is None:
-                continue
-            try:
-                factor = impl(dict(case))
-            except Exception as exc:  # noqa: BLE001 — name the plug-in, not a traceback
-                raise UserError(
-                    f"plug-in {info.name}: yibao_case_factor failed on {case.get('claim_id')}:"
-                    f" {type(exc).__name__}: {exc}"
-                ) from exc
+        claim = case.get("claim_id")
+        for impl in self._impls("yibao_case_factor"):
+            factor = _strict(impl, "yibao_case_factor", {"case": dict(case)}, f" on {claim}")
             if factor is None or factor == 1.0:
                 continue
             if isinstance(factor, bool) or not isinstance(factor, int | float) or factor < 0:
                 raise UserError(
-                    f"plug-in {info.name}: yibao_case_factor returned {factor!r} for"
-                    f" {case.get('claim_id')}; a factor is a number ≥ 0"
+                    f"plug-in {impl.plugin_name}: yibao_case_factor returned {factor!r} for"
+                    f" {claim}; a factor is a number ≥ 0"
                 )
-            out.append((info.name, float(factor)))
+            out.append((impl.plugin_name, float(factor)))
         return out
 
     def case_factor(self, case: dict) -> float:
@@ -324,35 +394,60 @@ class PluginSet:
     def institution_codes(self) -> set[str]:
         return {
             row.get("institution_code")
-            for _, table, rows in self.reference_data()
-            if table == "institutions"
-            for row in rows
+            for contribution in self.reference_data()
+            if contribution.table == "institutions"
+            for row in contribution.rows
         }
 
     def describe(self) -> None:
         """Fill in what each active plug-in contributes (for ``plugins list``)."""
         counts: dict[str, dict[str, int]] = {}
-        for hook, label in (
-            ("yibao_rulesets", "rule files"),
-            ("yibao_reference_data", "reference tables"),
-            ("yibao_fact_fields", "fact fields"),
-            ("yibao_import_adapters", "import adapters"),
-            ("yibao_report_sections", "report sections"),
+
+        def add(name: str, label: str, count: int = 1) -> None:
+            counts.setdefault(name, {}).setdefault(label, 0)
+            counts[name][label] += count
+
+        for items, label in (
+            (self.rule_paths(), "rule files"),
+            (self.reference_data(), "reference tables"),
+            (self.fact_fields(), "fact fields"),
+            (self.import_adapters(), "import adapters"),
+            (self.report_sections(), "report sections"),
         ):
-            for name, _ in self._collect(hook):
-                counts.setdefault(name, {}).setdefault(label, 0)
-                counts[name][label] += 1
-        for info in self.active:
-            for hook, label in (
-                ("yibao_rule_parameters", "rule parameters"),
-                ("yibao_dip_parameters", "DIP parameters"),
-            ):
-                impl = getattr(info.module, hook, None)
-                if impl is not None:
-                    counts.setdefault(info.name, {})[label] = len(impl({}) or {})
-            if getattr(info.module, "yibao_dip_point_value", None):
-                counts.setdefault(info.name, {})["point value method"] = 1
-            info.contributes = counts.get(info.name, {})
+            for item in items:
+                add(item.plugin, label)
+        for hook, label in (
+            ("yibao_rule_parameters", "rule parameters"),
+            ("yibao_dip_parameters", "DIP parameters"),
+        ):
+            for impl in self._impls(hook):
+                values = self._call(impl, hook, {"params": {}}, _dict_or_none)
+                if values is not FAILED:
+                    add(impl.plugin_name, label, len(values or {}))
+        for impl in self._impls("yibao_dip_point_value"):
+            add(impl.plugin_name, "point value method")
+        for info in self.infos:
+            info.contributes = counts.get(info.name, {}) if info.error is None else {}
+
+
+#: What ``PluginSet._call`` returns for a plug-in that failed (None is a valid result).
+FAILED = object()
+
+
+def _dict_or_none(result) -> str | None:
+    if result is None or isinstance(result, dict):
+        return None
+    return f"returned {type(result).__name__}, not a dict (or None)"
+
+
+def _strict(impl: pluggy.HookImpl, hook_name: str, kwargs: dict, where: str):
+    """Call a hook whose failure cannot be left out halfway: an error naming the plug-in."""
+    try:
+        return impl.function(*[kwargs[name] for name in impl.argnames])
+    except Exception as exc:  # noqa: BLE001 — name the plug-in, not a traceback
+        raise UserError(
+            f"plug-in {impl.plugin_name}: {hook_name} failed{where}: {type(exc).__name__}: {exc}"
+        ) from exc
 
 
 def load_plugins(
@@ -396,7 +491,7 @@ def load_plugins(
             except BaseException as exc:  # noqa: BLE001
                 plugins._failed(path.stem, "drop-in", str(path), exc)
                 continue
-            name = getattr(module, "PLUGIN_NAME", module.__name__)
+            name = _plugin_name(module)
             plugins._add(module, kind, str(path), wanted(name, False))
             info = plugins.infos[-1]
             if verdict is not None:

@@ -351,6 +351,6 @@ def for_workspace(ws, plugins=None, *, year: int | None = None, catalog=None) ->
         return compute(ws.conn, [], params, year=year)
     catalog = catalog or load_catalog(plugins)
     params = rule_parameters(ws, plugins)
-    registry = [c for c in plugins.reference_data() if c[1] == "doctors"]
+    registry = [c for c in plugins.reference_data() if c.table == "doctors"]
     with reference_overlay(ws.conn, registry):
         return compute(ws.conn, catalog.rules(), params, year=year)

@@ -28,16 +28,17 @@ def import_any(ws: Workspace, path: str | Path, plugins, **options) -> ImportRes
         raise UserError(f"data package not found: {path}")
     if is_package(path):
         return import_package(ws, path, known_institutions=known, **options)
-    for plugin, name, detect, convert in plugins.import_adapters():
+    for adapter in plugins.import_adapters():
+        plugin, name = adapter.plugin, adapter.name
         try:
-            recognised = detect(path)
+            recognised = adapter.detect(path)
         except Exception as exc:  # noqa: BLE001 — a plug-in's failure is reported as its own
             raise UserError(f"plug-in {plugin}: adapter {name!r} failed on {path}: {exc}") from exc
         if not recognised:
             continue
         with tempfile.TemporaryDirectory(prefix="yibao-adapter-") as tmp:
             try:
-                convert(path, Path(tmp))
+                adapter.convert(path, Path(tmp))
             except UserError:
                 raise
             except Exception as exc:  # noqa: BLE001

@@ -197,12 +197,14 @@ def gather(
     by_inst, by_rule = _summaries(findings, rules, names)
     sections, problems = [], []
     if plugins is not None:
-        problems += plugins.problems()
-        for plugin, title, build in plugins.report_sections():
+        for section in plugins.report_sections():
             try:
-                sections.append((str(title), [list(row) for row in build(ws)]))
+                sections.append((section.title, [list(row) for row in section.build(ws)]))
             except Exception as exc:  # noqa: BLE001 — a broken section is reported, not fatal
-                problems.append(f"plug-in {plugin}: report section {title!r} failed: {exc}")
+                problems.append(
+                    f"plug-in {section.plugin}: report section {section.title!r} failed: {exc}"
+                )
+        problems[:0] = plugins.problems()  # after the sections: a plug-in failing there too
     return ReportData(
         generated_at=now_text(),
         workspace=str(ws.path),

@@ -52,9 +52,9 @@ def load_catalog(plugins, ws: Workspace | None = None) -> Catalog:
     catalog = Catalog()
     owners: dict[str, tuple[str, Rule]] = {}
     files = [
-        (plugin_name, file, None)
-        for plugin_name, path in plugins.rule_paths()
-        for file in rule_files(path)
+        (contribution.plugin, file, None)
+        for contribution in plugins.rule_paths()
+        for file in rule_files(contribution.path)
     ]
     for plugin_name, file, text in files + (local_sources(ws) if ws is not None else []):
         try:
@@ -203,7 +203,7 @@ def lane_job(ws: Workspace, plugins, rules: list[Rule], params: dict) -> LaneJob
         catalogue_source(ws),
         {scope: [r for r in rules if r.scope == scope] for scope in SCOPES},
         params,
-        {scope: {name for _p, s, name, _f, _d in custom if s == scope} for scope in SCOPES},
+        {scope: {f.name for f in custom if f.scope == scope} for scope in SCOPES},
     )
 
 

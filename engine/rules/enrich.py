@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import sqlite3
 import statistics
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from engine.analytics import tj
+from engine.contributions import FactField
 from engine.dip.grouping import Catalogue
 from engine.dip.scoring import Scoring
 from engine.rules import enrich_sql as q
@@ -235,11 +236,9 @@ def _year_end(
             fact["low_case_share"] = fact.get("low_cases", 0) / fact["dip_cases"]
 
 
-def add_custom(
-    custom_fields: list[tuple[str, str, str, Callable, str]], scope: str, facts: Iterable[dict]
-) -> Iterator[dict]:
+def add_custom(custom_fields: list[FactField], scope: str, facts: Iterable[dict]) -> Iterator[dict]:
     """The facts with the plug-ins' computed fields of the scope (``fact_fields``) added."""
-    custom = [(name, func) for _plugin, s, name, func, _desc in custom_fields if s == scope]
+    custom = [(f.name, f.func) for f in custom_fields if f.scope == scope]
     for fact in facts:
         for name, func in custom:
             value = func(dict(fact))

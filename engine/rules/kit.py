@@ -85,8 +85,7 @@ def check_rulesets(sets: list[RuleSet], plugins) -> list[Problem]:
     problems: list[Problem] = []
     params = plugins.rule_parameters({})
     custom = {
-        scope: {name for _p, s, name, _f, _d in plugins.fact_fields() if s == scope}
-        for scope in SCOPES
+        scope: {f.name for f in plugins.fact_fields() if f.scope == scope} for scope in SCOPES
     }
     fields = scope_fields()
     for name, value in params.items():

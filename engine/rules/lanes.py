@@ -14,6 +14,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from engine import encryption, processes
+from engine.contributions import ReferenceRows
 from engine.errors import UserError
 from engine.overlay import reference_overlay
 from engine.rules import expr
@@ -32,7 +33,7 @@ LANES_VAR = "YIBAO_AUDIT_LANES"  # e.g. 1 to keep an audit on one core
 class LaneJob:
     """What every lane needs; it crosses to the worker processes, so it holds data only."""
 
-    reference: list[tuple[str, str, list[dict]]]
+    reference: list[ReferenceRows]
     dip_params: dict | None
     dip_source: str
     rules: dict[str, list[Rule]]
