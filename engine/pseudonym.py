@@ -46,8 +46,18 @@ def workspace_id(ws) -> str:
     value = ws.get_setting(ID_SETTING)
     if not value:
         value = uuid.uuid4().hex
-        ws.set_setting(ID_SETTING, value)
+        _written(ws, lambda: ws.set_setting(ID_SETTING, value))
     return value
+
+
+def _written(ws, write) -> None:
+    """Run ``write`` in the caller's transaction, or in one of its own (so a workspace another
+    yibao is writing to is a clear ``UserError``, as for any write)."""
+    if ws.conn.in_transaction:
+        write()
+    else:
+        with ws.transaction():
+            write()
 
 
 def is_pseudonymised(ws) -> bool:
@@ -118,7 +128,7 @@ class InsideKeyStore:
         return bytes.fromhex(value) if value else None
 
     def save(self, key: bytes) -> None:
-        self.ws.set_setting(self.SETTING, key.hex())
+        _written(self.ws, lambda: self.ws.set_setting(self.SETTING, key.hex()))
 
 
 def key_store(ws) -> KeyStore:

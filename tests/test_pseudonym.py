@@ -206,3 +206,20 @@ def test_cli_json_names_each_problem_in_both_languages(tmp_path, package, capsys
             "message_en": "claims.csv: 1 column read; is it separated by tabs?",
         }
     ]
+
+
+def test_a_workspace_another_yibao_is_writing_to_is_a_clear_error(tmp_path, package):
+    import sqlite3
+
+    path = tmp_path / "w.yibao"
+    Workspace.open(path).close()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another yibao in the middle of a write
+    try:
+        with Workspace.open(path) as ws:
+            ws.conn.execute("PRAGMA busy_timeout=0")
+            with pytest.raises(UserError, match="is in use"):
+                import_package(ws, package, pseudonymise=True)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
