@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -28,14 +27,14 @@ class TableSource:
     encoding: str  # "utf-8", "utf-8-sig", "gbk", "gb18030" or "xlsx"
     header: list[str]
     rows: Iterator[tuple[int, list[str]]]  # (row number in the file, cells)
-    plain_lines: list[str] | None = None  # the data lines of a CSV text without quotes
+    plain_lines: PlainText | None = None  # the data lines of a CSV text without quotes
 
     def column_batches(self, size: int) -> Iterator[list[Sequence[str]]]:
         """The cells of ``size`` rows at a time as columns, each row cut or padded with ""
         to the header's width."""
         width = len(self.header)
         if self.plain_lines is not None:
-            for batch in plain_batches(self.plain_lines, size):
+            for batch in plain_batches(iter(self.plain_lines), size):
                 yield plain_columns(batch, width)
             return
         cells = (c for _, c in self.rows)
@@ -54,10 +53,10 @@ def _columns(rows: list[list[str]], width: int) -> list[Sequence[str]]:
 _LINE_END = ",\x00,"
 
 
-def plain_batches(lines: list[str], size: int) -> Iterator[list[str]]:
+def plain_batches(lines: Iterable[str], size: int) -> Iterator[list[str]]:
     """The non-blank lines, ``size`` at a time (a blank line is not a row)."""
-    for start in range(0, len(lines), size):
-        batch = lines[start : start + size]
+    lines = iter(lines)
+    while batch := list(islice(lines, size)):
         if "" in batch:
             batch = [line for line in batch if line]
         if batch:
@@ -103,31 +102,33 @@ def _first_reading(data: bytes, read: Callable[[str, int], T]) -> tuple[str, T]:
 
 
 def open_table(path: Path) -> TableSource:
+    """The table in ``path``. A CSV file is read in pieces, twice (once to learn its encoding
+    and whether it is plain, once as its rows are taken): memory does not grow with it."""
     if path.suffix.lower() == ".xlsx":
         return _open_xlsx(path)
-    data = path.read_bytes()
-    plain = _plain_lines(data)
-    if plain is None:
-        encoding, text = decode(data)
-        _refuse_nul(data)  # after decoding, which names a UTF-16 file as such
-        reader = csv.reader(io.StringIO(text, newline=""))
+    scan = _scan(path)
+    if not scan.plain:
+        if scan.nul_line:
+            raise ValueError(
+                f"line {scan.nul_line}: a NUL character (\\0), which is never data; remove it"
+            )
+        handle = open(path, encoding=scan.encoding, newline="")  # noqa: SIM115
+        reader = csv.reader(handle)
         header = next(_csv_rows(reader, path), [])
-        rows = ((reader.line_num, cells) for cells in _csv_rows(reader, path) if cells)
-    else:
-        encoding, plain = plain
-        header = plain[0].split(",") if plain[0] else []
-        del plain[0]
-        rows = ((n, line.split(",")) for n, line in enumerate(plain, start=2) if line)
-    return TableSource(path, encoding, [h.strip() for h in header], rows, plain)
+        rows = _closing(
+            ((reader.line_num, cells) for cells in _csv_rows(reader, path) if cells), handle
+        )
+        return TableSource(path, scan.encoding, [h.strip() for h in header], rows)
+    codec = "utf-8" if scan.encoding == "utf-8-sig" else scan.encoding  # after the BOM
+    plain = PlainText(path, codec, scan.begin, scan.crlf, scan.lines)
+    header = plain.header.split(",") if plain.header else []
+    rows = ((n, line.split(",")) for n, line in enumerate(plain, start=2) if line)
+    return TableSource(path, scan.encoding, [h.strip() for h in header], rows, plain)
 
 
-def _refuse_nul(data: bytes) -> None:
-    """A NUL is never data (an id with one broke the audit later): refuse the file, saying
-    where."""
-    at = data.find(b"\x00")
-    if at >= 0:
-        line = data.count(b"\n", 0, at) + 1
-        raise ValueError(f"line {line}: a NUL character (\\0), which is never data; remove it")
+def _closing(rows: Iterator[T], handle) -> Iterator[T]:
+    with handle:
+        yield from rows
 
 
 def _csv_rows(reader, path: Path) -> Iterator[list[str]]:
@@ -139,43 +140,120 @@ def _csv_rows(reader, path: Path) -> Iterator[list[str]]:
         raise UserError(f"{path.name}:{reader.line_num}: {exc}") from None
 
 
-def _plain_lines(data: bytes) -> tuple[str, list[str]] | None:
-    """(encoding, lines) of a CSV text without quotes, which ``csv`` would split at commas
-    and nothing else; None when it has quotes, a NUL or a CR without its LF. The bytes tell:
-    in UTF-8, GBK and GB18030 these ASCII bytes are never part of another character."""
-    if b'"' in data or b"\x00" in data:
-        return None
-    crlf = b"\r" in data
-    if crlf and data.count(b"\r") != data.count(b"\r\n"):
-        return None
-    return _first_reading(data, lambda encoding, begin: _split_lines(data, begin, encoding, crlf))
-
-
-#: Bytes decoded at a time. A table's text takes two to four times its bytes, and its list of
-#: lines as much again; decoding a piece at a time never holds the whole text besides.
+#: Bytes decoded at a time (then up to the next LF, which no character of these encodings
+#: contains). A table's text takes two to four times its bytes: a piece at a time never holds
+#: the whole text.
 PIECE = 1 << 23
 
 
-def _split_lines(data: bytes, begin: int, encoding: str, crlf: bool) -> list[str]:
-    """``data[begin:]`` decoded and split at LF (CRLF too when ``crlf``), a piece at a time;
-    each piece ends with a LF, which no character of these encodings contains."""
-    view, lines, start = memoryview(data), [], begin
-    while True:
-        cut = data.find(b"\n", start + PIECE)
-        end = len(data) if cut < 0 else cut + 1
+def _pieces(path: Path, begin: int = 0) -> Iterator[tuple[int, bytes]]:
+    """(offset, bytes) of ``path`` from ``begin``, each piece ending with a LF (or the end)."""
+    with open(path, "rb") as handle:
+        handle.seek(begin)
+        offset = begin
+        while piece := handle.read(PIECE) + handle.readline():
+            yield offset, piece
+            offset += len(piece)
+
+
+def _decoded(piece: bytes, offset: int, codec: str) -> str:
+    """``piece`` decoded; an error placed in the whole file, as decoding it whole would."""
+    try:
+        return str(piece, codec)
+    except UnicodeDecodeError as exc:
+        raise _PlacedError(exc, offset) from None
+
+
+class _PlacedError(UnicodeDecodeError):
+    """A piece's decoding error at its place in the whole file, said as Python says it."""
+
+    def __init__(self, exc: UnicodeDecodeError, offset: int):
+        super().__init__(exc.encoding, exc.object, exc.start, exc.end, exc.reason)
+        self.first = exc.object[exc.start]
+        self.start, self.end = offset + exc.start, offset + exc.end
+
+    def __str__(self) -> str:
+        if self.end - self.start == 1:
+            where = f"byte 0x{self.first:02x} in position {self.start}"
+        else:
+            where = f"bytes in position {self.start}-{self.end - 1}"
+        return f"'{self.encoding}' codec can't decode {where}: {self.reason}"
+
+
+@dataclass
+class _Scan:
+    encoding: str
+    begin: int  # the first byte after a BOM
+    plain: bool  # no quote, no NUL, no CR without its LF: ``csv`` would split at commas only
+    crlf: bool
+    lines: int  # data lines (blank ones too) after the header
+    nul_line: int = 0  # the line of the first NUL, if any
+
+
+def _scan(path: Path) -> _Scan:
+    """Read the file once, a piece at a time: the first encoding of UTF-8 (with or without
+    BOM), GBK, GB18030 that decodes all of it, and how it can be split. The bytes tell
+    whether it is plain: in these encodings these ASCII bytes are never part of another
+    character."""
+    with open(path, "rb") as handle:
+        bom = handle.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8
+    names = ("utf-8-sig",) if bom else ("utf-8", "gbk", "gb18030")
+    begin = len(codecs.BOM_UTF8) if bom else 0
+    for n, name in enumerate(names):
         try:
-            text = str(view[start:end], encoding)
-        except UnicodeDecodeError as exc:  # placed in the whole file, as decoding it would
-            raise UnicodeDecodeError(
-                exc.encoding, data, start + exc.start, start + exc.end, exc.reason
-            ) from None
-        part = (text.replace("\r\n", "\n") if crlf else text).split("\n")
-        if end < len(data):
-            part.pop()  # the empty text after the piece's final LF
-        lines += part
-        if end == len(data):
-            return lines
-        start = end
+            return _scan_as(path, name, begin)
+        except UnicodeDecodeError:
+            if n == len(names) - 1:
+                raise
+
+
+def _scan_as(path: Path, name: str, begin: int) -> _Scan:
+    codec = "utf-8" if name == "utf-8-sig" else name
+    quote = crlf = lone_cr = False
+    newlines, nul_line = 0, 0
+    for offset, piece in _pieces(path, begin):
+        _decoded(piece, offset, codec)
+        quote = quote or b'"' in piece
+        if not nul_line and b"\x00" in piece:
+            nul_line = newlines + piece.count(b"\n", 0, piece.find(b"\x00")) + 1
+        if b"\r" in piece:
+            crlf = True
+            lone_cr = lone_cr or piece.count(b"\r") != piece.count(b"\r\n")
+        newlines += piece.count(b"\n")
+    plain = not (quote or nul_line or lone_cr)
+    return _Scan(name, begin, plain, crlf, newlines, nul_line)
+
+
+@dataclass
+class PlainText:
+    """The data lines of a CSV text without quotes, read a piece at a time each time they
+    are iterated (blank lines too, as empty strings); ``header`` is its first line."""
+
+    path: Path
+    codec: str
+    begin: int
+    crlf: bool
+    newlines: int  # LFs in the text: the data lines number this, or one more
+
+    def __post_init__(self) -> None:
+        self.header = next(self._lines(), "")
+
+    def __len__(self) -> int:
+        """The data lines, blank ones included (an upper bound of the rows)."""
+        return self.newlines
+
+    def __iter__(self) -> Iterator[str]:
+        lines = self._lines()
+        next(lines, None)  # the header
+        return lines
+
+    def _lines(self) -> Iterator[str]:
+        for offset, piece in _pieces(self.path, self.begin):
+            text = _decoded(piece, offset, self.codec)
+            part = (text.replace("\r\n", "\n") if self.crlf else text).split("\n")
+            if piece.endswith(b"\n"):
+                part.pop()  # the empty text after the piece's final LF
+            yield from part
 
 
 class NumberCell(str):

@@ -15,6 +15,7 @@ import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from itertools import islice
 
 from engine import encryption, processes
 from engine.ingest import parsing, store
@@ -80,15 +81,15 @@ class _Ahead:
 
 def _segments(parser: TableParser) -> Iterator[tuple]:
     """``build_segment``'s arguments for each segment of a plain CSV text."""
-    header, lines = tuple(parser.source.header), parser.source.plain_lines or []
-    for start in range(0, len(lines), SEGMENT):
-        yield header, lines[start : start + SEGMENT], parsing.BATCH, parser.key
+    header, lines = tuple(parser.source.header), iter(parser.source.plain_lines or ())
+    while segment := list(islice(lines, SEGMENT)):
+        yield header, segment, parsing.BATCH, parser.key
 
 
 def _batches(parser: TableParser) -> Iterator[tuple]:
     """``convert_batch``'s arguments for each batch of a plain CSV text."""
     header = tuple(parser.source.header)
-    for batch in plain_batches(parser.source.plain_lines or [], parsing.BATCH):
+    for batch in plain_batches(parser.source.plain_lines or (), parsing.BATCH):
         yield parser.table.name, header, batch, parser.key
 
 
