@@ -233,3 +233,39 @@ def test_without_serialized_databases_the_lines_are_converted_here(tmp_path, pac
     monkeypatch.setattr(bulk, "_serializes", lambda conn: False)
     monkeypatch.setattr(bulk, "ImportWorkers", None)  # would fail if it were used
     assert import_package(Workspace.open(tmp_path / "w.yibao"), package).lines == 133
+
+
+@pytest.mark.parametrize("worker", ["0", "1"])
+def test_replacing_checks_the_file_against_itself_not_only_the_workspace(
+    tmp_path, package, monkeypatch, worker
+):
+    """The fast path keeps no set of the file's claim ids: a claim the workspace has and the
+    file gives twice, or a line of a claim only the workspace has, still reach the row path."""
+    monkeypatch.setattr(parsing, "BATCH", 2)
+    monkeypatch.setattr(staged, "SEGMENT", 20)
+    monkeypatch.setenv(bulk.WORKER_VAR, worker)
+    ws = Workspace.open(tmp_path / "w.yibao")
+    import_package(ws, package)
+    before = _rows(ws.conn, "claims"), _rows(ws.conn, "lines")
+    with open(package / "claims.csv", encoding="utf-8") as handle:
+        first = handle.read().splitlines()[1]
+    with open(package / "claims.csv", "a", encoding="utf-8") as handle:
+        handle.write(first + "\n")  # in a later batch than its first time
+    with pytest.raises(ImportRejected) as info:
+        import_package(ws, package, replace=True)
+    assert f"duplicate claim id '{first.split(',')[0]}'" in "\n".join(info.value.errors)
+    assert (_rows(ws.conn, "claims"), _rows(ws.conn, "lines")) == before
+
+    other = tmp_path / "other"
+    other.mkdir()
+    with open(package / "claims.csv", encoding="utf-8") as handle:
+        kept = handle.read().splitlines()[:2]  # the header and one claim
+    (other / "claims.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    with open(package / "lines.csv", encoding="utf-8") as handle:
+        header, *lines = handle.read().splitlines()
+    stray = next(line for line in lines if not line.startswith(first.split(",")[0] + ","))
+    (other / "lines.csv").write_text(f"{header}\n{stray}\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as info:
+        import_package(ws, other, replace=True)
+    assert "unknown claim" in "\n".join(info.value.errors)
+    assert (_rows(ws.conn, "claims"), _rows(ws.conn, "lines")) == before

@@ -55,14 +55,15 @@ class FastLoad:
             batches = self.workers.claim_batches()
         else:
             batches = self.claims.column_batches(parsing.BATCH)
-        claim_ids = _load_claims(self.conn, batches, institutions, replace, cancel)
-        progress("claims", len(claim_ids), len(claim_ids))
+        begun = store.last_claim_rowid(self.conn)
+        claims = _load_claims(self.conn, batches, institutions, replace, cancel, begun)
+        progress("claims", claims, claims)
         if self.workers:
-            count = self.workers.load_lines(claim_ids, progress, cancel)
+            count = self.workers.load_lines(begun, progress, cancel)
         else:
-            count = _load_lines(self.conn, self.lines, claim_ids, progress, cancel)
+            count = _load_lines(self.conn, self.lines, begun, progress, cancel)
         cancel.check()  # a cancel asked for during the last batch still counts
-        return len(claim_ids), count
+        return claims, count
 
 
 def _use_workers(conn, lines: TableParser) -> bool:
@@ -84,44 +85,50 @@ def _serializes(conn) -> bool:
     return hasattr(type(conn), "deserialize")
 
 
-def _load_claims(conn, batches, institutions, replace, cancel) -> set[str]:
-    in_workspace = store.workspace_claim_ids(conn)
-    args = (conn, batches, institutions, replace, cancel, in_workspace)
-    if len(in_workspace) > REBUILD_INDEXES_UP_TO:
+def _load_claims(conn, batches, institutions, replace, cancel, begun: int) -> int:
+    args = (conn, batches, institutions, replace, cancel, begun)
+    if store.count_claims(conn) > REBUILD_INDEXES_UP_TO:
         return _write_claims(*args)
     with store.indexes_rebuilt(conn, "claims"), store.indexes_rebuilt(conn, "claim_codes"):
         return _write_claims(*args)
 
 
-def _write_claims(conn, batches, institutions, replace, cancel, in_workspace) -> set[str]:
-    ids: set[str] = set()
+def _write_claims(conn, batches, institutions, replace, cancel, begun: int) -> int:
+    """Write the claims with rowids counted up from ``begun``: the claims of this import are
+    those above it (a claim replaced may free a smaller rowid, which must not count)."""
+    count = 0
     for columns, extras in batches:
         batch_ids = columns[0]
-        before = len(ids)
-        ids.update(batch_ids)
-        if len(ids) - before != len(batch_ids):
+        if len(set(batch_ids)) != len(batch_ids):
             raise NeedsRowCheck  # a duplicate claim id
         if not institutions.issuperset(columns[_INSTITUTION]):
             raise NeedsRowCheck
-        existing = in_workspace.intersection(batch_ids)
+        existing = store.claims_among(conn, batch_ids)
         if existing:
-            if not replace:
-                raise NeedsRowCheck
-            store.delete_claims(conn, existing)
-        since = store.last_claim_rowid(conn)
-        store.insert_columns(conn, "claims", store.CLAIM_COLUMNS, [*columns, extras])
+            if not replace or any(rowid > begun for _, rowid in existing):
+                raise NeedsRowCheck  # in the workspace, or earlier in the file
+            store.delete_claims(conn, (claim_id for claim_id, _ in existing))
+        rowids = list(range(begun + count + 1, begun + count + 1 + len(batch_ids)))
+        since = begun + count
+        store.insert_columns(
+            conn, "claims", ("rowid", *store.CLAIM_COLUMNS), [rowids, *columns, extras]
+        )
         store.write_claim_codes(conn, since)
+        count += len(batch_ids)
         cancel.check()
-    return ids
+    return count
 
 
-def _load_lines(conn, parser: TableParser, claim_ids: set[str], progress, cancel) -> int:
+def _load_lines(conn, parser: TableParser, begun: int, progress, cancel) -> int:
+    """Write the lines of the claims this import wrote (rowids above ``begun``)."""
     count = 0
     refunds: list[tuple[str, int]] = []
     for columns, extras in parser.column_batches(parsing.BATCH):
         batch_claims = columns[0]
-        if not claim_ids.issuperset(batch_claims):
-            raise NeedsRowCheck
+        distinct = set(batch_claims)
+        ours = sum(rowid > begun for _, rowid in store.claims_among(conn, distinct))
+        if ours != len(distinct):
+            raise NeedsRowCheck  # a line of a claim not in the file
         store.insert_lines(conn, columns, extras)
         refund_of = columns[_REFUND]
         if refund_of.count(None) != len(refund_of):

@@ -29,6 +29,13 @@ SEGMENTS_AHEAD = 8  # segments the workers may finish before this process takes 
 BATCHES_AHEAD = 8  # converted claim batches likewise
 SCHEMA = "staging"
 _COLUMNS = ", ".join(store.LINE_COLUMNS)
+#: A line of the segment whose claim this import did not write (read to the end: a statement
+#: left open would keep the schema from detaching).
+_STRAY = (
+    f"SELECT 1 FROM (SELECT DISTINCT claim_id FROM {SCHEMA}.lines) s WHERE NOT EXISTS"
+    " (SELECT 1 FROM main.claims c"
+    " WHERE c.claim_id = s.claim_id AND c.rowid > ?) LIMIT 1"
+)
 
 
 def build_segment(
@@ -135,18 +142,18 @@ class ImportWorkers:
             return self.claims.column_batches(parsing.BATCH)
         return iter(self.claims_ahead)
 
-    def load_lines(self, claim_ids: set[str], progress: Progress, cancel: CancelToken) -> int:
-        """Copy every segment into ``lines``; return how many lines there were."""
+    def load_lines(self, begun: int, progress: Progress, cancel: CancelToken) -> int:
+        """Copy every segment into ``lines``; return how many lines there were. Every line
+        must be of a claim this import wrote (a claims rowid above ``begun``)."""
         count = 0
         refunds: list[tuple[str, int]] = []
         progress("lines", 0, 0)
         for data in self.segments:
             self.conn.deserialize(data, name=SCHEMA)
             del data
-            # Read to the end: a statement left open would keep the schema from detaching.
-            claims = self.conn.execute(f"SELECT DISTINCT claim_id FROM {SCHEMA}.lines").fetchall()
-            if not claim_ids.issuperset(row[0] for row in claims):
-                raise NeedsRowCheck  # a line of an unknown claim
+            stray = self.conn.execute(_STRAY, (begun,)).fetchall()
+            if stray:
+                raise NeedsRowCheck  # a line of a claim not in the file
             try:
                 count += self.conn.execute(
                     f"INSERT INTO main.lines ({_COLUMNS}) SELECT {_COLUMNS} FROM {SCHEMA}.lines"

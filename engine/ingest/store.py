@@ -122,6 +122,29 @@ def workspace_claim_ids(conn: sqlite3.Connection) -> set[str]:
     return {r[0] for r in conn.execute("SELECT claim_id FROM claims")}
 
 
+def count_claims(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM main.claims").fetchone()[0]
+
+
+#: Claim ids looked up in one statement by ``claims_among``.
+LOOKUP = 500
+
+
+def claims_among(conn: sqlite3.Connection, ids: Iterable[str]) -> list[tuple[str, int]]:
+    """(claim id, rowid) of the stored claims among ``ids``, by the claims' key: the fast
+    import checks a batch against what it wrote so far (rowids above where it began) and
+    what was there, without holding every id (millions, hundreds of MB) in memory."""
+    ids = list(ids)
+    found: list[tuple[str, int]] = []
+    for start in range(0, len(ids), LOOKUP):
+        part = ids[start : start + LOOKUP]
+        found += conn.execute(
+            f"SELECT claim_id, rowid FROM main.claims WHERE claim_id IN ({', '.join('?' * len(part))})",
+            part,
+        ).fetchall()
+    return found
+
+
 def delete_claims(conn: sqlite3.Connection, ids: Iterable[str]) -> None:
     """Remove claims that are being replaced, with their lines and codes."""
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS replaced_ids (claim_id TEXT PRIMARY KEY)")
