@@ -226,6 +226,7 @@ class Run(SQLModel, table=True):
     parameters: str | None = None  # JSON
     plugins: str | None = None  # JSON list of "name@version"
     summary: str | None = None  # JSON counts
+    catalogue: str | None = None  # a settlement's DIP catalogue (dip.params.catalogue_source)
 
 
 class Finding(SQLModel, table=True):

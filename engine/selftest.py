@@ -18,11 +18,12 @@ def run_selftest(say: Callable[[str], None] = print) -> list[str]:
     from engine import audit_log
     from engine.demo.generator import write_package
     from engine.dip.settlement import settle
+    from engine.findings import list_findings
     from engine.ingest import import_package
     from engine.plugins import load_plugins
     from engine.reports import write_report
     from engine.review import decide
-    from engine.rules import list_findings, run_audit
+    from engine.rules import run_audit
     from engine.workspace import Workspace
 
     failures: list[str] = []

@@ -95,6 +95,19 @@ def _national_points_effects(conn: sqlite3.Connection) -> None:
 UPGRADE_3_STEPS.append(_national_points_effects)
 
 
+def _settlement_catalogues(conn: sqlite3.Connection) -> None:
+    """Settlements stored before runs had a catalogue column kept it in ``rulesets`` as
+    ``{"catalogue": …}``: moved to its own column."""
+    conn.execute(
+        "UPDATE runs SET catalogue = json_extract(rulesets, '$.catalogue'), rulesets = NULL"
+        " WHERE kind = 'settle' AND catalogue IS NULL AND json_valid(rulesets)"
+        " AND json_type(rulesets, '$.catalogue') = 'text'"
+    )
+
+
+UPGRADE_3_STEPS.append(_settlement_catalogues)
+
+
 def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
     """Version 3 (revision 2 of the specs) adds columns and tables, then fills them."""
     add_missing_columns(conn)

@@ -9,9 +9,10 @@ from engine import audit_log
 from engine.analytics.appraise import apply, appraise, band
 from engine.dip.settlement import settle
 from engine.errors import UserError
+from engine.findings import list_findings
 from engine.plugins import load_plugins
 from engine.review import decide
-from engine.rules import list_findings, run_audit
+from engine.rules import run_audit
 from tests.analytics_region import claim, make_workspace
 
 EXTRA = [

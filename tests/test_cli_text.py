@@ -7,7 +7,7 @@ import pytest
 
 from engine.cli import main
 from engine.cli.common import locale_lang, take_lang, text_width
-from engine.rules import list_findings
+from engine.findings import list_findings
 
 
 @pytest.fixture

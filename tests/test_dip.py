@@ -660,8 +660,9 @@ rules:
 def test_a_rule_files_points_effect_reaches_the_settlement(sample_ws, _isolated_plugins):
     """From the rule file through the audit's finding to the settlement: the effect is kept
     on the finding, so the case loses its points and its deduction is not also taken."""
+    from engine.findings import list_findings
     from engine.plugins import load_plugins
-    from engine.rules import list_findings, run_audit
+    from engine.rules import run_audit
 
     folder = _isolated_plugins / "effects_test"
     folder.mkdir()
@@ -685,7 +686,8 @@ def test_a_rule_files_points_effect_reaches_the_settlement(sample_ws, _isolated_
 
 
 def test_an_older_workspaces_national_findings_get_their_points_effect(sample_ws, plugins):
-    from engine.rules import list_findings, run_audit
+    from engine.findings import list_findings
+    from engine.rules import run_audit
     from engine.workspace import NATIONAL_POINTS_EFFECTS
 
     run_audit(sample_ws, plugins)
@@ -705,3 +707,30 @@ def test_an_older_workspaces_national_findings_get_their_points_effect(sample_ws
     assert effect == ("zero",)
     # only the codes the national rules give an effect to, each with its own
     assert {(c, e) for c, e in effects if e} <= set(NATIONAL_POINTS_EFFECTS.items())
+
+
+def test_a_settlements_catalogue_has_its_own_column_and_older_ones_move_there(sample_ws, plugins):
+    from engine.findings import stored_settlement
+
+    out = settle(sample_ws, 2025, plugins=plugins)
+    conn = sample_ws.conn
+    stored = conn.execute(
+        "SELECT catalogue, rulesets FROM runs WHERE run_id = ?", (out["run_id"],)
+    ).fetchone()
+    assert stored == (out["catalogue"], None)
+    assert stored_settlement(sample_ws)["catalogue"] == out["catalogue"]
+    # as an older version 3 stored it: the choice in the rulesets column
+    conn.execute(
+        "UPDATE runs SET catalogue = NULL, rulesets = json_object('catalogue', ?) WHERE run_id = ?",
+        (out["catalogue"], out["run_id"]),
+    )
+    conn.execute("ALTER TABLE runs DROP COLUMN catalogue")
+    conn.execute("PRAGMA user_version=2")
+    path = sample_ws.path
+    sample_ws.close()
+    with Workspace.open(path) as reopened:
+        moved = reopened.conn.execute(
+            "SELECT catalogue, rulesets FROM runs WHERE run_id = ?", (out["run_id"],)
+        ).fetchone()
+        assert stored_settlement(reopened)["point_value"] == out["point_value"]
+    assert moved == (out["catalogue"], None)

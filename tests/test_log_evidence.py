@@ -7,8 +7,9 @@ import pytest
 from engine import audit_log, evidence
 from engine.cli import main
 from engine.dip.settlement import settle
+from engine.findings import list_findings
 from engine.review import decide
-from engine.rules import list_findings, run_audit
+from engine.rules import run_audit
 
 
 @pytest.fixture

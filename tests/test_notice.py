@@ -10,13 +10,14 @@ from reportlab.platypus import KeepTogether, Paragraph, Table
 
 from engine.cli import main
 from engine.errors import UserError
+from engine.findings import list_findings
 from engine.labels import date_words
 from engine.reports import write_report
 from engine.reports.data import gather
 from engine.reports.notice_settings import notice_settings, set_notice_setting
 from engine.reports.pdf import _institution_section, _styles, register_font
 from engine.review import decide
-from engine.rules import list_findings, run_audit
+from engine.rules import run_audit
 
 APPENDIX = "附件：待审核疑点清单"
 

@@ -6,9 +6,10 @@ from pypdf import PdfReader
 
 from engine.dip.settlement import settle
 from engine.errors import UserError
+from engine.findings import list_findings
 from engine.reports import write_report
 from engine.review import decide
-from engine.rules import list_findings, run_audit
+from engine.rules import run_audit
 
 
 @pytest.fixture

@@ -7,10 +7,11 @@ import pytest
 from engine import audit_log
 from engine.dip.settlement import settle
 from engine.errors import UserError
+from engine.findings import list_findings
 from engine.ingest import import_any
 from engine.plugins import load_plugins
 from engine.review import decide
-from engine.rules import list_findings, run_audit
+from engine.rules import run_audit
 from engine.workspace import Workspace
 
 

@@ -4,8 +4,9 @@ import pytest
 
 from engine.dip.settlement import settle
 from engine.errors import UserError
+from engine.findings import list_findings
 from engine.review import decide
-from engine.rules import list_findings, run_audit
+from engine.rules import run_audit
 from engine.rules.lanes import claim_bounds, lane_count
 
 

@@ -6,9 +6,10 @@ from datetime import datetime
 from openpyxl import load_workbook
 
 from engine.dip.settlement import settle
+from engine.findings import list_findings
 from engine.reports import write_report
 from engine.review import decide
-from engine.rules import list_findings, run_audit
+from engine.rules import run_audit
 
 
 def test_tables_filter_dates_are_dates_and_amounts_have_formats(sample_ws, plugins, tmp_path):

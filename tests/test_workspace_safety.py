@@ -131,8 +131,9 @@ def test_a_full_disk_is_called_disk_full_and_changes_nothing(tmp_path, package):
 
 
 def test_review_from_a_file_applies_every_row_or_none(sample_ws, plugins, tmp_path):
+    from engine.findings import list_findings
     from engine.review import decide_from_csv
-    from engine.rules import list_findings, run_audit
+    from engine.rules import run_audit
 
     run_audit(sample_ws, plugins)
     first, second = (f["finding_id"] for f in list_findings(sample_ws)[:2])

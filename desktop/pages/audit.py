@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from desktop.jobs import Job
 from desktop.widgets import ProgressRow, heading, note
+from engine.findings import summarise
 from engine.money import yuan_text
 from engine.plugins import load_plugins
 from engine.rules.audit import DISABLED_SETTING
@@ -99,10 +98,6 @@ class AuditPage(QWidget):
         return self.job
 
     def done(self, result) -> None:
-        by_code = Counter(f["code"] for f in result.findings)
-        amounts = Counter()
-        for f in result.findings:
-            amounts[f["code"]] += f["amount"]
         lines = [
             self.tr(
                 "批次 {run}：{n} 个疑点，检查结算 {claims:,} 条、明细 {lines:,} 条，用时 {s:.1f} 秒"
@@ -117,8 +112,8 @@ class AuditPage(QWidget):
         ]
         lines.append(self.tr("规则") + "\t" + self.tr("疑点数") + "\t" + self.tr("涉及金额（元）"))
         lines += [
-            f"{self.ctx.coded_rule(code)}\t{n:,}\t{yuan_text(amounts[code])}"
-            for code, n in sorted(by_code.items())
+            f"{self.ctx.coded_rule(s.key)}\t{s.findings:,}\t{yuan_text(s.amount)}"
+            for s in summarise(result.findings, lambda f: f["code"])
         ]
         lines += [f"! {p}" for p in result.problems]
         self.summary.setPlainText("\n".join(lines))

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 from desktop.lazy_table import ClaimLinesModel, LazyTableModel, money
 from desktop.widgets import fill_institutions, heading, note, table
 from engine.claims import claim_fields, claims_query
+from engine.findings import latest_run
 from engine.labels import known
-from engine.rules.audit import latest_run
 
 
 class ClaimsPage(QWidget):

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 from desktop.lazy_table import ClaimLinesModel, LazyTableModel, money
 from desktop.widgets import fill_institutions, heading, note, table
 from engine.errors import UserError
+from engine.findings import findings_query, latest_run
 from engine.labels import known
 from engine.review import decide
-from engine.rules.audit import findings_query, latest_run
 
 
 def _decide_in(path, ids: list[str], decision: str, options: dict) -> list[dict]:

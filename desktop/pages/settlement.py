@@ -4,8 +4,6 @@ explanation, charts, and the special-case review (特例单议) with its cap."""
 
 from __future__ import annotations
 
-import json
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -27,9 +25,9 @@ from desktop.jobs import Job
 from desktop.lazy_table import LazyTableModel
 from desktop.widgets import BarChart, ParamsForm, ProgressRow, heading, note, table
 from engine.errors import UserError
+from engine.findings import stored_settlement
 from engine.money import points_text
 from engine.plugins import load_plugins
-from engine.rules.audit import latest_run
 from engine.workspace import Workspace
 
 CASE_COLOURS = {
@@ -271,25 +269,11 @@ class SettlementPage(QWidget):
 
     def show_latest(self) -> None:
         """The workspace's latest stored settlement, as it was run."""
-        conn = self.ctx.reader
-        run = latest_run(conn, "settle")
-        if run is None:
+        stored = stored_settlement(self.ctx.reader)
+        if stored is None:
             self.headline.setText(self.tr("尚未结算：点击“结算”计算本年度的分值与支付。"))
             return
-        summary, extra = conn.execute(
-            "SELECT summary, rulesets FROM runs WHERE run_id = ?", (run,)
-        ).fetchone()
-        rows = [
-            json.loads(r[0])
-            for r in conn.execute(
-                "SELECT result FROM settlement_institutions WHERE run_id = ?"
-                " ORDER BY institution_code",
-                (run,),
-            )
-        ]
-        self.show_result(
-            {**json.loads(summary), **json.loads(extra), "run_id": run, "institutions": rows}
-        )
+        self.show_result(stored)
 
     def run(self) -> Job | None:
         from engine.dip.settlement import settle

@@ -21,7 +21,7 @@ from desktop.pages.import_page import in_language
 from desktop.widgets import ProgressRow, heading, note
 from engine import pseudonym
 from engine.errors import UserError
-from engine.rules.audit import latest_run
+from engine.findings import latest_run
 from engine.workspace import Workspace
 
 

@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from engine.accountability.points import STATUSES, Thresholds, rule_points
+from engine.findings import Decided, decided_findings
 from engine.money import money_json, units_to_decimal
 
 ZERO = Decimal(0)
@@ -195,14 +196,6 @@ class Ledger:
         }
 
 
-# The latest decision of every reviewed finding.
-_DECIDED = """
-WITH latest AS (SELECT finding_id, max(id) AS id FROM reviews GROUP BY finding_id)
-SELECT f.finding_id, f.rule_id, f.code, f.scope, f.claim_id, f.line_no, f.institution_code,
-       f.subject, f.doctor_id, f.dept_code, r.id, r.decision, r.deduction, r.decided_at
-FROM latest JOIN reviews r ON r.id = latest.id JOIN findings f ON f.finding_id = latest.finding_id
-"""
-
 # One finding across runs: the same rule, claim, line, institution and subject.
 _KEY = (
     "f.rule_id || '|' || coalesce(f.claim_id, '') || '|' || coalesce(f.line_no, '') || '|'"
@@ -223,13 +216,12 @@ _HOMES = (
 )
 
 
-def _current_decisions(conn: sqlite3.Connection) -> list[tuple]:
-    """Per finding (across runs), the row of its latest decision."""
-    latest: dict[tuple, tuple] = {}
-    for row in conn.execute(_DECIDED):
-        key = (row[1], row[4], row[5], row[6], row[7])
-        if key not in latest or row[10] > latest[key][10]:
-            latest[key] = row
+def _current_decisions(conn: sqlite3.Connection) -> list[Decided]:
+    """Per finding (across runs: the same rule, claim, line, institution and subject), its
+    latest decision."""
+    latest: dict[tuple, Decided] = {}
+    for d in decided_findings(conn):  # in the order decided: a later one replaces
+        latest[(d.rule_id, d.claim_id, d.line_no, d.institution_code, d.subject)] = d
     return list(latest.values())
 
 
@@ -267,8 +259,8 @@ def compute(
     parameters (the thresholds)."""
     thresholds = Thresholds.from_parameters(params)
     declared = {r.id: r.doctor_points for r in rules}
-    confirmed = [row for row in _current_decisions(conn) if row[11] == "confirm"]
-    years = sorted({int(row[13][:4]) for row in confirmed}, reverse=True)
+    confirmed = [d for d in _current_decisions(conn) if d.decision == "confirm"]
+    years = sorted({int(d.decided_at[:4]) for d in confirmed}, reverse=True)
     if year is None:
         year = years[0] if years else date.today().year
     doctors = _doctors(conn)
@@ -291,6 +283,7 @@ def compute(
         _decision,
         deduction,
         decided_at,
+        _effect,
     ) in confirmed:
         in_year = int(decided_at[:4]) == year
         if in_year:

@@ -33,9 +33,9 @@ from engine.dip.settlement import (
     year_scoring,
 )
 from engine.errors import UserError
+from engine.findings import latest_run
 from engine.money import SCALE, money_json
 from engine.overlay import reference_overlay
-from engine.rules.audit import latest_run
 from engine.workspace import Workspace
 
 PARTS = ("compliance", "cost_control", "length_of_stay", "data_quality")

@@ -17,9 +17,9 @@ from engine.dip.grouping import Catalogue
 from engine.dip.scoring import Scoring
 from engine.dip.settlement import catalogue_source, resolve_params
 from engine.errors import UserError
+from engine.findings import latest_run
 from engine.money import money_json, units_to_decimal
 from engine.overlay import reference_overlay
-from engine.rules.audit import latest_run
 from engine.workspace import Workspace
 
 BY = ("doctor", "department", "institution")

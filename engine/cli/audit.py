@@ -6,7 +6,6 @@ import argparse
 import getpass
 import os
 import sys
-from collections import defaultdict
 from decimal import Decimal
 
 from engine.cli.common import (
@@ -21,6 +20,7 @@ from engine.cli.common import (
     progress_for,
 )
 from engine.errors import UserError
+from engine.findings import summarise
 from engine.labels import label
 from engine.money import yuan_text
 
@@ -68,20 +68,14 @@ def cmd_audit(args) -> int:
 
 
 def _summary_tables(findings: list[dict], names: dict[str, str], zh: bool) -> None:
-    by_code: dict[str, list] = defaultdict(lambda: [0, Decimal(0)])
-    by_inst: dict[str, list] = defaultdict(lambda: [0, Decimal(0)])
-    for f in findings:
-        amount = Decimal(str(f["amount"]))
-        by_code[f["code"]][0] += 1
-        by_code[f["code"]][1] += amount
-        by_inst[f["institution_code"] or "-"][0] += 1
-        by_inst[f["institution_code"] or "-"][1] += amount
+    by_code = summarise(findings, lambda f: f["code"])
+    by_inst = summarise(findings, lambda f: f["institution_code"] or "-")
     print("\n按规则：" if zh else "\nby rule:")
     print_table(
         ["规则编码", "规则名称", "疑点数", "涉及金额（元）"]
         if zh
         else ["rule", "name", "findings", "amount (yuan)"],
-        [[c, names.get(c, ""), f"{n:,}", yuan_text(a)] for c, (n, a) in sorted(by_code.items())],
+        [[s.key, names.get(s.key, ""), f"{s.findings:,}", yuan_text(s.amount)] for s in by_code],
         right={2, 3},
     )
     print("\n按机构：" if zh else "\nby institution:")
@@ -89,7 +83,7 @@ def _summary_tables(findings: list[dict], names: dict[str, str], zh: bool) -> No
         ["机构", "疑点数", "涉及金额（元）"]
         if zh
         else ["institution", "findings", "amount (yuan)"],
-        [[k, f"{n:,}", yuan_text(a)] for k, (n, a) in sorted(by_inst.items())],
+        [[s.key, f"{s.findings:,}", yuan_text(s.amount)] for s in by_inst],
         right={1, 2},
     )
 
@@ -114,8 +108,8 @@ def filter_findings(findings: list[dict], args) -> list[dict]:
 
 
 def cmd_findings(args) -> int:
+    from engine.findings import list_findings
     from engine.plugins import load_plugins
-    from engine.rules import list_findings
 
     with open_workspace(args, create=False) as ws:
         everything = list_findings(ws, args.run)
@@ -157,8 +151,8 @@ def cmd_findings(args) -> int:
 
 
 def cmd_review(args) -> int:
+    from engine.findings import latest_run
     from engine.review import bulk_ids, decide, decide_from_csv
-    from engine.rules.audit import latest_run
 
     reviewer = args.reviewer or os.environ.get("YIBAO_REVIEWER") or getpass.getuser()
     with open_workspace(args, create=False) as ws:

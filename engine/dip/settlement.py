@@ -20,6 +20,7 @@ from engine.dip import special
 from engine.dip.grouping import Catalogue
 from engine.dip.scoring import REGROUP, Scoring
 from engine.errors import UserError
+from engine.findings import decided_findings, store_run
 from engine.money import SCALE, money_json, points_json, units_to_decimal
 from engine.overlay import reference_overlay
 from engine.progress import NEVER, CancelToken, Progress, no_progress
@@ -83,23 +84,11 @@ class Confirmed:
 def confirmed_findings(conn: sqlite3.Connection) -> list[Confirmed]:
     """The confirmed findings on claims: each finding's latest decision, one per rule and line
     (a later audit run's finding of the same thing replaces an earlier one's)."""
-    rows = conn.execute(
-        """
-        SELECT f.claim_id, f.rule_id, f.line_no, r.deduction, r.decision, f.finding_id,
-               f.points_effect
-        FROM reviews r JOIN findings f ON f.finding_id = r.finding_id
-        WHERE r.id = (SELECT max(r2.id) FROM reviews r2 WHERE r2.finding_id = r.finding_id)
-          AND f.claim_id IS NOT NULL
-        ORDER BY r.id
-        """
-    ).fetchall()
-    latest: dict[tuple, tuple] = {}
-    for claim_id, rule_id, line_no, *rest in rows:
-        latest[(claim_id, rule_id, line_no)] = tuple(rest)
+    latest = {(d.claim_id, d.rule_id, d.line_no): d for d in decided_findings(conn) if d.claim_id}
     return [
-        Confirmed(fid, claim_id, units_to_decimal(deduction or 0), effect)
-        for (claim_id, _, _), (deduction, decision, fid, effect) in latest.items()
-        if decision == "confirm"
+        Confirmed(d.finding_id, d.claim_id, units_to_decimal(d.deduction or 0), d.points_effect)
+        for d in latest.values()
+        if d.decision == "confirm"
     ]
 
 
@@ -521,18 +510,15 @@ def _store(ws: Workspace, scoring: Scoring, params, source, out, plugins) -> str
     }
     summary["plugin_failures"] = plugins.failures() if plugins else []
     with ws.transaction() as conn:
-        conn.execute(
-            "INSERT INTO runs (run_id, kind, started_at, finished_at, parameters, plugins, summary,"
-            " rulesets) VALUES (?, 'settle', ?, ?, ?, ?, ?, ?)",
-            (
-                run_id,
-                now,
-                now,
-                json.dumps(params, ensure_ascii=False),
-                json.dumps(plugins.versions() if plugins else []),
-                json.dumps(summary),
-                json.dumps({"catalogue": source}),
-            ),
+        store_run(
+            conn,
+            run_id,
+            "settle",
+            now,
+            parameters=params,
+            plugins=plugins.versions() if plugins else [],
+            summary=summary,
+            catalogue=source,
         )
         conn.execute(
             "INSERT INTO settlement_cases (run_id, claim_id, institution_code, group_code,"

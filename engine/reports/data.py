@@ -6,7 +6,6 @@ summaries count confirmed deductions from those latest decisions only.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,9 +13,17 @@ from decimal import Decimal
 from engine.accountability.ledger import Ledger, for_workspace
 from engine.audit_log import head, now_text
 from engine.errors import UserError
+from engine.findings import (
+    LATEST_DECISION,
+    Summary,
+    latest_run,
+    run_started,
+    stored_settlement,
+    summarise,
+)
 from engine.money import units_to_decimal
 from engine.reports.notice_settings import notice_settings
-from engine.rules.audit import latest_run, load_catalog
+from engine.rules.audit import load_catalog
 from engine.workspace import Workspace
 
 ZERO = Decimal(0)
@@ -29,23 +36,6 @@ class RuleInfo:
     name_zh: str
     name_en: str
     basis: str
-
-
-@dataclass
-class Summary:
-    key: str
-    name: str
-    findings: int = 0
-    amount: Decimal = ZERO
-    confirmed: int = 0
-    deductions: Decimal = ZERO
-
-    def add(self, finding: dict) -> None:
-        self.findings += 1
-        self.amount += finding["amount"]
-        if finding["decision"] == "confirm":
-            self.confirmed += 1
-            self.deductions += finding["deduction"] or ZERO
 
 
 @dataclass
@@ -78,7 +68,7 @@ class ReportData:
         return sum((s.amount for s in self.by_institution), ZERO)
 
 
-_FINDINGS_SQL = """
+_FINDINGS_SQL = f"""
 SELECT f.finding_id, f.rule_id, f.code, f.severity, f.claim_id, f.line_no,
        f.institution_code, f.subject, f.amount, f.message_zh,
        c.patient_id, c.admission_date, c.discharge_date, l.item_code, l.item_name,
@@ -86,7 +76,7 @@ SELECT f.finding_id, f.rule_id, f.code, f.severity, f.claim_id, f.line_no,
 FROM findings f
 LEFT JOIN claims c ON c.claim_id = f.claim_id
 LEFT JOIN lines l ON l.claim_id = f.claim_id AND l.line_no = f.line_no
-LEFT JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE finding_id = f.finding_id)
+{LATEST_DECISION}
 WHERE f.run_id = ? AND (? IS NULL OR f.institution_code = ?)
 ORDER BY f.institution_code, f.code, coalesce(f.claim_id, ''), coalesce(f.line_no, 0),
          coalesce(f.subject, '')
@@ -119,36 +109,7 @@ def rule_infos(plugins) -> dict[str, RuleInfo]:
 
 
 def _settlement(ws: Workspace, institution: str | None) -> dict | None:
-    run_id = latest_run(ws, "settle")
-    if run_id is None:
-        return None
-    started, parameters, summary, rulesets = ws.conn.execute(
-        "SELECT started_at, parameters, summary, rulesets FROM runs WHERE run_id = ?", (run_id,)
-    ).fetchone()
-    rows = [
-        json.loads(r[0])
-        for r in ws.conn.execute(
-            "SELECT result FROM settlement_institutions WHERE run_id = ?"
-            " AND (? IS NULL OR institution_code = ?) ORDER BY institution_code",
-            (run_id, institution, institution),
-        )
-    ]
-    cases = ws.conn.execute(
-        "SELECT claim_id, institution_code, group_code, case_type, payment_method, rw,"
-        " coefficient, ratio, points, fund, effect, effect_source FROM settlement_cases"
-        " WHERE run_id = ?"
-        " AND (? IS NULL OR institution_code = ?) ORDER BY institution_code, claim_id",
-        (run_id, institution, institution),
-    ).fetchall()
-    return {
-        "run_id": run_id,
-        "at": started,
-        "parameters": json.loads(parameters or "{}"),
-        **json.loads(summary or "{}"),
-        **json.loads(rulesets or "{}"),
-        "institutions": rows,
-        "cases": cases,
-    }
+    return stored_settlement(ws, institution=institution, cases=True)
 
 
 def _period(ws: Workspace, institution: str | None) -> tuple[str | None, str | None]:
@@ -160,21 +121,16 @@ def _period(ws: Workspace, institution: str | None) -> tuple[str | None, str | N
 
 
 def _summaries(findings: list[dict], rules: dict[str, RuleInfo], names: dict[str, str]):
-    by_inst: dict[str, Summary] = {}
-    by_rule: dict[str, Summary] = {}
-    for f in findings:
-        inst = f["institution_code"] or "-"
-        if inst not in by_inst:
-            by_inst[inst] = Summary(inst, names.get(inst, ""))
-        by_inst[inst].add(f)
-        if f["rule_id"] not in by_rule:
-            info = rules.get(f["rule_id"])
-            by_rule[f["rule_id"]] = Summary(f["code"], info.name_zh if info else f["rule_id"])
-        by_rule[f["rule_id"]].add(f)
-    return (
-        sorted(by_inst.values(), key=lambda s: s.key),
-        sorted(by_rule.values(), key=lambda s: (s.key, s.name)),
-    )
+    def rule_name(f: dict) -> str:
+        info = rules.get(f["rule_id"])
+        return info.name_zh if info else f["rule_id"]
+
+    def inst(f: dict) -> str:
+        return f["institution_code"] or "-"
+
+    by_inst = summarise(findings, inst, name=lambda f: names.get(inst(f), ""))
+    by_rule = summarise(findings, lambda f: f["rule_id"], key=lambda f: f["code"], name=rule_name)
+    return by_inst, by_rule
 
 
 def gather(
@@ -188,10 +144,7 @@ def gather(
     run_at = None
     findings: list[dict] = []
     if run_id is not None:
-        row = ws.conn.execute("SELECT started_at FROM runs WHERE run_id = ?", (run_id,)).fetchone()
-        if row is None:
-            raise UserError(f"no run {run_id} in this workspace")
-        run_at = row[0]
+        run_at = run_started(ws, run_id)
         findings = _findings(ws, run_id, institution)
     rules = rule_infos(plugins)
     by_inst, by_rule = _summaries(findings, rules, names)

@@ -12,9 +12,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from engine.cells import xlsx_text
+from engine.findings import Summary
 from engine.labels import label
 from engine.reports import labels
-from engine.reports.data import ReportData, Summary
+from engine.reports.data import ReportData
 
 MONEY = "#,##0.00"
 POINTS = "#,##0.0000"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 import time
 import uuid
@@ -16,7 +15,8 @@ from engine.accountability.attribution import attribute_run
 from engine.analytics import scores as peer_scores
 from engine.analytics import tj
 from engine.errors import UserError
-from engine.money import decimal_to_units, money_json, round_money, units_to_decimal
+from engine.findings import store_run
+from engine.money import decimal_to_units, money_json, round_money
 from engine.overlay import reference_overlay
 from engine.parameters import workspace_values
 from engine.progress import NEVER, CancelToken, Progress, no_progress
@@ -339,27 +339,22 @@ def _store(
     by_code = Counter(f["code"] for f in result.findings)
     with ws.transaction() as conn:
         check_snapshot(conn, snapshot)  # no writer can commit once this transaction holds
-        conn.execute(
-            "INSERT INTO runs (run_id, kind, started_at, finished_at, rulesets, parameters, plugins,"
-            " summary) VALUES (?, 'audit', ?, ?, ?, ?, ?, ?)",
-            (
-                result.run_id,
-                now,
-                now,
-                json.dumps(result.rulesets),
-                json.dumps(params, ensure_ascii=False),
-                json.dumps(plugins.versions()),
-                json.dumps(
-                    {
-                        "findings": len(result.findings),
-                        "lines": result.lines_checked,
-                        "claims": result.claims_checked,
-                        "by_code": by_code,
-                        "seconds": round(result.seconds, 3),
-                        "plugin_failures": plugins.failures(),
-                    }
-                ),
-            ),
+        store_run(
+            conn,
+            result.run_id,
+            "audit",
+            now,
+            parameters=params,
+            plugins=plugins.versions(),
+            summary={
+                "findings": len(result.findings),
+                "lines": result.lines_checked,
+                "claims": result.claims_checked,
+                "by_code": by_code,
+                "seconds": round(result.seconds, 3),
+                "plugin_failures": plugins.failures(),
+            },
+            rulesets=result.rulesets,
         )
         conn.executemany(
             "INSERT INTO findings (finding_id, run_id, rule_id, code, severity, scope, claim_id,"
@@ -396,86 +391,3 @@ def _store(
                 "findings": len(result.findings),
             },
         )
-
-
-def latest_run(ws: Workspace | sqlite3.Connection, kind: str = "audit") -> str | None:
-    """The latest run of a kind, through a workspace or a plain connection (the desktop's)."""
-    conn = ws.conn if isinstance(ws, Workspace) else ws
-    row = conn.execute(
-        "SELECT run_id FROM runs WHERE kind = ? ORDER BY started_at DESC, rowid DESC LIMIT 1",
-        (kind,),
-    ).fetchone()
-    return row[0] if row else None
-
-
-FINDING_COLUMNS = (
-    "finding_id run_id rule_id code severity scope claim_id line_no institution_code subject"
-    " amount message message_en decision deduction reviewer comment decided_at"
-    " doctor_id dept_code"
-).split()
-
-
-def findings_query(
-    run_id: str,
-    *,
-    code_prefix: str | None = None,
-    severity: str | None = None,
-    institution: str | None = None,
-    decision: str | None = None,
-    text: str | None = None,
-) -> tuple[str, dict]:
-    """The SELECT of a run's findings (FINDING_COLUMNS, amounts in 1/10000 units) with each
-    finding's latest decision, filtered; ``decision`` "none" means not yet reviewed.
-
-    A run stores its findings sorted (claim, line, code, institution, subject), so rowid
-    order is that order and no query has to sort: the first page of a large run is at once."""
-    where = ["f.run_id = :run"]
-    args: dict = {"run": run_id}
-    if code_prefix:
-        where.append("f.code LIKE :code || '%'")
-        args["code"] = code_prefix
-    if severity:
-        where.append("f.severity = :severity")
-        args["severity"] = severity
-    if institution:
-        where.append("f.institution_code = :inst")
-        args["inst"] = institution
-    if decision == "none":
-        where.append("r.decision IS NULL")
-    elif decision:
-        where.append("r.decision = :decision")
-        args["decision"] = decision
-    if text:
-        where.append(
-            "(f.claim_id LIKE :text OR f.message_zh LIKE :text OR f.subject LIKE :text"
-            " OR f.rule_id LIKE :text)"
-        )
-        args["text"] = f"%{text}%"
-    sql = f"""
-        SELECT f.finding_id, f.run_id, f.rule_id, f.code, f.severity, f.scope, f.claim_id,
-               f.line_no, f.institution_code, f.subject, f.amount, f.message_zh, f.message_en,
-               r.decision, r.deduction, r.reviewer, r.comment, r.decided_at,
-               f.doctor_id, f.dept_code
-        FROM findings f
-        LEFT JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE finding_id = f.finding_id)
-        WHERE {" AND ".join(where)}
-        ORDER BY f.rowid
-        """
-    return sql, args
-
-
-def list_findings(ws: Workspace, run_id: str | None = None) -> list[dict]:
-    """Stored findings of a run (default: the latest), each with its latest decision."""
-    run_id = run_id or latest_run(ws)
-    if run_id is None:
-        return []
-    if not ws.conn.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone():
-        raise UserError(f"no run {run_id} in this workspace")
-    out = []
-    for row in ws.conn.execute(*findings_query(run_id)):
-        finding = dict(zip(FINDING_COLUMNS, row, strict=True))
-        finding["amount"] = money_json(units_to_decimal(finding["amount"]))
-        if finding["deduction"] is not None:
-            finding["deduction"] = money_json(units_to_decimal(finding["deduction"]))
-        out.append(finding)
-    return out

@@ -4,7 +4,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from qt_helpers import run_job
 
 from engine import audit_log
-from engine.rules import list_findings
+from engine.findings import list_findings
 from engine.rules.audit import DISABLED_SETTING, PARAMS_SETTING
 from engine.workspace import Workspace
 

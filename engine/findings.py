@@ -1,0 +1,279 @@
+"""Runs, findings and decisions as the workspace stores them: the one place that writes a run
+(audit and settlement alike), finds the latest, pages a run's findings with each finding's
+latest decision, lists the decided findings, sums findings by rule or institution, and reads
+a stored settlement. Qt-free: the CLI, the reports and the desktop pages all come here.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
+
+from engine.errors import UserError
+from engine.money import money_json, units_to_decimal
+from engine.workspace import Workspace
+
+ZERO = Decimal(0)
+
+#: Joins each finding ``f`` to its latest decision ``r`` (NULLs when it has none): a decision
+#: is never changed, a new one is added, so the latest is the one with the highest id.
+LATEST_DECISION = (
+    "LEFT JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE finding_id = f.finding_id)"
+)
+
+
+def _conn(ws: Workspace | sqlite3.Connection) -> sqlite3.Connection:
+    return ws.conn if isinstance(ws, Workspace) else ws
+
+
+# --- runs ---------------------------------------------------------------------------------
+def store_run(
+    conn: sqlite3.Connection,
+    run_id: str,
+    kind: str,
+    at: str,
+    *,
+    parameters: dict,
+    plugins: list[str],
+    summary: dict,
+    rulesets: list[str] | None = None,
+    catalogue: str | None = None,
+) -> None:
+    """Record a run (``kind`` audit or settle) inside the caller's transaction.
+    ``catalogue``: which DIP catalogue a settlement used (``dip.params.catalogue_source``)."""
+    conn.execute(
+        "INSERT INTO runs (run_id, kind, started_at, finished_at, rulesets, parameters, plugins,"
+        " summary, catalogue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            run_id,
+            kind,
+            at,
+            at,
+            None if rulesets is None else json.dumps(rulesets),
+            json.dumps(parameters, ensure_ascii=False),
+            json.dumps(plugins),
+            json.dumps(summary),
+            catalogue,
+        ),
+    )
+
+
+def latest_run(ws: Workspace | sqlite3.Connection, kind: str = "audit") -> str | None:
+    """The latest run of a kind, through a workspace or a plain connection (the desktop's)."""
+    row = (
+        _conn(ws)
+        .execute(
+            "SELECT run_id FROM runs WHERE kind = ? ORDER BY started_at DESC, rowid DESC LIMIT 1",
+            (kind,),
+        )
+        .fetchone()
+    )
+    return row[0] if row else None
+
+
+def run_started(ws: Workspace | sqlite3.Connection, run_id: str) -> str:
+    """When a stored run started; a UserError when the workspace has no such run."""
+    row = _conn(ws).execute("SELECT started_at FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+    if row is None:
+        raise UserError(f"no run {run_id} in this workspace")
+    return row[0]
+
+
+# --- a run's findings ---------------------------------------------------------------------
+FINDING_COLUMNS = (
+    "finding_id run_id rule_id code severity scope claim_id line_no institution_code subject"
+    " amount message message_en decision deduction reviewer comment decided_at"
+    " doctor_id dept_code"
+).split()
+
+
+def findings_query(
+    run_id: str,
+    *,
+    code_prefix: str | None = None,
+    severity: str | None = None,
+    institution: str | None = None,
+    decision: str | None = None,
+    text: str | None = None,
+) -> tuple[str, dict]:
+    """The SELECT of a run's findings (FINDING_COLUMNS, amounts in 1/10000 units) with each
+    finding's latest decision, filtered; ``decision`` "none" means not yet reviewed.
+
+    A run stores its findings sorted (claim, line, code, institution, subject), so rowid
+    order is that order and no query has to sort: the first page of a large run is at once."""
+    where = ["f.run_id = :run"]
+    args: dict = {"run": run_id}
+    if code_prefix:
+        where.append("f.code LIKE :code || '%'")
+        args["code"] = code_prefix
+    if severity:
+        where.append("f.severity = :severity")
+        args["severity"] = severity
+    if institution:
+        where.append("f.institution_code = :inst")
+        args["inst"] = institution
+    if decision == "none":
+        where.append("r.decision IS NULL")
+    elif decision:
+        where.append("r.decision = :decision")
+        args["decision"] = decision
+    if text:
+        where.append(
+            "(f.claim_id LIKE :text OR f.message_zh LIKE :text OR f.subject LIKE :text"
+            " OR f.rule_id LIKE :text)"
+        )
+        args["text"] = f"%{text}%"
+    sql = f"""
+        SELECT f.finding_id, f.run_id, f.rule_id, f.code, f.severity, f.scope, f.claim_id,
+               f.line_no, f.institution_code, f.subject, f.amount, f.message_zh, f.message_en,
+               r.decision, r.deduction, r.reviewer, r.comment, r.decided_at,
+               f.doctor_id, f.dept_code
+        FROM findings f
+        {LATEST_DECISION}
+        WHERE {" AND ".join(where)}
+        ORDER BY f.rowid
+        """
+    return sql, args
+
+
+def list_findings(ws: Workspace, run_id: str | None = None) -> list[dict]:
+    """Stored findings of a run (default: the latest), each with its latest decision."""
+    run_id = run_id or latest_run(ws)
+    if run_id is None:
+        return []
+    run_started(ws, run_id)
+    out = []
+    for row in ws.conn.execute(*findings_query(run_id)):
+        finding = dict(zip(FINDING_COLUMNS, row, strict=True))
+        finding["amount"] = money_json(units_to_decimal(finding["amount"]))
+        if finding["deduction"] is not None:
+            finding["deduction"] = money_json(units_to_decimal(finding["deduction"]))
+        out.append(finding)
+    return out
+
+
+# --- decisions across runs ----------------------------------------------------------------
+class Decided(NamedTuple):
+    """A finding (of any run) and its latest decision."""
+
+    finding_id: str
+    rule_id: str
+    code: str
+    scope: str
+    claim_id: str | None
+    line_no: int | None
+    institution_code: str | None
+    subject: str | None
+    doctor_id: str | None
+    dept_code: str | None
+    review_id: int
+    decision: str
+    deduction: int | None  # 1/10000 yuan
+    decided_at: str
+    points_effect: str | None
+
+
+def decided_findings(conn: sqlite3.Connection) -> list[Decided]:
+    """Every finding that has a decision, with its latest one, in the order decided. Who
+    reads them across runs (the settlement, the doctors' ledger) keeps the latest per thing
+    found, by its own key."""
+    rows = conn.execute(
+        """
+        SELECT f.finding_id, f.rule_id, f.code, f.scope, f.claim_id, f.line_no,
+               f.institution_code, f.subject, f.doctor_id, f.dept_code,
+               r.id, r.decision, r.deduction, r.decided_at, f.points_effect
+        FROM findings f JOIN reviews r ON r.finding_id = f.finding_id
+        WHERE r.id = (SELECT max(id) FROM reviews WHERE finding_id = f.finding_id)
+        ORDER BY r.id
+        """
+    )
+    return [Decided(*row) for row in rows]
+
+
+# --- sums ---------------------------------------------------------------------------------
+@dataclass
+class Summary:
+    """Findings of one rule (or institution): how many, their amount, what was confirmed."""
+
+    key: str
+    name: str
+    findings: int = 0
+    amount: Decimal = ZERO
+    confirmed: int = 0
+    deductions: Decimal = ZERO
+
+    def add(self, finding: dict) -> None:
+        self.findings += 1
+        self.amount += Decimal(str(finding["amount"]))
+        if finding.get("decision") == "confirm":
+            self.confirmed += 1
+            self.deductions += Decimal(str(finding["deduction"] or 0))
+
+
+def summarise(
+    findings: Iterable[dict],
+    group: Callable[[dict], str],
+    key: Callable[[dict], str] | None = None,
+    name: Callable[[dict], str] = lambda f: "",
+) -> list[Summary]:
+    """The findings summed by ``group(finding)``, each sum shown as ``key`` (default: the
+    group) and ``name`` of its first finding, sorted by key then name."""
+    sums: dict[str, Summary] = {}
+    for f in findings:
+        g = group(f)
+        if g not in sums:
+            sums[g] = Summary((key or group)(f), name(f))
+        sums[g].add(f)
+    return sorted(sums.values(), key=lambda s: (s.key, s.name))
+
+
+# --- a stored settlement ------------------------------------------------------------------
+_CASE_COLUMNS = (
+    "claim_id, institution_code, group_code, case_type, payment_method, rw, coefficient, ratio,"
+    " points, fund, effect, effect_source"
+)
+
+
+def stored_settlement(
+    ws: Workspace | sqlite3.Connection,
+    run_id: str | None = None,
+    *,
+    institution: str | None = None,
+    cases: bool = False,
+) -> dict | None:
+    """A stored settlement (default: the latest) as ``settle`` returned it: its summary, the
+    catalogue it used, its institutions' results (one institution's, when given) and, with
+    ``cases``, its cases as rows (``_CASE_COLUMNS``). None when there is none."""
+    conn = _conn(ws)
+    run_id = run_id or latest_run(conn, "settle")
+    if run_id is None:
+        return None
+    started, parameters, summary, catalogue = conn.execute(
+        "SELECT started_at, parameters, summary, catalogue FROM runs WHERE run_id = ?", (run_id,)
+    ).fetchone()
+    out = {
+        "run_id": run_id,
+        "at": started,
+        "parameters": json.loads(parameters or "{}"),
+        **json.loads(summary or "{}"),
+        "catalogue": catalogue,
+        "institutions": [
+            json.loads(r[0])
+            for r in conn.execute(
+                "SELECT result FROM settlement_institutions WHERE run_id = ?"
+                " AND (? IS NULL OR institution_code = ?) ORDER BY institution_code",
+                (run_id, institution, institution),
+            )
+        ],
+    }
+    if cases:
+        out["cases"] = conn.execute(
+            f"SELECT {_CASE_COLUMNS} FROM settlement_cases WHERE run_id = ?"
+            " AND (? IS NULL OR institution_code = ?) ORDER BY institution_code, claim_id",
+            (run_id, institution, institution),
+        ).fetchall()
+    return out
