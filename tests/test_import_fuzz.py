@@ -184,3 +184,61 @@ def test_a_damaged_file_is_one_named_error_not_a_traceback(
     for outcome, errors in outcomes:
         assert outcome == "rejected" and len(errors) == 1
         assert errors[0].startswith(message)
+
+
+BYTES = [
+    b'"',
+    b"\x00",
+    b"\r",
+    b"\n",
+    b",",
+    b"\t",
+    b";",
+    b"\xff",
+    b"\xe4\xb8",
+    b" ",
+    b"\xef\xbb\xbf",
+]
+
+
+def _mutate_bytes(package, rnd: random.Random) -> None:
+    """Bytes inserted, replaced or cut anywhere, quotes and line ends included."""
+    path = package / rnd.choice(["claims.csv", "lines.csv"])
+    data = bytearray(path.read_bytes())
+    for _ in range(rnd.choice([1, 2, 5])):
+        at = rnd.randrange(len(data))
+        choice = rnd.random()
+        if choice < 0.5:
+            data[at:at] = rnd.choice(BYTES)
+        elif choice < 0.8:
+            data[at : at + 1] = rnd.choice(BYTES)
+        else:
+            del data[at : at + rnd.randrange(1, 40)]
+    path.write_bytes(bytes(data))
+
+
+def _ending(ws_path, package):
+    """What an import ends in: stored rows, or the problems; anything else fails the test."""
+    with Workspace.open(ws_path) as ws:
+        try:
+            import_package(ws, package)
+        except ImportRejected as exc:
+            assert ws.count("claims") == ws.count("lines") == 0
+            return "rejected", exc.errors
+        return "stored", _rows(ws)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_damaged_bytes_end_alike_on_both_paths_never_in_a_traceback(
+    tmp_path, package, monkeypatch, row_path, seed
+):
+    _mutate_bytes(package, random.Random(seed))
+    monkeypatch.setattr(parsing, "BATCH", 3)
+    monkeypatch.setattr(staged, "SEGMENT", 7)
+    endings = []
+    for workers in ("0", "1"):
+        monkeypatch.setenv(bulk.WORKER_VAR, workers)
+        endings.append(_ending(tmp_path / f"columns{workers}.yibao", package))
+    row_path()
+    rows = _ending(tmp_path / "rows.yibao", package)
+    assert endings == [rows, rows]
