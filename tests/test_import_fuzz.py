@@ -9,6 +9,7 @@ import csv
 import io
 import random
 import zipfile
+from datetime import date, datetime, time
 from pathlib import Path
 
 import openpyxl
@@ -242,3 +243,22 @@ def test_damaged_bytes_end_alike_on_both_paths_never_in_a_traceback(
     row_path()
     rows = _ending(tmp_path / "rows.yibao", package)
     assert endings == [rows, rows]
+
+
+TYPED = [None, 0, 1, -1, 3.0, 0.1 + 0.2, 1e300, 3101000300030, True, False, "", " ", "=1/0", "#N/A"]
+TYPED += [datetime(2025, 1, 6, 9, 1), datetime(2025, 1, 6), date(2025, 1, 6), time(9, 1)]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_typed_spreadsheet_cells_end_alike_on_both_paths(tmp_path, package, row_path, seed):
+    """An .xlsx whose cells hold numbers, dates, times and booleans where text belongs."""
+    rnd = random.Random(seed)
+    name = rnd.choice(["claims", "lines"])
+    rows = list(csv.reader(io.StringIO((package / f"{name}.csv").read_text(encoding="utf-8"))))
+    for _ in range(rnd.choice([1, 3, 8])):
+        rows[rnd.randrange(1, len(rows))][rnd.randrange(len(rows[0]))] = rnd.choice(TYPED)
+    (package / f"{name}.csv").unlink()
+    _workbook(package / f"{name}.xlsx", rows)
+    columns = _ending(tmp_path / "columns.yibao", package)
+    row_path()
+    assert columns == _ending(tmp_path / "rows.yibao", package)
