@@ -23,7 +23,7 @@ from engine.dip.params import validate_params_json
 from engine.errors import UserError
 from engine.ingest import bulk, parsing, store
 from engine.ingest.parsing import Errors, NeedsRowCheck, TableParser
-from engine.ingest.problems import shown
+from engine.ingest.problems import cut, shown
 from engine.ingest.readers import find_file, open_table
 from engine.progress import NEVER, CancelToken, Progress, no_progress
 from engine.workspace import Workspace
@@ -66,7 +66,12 @@ def _check_keys(rows: list[tuple[int, list, str | None]], table: Table, name: st
         key = tuple(values[i] for i in idx)
         if key in seen:
             errors.add(
-                name, number, "+".join(table.key), "duplicate_key", key=repr(key), first=seen[key]
+                name,
+                number,
+                "+".join(table.key),
+                "duplicate_key",
+                key=cut(repr(key)),
+                first=seen[key],
             )
         else:
             seen[key] = number

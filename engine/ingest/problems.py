@@ -145,7 +145,12 @@ class CellError(ValueError):
 SHOWN_CHARS = 60
 
 
-def shown(text: str) -> str:
-    """A cell's text as messages quote it: ``repr``, cut to ``SHOWN_CHARS``."""
+def cut(text: str) -> str:
+    """``text`` cut to ``SHOWN_CHARS`` with "…"."""
     text = str(text)
-    return repr(text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…")
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
+def shown(text: str) -> str:
+    """A cell's text as messages quote it: ``repr`` of it, cut."""
+    return repr(cut(text))
