@@ -82,6 +82,7 @@ def screenshots(window, folder: Path, workspace: str | None = None) -> list[Path
         return render(window, folder)
     from engine.demo.run import run_demo
 
+    recent = window.ctx.recent()
     with tempfile.TemporaryDirectory(prefix="yibao-tour-") as tmp:
         path = Path(tmp) / "demo.yibao"
         run_demo(path)
@@ -90,4 +91,5 @@ def screenshots(window, folder: Path, workspace: str | None = None) -> list[Path
         select_first_rows(window)
         out = render(window, folder)
         window.ctx.close()
+    window.ctx.settings.setValue("recent", recent)  # not the temporary demo, gone now
     return out

@@ -186,7 +186,9 @@ def test_no_page_of_the_demo_shows_a_coded_value_in_english(window, qtbot, tmp_p
 def test_screenshots_walk_the_demo_then_render_every_page(window, tmp_path):
     from desktop import tour
 
+    before = window.ctx.recent()
     shots = tour.screenshots(window, tmp_path / "shots")
+    assert window.ctx.recent() == before  # the temporary demo is not remembered
     assert len(shots) == len(window.pages) and all(p.stat().st_size for p in shots)
     assert "已记录 1 条审核结论" in window.findings_page.status.text()
 
