@@ -30,6 +30,7 @@ GROUPS = (
     "rules",
     "settings",
     "report",
+    "spark",
     "app",
 )
 
