@@ -134,3 +134,37 @@ def test_import_findings_keeps_only_the_claims_a_workspace_holds(tmp_path):
         assert (done["findings"], done["left_out"]) == (1, 1)
         row = ws.conn.execute("SELECT claim_id, line_no, amount FROM findings").fetchone()
         assert row == ("S-CT", 3, 300000)
+
+
+def _local_settlement(package: Path, tmp: Path, year: int) -> dict:
+    from engine.dip.settlement import settle
+
+    with Workspace.open(tmp / "settle.yibao") as ws:
+        import_package(ws, package)
+        return settle(ws, year, plugins=load_plugins(), store=False)
+
+
+@pytest.mark.parametrize("which", ["sample", "region"])
+def test_spark_settle_equals_the_local_settlement_to_the_fen(which, region, tmp_path):
+    from engine.spark.settle import spark_settle
+
+    package = SAMPLE if which == "sample" else region
+    year = json.loads((package / "reference" / "dip_params.json").read_text("utf-8"))["year"]
+    spark = spark_settle(package, tmp_path / "out", year=year)
+    local = _local_settlement(package, tmp_path, year)
+    for key in (
+        "year",
+        "region_code",
+        "point_value",
+        "fund_payment_ratio",
+        "total_points",
+        "funds",
+        "institutions",
+    ):
+        assert spark[key] == local[key], key
+    with open(tmp_path / "out" / "cases.csv", encoding="utf-8", newline="") as handle:
+        cases = sorted(
+            (r["claim_id"], r["case_type"], float(r["points"])) for r in csv.DictReader(handle)
+        )
+    assert cases == sorted((c["claim_id"], c["case_type"], c["points"]) for c in local["cases"])
+    assert local["institutions"]

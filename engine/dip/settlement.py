@@ -255,12 +255,16 @@ def _longest_prefix(code: str | None, rates: dict) -> str | None:
 
 
 def _other_payments(
-    scoring: Scoring, rows: dict[tuple, list], params: dict, warnings: list[str]
+    rows: dict[tuple, list],
+    levels: dict[str, int],
+    patients: set[tuple[str, str]],
+    params: dict,
+    warnings: list[str],
 ) -> dict[str, dict]:
     """Section 4c: bed-day, by-disease, fee-for-service (from the cases' sums ``rows``) and
-    capitation payments by institution."""
+    capitation payments (``patients``: the year's chronic-outpatient (institution, patient)
+    pairs) by institution."""
     out: dict[str, dict] = defaultdict(lambda: defaultdict(float))
-    levels = dict(scoring.conn.execute("SELECT institution_code, level FROM institutions"))
     bed_rates, disease_rates = params["bed_day_rates"], params["by_disease_rates"]
     for (code, _fund, method, dx, _month), sums in sorted(rows.items(), key=str):
         count, _points, paid_units, _cost, days = sums
@@ -283,9 +287,18 @@ def _other_payments(
         elif method == "fee_for_service":
             out[code]["fee_for_service_payment"] += paid_units / SCALE
     rate = params["capitation_rates"].get("chronic_outpatient")
-    if rate is None:  # no rate: capitation is not computed (and the claims not read)
-        return out
-    patients = {
+    if rate is not None:
+        for code, _patient in patients:
+            out[code]["capitation_payment"] += rate
+    return out
+
+
+def capitation_patients(scoring: Scoring, params: dict) -> set[tuple[str, str]]:
+    """The year's distinct (institution, patient) pairs of chronic-outpatient claims; none
+    read when the region pays no capitation."""
+    if params["capitation_rates"].get("chronic_outpatient") is None:
+        return set()
+    return {
         pair
         for part in scoring.map(
             "SELECT DISTINCT institution_code, patient_id FROM claims NOT INDEXED"
@@ -294,9 +307,6 @@ def _other_payments(
         )
         for pair in part
     }
-    for code, _patient in patients:
-        out[code]["capitation_payment"] += rate
-    return out
 
 
 # One pass over the year's cases sums all that settlement needs, by institution, fund,
@@ -323,9 +333,8 @@ _MONTH = (
 )
 
 
-def _sums(scoring: Scoring, months: bool) -> dict[tuple, list]:
-    """The year's sums (see ``_SUMS``) keyed (institution, fund, method, dx, month), dx and
-    month None where they do not apply."""
+def sum_parts(scoring: Scoring, months: bool) -> list[list[tuple]]:
+    """The year's sums (see ``_SUMS``), one list of rows a part of the scoring."""
     sql = _SUMS.replace("{cases}", scoring.cases_sql()).replace(
         "{month}", _MONTH if months else "0"
     )
@@ -339,18 +348,42 @@ def _sums(scoring: Scoring, months: bool) -> dict[tuple, list]:
         finally:
             conn.execute("DROP TABLE temp.x_sums")
 
+    return scoring.each(run)
+
+
+def keyed_sums(parts: list[list[tuple]]) -> dict[tuple, list]:
+    """Parts' sums added up and keyed (institution, fund, method, dx, month), dx and month
+    None where they do not apply. Parts may be a local scoring's, or a Spark run's buckets."""
     return {
         (code, fund, method, dx or None, month or None): sums
-        for (code, fund, method, dx, month), sums in _merge(scoring.each(run), 5).items()
+        for (code, fund, method, dx, month), sums in _merge(parts, 5).items()
     }
 
 
 def compute(scoring: Scoring, params: dict, confirmed: list[Confirmed], plugins=None) -> dict:
-    """Sections 4, 4a and 4c over the scored cases: φ and the point value of each fund,
-    payments, sharing per fund, deductions recovered in full after sharing, the other
-    payment methods, advances and the clearing."""
+    """Sections 4, 4a and 4c over the scored cases (see ``clear``)."""
+    return clear(
+        keyed_sums(sum_parts(scoring, months=params.get("budget_point_value") is not None)),
+        dict(scoring.conn.execute("SELECT institution_code, level FROM institutions")),
+        capitation_patients(scoring, params),
+        params,
+        _deductions_by_institution(scoring, confirmed),
+        plugins,
+    )
+
+
+def clear(
+    rows: dict[tuple, list],
+    levels: dict[str, int],
+    patients: set[tuple[str, str]],
+    params: dict,
+    deductions: tuple[dict[str, Decimal], dict[str, Decimal]],
+    plugins=None,
+) -> dict:
+    """The annual clearing from the year's summed cases (``keyed_sums``): φ and the point
+    value of each fund, payments, sharing per fund, deductions (DIP cases', other claims')
+    recovered in full after sharing, the other payment methods, advances and the clearing."""
     bpv = params.get("budget_point_value")
-    rows = _sums(scoring, months=bpv is not None)
     dip: dict[tuple, list] = {}
     monthly: dict[tuple, float] = defaultdict(float)
     by_fund: dict[str, list] = {}
@@ -367,8 +400,8 @@ def compute(scoring: Scoring, params: dict, confirmed: list[Confirmed], plugins=
             monthly[(code, fund, month)] += points
     funds = _funds({f: sums[1:] for f, sums in by_fund.items()}, params, plugins)
     warnings: list[str] = []
-    others = _other_payments(scoring, rows, params, warnings)
-    dip_deductions, other_deductions = _deductions_by_institution(scoring, confirmed)
+    others = _other_payments(rows, levels, patients, params, warnings)
+    dip_deductions, other_deductions = deductions
     codes = sorted({code for code, _ in dip} | set(others) | set(other_deductions))
     institutions = []
     for code in codes:

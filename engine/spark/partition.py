@@ -147,3 +147,40 @@ def csv_text(rows: list[dict], columns) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()
+
+
+def settle_bucket(choice: dict, reference: Path, claims, lines, year: int) -> dict:
+    """One bucket's DIP cases scored by the laptop's code: its part of the year's sums, its
+    chronic-outpatient patients (capitation) and its cases."""
+    from engine.dip.settlement import (
+        CASE_COLUMNS,
+        capitation_patients,
+        case_json,
+        catalogue_source,
+        resolve_params,
+        sum_parts,
+        year_scoring,
+    )
+    from engine.overlay import reference_overlay
+    from engine.plugins import load_plugins
+
+    plugins = load_plugins(choice["only"], choice["exclude"])
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = _bucket_workspace(Path(tmp), reference, claims, lines)
+        try:
+            params = resolve_params(ws, year, plugins)
+            with (
+                reference_overlay(ws.conn, plugins.reference_data()),
+                year_scoring(ws.conn, params, catalogue_source(ws), [], plugins) as scoring,
+            ):
+                parts = sum_parts(scoring, months=params.get("budget_point_value") is not None)
+                patients = capitation_patients(scoring, params)
+                cases = [
+                    case_json(row)
+                    for row in ws.conn.execute(
+                        f"SELECT {CASE_COLUMNS} FROM ({scoring.cases_sql()})", scoring.args
+                    )
+                ]
+        finally:
+            ws.close()
+    return {"parts": parts, "patients": patients, "cases": cases}
