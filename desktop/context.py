@@ -44,10 +44,10 @@ class Context(QObject):
         """The plug-ins and their rule catalogue (parsed once; ``plugins_changed`` reloads)."""
         if self._rules is None:
             from engine.plugins import load_plugins
-            from engine.rules.audit import load_catalog
+            from engine.rules.catalogue import load_rulebook
 
             plugins = load_plugins()
-            self._rules = (plugins, load_catalog(plugins))
+            self._rules = (plugins, load_rulebook(plugins))
         return self._rules
 
     @property

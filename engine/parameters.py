@@ -116,7 +116,7 @@ def parse_value(text: str, definition: ParamDef, where: str = "") -> int | float
 def workspace_values(ws, plugins=None) -> dict:
     """The workspace's own rule parameter values, each checked against its definition (the
     national ones without ``plugins``); a wrong one is an error naming it and the file."""
-    from engine.rules.audit import PARAMS_SETTING
+    from engine.rules.catalogue import PARAMS_SETTING
 
     defs = known(plugins) if plugins is not None else definitions()
     own = ws.get_setting(PARAMS_SETTING, {})
@@ -125,7 +125,7 @@ def workspace_values(ws, plugins=None) -> dict:
 
 def overview(ws, plugins) -> list[dict]:
     """Each rule parameter: its definition, the value in force and who set it."""
-    from engine.rules.audit import PARAMS_SETTING
+    from engine.rules.catalogue import PARAMS_SETTING
 
     sources: dict[str, str] = {}
     values = plugins.rule_parameters({}, sources)
@@ -148,7 +148,7 @@ def overview(ws, plugins) -> list[dict]:
 def set_override(ws, plugins, name: str, text: str | None) -> int | float | None:
     """Set (or with ``text`` None, remove) the workspace's own value of a rule parameter,
     checked against its definition; an unknown name is refused."""
-    from engine.rules.audit import PARAMS_SETTING
+    from engine.rules.catalogue import PARAMS_SETTING
 
     defs = known(plugins)
     if name not in defs:

@@ -13,7 +13,8 @@ import pytest
 
 from engine.dip.catalogue_builder import build_catalogue
 from engine.dip.explain import explain_case
-from engine.dip.settlement import resolve_params, settle
+from engine.dip.params import resolve_params
+from engine.dip.settlement import settle
 from engine.errors import UserError
 from engine.ingest import import_package
 from engine.review import decide

@@ -8,7 +8,7 @@ import pytest
 from engine.errors import UserError
 from engine.plugins import load_plugins
 from engine.rules import run_audit
-from engine.rules.audit import load_catalog
+from engine.rules.catalogue import load_rulebook
 
 
 def plugin_source(name: str, api: int = 1, rules: str | None = None) -> str:
@@ -117,7 +117,7 @@ def test_two_plugins_defining_one_rule_id_is_an_error_naming_both(_isolated_plug
             plugin_source(name, rules=rules), encoding="utf-8"
         )
     with pytest.raises(UserError, match="shared.big is defined by both city_a .* and city_b"):
-        load_catalog(load_plugins())
+        load_rulebook(load_plugins())
 
 
 def test_a_rule_may_override_another_plugins_rule(_isolated_plugins, sample_ws):
@@ -127,6 +127,6 @@ def test_a_rule_may_override_another_plugins_rule(_isolated_plugins, sample_ws):
     (_isolated_plugins / "city_a.py").write_text(plugin_source("city_a", rules=base))
     (_isolated_plugins / "city_b.py").write_text(plugin_source("city_b", rules=local))
     plugins = load_plugins()
-    rules = [r for r in load_catalog(plugins).rules() if r.id == "shared.big"]
+    rules = [r for r in load_rulebook(plugins).rules() if r.id == "shared.big"]
     assert len(rules) == 1 and rules[0].overrides == "shared.big"
     assert any(f["code"] == "L9" for f in run_audit(sample_ws, plugins).findings)

@@ -10,7 +10,7 @@ import pytest
 from engine.errors import UserError
 from engine.ingest import import_package
 from engine.rules import run_audit
-from engine.rules.audit import load_catalog
+from engine.rules.catalogue import load_rulebook
 from engine.workspace import Workspace
 
 CLAIM = (
@@ -506,7 +506,7 @@ def test_rule_clean_and_boundary(tmp_path, package, plugins, code, line, trigger
 
 
 def test_every_national_code_of_rules_spec_is_present(plugins):
-    codes = {r.code for r in load_catalog(plugins).rules()}
+    codes = {r.code for r in load_rulebook(plugins).rules()}
     assert len(codes) >= 60
     assert {"JC01", "JC05", "ZF01", "ZF06", "ZB10000205008000", "GZ10000303003000"} <= codes
 
@@ -514,12 +514,17 @@ def test_every_national_code_of_rules_spec_is_present(plugins):
 def _with_extra_rules(monkeypatch, folder):
     """Plug-ins whose national baseline also registers the rule files in ``folder``."""
     from engine import national
+    from engine.hookspecs import hookimpl
     from engine.plugins import load_plugins
 
     original = national.yibao_rulesets
-    monkeypatch.setattr(
-        national, "yibao_rulesets", lambda register: (original(register), register(folder))
-    )
+
+    @hookimpl
+    def yibao_rulesets(register):
+        original(register)
+        register(folder)
+
+    monkeypatch.setattr(national, "yibao_rulesets", yibao_rulesets)
     return load_plugins()
 
 

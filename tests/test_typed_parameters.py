@@ -11,7 +11,7 @@ from engine.national import PARAMETER_DEFINITIONS, RULE_PARAMETERS
 from engine.parameters import ParamDef, definitions
 from engine.plugins import load_plugins
 from engine.rules import expr, run_audit
-from engine.rules.audit import PARAMS_SETTING, rule_parameters
+from engine.rules.catalogue import PARAMS_SETTING, rule_parameters
 from engine.rules.ruleset import RuleFileError, load_file
 from engine.rules.template import render
 

@@ -114,7 +114,7 @@ def test_bad_json_in_settings_or_parameters_is_a_clear_error(sample_ws):
     with pytest.raises(UserError, match="setting rule_parameters is not valid JSON"):
         sample_ws.get_setting("rule_parameters")
     sample_ws.conn.execute("UPDATE dip_params SET params = 'not json'")
-    from engine.dip.settlement import resolve_params
+    from engine.dip.params import resolve_params
 
     with pytest.raises(UserError, match="DIP parameters of 2025 is not valid JSON"):
         resolve_params(sample_ws, None)

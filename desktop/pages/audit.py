@@ -18,7 +18,7 @@ from desktop.widgets import ProgressRow, heading, note
 from engine.findings import summarise
 from engine.money import yuan_text
 from engine.plugins import load_plugins
-from engine.rules.audit import DISABLED_SETTING
+from engine.rules.catalogue import DISABLED_SETTING
 
 
 class AuditPage(QWidget):

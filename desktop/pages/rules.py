@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop.widgets import heading, note
 from engine.errors import UserError
 from engine.parameters import checked, known
-from engine.rules.audit import DISABLED_SETTING, PARAMS_SETTING
+from engine.rules.catalogue import DISABLED_SETTING, PARAMS_SETTING
 
 
 class RulesPage(QWidget):

@@ -251,7 +251,7 @@ class SettlementPage(QWidget):
         return self.special_job
 
     def show_params(self) -> None:
-        from engine.dip.settlement import resolve_params
+        from engine.dip.params import resolve_params
 
         self.result = None
         self.institutions.setRowCount(0)

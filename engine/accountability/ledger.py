@@ -337,12 +337,12 @@ def for_workspace(ws, plugins=None, *, year: int | None = None, catalog=None) ->
     from engine.national import RULE_PARAMETERS
     from engine.overlay import reference_overlay
     from engine.parameters import workspace_values
-    from engine.rules.audit import load_catalog, rule_parameters
+    from engine.rules.catalogue import load_rulebook, rule_parameters
 
     if plugins is None:
         params = {**RULE_PARAMETERS, **workspace_values(ws)}
         return compute(ws.conn, [], params, year=year)
-    catalog = catalog or load_catalog(plugins)
+    catalog = catalog or load_rulebook(plugins)
     params = rule_parameters(ws, plugins)
     registry = [c for c in plugins.reference_data() if c.table == "doctors"]
     with reference_overlay(ws.conn, registry):

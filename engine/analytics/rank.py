@@ -14,8 +14,8 @@ from math import fsum
 
 from engine.analytics.scores import Score, load
 from engine.dip.grouping import Catalogue
+from engine.dip.params import catalogue_source, resolve_params
 from engine.dip.scoring import Scoring
-from engine.dip.settlement import catalogue_source, resolve_params
 from engine.errors import UserError
 from engine.findings import latest_run
 from engine.money import money_json, units_to_decimal

@@ -27,10 +27,10 @@ from engine.money import yuan_text
 
 def rule_names(plugins, lang: str) -> dict[str, str]:
     """Each rule's code and id → its name in ``lang`` (a table's 规则名称 column)."""
-    from engine.rules.audit import load_catalog
+    from engine.rules.catalogue import load_rulebook
 
     names: dict[str, str] = {}
-    for rule in load_catalog(plugins).rules():
+    for rule in load_rulebook(plugins).rules():
         name = rule.name.get(lang) or rule.name.get("zh", "")
         names.setdefault(rule.code, name)
         names[rule.id] = name

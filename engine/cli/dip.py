@@ -90,13 +90,13 @@ def cmd_dip(args) -> int:
                 )
             return 0
         from engine.dip.catalogue_builder import build_catalogue
-        from engine.dip.settlement import resolve_params
+        from engine.dip.params import CATALOGUE_SETTING, resolve_params
 
         params = resolve_params(ws, args.year, plugins)
         groups = build_catalogue(ws, args.year, params)
         if args.use:
             with ws.transaction():
-                ws.set_setting("dip_catalogue", "built")
+                ws.set_setting(CATALOGUE_SETTING, "built")
         if args.json:
             emit_json({"year": args.year, "groups": groups})
         else:

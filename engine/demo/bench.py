@@ -12,7 +12,8 @@ from pathlib import Path
 from engine.demo.cases import add_cases
 from engine.demo.generator import write_package
 from engine.demo.memory import TreePeak
-from engine.dip.settlement import resolve_params, settle
+from engine.dip.params import resolve_params
+from engine.dip.settlement import settle
 from engine.ingest import import_package
 from engine.plugins import load_plugins
 from engine.rules import run_audit

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.errors import UserError
+
+if TYPE_CHECKING:
+    from engine.plugins import PluginSet
+    from engine.workspace import Workspace
 
 DEFAULTS: dict[str, Any] = {
     "multiplier": 1000,
@@ -114,3 +118,50 @@ def validate_params_json(text: str) -> dict[str, Any]:
         raise UserError(f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
     check(params)
     return params
+
+
+CATALOGUE_SETTING = "dip_catalogue"
+
+
+def catalogue_source(ws: Workspace, requested: str | None = None) -> str:
+    """The DIP catalogue that settles: the user's choice, else official, else built."""
+    choice = requested or ws.get_setting(CATALOGUE_SETTING)
+    if choice:
+        if choice not in ("official", "built"):
+            raise UserError("the DIP catalogue is 'official' or 'built'")
+        return choice
+    has = {r[0] for r in ws.conn.execute("SELECT DISTINCT source FROM dip_groups")}
+    return "official" if "official" in has or not has else "built"
+
+
+def resolve_params(
+    ws: Workspace, year: int | None, plugins: PluginSet | None = None
+) -> dict[str, Any]:
+    """National defaults ← the workspace's dip_params.json of the year ← regional plug-ins.
+
+    A year is settled with its own parameters only: without a dip_params.json of that year
+    (and no plug-in giving its budget) this refuses, naming the years there are, rather than
+    borrow another year's budget. No year: the latest the workspace has."""
+    stored = dict(ws.conn.execute("SELECT year, params FROM dip_params"))
+    if year is None and stored:
+        year = max(stored)
+    base = ws.stored_json(stored[year], f"DIP parameters of {year}") if year in stored else {}
+    if year is not None:
+        base["year"] = year
+    merged = {**DEFAULTS, **base}
+    if plugins is not None:
+        merged = plugins.dip_parameters(merged)
+    if merged.get("year") is None:
+        raise UserError("no settlement year: pass --year or import a dip_params.json")
+    if year not in stored and merged.get("fund_budget") is None:
+        have = ", ".join(str(y) for y in sorted(stored)) or "none"
+        raise UserError(
+            f"no DIP parameters for {merged['year']} (years with parameters: {have}); import"
+            f" the dip_params.json of {merged['year']} — another year's budget is never used"
+        )
+    merged.setdefault("region_code", "")
+    merged["region_code"] = merged.get("region_code") or ""
+    unknown = set(merged) - KNOWN
+    if unknown:
+        raise UserError(f"unknown DIP parameter(s) from a plug-in: {', '.join(sorted(unknown))}")
+    return merged

@@ -15,9 +15,9 @@ from decimal import Decimal
 from math import fsum
 
 from engine import audit_log, processes
-from engine.dip import params as dip_params
 from engine.dip import special
 from engine.dip.grouping import Catalogue
+from engine.dip.params import catalogue_source, resolve_params
 from engine.dip.scoring import REGROUP, Scoring
 from engine.errors import UserError
 from engine.findings import decided_findings, store_run
@@ -25,50 +25,6 @@ from engine.money import SCALE, money_json, points_json, units_to_decimal
 from engine.overlay import reference_overlay
 from engine.progress import NEVER, CancelToken, Progress, no_progress
 from engine.workspace import Workspace
-
-CATALOGUE_SETTING = "dip_catalogue"
-
-
-def catalogue_source(ws: Workspace, requested: str | None = None) -> str:
-    """The DIP catalogue that settles: the user's choice, else official, else built."""
-    choice = requested or ws.get_setting(CATALOGUE_SETTING)
-    if choice:
-        if choice not in ("official", "built"):
-            raise UserError("the DIP catalogue is 'official' or 'built'")
-        return choice
-    has = {r[0] for r in ws.conn.execute("SELECT DISTINCT source FROM dip_groups")}
-    return "official" if "official" in has or not has else "built"
-
-
-def resolve_params(ws: Workspace, year: int | None, plugins=None) -> dict:
-    """National defaults ← the workspace's dip_params.json of the year ← regional plug-ins.
-
-    A year is settled with its own parameters only: without a dip_params.json of that year
-    (and no plug-in giving its budget) this refuses, naming the years there are, rather than
-    borrow another year's budget. No year: the latest the workspace has."""
-    stored = dict(ws.conn.execute("SELECT year, params FROM dip_params"))
-    if year is None and stored:
-        year = max(stored)
-    base = ws.stored_json(stored[year], f"DIP parameters of {year}") if year in stored else {}
-    if year is not None:
-        base["year"] = year
-    merged = {**dip_params.DEFAULTS, **base}
-    if plugins is not None:
-        merged = plugins.dip_parameters(merged)
-    if merged.get("year") is None:
-        raise UserError("no settlement year: pass --year or import a dip_params.json")
-    if year not in stored and merged.get("fund_budget") is None:
-        have = ", ".join(str(y) for y in sorted(stored)) or "none"
-        raise UserError(
-            f"no DIP parameters for {merged['year']} (years with parameters: {have}); import"
-            f" the dip_params.json of {merged['year']} — another year's budget is never used"
-        )
-    merged.setdefault("region_code", "")
-    merged["region_code"] = merged.get("region_code") or ""
-    unknown = set(merged) - dip_params.KNOWN
-    if unknown:
-        raise UserError(f"unknown DIP parameter(s) from a plug-in: {', '.join(sorted(unknown))}")
-    return merged
 
 
 @dataclass(frozen=True)

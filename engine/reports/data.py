@@ -23,7 +23,7 @@ from engine.findings import (
 )
 from engine.money import units_to_decimal
 from engine.reports.notice_settings import notice_settings
-from engine.rules.audit import load_catalog
+from engine.rules.catalogue import load_rulebook
 from engine.workspace import Workspace
 
 ZERO = Decimal(0)
@@ -104,7 +104,7 @@ def rule_infos(plugins) -> dict[str, RuleInfo]:
         return {}
     return {
         r.id: RuleInfo(r.id, r.code, r.name.get("zh", r.id), r.name.get("en", r.id), r.basis)
-        for r in load_catalog(plugins).rules()
+        for r in load_rulebook(plugins).rules()
     }
 
 

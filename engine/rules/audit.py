@@ -7,7 +7,7 @@ import sqlite3
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from engine import audit_log
@@ -18,74 +18,20 @@ from engine.errors import UserError
 from engine.findings import store_run
 from engine.money import decimal_to_units, money_json, round_money
 from engine.overlay import reference_overlay
-from engine.parameters import workspace_values
 from engine.progress import NEVER, CancelToken, Progress, no_progress
 from engine.rules import expr
+from engine.rules.catalogue import (
+    DISABLED_SETTING,
+    load_rulebook,
+    rule_parameters,
+    select_rulesets,
+)
 from engine.rules.enrich import add_custom, institution_facts
 from engine.rules.lanes import LaneJob, lane_count, run_lanes
-from engine.rules.ruleset import SCOPES, Rule, RuleFileError, RuleSet, load_file, rule_files
+from engine.rules.ruleset import SCOPES, Rule
 from engine.rules.runner import ScopeRunner
 from engine.rules.template import render
 from engine.workspace import Workspace
-
-PARAMS_SETTING = "rule_parameters"
-DISABLED_SETTING = "disabled_rulesets"
-
-
-@dataclass
-class Catalog:
-    """The rule sets the plug-ins contribute, and the problems found loading them."""
-
-    rulesets: list[RuleSet] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-    def rules(self) -> list[Rule]:
-        return [r for rs in self.rulesets for r in rs.rules]
-
-
-def load_catalog(plugins, ws: Workspace | None = None) -> Catalog:
-    """Load every rule file, then the workspace's own rule sets (``engine.rules.local``); a
-    broken file is reported and skipped. Duplicate rule ids across plug-ins are an error
-    unless the later rule declares ``overrides``."""
-    from engine.rules.local import local_sources
-
-    catalog = Catalog()
-    owners: dict[str, tuple[str, Rule]] = {}
-    files = [
-        (contribution.plugin, file, None)
-        for contribution in plugins.rule_paths()
-        for file in rule_files(contribution.path)
-    ]
-    for plugin_name, file, text in files + (local_sources(ws) if ws is not None else []):
-        try:
-            ruleset = load_file(file, plugin_name, text)
-        except RuleFileError as exc:
-            catalog.problems.append(str(exc))
-            continue
-        for rule in list(ruleset.rules):
-            if rule.id in owners:
-                other_plugin, other = owners[rule.id]
-                if rule.overrides == rule.id:
-                    other_set = next(rs for rs in catalog.rulesets if other in rs.rules)
-                    other_set.rules.remove(other)
-                elif other.overrides == rule.id:
-                    ruleset.rules.remove(rule)
-                    continue
-                else:
-                    raise UserError(
-                        f"rule {rule.id} is defined by both {other_plugin} ({other.file}) and "
-                        f"{plugin_name} ({rule.file}); one must declare 'overrides: {rule.id}'"
-                    )
-            owners[rule.id] = (plugin_name, rule)
-        catalog.rulesets.append(ruleset)
-    return catalog
-
-
-def rule_parameters(ws: Workspace, plugins) -> dict:
-    """National defaults ← regional plug-ins ← the workspace's own overrides."""
-    merged = plugins.rule_parameters({})
-    merged.update(workspace_values(ws, plugins))
-    return merged
 
 
 @dataclass
@@ -130,24 +76,6 @@ def _finding_id(run_id: str, rule_id: str, claim_id, line_no, institution, subje
     return "F" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:15]
 
 
-def _select(catalog: Catalog, names: list[str] | None, disabled: list[str]) -> list[RuleSet]:
-    if names:
-        known = {rs.id for rs in catalog.rulesets}
-        missing = [
-            n for n in names if n not in known and not any(k.startswith(n + ".") for k in known)
-        ]
-        if missing:
-            raise UserError(
-                f"no rule set named {', '.join(missing)} (known: {', '.join(sorted(known))})"
-            )
-        return [
-            rs
-            for rs in catalog.rulesets
-            if rs.id in names or any(rs.id.startswith(n + ".") for n in names)
-        ]
-    return [rs for rs in catalog.rulesets if rs.enabled and rs.id not in disabled]
-
-
 def _evaluate(
     ws: Workspace, job: LaneJob, lanes: int, custom, on_finding, problems, progress, cancel, scores
 ):
@@ -190,7 +118,7 @@ def institution_scope_facts(
 
 def lane_job(ws: Workspace, plugins, rules: list[Rule], params: dict) -> LaneJob:
     """What every part of a run needs: reference data, DIP parameters, the rules by scope."""
-    from engine.dip.settlement import catalogue_source, resolve_params
+    from engine.dip.params import catalogue_source, resolve_params
 
     try:
         dip = resolve_params(ws, None, plugins)
@@ -224,15 +152,15 @@ def run_audit(
     (a rule being written); ``store=False``: a dry run that stores nothing (``rules try``)."""
     started = time.perf_counter()
     snapshot = data_version(ws.conn)  # before anything is read; _store checks it
-    catalog = load_catalog(plugins, ws)
-    chosen = _select(catalog, rulesets, ws.get_setting(DISABLED_SETTING, []))
+    book = load_rulebook(plugins, ws)
+    chosen = select_rulesets(book, rulesets, ws.get_setting(DISABLED_SETTING, []))
     rules = only if only is not None else [r for rs in chosen for r in rs.rules]
     params = rule_parameters(ws, plugins)
     run_id = "A" + uuid.uuid4().hex[:12]
     custom = plugins.fact_fields()
     job = lane_job(ws, plugins, rules, params)
     reference = job.reference
-    problems = plugins.problems() + catalog.problems
+    problems = plugins.problems() + book.problems
     findings: list[dict] = []
     scores: list[peer_scores.Score] = []
     with reference_overlay(ws.conn, reference):

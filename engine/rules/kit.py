@@ -80,7 +80,7 @@ def check(paths: list[Path], plugins) -> list[Problem]:
 def check_rulesets(sets: list[RuleSet], plugins) -> list[Problem]:
     """The problems of rule sets already parsed (see ``check``)."""
     from engine.national import RULE_PARAMETERS
-    from engine.rules.audit import load_catalog
+    from engine.rules.catalogue import load_rulebook
 
     problems: list[Problem] = []
     params = plugins.rule_parameters({})
@@ -103,7 +103,7 @@ def check_rulesets(sets: list[RuleSet], plugins) -> list[Problem]:
     checked_files = {rs.file for rs in sets}
     installed = {
         r.id: r
-        for rs in load_catalog(plugins).rulesets
+        for rs in load_rulebook(plugins).rulesets
         if rs.file not in checked_files
         for r in rs.rules
     }
@@ -270,7 +270,7 @@ def rules_of(paths: list[Path], plugins) -> tuple[list[Rule], list[Problem]]:
     if paths:
         sets, problems = _load(paths)
         return [r for rs in sets for r in rs.rules], problems
-    from engine.rules.audit import load_catalog
+    from engine.rules.catalogue import load_rulebook
 
-    catalog = load_catalog(plugins)
+    catalog = load_rulebook(plugins)
     return catalog.rules(), [Problem("-", "-", "-", p) for p in catalog.problems]

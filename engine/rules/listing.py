@@ -126,9 +126,9 @@ def rules_in_force(plugins, ws=None) -> dict:
     """The catalogue of rules in force, with parameters and who set each one."""
     from engine.national import RULE_PARAMETERS
     from engine.parameters import workspace_values
-    from engine.rules.audit import DISABLED_SETTING, load_catalog
+    from engine.rules.catalogue import DISABLED_SETTING, load_rulebook
 
-    catalog = load_catalog(plugins, ws)
+    catalog = load_rulebook(plugins, ws)
     sources: dict[str, str] = {}
     params = plugins.rule_parameters({}, sources)
     disabled = set()
@@ -232,7 +232,7 @@ def xlsx_rows(listing: dict) -> list[list]:
 def rules_for(target: str, plugins) -> list[Rule]:
     """The rules a dry run tries: those of a rule file, or the catalogue's rule with this id
     or code."""
-    from engine.rules.audit import load_catalog
+    from engine.rules.catalogue import load_rulebook
     from engine.rules.kit import rules_of
 
     path = Path(target)
@@ -241,7 +241,7 @@ def rules_for(target: str, plugins) -> list[Rule]:
         if problems:
             raise UserError("; ".join(str(p) for p in problems))
         return rules
-    rules = [r for r in load_catalog(plugins).rules() if target in (r.id, r.code)]
+    rules = [r for r in load_rulebook(plugins).rules() if target in (r.id, r.code)]
     if not rules:
         raise UserError(f"no rule file or rule with id or code {target!r} (see: yibao rules list)")
     return rules

@@ -5,7 +5,7 @@ from qt_helpers import run_job
 
 from engine import audit_log
 from engine.findings import list_findings
-from engine.rules.audit import DISABLED_SETTING, PARAMS_SETTING
+from engine.rules.catalogue import DISABLED_SETTING, PARAMS_SETTING
 from engine.workspace import Workspace
 
 

@@ -6,7 +6,7 @@ from qt_helpers import run_job
 from engine.ingest import import_package
 from engine.plugins import load_plugins
 from engine.rules import run_audit
-from engine.rules.audit import PARAMS_SETTING
+from engine.rules.catalogue import PARAMS_SETTING
 from engine.workspace import Workspace
 
 

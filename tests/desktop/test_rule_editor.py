@@ -1,6 +1,6 @@
 """编写规则: edit a rule set, see it checked, try it on the workspace, keep it, export it."""
 
-from engine.rules.audit import load_catalog
+from engine.rules.catalogue import load_rulebook
 from engine.workspace import Workspace
 from tests.desktop.qt_helpers import run_job
 
@@ -42,7 +42,7 @@ def test_a_rule_is_checked_tried_saved_and_exported(window, qtbot, sample_path, 
     editor.name.setCurrentText("city.yaml")
     editor.save()
     with Workspace.open(sample_path, create=False) as ws:
-        ids = {r.id for r in load_catalog(plugins, ws).rules()}
+        ids = {r.id for r in load_rulebook(plugins, ws).rules()}
     assert "workspace.city.any_drug" in ids and drugs > 0
 
     target = editor.export(str(tmp_path))

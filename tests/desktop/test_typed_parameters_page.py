@@ -1,6 +1,6 @@
 """The rules page refuses a parameter value of the wrong type or range, saving nothing."""
 
-from engine.rules.audit import PARAMS_SETTING
+from engine.rules.catalogue import PARAMS_SETTING
 from engine.workspace import Workspace
 
 
