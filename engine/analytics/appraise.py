@@ -26,12 +26,8 @@ from math import fsum
 from engine import audit_log
 from engine.analytics.params import CLAIM_DAY, analytics_params
 from engine.dip import params as dip_params
-from engine.dip.settlement import (
-    catalogue_source,
-    confirmed_deductions,
-    resolve_params,
-    year_scoring,
-)
+from engine.dip.params import catalogue_source, resolve_params
+from engine.dip.settlement import confirmed_deductions, year_scoring
 from engine.errors import UserError
 from engine.findings import latest_run
 from engine.money import SCALE, money_json

@@ -24,10 +24,9 @@ from concurrent.futures import ThreadPoolExecutor
 from math import fsum
 
 from engine.analytics.params import CLAIM_DAY, analytics_params
+from engine.dip.params import catalogue_source, resolve_params
 from engine.dip.settlement import (
-    catalogue_source,
     confirmed_findings,
-    resolve_params,
     settle,
     year_scoring,
 )
