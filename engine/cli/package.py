@@ -11,6 +11,7 @@ from engine.cli.common import (
     add_plugin_choice,
     add_workspace,
     emit_json,
+    lang_of,
     open_workspace,
     plugins_for,
     progress_for,
@@ -46,8 +47,15 @@ def cmd_import(args) -> int:
     if args.json:
         emit_json(result.to_json())
     else:
-        refs = ", ".join(f"{k} {v}" for k, v in result.reference.items()) or "none"
-        print(f"imported {result.claims} claims and {result.lines} lines in {result.seconds:.2f}s")
+        zh = lang_of(args) == "zh"
+        refs = ", ".join(f"{k} {v}" for k, v in result.reference.items()) or (
+            "无" if zh else "none"
+        )
+        print(
+            f"已导入结算 {result.claims:,} 条、明细 {result.lines:,} 条，用时 {result.seconds:.2f} 秒"
+            if zh
+            else f"imported {result.claims} claims and {result.lines} lines in {result.seconds:.2f}s"
+        )
         if result.adapter:
             print(f"converted by {result.adapter}")
         if result.pseudonymised:
@@ -56,7 +64,7 @@ def cmd_import(args) -> int:
             )
         if encrypted:
             print("工作区已加密 / the workspace is encrypted (SQLCipher)")
-        print(f"reference data: {refs}")
+        print(f"{'参考数据' if zh else 'reference data'}: {refs}")
         for name, enc in result.encodings.items():
             print(f"  {name}: {enc}")
     return 0
@@ -71,8 +79,11 @@ def cmd_export(args) -> int:
     if args.json:
         emit_json(counts)
     else:
-        print(f"wrote {args.out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-        print(f"log head {(Path(args.out) / LOG_HEAD_FILE).read_text().strip()}")
+        zh = lang_of(args) == "zh"
+        head = (Path(args.out) / LOG_HEAD_FILE).read_text().strip()
+        tables = ", ".join(f"{k} {v:,}" for k, v in counts.items())
+        print(f"已写入 {args.out}：{tables}" if zh else f"wrote {args.out}: {tables}")
+        print(f"日志校验码 {head}" if zh else f"log head {head}")
     return 0
 
 

@@ -10,9 +10,11 @@ from engine.cli.common import (
     add_plugin_choice,
     add_workspace,
     emit_json,
+    lang_of,
     open_workspace,
     plugins_for,
 )
+from engine.money import yuan_text
 
 
 def cmd_report(args) -> int:
@@ -38,9 +40,13 @@ def cmd_report(args) -> int:
     if args.json:
         emit_json(summary)
     else:
+        money = yuan_text(data.total_deductions)
         print(
-            f"wrote {args.out}: {summary['findings']} findings, confirmed deductions "
-            f"{data.total_deductions:,.2f}; log head {data.log_head}"
+            f"已写入 {args.out}：疑点 {summary['findings']:,} 个，确认扣款 {money} 元；"
+            f"日志校验码 {data.log_head}"
+            if lang_of(args) == "zh"
+            else f"wrote {args.out}: {summary['findings']} findings, confirmed deductions "
+            f"{money}; log head {data.log_head}"
         )
     return 0
 

@@ -9,6 +9,7 @@ from engine.demo.generator import YEAR, write_package
 from engine.dip.settlement import settle
 from engine.errors import UserError
 from engine.ingest import import_package
+from engine.money import points_text
 from engine.plugins import load_plugins
 from engine.progress import Progress, no_progress
 from engine.rules import run_audit
@@ -125,11 +126,11 @@ def run_demo(
         )
         + f"; {sum(i['cases'] for i in settlement['institutions'])} DIP cases",
         *(f"  demo decision: {d}" for d in decisions),
-        "  institution      cases     points        payment   final payment   total payment",
+        "  institution      cases          points        payment   final payment   total payment",
     ]
     for i in settlement["institutions"]:
         text.append(
-            f"  {i['institution_code']:<12}{i['cases']:>9}{i['points']:>11,.0f}"
+            f"  {i['institution_code']:<12}{i['cases']:>9}{points_text(i['points']):>16}"
             f"{i['payment']:>15,.2f}{i['final_payment']:>16,.2f}{i['total_payment']:>16,.2f}"
         )
     text.append(
