@@ -84,15 +84,29 @@ def run_started(ws: Workspace | sqlite3.Connection, run_id: str) -> str:
 
 
 # --- a run's findings ---------------------------------------------------------------------
-FINDING_COLUMNS = (
-    "finding_id run_id rule_id code severity scope claim_id line_no institution_code subject"
-    " amount message message_en decision deduction reviewer comment decided_at"
-    " doctor_id dept_code"
-).split()
+#: What ``findings_query`` can select: a finding (``f``) and its latest decision (``r``).
+_SELECTS = {
+    **{
+        name: f"f.{name}"
+        for name in (
+            "finding_id run_id rule_id code severity scope claim_id line_no institution_code"
+            " subject amount"
+        ).split()
+    },
+    "message": "f.message_zh",
+    "message_en": "f.message_en",
+    **{
+        name: f"r.{name}" for name in ("decision", "deduction", "reviewer", "comment", "decided_at")
+    },
+    "doctor_id": "f.doctor_id",
+    "dept_code": "f.dept_code",
+}
+FINDING_COLUMNS = list(_SELECTS)
 
 
 def findings_query(
     run_id: str,
+    columns: list[str] = FINDING_COLUMNS,
     *,
     code_prefix: str | None = None,
     severity: str | None = None,
@@ -100,11 +114,15 @@ def findings_query(
     decision: str | None = None,
     text: str | None = None,
 ) -> tuple[str, dict]:
-    """The SELECT of a run's findings (FINDING_COLUMNS, amounts in 1/10000 units) with each
-    finding's latest decision, filtered; ``decision`` "none" means not yet reviewed.
+    """The SELECT of a run's findings (``columns`` of FINDING_COLUMNS, amounts in 1/10000
+    units) with each finding's latest decision, filtered; ``decision`` "none" means not yet
+    reviewed.
 
     A run stores its findings sorted (claim, line, code, institution, subject), so rowid
     order is that order and no query has to sort: the first page of a large run is at once."""
+    unknown = set(columns) - set(_SELECTS)
+    if unknown:
+        raise ValueError(f"not a column of findings_query: {', '.join(sorted(unknown))}")
     where = ["f.run_id = :run"]
     args: dict = {"run": run_id}
     if code_prefix:
@@ -128,10 +146,7 @@ def findings_query(
         )
         args["text"] = f"%{text}%"
     sql = f"""
-        SELECT f.finding_id, f.run_id, f.rule_id, f.code, f.severity, f.scope, f.claim_id,
-               f.line_no, f.institution_code, f.subject, f.amount, f.message_zh, f.message_en,
-               r.decision, r.deduction, r.reviewer, r.comment, r.decided_at,
-               f.doctor_id, f.dept_code
+        SELECT {", ".join(_SELECTS[c] for c in columns)}
         FROM findings f
         {LATEST_DECISION}
         WHERE {" AND ".join(where)}

@@ -693,12 +693,8 @@ def test_an_older_workspaces_national_findings_get_their_points_effect(sample_ws
 
     run_audit(sample_ws, plugins)
     split = next(f for f in list_findings(sample_ws) if f["code"] == "GZ10000204001000")
-    conn = sample_ws.conn
-    conn.execute("ALTER TABLE findings DROP COLUMN points_effect")  # as version 2 stored it
-    conn.execute("PRAGMA user_version=2")
-    path = sample_ws.path
-    sample_ws.close()
-    with Workspace.open(path) as reopened:
+    dropped = "ALTER TABLE findings DROP COLUMN points_effect"  # as version 2 stored it
+    with _reopened_as_version_2(sample_ws, dropped) as reopened:
         effect = reopened.conn.execute(
             "SELECT points_effect FROM findings WHERE finding_id = ?", (split["finding_id"],)
         ).fetchone()
@@ -714,24 +710,27 @@ def test_a_settlements_catalogue_has_its_own_column_and_older_ones_move_there(sa
     from engine.findings import stored_settlement
 
     out = settle(sample_ws, 2025, plugins=plugins)
-    conn = sample_ws.conn
-    stored = conn.execute(
+    stored = sample_ws.conn.execute(
         "SELECT catalogue, rulesets FROM runs WHERE run_id = ?", (out["run_id"],)
     ).fetchone()
     assert stored == (out["catalogue"], None)
     assert stored_settlement(sample_ws)["catalogue"] == out["catalogue"]
-    # as an older version 3 stored it: the choice in the rulesets column
-    conn.execute(
-        "UPDATE runs SET catalogue = NULL, rulesets = json_object('catalogue', ?) WHERE run_id = ?",
-        (out["catalogue"], out["run_id"]),
+    # as an older file stored it: the choice in the rulesets column
+    sample_ws.conn.execute(
+        "UPDATE runs SET rulesets = json_object('catalogue', catalogue) WHERE run_id = ?",
+        (out["run_id"],),
     )
-    conn.execute("ALTER TABLE runs DROP COLUMN catalogue")
-    conn.execute("PRAGMA user_version=2")
-    path = sample_ws.path
-    sample_ws.close()
-    with Workspace.open(path) as reopened:
+    with _reopened_as_version_2(sample_ws, "ALTER TABLE runs DROP COLUMN catalogue") as reopened:
         moved = reopened.conn.execute(
             "SELECT catalogue, rulesets FROM runs WHERE run_id = ?", (out["run_id"],)
         ).fetchone()
         assert stored_settlement(reopened)["point_value"] == out["point_value"]
     assert moved == (out["catalogue"], None)
+
+
+def _reopened_as_version_2(ws: Workspace, change: str) -> Workspace:
+    """``ws`` after ``change``, marked version 2 and opened again (so upgraded to 3)."""
+    ws.conn.execute(change)
+    ws.conn.execute("PRAGMA user_version=2")
+    ws.close()
+    return Workspace.open(ws.path)

@@ -24,6 +24,9 @@ from engine.findings import findings_query, latest_run
 from engine.labels import known
 from engine.review import decide
 
+#: Columns of a finding the page reads (to show its evidence, to decide it) but does not show.
+HIDDEN_COLUMNS = ["finding_id", "rule_id", "doctor_id", "dept_code"]
+
 
 def _decide_in(path, ids: list[str], decision: str, options: dict) -> list[dict]:
     """Record a decision in the workspace at ``path`` (any thread: its own connection)."""
@@ -72,27 +75,30 @@ class FindingsPage(QWidget):
         for w in (self.family, self.severity, self.institution, self.decision, self.text):
             filters.addWidget(w)
         layout.addLayout(filters)
-        self.model = LazyTableModel(
-            [
-                self.tr("结算ID"),
-                self.tr("行"),
-                self.tr("机构"),
-                self.tr("规则"),
-                self.tr("严重程度"),
-                self.tr("涉及金额"),
+        # The table's columns, once: (findings_query column, header, formatter); after them
+        # the columns the page reads from a row without showing them.
+        shown = [
+            ("claim_id", self.tr("结算ID"), None),
+            ("line_no", self.tr("行"), None),
+            ("institution_code", self.tr("机构"), None),
+            ("code", self.tr("规则"), ctx.coded_rule),
+            ("severity", self.tr("严重程度"), lambda v: ctx.label("severity", v)),
+            ("amount", self.tr("涉及金额"), money),
+            (
+                "decision",
                 self.tr("结论"),
-                self.tr("扣款"),
-                self.tr("说明"),
-            ],
-            {
-                3: ctx.coded_rule,
-                4: lambda v: ctx.label("severity", v),
-                5: money,
-                6: lambda d: ctx.label("decision", d) if d else self.tr("未审核"),
-                7: money,
-            },
+                lambda d: ctx.label("decision", d) if d else self.tr("未审核"),
+            ),
+            ("deduction", self.tr("扣款"), money),
+            ("message", self.tr("说明"), None),
+        ]
+        self.columns = [name for name, _, _ in shown] + HIDDEN_COLUMNS
+        self.at = {name: i for i, name in enumerate(self.columns)}
+        self.model = LazyTableModel(
+            [header for _, header, _ in shown],
+            {i: f for i, (_, _, f) in enumerate(shown) if f is not None},
         )
-        self.model.colour = lambda row: DECISION_COLOURS.get(row[6])
+        self.model.colour = lambda row: DECISION_COLOURS.get(row[self.at["decision"]])
         self.view = table(self.model)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.view)
@@ -156,21 +162,17 @@ class FindingsPage(QWidget):
             return
         sql, args = findings_query(
             run,
+            self.columns,
             code_prefix=self.family.currentData() or None,
             severity=self.severity.currentData() or None,
             institution=self.institution.currentData() or None,
             decision=self.decision.currentData() or None,
             text=self.text.text().strip() or None,
         )
-        replaced = self.model.set_query(
-            conn,
-            "SELECT claim_id, line_no, institution_code, code, severity, amount, decision,"
-            f" deduction, message_zh, finding_id, rule_id, doctor_id, dept_code FROM ({sql})",
-            args,
-        )
+        replaced = self.model.set_query(conn, sql, args)
         if not replaced:
             return
-        self.view.resizeColumnToContents(3)
+        self.view.resizeColumnToContents(self.at["code"])
         self.lines.clear()
         self.evidence.setPlainText(self.tr("选择一个疑点，查看其证据、说明和政策依据。"))
         self.status.setText(
@@ -182,12 +184,22 @@ class FindingsPage(QWidget):
         index = self.view.currentIndex()
         return self.model.row(index.row()) if index.isValid() else None
 
+    def finding(self, row: int) -> dict:
+        """A row of the table by column name."""
+        return dict(zip(self.columns, self.model.row(row), strict=True))
+
     def show_finding(self, current, _previous=None) -> None:
         if not current.isValid():
             return
-        row = self.model.row(current.row())
-        claim, line, inst, code, _severity, _amount, _decision, _deduction, message, fid = row[:10]
-        rule_id, doctor, dept = row[10:13]
+        f = self.finding(current.row())
+        claim, line, inst, code, fid = (
+            f["claim_id"],
+            f["line_no"],
+            f["institution_code"],
+            f["code"],
+            f["finding_id"],
+        )
+        rule_id, doctor, dept, message = f["rule_id"], f["doctor_id"], f["dept_code"], f["message"]
         rule = self.rules.get(rule_id)
         basis = rule.basis if rule else ""
         name = (rule.name.get(self.ctx.lang) or rule.name.get("zh", rule_id)) if rule else rule_id
@@ -217,7 +229,7 @@ class FindingsPage(QWidget):
         rows = {i.row() for i in self.view.selectionModel().selectedRows()}
         if not rows and self.view.currentIndex().isValid():
             rows = {self.view.currentIndex().row()}
-        return [self.model.row(r)[9] for r in sorted(rows)]
+        return [self.finding(r)["finding_id"] for r in sorted(rows)]
 
     def decide(self, decision: str) -> bool:
         """Record ``decision`` on every selected finding (one action, one transaction)."""
@@ -273,10 +285,10 @@ class FindingsPage(QWidget):
         self.refresh()
         while self.model.canFetchMore():
             self.model.fetchMore()
-        rows = [self.model.row(r) for r in range(self.model.rowCount())]
+        rows = [self.finding(r) for r in range(self.model.rowCount())]
         for wanted in (
-            lambda row: row[9] == finding_id,
-            lambda row: (row[0], row[1], row[10]) == (claim_id, line_no, rule_id),
+            lambda f: f["finding_id"] == finding_id,
+            lambda f: (f["claim_id"], f["line_no"], f["rule_id"]) == (claim_id, line_no, rule_id),
         ):
             for number, row in enumerate(rows):
                 if wanted(row):
