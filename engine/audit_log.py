@@ -11,6 +11,7 @@ entries signed with an inspector's Ed25519 key kept outside the workspace
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import sqlite3
@@ -193,28 +194,29 @@ def verify(
             problems.append(Problem(seq, f"{miss.table}: {miss.rows} differ from what it recorded"))
     if verifier is not None and not signed and unsigned:
         problems += [Problem(seq, "it is not signed") for seq in unsigned]
-    problems += _unrecorded(conn, runs_recorded, reviews_recorded)
+    if latest:  # a log that records evidence: every run must be named by an entry
+        problems += _unrecorded(conn, runs_recorded, reviews_recorded)
     if expected is not None:
         problems += _against_head(expected, count, hashes)
     return VerifyResult(not problems, count, Head(count, prev), problems)
 
 
 def _unrecorded(conn, runs: set[str], reviews: list[tuple[int, int]]) -> list[Problem]:
-    """Runs and decisions that no entry records: added behind the log's back. Files written
-    before the log recorded evidence have none recorded, and are left out."""
-    if not runs and not reviews:
-        return []
+    """Runs and decisions that no entry records: added behind the log's back (or their
+    entry cut off). A run counts as recorded when any entry names it, older ones too;
+    decisions from before the first one recorded are left out."""
     out = []
-    if runs:
-        for (run_id,) in conn.execute("SELECT run_id FROM runs ORDER BY rowid"):
-            if run_id not in runs:
-                out.append(Problem(None, f"run {run_id} is recorded by no log entry"))
-    first = min((low for low, _ in reviews), default=None)
-    if first is not None:
+    for (run_id,) in conn.execute("SELECT run_id FROM runs ORDER BY rowid"):
+        if run_id not in runs:
+            out.append(Problem(None, f"run {run_id} is recorded by no log entry"))
+    spans = sorted(reviews)
+    lows = [low for low, _ in spans]
+    if spans:
         for (review_id,) in conn.execute(
-            "SELECT id FROM reviews WHERE id >= ? ORDER BY id", (first,)
+            "SELECT id FROM reviews WHERE id >= ? ORDER BY id", (lows[0],)
         ):
-            if not any(low <= review_id <= high for low, high in reviews):
+            at = bisect.bisect_right(lows, review_id) - 1
+            if spans[at][1] < review_id:
                 out.append(Problem(None, f"decision row {review_id} is recorded by no log entry"))
     return out
 
