@@ -50,6 +50,11 @@ class Context(QObject):
             self._rules = (plugins, load_rulebook(plugins))
         return self._rules
 
+    def plugins(self):
+        """The plug-ins in use: one set for the whole window (``plugins_changed`` reloads),
+        handed to each job, so no page loads them again, on the UI thread or off it."""
+        return self.rules()[0]
+
     @property
     def data_changed(self):
         """The same signal as ``workspace_changed`` (its older name)."""

@@ -17,7 +17,6 @@ from desktop.jobs import Job
 from desktop.widgets import ProgressRow, heading, note
 from engine.findings import summarise
 from engine.money import yuan_text
-from engine.plugins import load_plugins
 from engine.rules.catalogue import DISABLED_SETTING
 
 
@@ -82,9 +81,11 @@ class AuditPage(QWidget):
             return None
         path = self.ctx.path
 
+        plugins = self.ctx.plugins()
+
         def work(progress, cancel):
             with Workspace.open(path, create=False) as ws:
-                return run_audit(ws, load_plugins(), chosen, progress=progress, cancel=cancel)
+                return run_audit(ws, plugins, chosen, progress=progress, cancel=cancel)
 
         self.job = self.ctx.start(
             work,

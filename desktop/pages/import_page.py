@@ -151,7 +151,6 @@ class ImportPage(QWidget):
 
     def start(self, folder: str) -> Job | None:
         from engine.ingest import import_any
-        from engine.plugins import load_plugins
 
         if self.ctx.path is None:
             self.result.setText(self.tr("请先打开或新建工作区。"))
@@ -163,6 +162,8 @@ class ImportPage(QWidget):
         path, replace = self.ctx.path, self.replace.isChecked()
         pseudonymise = self.pseudonymise.isChecked()
 
+        plugins = self.ctx.plugins()
+
         def work(progress, cancel):
             from engine.workspace import Workspace
 
@@ -170,7 +171,7 @@ class ImportPage(QWidget):
                 return import_any(
                     ws,
                     folder,
-                    load_plugins(),
+                    plugins,
                     replace=replace,
                     pseudonymise=pseudonymise,
                     progress=progress,

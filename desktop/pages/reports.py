@@ -16,7 +16,6 @@ from desktop.lazy_table import LazyTableModel
 from desktop.widgets import ProgressRow, fill_institutions, heading, note, table
 from engine import audit_log
 from engine.log_text import sentence
-from engine.plugins import load_plugins
 
 
 class ReportsPage(QWidget):
@@ -86,9 +85,11 @@ class ReportsPage(QWidget):
             return None
         ws_path, institution = self.ctx.path, self.institution.currentData() or None
 
+        plugins = self.ctx.plugins()
+
         def work(_progress, _cancel):
             with Workspace.open(ws_path, create=False) as ws:
-                return write_report(ws, path, institution=institution, plugins=load_plugins())
+                return write_report(ws, path, institution=institution, plugins=plugins)
 
         self.job = self.ctx.start(
             work,

@@ -139,7 +139,6 @@ class RuleEditor(QWidget):
         return ruleset
 
     def try_rules(self):
-        from engine.plugins import load_plugins
         from engine.rules.listing import try_rules
         from engine.workspace import Workspace
 
@@ -151,11 +150,11 @@ class RuleEditor(QWidget):
             return None
         path = self.ctx.path
 
+        plugins = self.ctx.plugins()
+
         def work(progress, cancel):
             with Workspace.open(path, create=False) as ws:
-                return try_rules(
-                    ws, load_plugins(), ruleset.rules, progress=progress, cancel=cancel
-                )
+                return try_rules(ws, plugins, ruleset.rules, progress=progress, cancel=cancel)
 
         self.job = self.ctx.start(
             work,

@@ -27,7 +27,6 @@ from desktop.widgets import BarChart, ParamsForm, ProgressRow, heading, note, ta
 from engine.errors import UserError
 from engine.findings import stored_settlement
 from engine.money import points_text
-from engine.plugins import load_plugins
 from engine.workspace import Workspace
 
 CASE_COLOURS = {
@@ -181,9 +180,11 @@ class SettlementPage(QWidget):
             return None
         path, year = self.ctx.path, self.result["year"]
 
+        plugins = self.ctx.plugins()
+
         def work(_progress, _cancel):
             with Workspace.open(path, create=False) as ws:
-                return special.status(ws, year, load_plugins())
+                return special.status(ws, year, plugins)
 
         self.special_job = self.ctx.start(
             work,
@@ -230,10 +231,12 @@ class SettlementPage(QWidget):
         path, reviewer = self.ctx.path, self.ctx.reviewer
         comment = self.special_comment.text().strip()
 
+        plugins = self.ctx.plugins()
+
         def work(_progress, _cancel):
             with Workspace.open(path, create=False) as ws:
                 return special.decide(
-                    ws, claim, decision, reviewer=reviewer, comment=comment, plugins=load_plugins()
+                    ws, claim, decision, reviewer=reviewer, comment=comment, plugins=plugins
                 )
 
         def decided(_out: dict) -> None:
@@ -283,11 +286,13 @@ class SettlementPage(QWidget):
             return None
         path, catalogue = self.ctx.path, self.catalogue.currentData()
 
+        plugins = self.ctx.plugins()
+
         def work(progress, cancel):
             with Workspace.open(path, create=False) as ws:
                 return settle(
                     ws,
-                    plugins=load_plugins(),
+                    plugins=plugins,
                     catalogue=catalogue,
                     cases=False,
                     progress=progress,
@@ -379,7 +384,7 @@ class SettlementPage(QWidget):
             return
         claim = self.cases.row(current.row())[0]
         with self.ctx.workspace() as ws:
-            out = explain_case(ws, claim, load_plugins(), self.catalogue.currentData())
+            out = explain_case(ws, claim, self.ctx.plugins(), self.catalogue.currentData())
         self.explain.setPlainText(
             "\n".join(f"{n}. {s}" for n, s in enumerate(out["steps"], start=1))
             + "\n→ "
