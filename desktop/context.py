@@ -7,7 +7,7 @@ import getpass
 import sqlite3
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, QThread, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, QThread, Signal
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
 from desktop.jobs import Job, JobQueue
@@ -15,6 +15,29 @@ from engine import encryption
 from engine.errors import UserError
 from engine.labels import label
 from engine.workspace import Workspace, connect
+
+
+class WhenShown(QObject):
+    """Runs ``slot`` now, or — for a widget hidden in a shown window — the next time the widget
+    is shown (an event filter on it): work nobody can see waits until someone looks."""
+
+    def __init__(self, widget, slot):
+        super().__init__(widget)
+        self.widget, self.slot, self.pending = widget, slot, False
+        widget.installEventFilter(self)
+
+    def __call__(self, now: bool = False) -> None:
+        if now or self.widget.isVisible() or not self.widget.window().isVisible():
+            self.pending = False
+            self.slot()
+        else:
+            self.pending = True
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Show and self.pending:
+            self.pending = False
+            self.slot()
+        return False
 
 
 class Context(QObject):
@@ -32,6 +55,7 @@ class Context(QObject):
         self.jobs: set = set()
         self.queues: dict[Path, JobQueue] = {}
         self.lang = "zh"  # the UI's language for coded values (engine.labels): "zh" or "en"
+        self._eager = False  # another workspace: every page refreshes at once
         self._rules = None  # (plug-ins, rule catalogue), loaded once until plug-ins change
         encryption.set_prompt(self.ask_passphrase)
         self._names: dict | None = None  # rule code → {lang: name}
@@ -59,6 +83,14 @@ class Context(QObject):
     def data_changed(self):
         """The same signal as ``workspace_changed`` (its older name)."""
         return self.workspace_changed
+
+    def on_change(self, page, slot) -> None:
+        """Call ``slot`` whenever the workspace changes: at once when ``page`` can be seen (or
+        no window is shown), else when it is next shown, so a decision on a big workspace
+        does not wait for pages nobody is looking at. Opening or closing a workspace refreshes
+        every page at once (their rows belong to the connection that goes)."""
+        later = WhenShown(page, slot)
+        self.workspace_changed.connect(lambda: later(self._eager))
 
     def rule_name(self, code: str | None) -> str:
         """The name of the rule with ``code`` in the UI's language ("" if unknown)."""
@@ -112,7 +144,7 @@ class Context(QObject):
         self.reader.execute("PRAGMA query_only=ON")
         recent = [str(path)] + [p for p in self.recent() if p != str(path)]
         self.settings.setValue("recent", recent[:8])
-        self.workspace_changed.emit()
+        self._emit_eagerly()
 
     def recent(self) -> list[str]:
         value = self.settings.value("recent", []) or []
@@ -122,6 +154,13 @@ class Context(QObject):
         """A connection of its own for engine calls on the current thread."""
         assert self.path is not None
         return Workspace.open(self.path, create=False)
+
+    def _emit_eagerly(self) -> None:
+        self._eager = True
+        try:
+            self.workspace_changed.emit()
+        finally:
+            self._eager = False
 
     def changed(self) -> None:
         """Something in the workspace changed: every page shows it afresh."""
@@ -209,5 +248,5 @@ class Context(QObject):
         encryption.set_prompt(None)  # no dialog of a closed window
         reader, self.reader, self.path = self.reader, None, None
         if reader is not None:
-            self.workspace_changed.emit()  # the pages let go of the reader's rows
+            self._emit_eagerly()  # the pages let go of the reader's rows
             reader.close()

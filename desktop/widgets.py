@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.context import WhenShown
 from engine.labels import label
 
 
@@ -64,8 +65,11 @@ def table(model, stretch_last: bool = True) -> QTableView:
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(stretch_last)
     view.horizontalHeader().setResizeContentsPrecision(100)  # the first rows decide, quickly
-    model.modelReset.connect(lambda: fit_columns(view))
-    model.dataChanged.connect(lambda *_: fit_columns(view, grow_only=True))
+    # a hidden table (another page) fits its columns when it is next shown
+    fit = WhenShown(view, lambda: fit_columns(view))
+    grow = WhenShown(view, lambda: fit_columns(view, grow_only=True))
+    model.modelReset.connect(lambda: fit())
+    model.dataChanged.connect(lambda *_: grow())
     fit_columns(view)
     return view
 

@@ -52,7 +52,7 @@ class AppraisalPage(QWidget):
         layout.addWidget(self.table, 1)
         self.run_button.clicked.connect(self.run)
         self.apply_button.clicked.connect(self.apply_next_year)
-        ctx.workspace_changed.connect(self.fill_years)
+        ctx.on_change(self, self.fill_years)
         self.fill_years()
 
     def fill_years(self) -> None:

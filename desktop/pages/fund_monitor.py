@@ -77,7 +77,7 @@ class FundMonitorPage(QWidget):
         charts.setColumnStretch(1, 1)
         layout.addLayout(charts, 1)
         self.run_button.clicked.connect(self.run)
-        ctx.workspace_changed.connect(self.fill_years)
+        ctx.on_change(self, self.fill_years)
         self.fill_years()
 
     def fill_years(self) -> None:

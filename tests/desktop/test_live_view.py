@@ -152,3 +152,22 @@ def test_a_decision_waits_for_a_running_writer_instead_of_blocking(window, qtbot
     run_job(qtbot, page.queued)
     assert page.status.text() == "已记录 1 条审核结论。"
     assert shown(page.model, 0, 6) == "确认违规"
+
+
+def test_a_hidden_page_refreshes_when_it_is_shown(window, qtbot, sample_path):
+    from PySide6.QtWidgets import QWidget
+
+    calls = []
+    page = QWidget()
+    window.stack.addWidget(page)
+    window.ctx.on_change(page, lambda: calls.append(window.ctx.path))
+    window.show()
+    qtbot.waitExposed(window)
+    window.ctx.open_workspace(sample_path)  # another workspace: at once, seen or not
+    assert calls == [sample_path]
+    window.ctx.changed()  # a change nobody looking at the page can see: later
+    assert calls == [sample_path]
+    window.stack.setCurrentWidget(page)
+    assert calls == [sample_path, sample_path]
+    window.ctx.changed()  # seen: at once
+    assert len(calls) == 3
