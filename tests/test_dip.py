@@ -734,3 +734,19 @@ def _reopened_as_version_2(ws: Workspace, change: str) -> Workspace:
     ws.conn.execute("PRAGMA user_version=2")
     ws.close()
     return Workspace.open(ws.path)
+
+
+def test_settle_json_prints_the_cases_read_in_a_stream(tmp_path, capsys):
+    """``yibao settle --json`` spools each case as it is read instead of holding the list:
+    its one JSON object has the same cases, in the same order, as settle() returns."""
+    from engine.cli import main
+
+    path = tmp_path / "s.yibao"
+    with Workspace.open(path) as ws:
+        import_package(ws, DIP_SAMPLE / "package")
+        want = settle(ws, 2025, store=False)
+    assert main(["settle", "-w", str(path), "--year", "2025", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert len(want["cases"]) > 1
+    assert got["cases"] == want["cases"]
+    assert got["institutions"] == want["institutions"]

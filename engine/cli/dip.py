@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import tempfile
+from collections.abc import Callable
 
 from engine.cli.common import (
     add_json,
@@ -21,15 +24,23 @@ def cmd_settle(args) -> int:
     from engine.dip.settlement import settle
 
     plugins = plugins_for(args, warn=False)
-    with open_workspace(args, create=False) as ws:
+    with (
+        open_workspace(args, create=False) as ws,
+        tempfile.TemporaryFile("w+", encoding="utf-8") as spool,
+    ):
         out = settle(
-            ws, args.year, plugins=plugins, catalogue=args.catalogue, progress=progress_for(args)
+            ws,
+            args.year,
+            plugins=plugins,
+            catalogue=args.catalogue,
+            progress=progress_for(args),
+            cases=_spooled(spool) if args.json else False,
         )
-    for problem in out["problems"]:
-        print(f"warning: {problem}", file=sys.stderr)
-    if args.json:
-        emit_json(out)
-        return 0
+        for problem in out["problems"]:
+            print(f"warning: {problem}", file=sys.stderr)
+        if args.json:
+            _emit_with_cases(out, spool)
+            return 0
     print(
         f"DIP settlement {out['year']} region {out['region_code']} ({out['catalogue']} catalogue)"
     )
@@ -63,6 +74,23 @@ def cmd_settle(args) -> int:
     for warning in out.get("warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _spooled(spool) -> Callable[[dict], object]:
+    """Each case as a JSON line in ``spool``: the cases of a city's year (millions) are
+    printed from a file, not held in memory."""
+    return lambda case: spool.write(json.dumps(case, ensure_ascii=False) + "\n")
+
+
+def _emit_with_cases(out: dict, spool) -> None:
+    """``out`` with the spooled cases as its ``cases`` list: one JSON object, as
+    ``emit_json`` prints it, written a case at a time."""
+    head = json.dumps(out, ensure_ascii=False)
+    sys.stdout.write(head[:-1] + (', "cases": [' if out else '"cases": ['))
+    spool.seek(0)
+    for n, line in enumerate(spool):
+        sys.stdout.write(("," if n else "") + line.rstrip("\n"))
+    sys.stdout.write("]}\n")
 
 
 def cmd_dip(args) -> int:

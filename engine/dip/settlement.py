@@ -10,6 +10,7 @@ import json
 import sqlite3
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from math import fsum
@@ -456,12 +457,14 @@ def settle(
     plugins=None,
     catalogue: str | None = None,
     store: bool = True,
-    cases: bool = True,
+    cases: bool | Callable[[dict], object] = True,
     progress: Progress = no_progress,
     cancel: CancelToken = NEVER,
 ) -> dict:
     """Settle the year; store the run (parameters, catalogue, cases, institutions) and log it.
-    ``cases`` adds every case to the returned dict (the JSON output of ``yibao settle``)."""
+    ``cases`` adds every case to the returned dict (the JSON output of ``yibao settle``); a
+    function instead is given each case as it is read, and the dict holds none (a city's
+    year has millions)."""
     params = resolve_params(ws, year, plugins)
     source = catalogue_source(ws, catalogue)
     conn = ws.conn
@@ -479,14 +482,19 @@ def settle(
         if store:
             out["run_id"] = _store(ws, scoring, params, source, out, plugins)
         if cases:
-            out["cases"] = [
+            each = (
                 case_json(r)
                 for r in conn.execute(
                     f"SELECT {CASE_COLUMNS} FROM ({scoring.cases_sql()})"
                     " ORDER BY discharge_date, claim_id",
                     scoring.args,
                 )
-            ]
+            )
+            if callable(cases):
+                for case in each:
+                    cases(case)
+            else:
+                out["cases"] = list(each)
     progress("settle", 1, 1)
     return out
 
