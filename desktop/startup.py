@@ -51,7 +51,8 @@ def check(screenshots: bool, find=ctypes.util.find_library) -> str | None:
     missing = missing_libraries(platform, find)
     if missing:
         return install_advice(missing)
-    if platform.startswith("xcb") and not os.environ.get("DISPLAY"):
+    no_display = not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
+    if platform.startswith("xcb") and no_display:
         return (
             "no display to open the window on (DISPLAY is not set): start it in a desktop"
             " session, or render the pages with --screenshots DIR"

@@ -12,6 +12,7 @@ def linux(monkeypatch):
     monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
     monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
 
 
 def test_missing_x_libraries_are_named_with_the_packages_to_install(linux):
