@@ -10,6 +10,8 @@ from pathlib import Path
 
 from engine import audit_log
 from engine.errors import UserError
+from engine.ingest.readers import decode
+from engine.labels import TABLES
 from engine.money import decimal_to_units, money_json, units_to_decimal
 from engine.workspace import Workspace
 
@@ -108,9 +110,15 @@ def decide_from_csv(ws: Workspace, path: str | Path, reviewer: str | None = None
     recorded all together or, if any row is wrong, not at all."""
     path = Path(path)
     try:
-        rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+        _encoding, text = decode(path.read_bytes())  # Excel on Chinese Windows saves GBK
+        rows = list(csv.DictReader(text.splitlines()))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise UserError(f"cannot read {path}: {exc}") from None
+    if text.strip() and "finding_id" not in text.splitlines()[0]:
+        raise UserError(
+            f"{path}:1: no finding_id column (the first line names the columns:"
+            " finding_id,decision,deduction,reviewer,comment)"
+        )
     out = []
     with ws.transaction() as conn:  # every row or none
         for number, row in enumerate(rows, start=2):
@@ -118,7 +126,7 @@ def decide_from_csv(ws: Workspace, path: str | Path, reviewer: str | None = None
                 out += _record(
                     conn,
                     [row["finding_id"]],
-                    row.get("decision", ""),
+                    _decision_code(row.get("decision") or ""),
                     row.get("reviewer") or reviewer or "",
                     row.get("deduction") or None,
                     row.get("comment") or None,
@@ -128,6 +136,15 @@ def decide_from_csv(ws: Workspace, path: str | Path, reviewer: str | None = None
                     f"{path}:{number}: {exc}; no decision of the file recorded"
                 ) from None
     return out
+
+
+def _decision_code(text: str) -> str:
+    """A decision as a file may give it: its code (confirm) or its word (确认违规, confirmed)."""
+    text = text.strip()
+    for code, words in TABLES["decision"].items():
+        if text.lower() in (code, *(w.lower() for w in words)):
+            return code
+    return text
 
 
 def bulk_ids(

@@ -149,6 +149,29 @@ def test_review_from_a_file_applies_every_row_or_none(sample_ws, plugins, tmp_pa
     assert entries.fetchone()[0] == 0
 
 
+def test_review_from_an_excel_saved_gbk_file_with_chinese_decisions(sample_ws, plugins, tmp_path):
+    """Excel on a Chinese Windows saves CSV as GBK, and auditors write the decision's word."""
+    from engine.findings import list_findings
+    from engine.review import decide_from_csv
+    from engine.rules import run_audit
+
+    run_audit(sample_ws, plugins)
+    first, second = (f["finding_id"] for f in list_findings(sample_ws)[:2])
+    batch = tmp_path / "batch.csv"
+    batch.write_bytes(
+        f"finding_id,decision,reviewer,comment\n{first},确认违规,张审核,\n"
+        f"{second},不予认定,张审核,合理用药\n".encode("gbk")
+    )
+    out = decide_from_csv(sample_ws, batch)
+    assert [d["decision"] for d in out] == ["confirm", "dismiss"]
+    comment = sample_ws.conn.execute("SELECT comment FROM reviews WHERE finding_id = ?", (second,))
+    assert comment.fetchone()[0] == "合理用药"
+    headless = tmp_path / "headless.csv"
+    headless.write_text(f"{first},confirm,张审核\n{second},confirm,张审核\n", encoding="utf-8")
+    with pytest.raises(UserError, match=r"headless.csv:1: no finding_id column"):
+        decide_from_csv(sample_ws, headless)
+
+
 def test_a_full_disk_while_writing_a_report_says_so(sample_ws, tmp_path, monkeypatch, capsys):
     import errno
 
