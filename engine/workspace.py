@@ -161,6 +161,27 @@ def connect(path: str | os.PathLike, key: str | None = None, **kwargs) -> sqlite
     return encryption.connect(path, key, **kwargs)
 
 
+def data_version(conn: sqlite3.Connection) -> int:
+    """A number that changes whenever another connection commits to the workspace."""
+    return conn.execute("PRAGMA data_version").fetchone()[0]
+
+
+_WORK_ZH = {"audit": "审核", "settlement": "结算"}
+
+
+def check_snapshot(conn: sqlite3.Connection, snapshot: int, what: str) -> None:
+    """Refuse a result read while another writer (an import, a window) changed the data:
+    its parts (audit lanes, settlement readers) read at different moments, so it would mix
+    the data before and after. Call inside the transaction that stores the result."""
+    if data_version(conn) != snapshot:
+        raise UserError(
+            f"工作区数据在{_WORK_ZH.get(what, what)}过程中被另一进程修改，结果未保存，请重新运行"
+            f" / the workspace changed while the {what} read it"
+            f" (another import or window wrote to it); the run was not stored: run the {what}"
+            " again"
+        )
+
+
 def open_reader(path: str, key: str | None = None) -> sqlite3.Connection:
     """A read-only connection, for work split over the cores: SQLite releases the GIL while
     it runs a statement, so each thread's connection runs on its own core. ``key``: an

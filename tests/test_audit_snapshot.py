@@ -25,3 +25,20 @@ def test_an_audit_racing_a_writer_stores_nothing(sample_ws, plugins, lanes):
     # with nothing writing, the same audit stores its run
     result = run_audit(sample_ws, plugins, lanes=lanes)
     assert sample_ws.count("runs") == 1 and sample_ws.count("findings") == len(result.findings)
+
+
+def test_a_settlement_racing_a_writer_stores_nothing(sample_ws, plugins):
+    from engine.dip.settlement import settle
+
+    other = Workspace.open(sample_ws.path)
+
+    def write_mid_settle(stage: str, done: int, total: int) -> None:
+        if stage == "settle" and not done:  # after the snapshot, before the readers read
+            with other.transaction() as conn:
+                conn.execute("DELETE FROM lines WHERE claim_id = (SELECT min(claim_id) FROM lines)")
+
+    with pytest.raises(UserError, match="changed while the settlement read it"):
+        settle(sample_ws, plugins=plugins, progress=write_mid_settle)
+    other.close()
+    assert sample_ws.count("runs") == 0 and sample_ws.count("settlement_cases") == 0
+    assert settle(sample_ws, plugins=plugins)["run_id"]

@@ -25,7 +25,7 @@ from engine.findings import decided_findings, store_run
 from engine.money import SCALE, money_json, points_json, units_to_decimal
 from engine.overlay import reference_overlay
 from engine.progress import NEVER, CancelToken, Progress, no_progress
-from engine.workspace import Workspace
+from engine.workspace import Workspace, check_snapshot, data_version
 
 
 @dataclass(frozen=True)
@@ -465,6 +465,7 @@ def settle(
     ``cases`` adds every case to the returned dict (the JSON output of ``yibao settle``); a
     function instead is given each case as it is read, and the dict holds none (a city's
     year has millions)."""
+    snapshot = data_version(ws.conn)  # before anything is read; _store checks it
     params = resolve_params(ws, year, plugins)
     source = catalogue_source(ws, catalogue)
     conn = ws.conn
@@ -480,7 +481,7 @@ def settle(
         out["problems"] = plugins.problems() if plugins else []
         cancel.check()
         if store:
-            out["run_id"] = _store(ws, scoring, params, source, out, plugins)
+            out["run_id"] = _store(ws, scoring, params, source, out, plugins, snapshot)
         if cases:
             each = (
                 case_json(r)
@@ -499,7 +500,7 @@ def settle(
     return out
 
 
-def _store(ws: Workspace, scoring: Scoring, params, source, out, plugins) -> str:
+def _store(ws: Workspace, scoring: Scoring, params, source, out, plugins, snapshot: int) -> str:
     run_id = "S" + uuid.uuid4().hex[:12]
     now = audit_log.now_text()
     summary = {
@@ -507,6 +508,7 @@ def _store(ws: Workspace, scoring: Scoring, params, source, out, plugins) -> str
     }
     summary["plugin_failures"] = plugins.failures() if plugins else []
     with ws.transaction() as conn:
+        check_snapshot(conn, snapshot, "settlement")
         store_run(
             conn,
             run_id,

@@ -31,7 +31,7 @@ from engine.rules.lanes import LaneJob, lane_count, run_lanes
 from engine.rules.ruleset import SCOPES, Rule
 from engine.rules.runner import ScopeRunner
 from engine.rules.template import render
-from engine.workspace import Workspace
+from engine.workspace import Workspace, check_snapshot, data_version
 
 
 @dataclass
@@ -198,22 +198,6 @@ def run_audit(
     return result
 
 
-def data_version(conn: sqlite3.Connection) -> int:
-    """A number that changes whenever another connection commits to the workspace."""
-    return conn.execute("PRAGMA data_version").fetchone()[0]
-
-
-def check_snapshot(conn: sqlite3.Connection, snapshot: int) -> None:
-    """Refuse a result read while another writer (an import, a window) changed the data:
-    the lanes read at different moments, so it would mix the data before and after."""
-    if data_version(conn) != snapshot:
-        raise UserError(
-            "工作区数据在审核过程中被另一进程修改，本次结果未保存，请重新审核 / the workspace"
-            " changed while the audit read it (another import or window wrote to it); the run"
-            " was not stored: audit again"
-        )
-
-
 def _checked(facts, cancel: CancelToken):
     for index, fact in enumerate(facts):
         if index % 10_000 == 0:
@@ -266,7 +250,7 @@ def _store(
     now = audit_log.now_text()
     by_code = Counter(f["code"] for f in result.findings)
     with ws.transaction() as conn:
-        check_snapshot(conn, snapshot)  # no writer can commit once this transaction holds
+        check_snapshot(conn, snapshot, "audit")  # no writer can commit once this transaction holds
         store_run(
             conn,
             result.run_id,
