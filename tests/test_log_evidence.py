@@ -118,7 +118,7 @@ def _rechain(conn) -> None:
         prev = hash_
 
 
-def test_truncation_and_a_rebuilt_chain_are_caught_by_the_head(case, tmp_path, monkeypatch):
+def test_truncation_and_a_rebuilt_chain_are_caught_by_the_head(case, capsys):
     head = audit_log.head(case.conn)
     last = head.entries
     # the tail cut off (a run left without its entry is reported) ...
@@ -146,6 +146,9 @@ def test_truncation_and_a_rebuilt_chain_are_caught_by_the_head(case, tmp_path, m
     case.conn.execute("ROLLBACK")
     # the CLI: --head prints it, --verify --head checks it (exit 3 when altered)
     path = str(case.path)
+    capsys.readouterr()
+    assert main(["log", "-w", path, "--head"]) == 0
+    assert capsys.readouterr().out.strip() == str(head)
     assert main(["log", "-w", path, "--verify", "--head", str(head)]) == 0
     case.conn.execute(f"DELETE FROM log WHERE seq = {last}")
     assert main(["log", "-w", path, "--verify", "--head", str(head), "--json"]) == 3
