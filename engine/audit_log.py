@@ -23,6 +23,8 @@ from engine import encryption, evidence, log_signing
 from engine.errors import UserError
 
 GENESIS = "0" * 64
+#: Every entry, the newest first, as the desktop's log table pages through them.
+NEWEST_FIRST = "SELECT seq, at, action, hash, detail FROM log ORDER BY seq DESC"
 #: Parts an action writes besides those it names: a run's tables when its detail has a run_id.
 ACTION_PARTS: dict[str, tuple[tuple[str, dict], ...]] = {
     "import": evidence.IMPORT_PARTS,

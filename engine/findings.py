@@ -83,6 +83,23 @@ def run_started(ws: Workspace | sqlite3.Connection, run_id: str) -> str:
     return row[0]
 
 
+def finding_count(ws: Workspace | sqlite3.Connection, run_id: str | None) -> int:
+    """How many findings a run stored (0 for no run)."""
+    if run_id is None:
+        return 0
+    sql = "SELECT count(*) FROM findings WHERE run_id = ?"
+    return _conn(ws).execute(sql, (run_id,)).fetchone()[0]
+
+
+def flagged_lines(conn: sqlite3.Connection, claim_id: str) -> list[int]:
+    """The lines of a claim the latest audit found something on."""
+    rows = conn.execute(
+        "SELECT line_no FROM findings WHERE claim_id = ? AND run_id = ? AND line_no IS NOT NULL",
+        (claim_id, latest_run(conn)),
+    )
+    return [r[0] for r in rows]
+
+
 # --- a run's findings ---------------------------------------------------------------------
 #: What ``findings_query`` can select: a finding (``f``) and its latest decision (``r``).
 _SELECTS = {
@@ -292,3 +309,41 @@ def stored_settlement(
             (run_id, institution, institution),
         ).fetchall()
     return out
+
+
+def case_mix(conn: sqlite3.Connection, run_id: str) -> list[tuple[str, int]]:
+    """A stored settlement's cases by case type: (case_type, count)."""
+    return conn.execute(
+        "SELECT case_type, count(*) FROM settlement_cases WHERE run_id = ? GROUP BY 1", (run_id,)
+    ).fetchall()
+
+
+def ratio_buckets(conn: sqlite3.Connection, run_id: str) -> list[tuple[float, float | None, int]]:
+    """A stored settlement's DIP cases by cost ratio in steps of 0.5, the last open
+    (ratio ≥ 5): (from, to or None, count)."""
+    rows = conn.execute(
+        "SELECT min(CAST(ratio * 2 AS INTEGER), 10), count(*) FROM settlement_cases"
+        " WHERE run_id = ? AND payment_method = 'dip' GROUP BY 1 ORDER BY 1",
+        (run_id,),
+    )
+    return [(b / 2, (b + 1) / 2 if b < 10 else None, n) for b, n in rows]
+
+
+#: The columns of ``institution_cases_query``.
+INSTITUTION_CASE_COLUMNS = (
+    "claim_id",
+    "group_code",
+    "case_type",
+    "payment_method",
+    "ratio",
+    "points",
+)
+
+
+def institution_cases_query(run_id: str, institution: str) -> tuple[str, tuple]:
+    """The SELECT of one institution's cases in a stored settlement, by claim."""
+    return (
+        f"SELECT {', '.join(INSTITUTION_CASE_COLUMNS)} FROM settlement_cases"
+        " WHERE run_id = ? AND institution_code = ? ORDER BY claim_id",
+        (run_id, institution),
+    )

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from desktop.lazy_table import ClaimLinesModel, LazyTableModel, money
 from desktop.widgets import fill_institutions, heading, note, table
 from engine.claims import claim_fields, claims_query
-from engine.findings import latest_run
+from engine.findings import flagged_lines
 from engine.labels import known
 
 
@@ -124,9 +124,4 @@ class ClaimsPage(QWidget):
         conn = self.ctx.reader
         fields = claim_fields(conn, claim_id, self.ctx.lang)
         self.header.setPlainText("\n".join(f"{name}：{text}" for name, text in fields))
-        flagged = conn.execute(
-            "SELECT line_no FROM findings WHERE claim_id = ? AND run_id = ?"
-            " AND line_no IS NOT NULL",
-            (claim_id, latest_run(conn)),
-        )
-        self.lines.show(conn, claim_id, (r[0] for r in flagged))
+        self.lines.show(conn, claim_id, flagged_lines(conn, claim_id))

@@ -67,7 +67,7 @@ class ReportsPage(QWidget):
         if conn is None:
             self.log.clear()
             return
-        self.log.set_query(conn, "SELECT seq, at, action, hash, detail FROM log ORDER BY seq DESC")
+        self.log.set_query(conn, audit_log.NEWEST_FIRST)
 
     def choose(self, suffix: str) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -25,7 +25,7 @@ from desktop.jobs import Job
 from desktop.lazy_table import LazyTableModel
 from desktop.widgets import BarChart, ParamsForm, ProgressRow, heading, note, table
 from engine.errors import UserError
-from engine.findings import stored_settlement
+from engine.findings import case_mix, institution_cases_query, ratio_buckets, stored_settlement
 from engine.money import points_text
 from engine.workspace import Workspace
 
@@ -349,18 +349,13 @@ class SettlementPage(QWidget):
         self.payment_chart.set_items([(i["institution_code"], i["payment"]) for i in rows])
         conn = self.ctx.reader
         conn.rollback()
-        mix = conn.execute(
-            "SELECT case_type, count(*) FROM settlement_cases WHERE run_id = ? GROUP BY 1",
-            (out["run_id"],),
-        ).fetchall()
+        mix = case_mix(conn, out["run_id"])
         self.mix_chart.set_items([(self.ctx.label("case_type", k), float(n)) for k, n in mix])
-        buckets = conn.execute(
-            "SELECT min(CAST(ratio * 2 AS INTEGER), 10), count(*) FROM settlement_cases"
-            " WHERE run_id = ? AND payment_method = 'dip' GROUP BY 1 ORDER BY 1",
-            (out["run_id"],),
-        ).fetchall()
         self.ratio_chart.set_items(
-            [(f"{b / 2:.1f}–{(b + 1) / 2:.1f}" if b < 10 else "≥5", float(n)) for b, n in buckets]
+            [
+                (f"{low:.1f}–{high:.1f}" if high is not None else f"≥{low:g}", float(n))
+                for low, high, n in ratio_buckets(conn, out["run_id"])
+            ]
         )
         if rows:
             self.institutions.setCurrentCell(0, 0)
@@ -370,12 +365,7 @@ class SettlementPage(QWidget):
         if self.result is None or not (0 <= row < len(self.result["institutions"])):
             return
         code = self.result["institutions"][row]["institution_code"]
-        self.cases.set_query(
-            self.ctx.reader,
-            "SELECT claim_id, group_code, case_type, payment_method, ratio, points"
-            " FROM settlement_cases WHERE run_id = ? AND institution_code = ? ORDER BY claim_id",
-            (self.result["run_id"], code),
-        )
+        self.cases.set_query(self.ctx.reader, *institution_cases_query(self.result["run_id"], code))
 
     def explain_case(self, current, _previous=None) -> None:
         from engine.dip.explain import explain_case

@@ -21,7 +21,7 @@ from desktop.pages.import_page import in_language
 from desktop.widgets import ProgressRow, heading, note
 from engine import pseudonym
 from engine.errors import UserError
-from engine.findings import latest_run
+from engine.findings import finding_count, latest_run
 from engine.workspace import Workspace
 
 
@@ -29,12 +29,7 @@ def count_rows(path) -> dict:
     """Claims, lines and runs; findings: those of the latest audit (what the findings page shows)."""
     with Workspace.open(path, create=False) as ws:
         counts = {t: ws.count(t) for t in ("claims", "lines", "runs")}
-        run = latest_run(ws)
-        counts["findings"] = (
-            ws.conn.execute("SELECT count(*) FROM findings WHERE run_id = ?", (run,)).fetchone()[0]
-            if run
-            else 0
-        )
+        counts["findings"] = finding_count(ws, latest_run(ws))
         counts["pseudonym"] = pseudonym.describe(ws)
         return counts
 
