@@ -9,7 +9,9 @@ The passphrase comes from the caller (the desktop's dialog), ``YIBAO_PASSPHRASE`
 prompt a front end registers (``set_prompt``: the CLI asks on a terminal). Once a file is
 open, its key is remembered for this process, so every other connection to it (the settle
 readers, the desktop's reader, a worker thread's workspace) opens it the same way; the audit
-lanes' worker processes are handed it (``key_for``).
+lanes' worker processes are handed it (``key_for``). The import's worker processes never open
+the workspace: they send lines as serialized databases, which the binding cannot take in
+(no ``deserialize``), so an encrypted workspace imports in this process (``bulk._use_workers``).
 
 Everything written inside an encrypted workspace stays encrypted: secrets that must not sit
 in a plain workspace (the pseudonymisation key) are kept in it only when it is encrypted
