@@ -102,6 +102,12 @@ TABLES: dict[str, Words] = {
         "fee_for_service": ("按项目", "fee for service"),
         "other_fund": ("其他基金支付", "other fund"),
     },
+    "procedure_kind": {
+        "surgical": ("手术操作", "surgical"),
+        "therapeutic": ("治疗性操作", "therapeutic"),
+        "diagnostic": ("诊断性操作", "diagnostic"),
+        "conservative": ("保守治疗", "conservative"),
+    },
     "fund": {
         "all": ("统筹基金", "pooled fund"),
         "employee": ("职工医保统筹基金", "employee fund"),

@@ -406,6 +406,24 @@ def test_stored_run_and_explain_agree(region):
     assert (explained["case_type"], explained["points"]) == ("high", 600.0)
     assert "related procedures matched: A01.0-01.0100/S (1 related codes)" in explained["steps"]
     assert explained["steps"][-1].endswith("= 600.0000")
+    # the same steps in Chinese, one for one, for the Chinese CLI and desktop
+    assert len(explained["steps_zh"]) == len(explained["steps"])
+    assert "匹配相关手术操作：A01.0-01.0100/S（1 个相关编码）" in explained["steps_zh"]
+    assert explained["steps_zh"][-1].startswith("r > 2：高倍率病例，分值 = ")
+    assert explained["steps_zh"][-1].endswith("= 600.0000")
+
+
+def test_explain_and_settle_print_chinese_under_lang_zh(region, capsys):
+    from engine.cli import main
+
+    path = str(region.path)
+    region.close()
+    assert main(["dip", "explain", "-w", path, "C04", "--lang", "zh"]) == 0
+    text = capsys.readouterr().out
+    assert "费用倍率 r = " in text and "高倍率病例" in text and "cost ratio" not in text
+    assert main(["settle", "-w", path, "--lang", "zh"]) == 0
+    text = capsys.readouterr().out
+    assert "清算支付" in text and "institution" not in text and "point value" not in text
 
 
 def test_catalogue_from_three_years_of_history(tmp_path):

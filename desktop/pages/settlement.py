@@ -367,6 +367,10 @@ class SettlementPage(QWidget):
         code = self.result["institutions"][row]["institution_code"]
         self.cases.set_query(self.ctx.reader, *institution_cases_query(self.result["run_id"], code))
 
+    def _steps(self, out: dict) -> list[str]:
+        """The explanation's steps in the UI's language."""
+        return out["steps_zh"] if self.ctx.lang == "zh" else out["steps"]
+
     def explain_case(self, current, _previous=None) -> None:
         from engine.dip.explain import explain_case
 
@@ -376,7 +380,7 @@ class SettlementPage(QWidget):
         with self.ctx.workspace() as ws:
             out = explain_case(ws, claim, self.ctx.plugins(), self.catalogue.currentData())
         self.explain.setPlainText(
-            "\n".join(f"{n}. {s}" for n, s in enumerate(out["steps"], start=1))
+            "\n".join(f"{n}. {s}" for n, s in enumerate(self._steps(out), start=1))
             + "\n→ "
             + self.tr("{method}，{case}，病种组 {group}，{points} 分").format(
                 method=self.ctx.label("payment_method", out["payment_method"]),

@@ -13,8 +13,10 @@ from engine.cli.common import (
     add_plugin_choice,
     add_workspace,
     emit_json,
+    lang_of,
     open_workspace,
     plugins_for,
+    print_table,
     progress_for,
 )
 from engine.errors import UserError
@@ -41,39 +43,105 @@ def cmd_settle(args) -> int:
         if args.json:
             _emit_with_cases(out, spool)
             return 0
-    print(
-        f"DIP settlement {out['year']} region {out['region_code']} ({out['catalogue']} catalogue)"
-    )
-    for name, fund in out["funds"].items():
-        print(
-            f"{name}: point value {fund['point_value']}, fund ratio {fund['fund_payment_ratio']},"
-            f" total points {fund['total_points']:,}"
-        )
-    print(
-        f"{'institution':<12}{'cases':>7}{'points':>14}{'payment':>15}{'deductions':>12}"
-        f"{'fund paid':>15}{'balance':>14}{'final':>15}"
-    )
-    for i in out["institutions"]:
-        print(
-            f"{i['institution_code']:<12}{i['cases']:>7}{i['points']:>14,.4f}{i['payment']:>15,.2f}"
-            f"{i['deductions']:>12,.2f}{i['fund_paid']:>15,.2f}{i['balance']:>14,.2f}"
-            f"{i.get('final_payment', i['payment']):>15,.2f}"
-        )
-    print(
-        f"{'institution':<12}{'bed-day':>13}{'by disease':>13}{'fee-for-svc':>13}"
-        f"{'capitation':>13}{'other ded.':>12}{'total':>15}{'clearing':>15}"
-    )
-    for i in out["institutions"]:
-        print(
-            f"{i['institution_code']:<12}{i['bed_day_payment']:>13,.2f}"
-            f"{i['by_disease_payment']:>13,.2f}{i['fee_for_service_payment']:>13,.2f}"
-            f"{i['capitation_payment']:>13,.2f}{i['other_deductions']:>12,.2f}"
-            f"{i['total_payment']:>15,.2f}"
-            + (f"{i['total_clearing']:>15,.2f}" if "total_clearing" in i else "")
-        )
+    _print_settlement(out, lang_of(args))
     for warning in out.get("warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _print_settlement(out: dict, lang: str) -> None:
+    """The settlement as two tables (DIP, then every payment method), in ``lang``."""
+    from engine.labels import label
+
+    zh = lang == "zh"
+    catalogue = label("catalogue_source", out["catalogue"], lang)
+    if zh:
+        print(f"{out['year']} 年度 DIP 结算，统筹区 {out['region_code']}（{catalogue}）")
+    else:
+        print(f"DIP settlement {out['year']} region {out['region_code']} ({catalogue})")
+    for name, fund in out["funds"].items():
+        if zh:
+            print(
+                f"{label('fund', name, lang)}：点值 {fund['point_value']}，基金支付比例"
+                f" {fund['fund_payment_ratio']}，总分值 {fund['total_points']:,}"
+            )
+        else:
+            print(
+                f"{name}: point value {fund['point_value']}, fund ratio"
+                f" {fund['fund_payment_ratio']}, total points {fund['total_points']:,}"
+            )
+    institutions = out["institutions"]
+    headers = (
+        ["机构", "病例数", "总分值", "应支付", "确认扣款", "已支付", "差额", "清算支付"]
+        if zh
+        else ["institution", "cases", "points", "payment", "deductions", "fund paid", "balance"]
+        + ["final"]
+    )
+    print_table(
+        headers,
+        [
+            [
+                i["institution_code"],
+                i["cases"],
+                f"{i['points']:,.4f}",
+                *(f"{i[k]:,.2f}" for k in ("payment", "deductions", "fund_paid", "balance")),
+                f"{i.get('final_payment', i['payment']):,.2f}",
+            ]
+            for i in institutions
+        ],
+        right=set(range(1, 8)),
+    )
+    keys = [
+        "bed_day_payment",
+        "by_disease_payment",
+        "fee_for_service_payment",
+        "capitation_payment",
+        "other_deductions",
+        "total_payment",
+    ]
+    clearing = any("total_clearing" in i for i in institutions)
+    keys += ["total_clearing"] if clearing else []
+    headers = (
+        ["机构", "按床日", "按病种", "按项目", "按人头", "其他扣款", "合计支付", "清算"]
+        if zh
+        else ["institution", "bed-day", "by disease", "fee-for-svc", "capitation", "other ded."]
+        + ["total", "clearing"]
+    )
+    print_table(
+        headers[: len(keys) + 1],
+        [
+            [i["institution_code"], *(f"{i[k]:,.2f}" if k in i else "-" for k in keys)]
+            for i in institutions
+        ],
+        right=set(range(1, len(keys) + 1)),
+    )
+
+
+def _print_explanation(out: dict, lang: str) -> None:
+    """``dip explain``'s steps and its result, in ``lang``."""
+    from engine.labels import label
+
+    catalogue = label("catalogue_source", out["catalogue"], lang)
+    steps = out["steps_zh"] if lang == "zh" else out["steps"]
+    method = label("payment_method", out["payment_method"], lang)
+    case = label("case_type", out["case_type"], lang)
+    effect = label("points_effect", out["effect"], lang)
+    if lang == "zh":
+        print(f"{out['claim_id']}（{out['institution_code']}，{catalogue}）")
+    else:
+        print(f"{out['claim_id']} ({out['institution_code']}, {catalogue})")
+    for number, step in enumerate(steps, start=1):
+        print(f"  {number}. {step}")
+    if lang == "zh":
+        print(
+            f"→ {method}，{case}，病种组 {out['group_code'] or '-'}，{out['points']} 分"
+            + (f"，{effect}（{out['effect_source']}）" if out["effect"] else "")
+        )
+    else:
+        print(
+            f"→ {method}, {case}, group {out['group_code'] or '-'}, points {out['points']}"
+            + (f", {effect} ({out['effect_source']})" if out["effect"] else "")
+        )
 
 
 def _spooled(spool) -> Callable[[dict], object]:
@@ -106,16 +174,7 @@ def cmd_dip(args) -> int:
             if args.json:
                 emit_json(out)
             else:
-                print(
-                    f"{out['claim_id']} ({out['institution_code']}, {out['catalogue']} catalogue)"
-                )
-                for number, step in enumerate(out["steps"], start=1):
-                    print(f"  {number}. {step}")
-                print(
-                    f"→ {out['payment_method']}, {out['case_type']}, group "
-                    f"{out['group_code'] or '-'}, points {out['points']}"
-                    + (f", {out['effect']} ({out['effect_source']})" if out["effect"] else "")
-                )
+                _print_explanation(out, lang_of(args))
             return 0
         from engine.dip.catalogue_builder import build_catalogue
         from engine.dip.params import CATALOGUE_SETTING, resolve_params
@@ -168,15 +227,36 @@ def _special(ws, args, plugins) -> int:
     if args.json:
         emit_json(out)
         return 0
-    print(
-        f"特例单议 {out['year']}: {out['used']} of {out['cap']} approved"
-        f" (floor({out['special_case_cap']} × {out['dip_cases']} DIP cases), at least 1)"
-    )
-    for case in out["cases"]:
+    from engine.labels import label
+
+    lang = lang_of(args)
+    if lang == "zh":
         print(
-            f"{case['claim_id']:<16}{case['institution']:<10}{case['group_code']:<24}"
-            f"{case['case_type']:<18}ratio {case['ratio']:>8.4f}  points {case['points']:,.4f}"
+            f"{out['year']} 年度特例单议：已批准 {out['used']} 例，上限 {out['cap']} 例"
+            f"（floor({out['special_case_cap']} × {out['dip_cases']} 例 DIP 病例)，至少 1 例）"
         )
+        headers = ["结算ID", "机构", "病种组", "病例类型", "费用倍率", "分值"]
+    else:
+        print(
+            f"特例单议 {out['year']}: {out['used']} of {out['cap']} approved"
+            f" (floor({out['special_case_cap']} × {out['dip_cases']} DIP cases), at least 1)"
+        )
+        headers = ["claim", "institution", "group", "case type", "ratio", "points"]
+    print_table(
+        headers,
+        [
+            [
+                c["claim_id"],
+                c["institution"],
+                c["group_code"],
+                label("case_type", c["case_type"], lang),
+                f"{c['ratio']:.4f}",
+                f"{c['points']:,.4f}",
+            ]
+            for c in out["cases"]
+        ],
+        right={4, 5},
+    )
     return 0
 
 

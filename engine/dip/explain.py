@@ -51,9 +51,14 @@ def explain_case(ws: Workspace, claim_id: str, plugins=None, catalogue: str | No
             cursor = conn.execute(s.cases_sql(), s.args)
             names = [d[0] for d in cursor.description]
             row = dict(zip(names, cursor.fetchone(), strict=True))
-    steps: list[str] = []
+    steps: list[tuple[str, str]] = []  # (zh, en)
     if row["payment_method"] == "other_fund":
-        steps.append("work-injury insurance: paid by the work-injury fund, not here (0 points)")
+        steps.append(
+            (
+                "工伤保险：由工伤保险基金支付，不在此结算（0 分）",
+                "work-injury insurance: paid by the work-injury fund, not here (0 points)",
+            )
+        )
     regrouped = row["effect"] == REGROUP
     p = place(
         case.main_diagnosis,
@@ -62,21 +67,33 @@ def explain_case(ws: Workspace, claim_id: str, plugins=None, catalogue: str | No
         row["los"],
         cat,
         params,
-        None if row["payment_method"] == "other_fund" else steps.append,
+        None if row["payment_method"] == "other_fund" else lambda zh, en: steps.append((zh, en)),
     )
     if regrouped:
         steps.insert(
             0,
-            f"confirmed finding {row['effect_source']} (points effect regroup_conservative):"
-            f" grouped again as if it had no main procedure (coded {case.main_procedure})",
+            (
+                f"已确认疑点 {row['effect_source']}（分值影响：按保守治疗重新入组）："
+                f"按无主手术操作重新入组（原编码 {case.main_procedure}）",
+                f"confirmed finding {row['effect_source']} (points effect regroup_conservative):"
+                f" grouped again as if it had no main procedure (coded {case.main_procedure})",
+            ),
         )
     if p.group is not None and row["group_code"] is not None:
         c, why = coefficient(case.level, case.dip_coefficient, params, p.group)
         g = p.group
         steps.append(
-            f"group {g.group_code}: rw {g.rw:g}, avg cost {g.avg_cost:g}; coefficient {c:g} ({why})"
+            (
+                f"病种 {g.group_code}：病种分值 {g.rw:g}，次均费用 {g.avg_cost:g}；机构系数 {c:g}"
+                f"（{why[0]}）",
+                f"group {g.group_code}: rw {g.rw:g}, avg cost {g.avg_cost:g}; coefficient {c:g}"
+                f" ({why[1]})",
+            )
         )
-        steps += [f"plug-in {name}: case factor {value:g}" for name, value in factors]
+        steps += [
+            (f"插件 {name}：病例调整系数 {value:g}", f"plug-in {name}: case factor {value:g}")
+            for name, value in factors
+        ]
         steps += describe({**row, "avg_cost": g.avg_cost}, case.cost, params)
     return {
         "claim_id": claim_id,
@@ -94,5 +111,6 @@ def explain_case(ws: Workspace, claim_id: str, plugins=None, catalogue: str | No
         "factors": [{"plugin": name, "factor": value} for name, value in factors],
         "effect": row["effect"],
         "effect_source": row["effect_source"],
-        "steps": steps,
+        "steps": [en for _zh, en in steps],
+        "steps_zh": [zh for zh, _en in steps],
     }

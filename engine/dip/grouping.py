@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from engine.labels import label
 from engine.money import SCALE
 
 
@@ -165,7 +166,7 @@ class Placement:
     procedure_kind: str
 
 
-Note = Callable[[str], None] | None
+Note = Callable[[str, str], None] | None  # one step of the explanation: (zh, en)
 
 
 def choose_group(
@@ -175,7 +176,11 @@ def choose_group(
     sub = sub_code(dx)
     candidates = cat.core.get(sub, [])
     if note:
-        note(f"core candidates for {sub}: {', '.join(g.group_code for g in candidates) or 'none'}")
+        codes = "、".join(g.group_code for g in candidates)
+        note(
+            f"{sub} 的核心病种候选：{codes or '无'}",
+            f"core candidates for {sub}: {', '.join(g.group_code for g in candidates) or 'none'}",
+        )
     chosen = None
     if candidates:
         if not px:
@@ -183,14 +188,16 @@ def choose_group(
             chosen = plain[0] if plain else None
             if note:
                 note(
+                    "无主手术操作：" + ("入保守治疗核心病种" if chosen else "缺少保守治疗核心病种"),
                     "no main procedure: the conservative core group"
-                    + ("" if chosen else " is missing")
+                    + ("" if chosen else " is missing"),
                 )
         else:
             same = [g for g in candidates if g.main_procedure == px]
             if note:
                 note(
-                    f"main procedure {px}: {', '.join(g.group_code for g in same) or 'no core group'}"
+                    f"主手术操作 {px}：{'、'.join(g.group_code for g in same) or '无核心病种'}",
+                    f"main procedure {px}: {', '.join(g.group_code for g in same) or 'no core group'}",
                 )
             matching = [g for g in same if g.related_match(others)]
             if matching:
@@ -199,19 +206,27 @@ def choose_group(
                     (g for g in matching if g.related_count == best), key=lambda g: g.group_code
                 )
                 if note:
-                    note(f"related procedures matched: {chosen.group_code} ({best} related codes)")
+                    note(
+                        f"匹配相关手术操作：{chosen.group_code}（{best} 个相关编码）",
+                        f"related procedures matched: {chosen.group_code} ({best} related codes)",
+                    )
             else:
                 plain = [g for g in same if not g.related]
                 chosen = plain[0] if plain else None
                 if chosen and note:
-                    note("no related procedures matched: the group without related procedures")
+                    note(
+                        "未匹配相关手术操作：入不含相关手术操作的病种",
+                        "no related procedures matched: the group without related procedures",
+                    )
     if chosen is not None:
         return chosen
     kind = cat.procedure_kind(px)
     group = cat.comprehensive.get((cat_code(dx), kind))
     if note:
         note(
-            f"comprehensive group for {cat_code(dx)} × {kind}: {group.group_code if group else 'none'}"
+            f"{cat_code(dx)} × {label('procedure_kind', kind)} 的综合病种："
+            f"{group.group_code if group else '无'}",
+            f"comprehensive group for {cat_code(dx)} × {kind}: {group.group_code if group else 'none'}",
         )
     return group
 
@@ -229,40 +244,53 @@ def place(
     kind = cat.procedure_kind(px)
     if note:
         note(
+            f"住院 {los} 天；主诊断 {dx or '-'}；主手术操作 {px or '-'}"
+            f"（{label('procedure_kind', kind)}）",
             f"length of stay {los} days; main diagnosis {dx or '-'}; main procedure "
-            f"{px or '-'} ({kind})"
+            f"{px or '-'} ({kind})",
         )
     if cat.in_list(dx, "bed_day") and los >= params["bed_day_min_los"]:
         if note:
             note(
+                f"诊断在床日付费目录内且住院 ≥ {params['bed_day_min_los']} 天：按床日付费",
                 f"diagnosis in the bed-day list and stay ≥ {params['bed_day_min_los']} days:"
-                " paid per bed-day"
+                " paid per bed-day",
             )
         return Placement("bed_day", "excluded", None, kind)
     if cat.in_list(dx, "maternity"):
         if note:
-            note("diagnosis in the maternity list: paid by disease type")
+            note(
+                "诊断在生育病种目录内：按病种付费",
+                "diagnosis in the maternity list: paid by disease type",
+            )
         return Placement("by_disease", "excluded", None, kind)
     group = choose_group(dx, px, others, cat, note) if dx else None
     if group is None:
         if note:
-            note("no group: paid fee-for-service, 0 points")
+            note("未入组：按项目付费，0 分", "no group: paid fee-for-service, 0 points")
         return Placement("fee_for_service", "ungrouped", None, kind)
     return Placement("dip", None, group, kind)
 
 
 def coefficient(
     level: int | None, own: float | None, params: dict, group: Group | None = None
-) -> tuple[float, str]:
-    """The institution's coefficient: its own, else its level's, else 1 (section 3); for a
-    基层病种 (group_type basic) the basic coefficient, whatever the institution."""
+) -> tuple[float, tuple[str, str]]:
+    """The institution's coefficient and why, (zh, en): its own, else its level's, else 1
+    (section 3); for a 基层病种 (group_type basic) the basic coefficient, whatever the
+    institution."""
     if group is not None and group.group_type == "basic":
-        return float(params["basic_coefficient"]), "基层病种 (basic group): the same at every level"
+        return float(params["basic_coefficient"]), (
+            "基层病种：各级机构相同",
+            "基层病种 (basic group): the same at every level",
+        )
     if own is not None:
-        return own, "the institution's own coefficient"
+        return own, ("机构自身系数", "the institution's own coefficient")
     if level is not None and str(level) in params["level_coefficients"]:
-        return float(params["level_coefficients"][str(level)]), f"level {level}"
-    return 1.0, "default"
+        return float(params["level_coefficients"][str(level)]), (
+            f"{level} 级机构",
+            f"level {level}",
+        )
+    return 1.0, ("默认", "default")
 
 
 CASES_SQL = """

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from engine.dip.grouping import Catalogue, coefficient, place
+from engine.labels import label
 from engine.money import SCALE
 from engine.workspace import open_reader, reader_path
 
@@ -363,36 +364,66 @@ FACTOR_FIELDS = (
 )
 
 
-def describe(row: dict, cost: float, params: dict) -> list[str]:
-    """The scoring steps of one row of ``Scoring.cases_sql``, with its numbers (``dip explain``)."""
+def describe(row: dict, cost: float, params: dict) -> list[tuple[str, str]]:
+    """The scoring steps of one row of ``Scoring.cases_sql``, with its numbers, each (zh, en)
+    (``dip explain``)."""
     ctype, rw, c, ratio, points = (
         row[k] for k in ("case_type", "rw", "coefficient", "ratio", "points")
     )
     factor = row.get("factor") or 1.0
     times = f" × factor {factor:g}" if factor != 1.0 else ""
-    steps = [f"cost ratio r = {cost:.2f} / ({row['avg_cost']:g} × {c:g}) = {ratio:.4f}"]
+    times_zh = f" × 调整系数 {factor:g}" if factor != 1.0 else ""
+    sums = f"{rw:g} × {c:g}"
+    steps = [
+        (
+            f"费用倍率 r = {cost:.2f} / ({row['avg_cost']:g} × {c:g}) = {ratio:.4f}",
+            f"cost ratio r = {cost:.2f} / ({row['avg_cost']:g} × {c:g}) = {ratio:.4f}",
+        )
+    ]
     if ctype == "disallowed":
         steps.append(
-            f"confirmed finding {row['effect_source']} (points effect zero): disallowed,"
-            " points = 0 (the case stays listed; its deduction is not also taken)"
+            (
+                f"已确认疑点 {row['effect_source']}（分值影响：不予计分）：不予支付，分值 = 0"
+                "（病例仍列出，其扣款不再重复扣除）",
+                f"confirmed finding {row['effect_source']} (points effect zero): disallowed,"
+                " points = 0 (the case stays listed; its deduction is not also taken)",
+            )
         )
     elif ctype == "low":
         steps.append(
-            f"r < {params['low_ratio']:g}: low case, points = {rw:g} × {c:g} × {ratio:.4f}"
-            f"{times} = {points:.4f}"
+            (
+                f"r < {params['low_ratio']:g}：低倍率病例，分值 = {sums} × {ratio:.4f}"
+                f"{times_zh} = {points:.4f}",
+                f"r < {params['low_ratio']:g}: low case, points = {sums} × {ratio:.4f}"
+                f"{times} = {points:.4f}",
+            )
         )
     elif ctype == "special_approved":
         steps.append(
-            f"r > {params['special_review_ratio']:g}: special case approved in review"
-            f" (decision {row['effect_source']}), paid on its actual cost: points = {rw:g} × {c:g}"
-            f" × {ratio:.4f}{times} = {points:.4f}"
+            (
+                f"r > {params['special_review_ratio']:g}：特例单议已批准（决定 {row['effect_source']}），"
+                f"按实际费用计分：分值 = {sums} × {ratio:.4f}{times_zh} = {points:.4f}",
+                f"r > {params['special_review_ratio']:g}: special case approved in review"
+                f" (decision {row['effect_source']}), paid on its actual cost: points = {sums}"
+                f" × {ratio:.4f}{times} = {points:.4f}",
+            )
         )
     elif ctype in ("high", "special"):
+        formula = f"{sums} × ({ratio:.4f} − {params['high_ratio']:g} + 1)"
         steps.append(
-            f"r > {params['high_ratio']:g}: {ctype} case, points = {rw:g} × {c:g} × "
-            f"({ratio:.4f} − {params['high_ratio']:g} + 1){times} = {points:.4f}"
-            + ("; listed for special-case review" if ctype == "special" else "")
+            (
+                f"r > {params['high_ratio']:g}：{label('case_type', ctype)}，分值 = {formula}"
+                f"{times_zh} = {points:.4f}" + ("；列入特例单议" if ctype == "special" else ""),
+                f"r > {params['high_ratio']:g}: {ctype} case, points = {formula}{times}"
+                f" = {points:.4f}"
+                + ("; listed for special-case review" if ctype == "special" else ""),
+            )
         )
     else:
-        steps.append(f"normal case, points = {rw:g} × {c:g}{times} = {points:.4f}")
+        steps.append(
+            (
+                f"正常病例，分值 = {sums}{times_zh} = {points:.4f}",
+                f"normal case, points = {sums}{times} = {points:.4f}",
+            )
+        )
     return steps

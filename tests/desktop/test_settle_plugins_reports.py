@@ -23,7 +23,8 @@ def test_settle_fills_institutions_and_explains_a_case(window, qtbot, sample_pat
     assert page.cases.rowCount() == 2  # H001's cases
     page.case_view.selectRow(0)
     steps = page.explain.toPlainText()
-    assert "1. length of stay" in steps and "points" in steps
+    assert "1. 住院 " in steps and "费用倍率 r = " in steps and " 分" in steps  # the UI is Chinese
+    assert "length of stay" not in steps
 
 
 def test_case_types_are_coloured_and_charts_filled(window, qtbot, sample_path):
