@@ -62,6 +62,32 @@ def store_run(
     )
 
 
+#: Stored column ← key of a finding as a run makes it (``rules.audit``): amounts are stored
+#: in 1/10000 yuan, the message in Chinese and English.
+_STORED = {
+    **{
+        key: key
+        for key in (
+            "finding_id run_id rule_id code severity scope claim_id line_no institution_code"
+            " subject"
+        ).split()
+    },
+    "amount": "amount_units",
+    "message_zh": "message",
+    "message_en": "message_en",
+    "points_effect": "points_effect",
+}
+
+
+def store_findings(conn: sqlite3.Connection, findings: list[dict]) -> None:
+    """Store a run's findings inside the caller's transaction, in the order given: the
+    order ``findings_query`` reads them back in."""
+    conn.executemany(
+        f"INSERT INTO findings ({', '.join(_STORED)}) VALUES ({', '.join('?' * len(_STORED))})",
+        [tuple(f[key] for key in _STORED.values()) for f in findings],
+    )
+
+
 def latest_run(ws: Workspace | sqlite3.Connection, kind: str = "audit") -> str | None:
     """The latest run of a kind, through a workspace or a plain connection (the desktop's)."""
     row = (

@@ -15,7 +15,7 @@ from engine.accountability.attribution import attribute_run
 from engine.analytics import scores as peer_scores
 from engine.analytics import tj
 from engine.errors import UserError
-from engine.findings import store_run
+from engine.findings import store_findings, store_run
 from engine.money import decimal_to_units, money_json, round_money
 from engine.overlay import reference_overlay
 from engine.progress import NEVER, CancelToken, Progress, no_progress
@@ -268,30 +268,7 @@ def _store(
             },
             rulesets=result.rulesets,
         )
-        conn.executemany(
-            "INSERT INTO findings (finding_id, run_id, rule_id, code, severity, scope, claim_id,"
-            " line_no, institution_code, subject, amount, message_zh, message_en, points_effect)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    f["finding_id"],
-                    f["run_id"],
-                    f["rule_id"],
-                    f["code"],
-                    f["severity"],
-                    f["scope"],
-                    f["claim_id"],
-                    f["line_no"],
-                    f["institution_code"],
-                    f["subject"],
-                    f["amount_units"],
-                    f["message"],
-                    f["message_en"],
-                    f["points_effect"],
-                )
-                for f in result.findings
-            ],
-        )
+        store_findings(conn, result.findings)
         attribute_run(conn, result.run_id)
         peer_scores.store(conn, result.run_id, scores)
         audit_log.append(
