@@ -163,3 +163,29 @@ def test_keyboard_actions_move_and_decide(window, qtbot, sample_path):
     assert page.view.currentIndex().row() == 1  # moved on to the next finding
     with Workspace.open(sample_path) as ws:
         assert sum(f["decision"] == "confirm" for f in list_findings(ws)) == 1
+
+
+FAILING_PLUGIN = """
+from engine.hookspecs import hookimpl
+
+PLUGIN_NAME = "failing_city"
+PLUGIN_API = 1
+
+
+@hookimpl
+def yibao_fact_fields(register):
+    raise RuntimeError("szlib is missing")
+"""
+
+
+def test_a_plugin_failing_in_an_audit_is_named_and_the_audit_completes(
+    _isolated_plugins, window, qtbot, sample_path
+):
+    (_isolated_plugins / "failing_city.py").write_text(FAILING_PLUGIN, encoding="utf-8")
+    window.ctx.plugins_changed()
+    audited(window, qtbot, sample_path)
+    summary = window.audit_page.summary.toPlainText()
+    assert "5 个疑点" in summary
+    assert "failing_city" in summary and "szlib is missing" in summary
+    assert "failing_city" in window.plugin_warning.text()
+    assert "szlib is missing" in window.plugin_warning.toolTip()
