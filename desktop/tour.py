@@ -46,10 +46,10 @@ def walk(window) -> None:
             wait(page.run())
 
 
-def select_first_rows(window) -> None:
+def select_first_rows(window, pages=None) -> None:
     """A row of every table chosen (the first, unless the walk chose one), so the detail panes
     show something."""
-    for _title, page in window.pages:
+    for page in pages if pages is not None else [page for _title, page in window.pages]:
         for view in page.findChildren(QTableView):
             if view.model() is None or not view.model().rowCount():
                 continue
@@ -68,6 +68,11 @@ def render(window, folder: Path) -> list[Path]:
     for number, (_title, page) in enumerate(window.pages, start=1):
         window.show_page(page)
         app.processEvents()
+        job = getattr(page, "job", None)  # a page that loads on a worker when first shown
+        if job is not None and not job.ended_already:
+            wait(job)
+            select_first_rows(window, [page])
+            app.processEvents()
         path = folder / f"{number:02d}-{type(page).__name__.removesuffix('Page').lower()}.png"
         window.grab().save(str(path))
         out.append(path)

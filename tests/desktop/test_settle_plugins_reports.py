@@ -155,3 +155,23 @@ def test_special_case_review_on_the_settlement_page(window, qtbot, tmp_path):
     run_job(qtbot, page.job)
     run_job(qtbot, page.special_job)
     assert page.specials.row(0)[3] == "special"
+
+
+def test_screenshots_of_a_workspace_wait_for_pages_that_load_on_a_worker(
+    window, sample_path, tmp_path
+):
+    """The doctors' page computes its ledger on a worker when first shown: its picture is
+    taken once the ledger is there, not of the progress bar."""
+    from desktop import tour
+
+    page, seen = window.doctors_page, []
+    grab = window.grab
+
+    def grab_and_look():
+        if window.stack.currentWidget() is page:
+            seen.append(page.ledger is not None)
+        return grab()
+
+    window.grab = grab_and_look
+    tour.screenshots(window, tmp_path / "shots", workspace=str(sample_path))
+    assert seen == [True]
