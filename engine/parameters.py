@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 
 from engine.errors import UserError
 
-TYPES = {"int": int, "float": float}
+TYPES = {"int": int, "float": float, "bool": bool, "list": list}
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,8 @@ class ParamDef:
     """One rule parameter: what it is, what values it takes, and how to show it."""
 
     name: str
-    type: str  # "int" (whole numbers) or "float" (any finite number)
-    default: int | float
+    type: str  # "int" (whole numbers), "float" (any finite number), "bool", "list" (of text)
+    default: int | float | bool | list
     min: float | None = None
     max: float | None = None
     label_zh: str = ""
@@ -34,10 +34,12 @@ class ParamDef:
     help_zh: str = ""
     help_en: str = ""
 
-    def check(self, value, where: str = "") -> int | float:
+    def check(self, value, where: str = "") -> int | float | bool | list:
         """``value`` if it is of this parameter's type and in its range, else a UserError
         saying what is wrong and ``where`` the value came from."""
         at = f"{where}: " if where else ""
+        if self.type in ("bool", "list"):
+            return self._check_other(value, at)
         kind = "a whole number" if self.type == "int" else "a number"
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         if ok and self.type == "int" and isinstance(value, float):
@@ -57,6 +59,20 @@ class ParamDef:
                 f"{at}rule parameter {self.name} must be {kind}{self.range_text()}, not {value}"
             )
         return value
+
+    def _check_other(self, value, at: str) -> bool | list:
+        if self.type == "bool":
+            if isinstance(value, bool):
+                return value
+            kind = "true or false"
+        else:
+            if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+                return [v.strip() for v in value]
+            kind = 'a list of codes, e.g. ["Z51", "Z49"]'
+        raise UserError(
+            f"{at}rule parameter {self.name} must be {kind},"
+            f" not {json.dumps(value, ensure_ascii=False, default=repr)}"
+        )
 
     def range_text(self) -> str:
         if self.min is not None and self.max is not None:
@@ -89,7 +105,12 @@ def known(plugins) -> dict[str, ParamDef]:
 
 def inferred(name: str, value) -> ParamDef:
     """The definition of a parameter a plug-in sets without defining it: its value's type."""
-    kind = "int" if isinstance(value, int) and not isinstance(value, bool) else "float"
+    if isinstance(value, bool):
+        kind = "bool"
+    elif isinstance(value, list):
+        kind = "list"
+    else:
+        kind = "int" if isinstance(value, int) else "float"
     return ParamDef(name, kind, value)
 
 

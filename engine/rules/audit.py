@@ -31,6 +31,7 @@ from engine.rules.lanes import LaneJob, lane_count, run_lanes
 from engine.rules.ruleset import SCOPES, Rule
 from engine.rules.runner import ScopeRunner
 from engine.rules.template import render
+from engine.rules.wording import catalogue_names, worded
 from engine.workspace import Workspace, check_snapshot, data_version
 
 
@@ -108,7 +109,7 @@ def institution_scope_facts(
     """The institution facts (indicators, procurement, TJ comparisons) of a run from every
     part's sums; the peer scores they carry go to ``scores``. Parts may be local lanes or the
     buckets of a Spark run."""
-    facts = institution_facts(conn, job.dip_params, parts)
+    facts = institution_facts(conn, job.dip_params, parts, job.params)
     scores.extend(peer_scores.from_indicator_facts(facts))
     tj_facts, comparisons = tj.enrich(conn, parts, job.params)
     facts.extend(tj_facts)
@@ -164,12 +165,13 @@ def run_audit(
     findings: list[dict] = []
     scores: list[peer_scores.Score] = []
     with reference_overlay(ws.conn, reference):
+        names = catalogue_names(ws.conn)
         _evaluate(
             ws,
             job,
             lane_count(ws.conn, lanes),
             custom,
-            lambda rule, fact: findings.append(_finding(run_id, rule, fact, params)),
+            lambda rule, fact: findings.append(_finding(run_id, rule, fact, params, names)),
             problems,
             progress,
             cancel,
@@ -205,7 +207,11 @@ def _checked(facts, cancel: CancelToken):
         yield fact
 
 
-def _finding(run_id: str, rule: Rule, fact: dict, params: dict) -> dict:
+def _no_names(_code: str) -> None:
+    return None
+
+
+def _finding(run_id: str, rule: Rule, fact: dict, params: dict, names=_no_names) -> dict:
     if rule.amount is not None:
         amount = expr.evaluate_amount(rule.amount, fact, params)
     elif rule.scope == "line":
@@ -233,8 +239,8 @@ def _finding(run_id: str, rule: Rule, fact: dict, params: dict) -> dict:
         "subject": subject,
         "amount": money_json(amount),
         "amount_units": decimal_to_units(amount),
-        "message": render(rule.message["zh"], view),
-        "message_en": render(rule.message["en"], view),
+        "message": render(rule.message["zh"], worded(view, "zh", names)),
+        "message_en": render(rule.message["en"], worded(view, "en", names)),
         "points_effect": rule.points_effect,
     }
 

@@ -33,6 +33,10 @@ class RuleBook:
     def rules(self) -> list[Rule]:
         return [r for rs in self.rulesets for r in rs.rules]
 
+    def rule(self, rule_id: str) -> Rule | None:
+        """The rule a stored finding names (its ``rule_id``), e.g. for its ``points_effect``."""
+        return next((r for r in self.rules() if r.id == rule_id), None)
+
 
 def load_rulebook(plugins: PluginSet, ws: Workspace | None = None) -> RuleBook:
     """Load every rule file, then the workspace's own rule sets (``engine.rules.local``); a

@@ -11,11 +11,11 @@ added afterwards, by ``add_custom``, where the plug-ins are loaded.
 from __future__ import annotations
 
 import sqlite3
-import statistics
 from collections.abc import Iterable, Iterator
 from datetime import date
 
 from engine.analytics import tj
+from engine.analytics.peer import DEFAULT_K, DEFAULT_MIN, compare
 from engine.contributions import FactField
 from engine.dip.grouping import Catalogue
 from engine.dip.scoring import Scoring
@@ -24,7 +24,7 @@ from engine.rules import enrich_sql as q
 Bounds = tuple[str | None, str | None]
 
 TEMP_TABLES = (
-    "x_cancel",
+    "x_refund",
     "x_item_dx",
     "x_list_dx",
     "x_dx_of_item",
@@ -32,8 +32,11 @@ TEMP_TABLES = (
     "x_feat_raw",
     "x_drug_class",
     "x_interacting",
+    "x_herbal_pair",
     "x_feat",
     "x_claim_agg",
+    "x_active_days",
+    "x_bad_dx",
     "x_code_limit",
     "x_visits",
     "x_dip",
@@ -41,6 +44,7 @@ TEMP_TABLES = (
     "x_dates",
 )
 INDICATORS = ("drug", "exam", "consumable", "treatment", "ct", "mri", "readmission")
+INDICATOR_FIELDS = ("share", "median", "threshold", "outlier", "score")
 
 
 def _columns(conn: sqlite3.Connection, sql: str) -> list[str]:
@@ -55,10 +59,14 @@ class Enricher:
         dip_params: dict | None,
         dip_source: str,
         bounds: Bounds = (None, None),
+        params: dict | None = None,
     ):
         """``bounds``: the part's claim ids, from the first (or the start) up to the second
-        (or the end), excluded."""
+        (or the end), excluded. ``params``: the rule parameters that bound a step (the drug
+        kinds a day) or name prefixes (the split-stay exemptions)."""
         self.conn = conn
+        self.params = params or {}
+        self.claim_sql = q.claim_facts(self.params)
         self.bounds = bounds
         self.dip_params = dip_params
         self.dip_source = dip_source
@@ -72,9 +80,9 @@ class Enricher:
                 f"CREATE TEMP VIEW x_{table} AS SELECT * FROM main.{table}"
                 f" WHERE {self._in_part('claim_id')}"
             )
-        conn.executescript(q.CANCELLED + q.PREFIXES + q.FEATURE_TABLE + q.DIP_TABLE)
+        conn.executescript(q.REFUNDS + q.PREFIXES + q.FEATURE_TABLE + q.DIP_TABLE)
         self._restriction_prefixes()
-        for sql in q.FEATURES:
+        for sql in q.features(self.params):
             conn.execute(sql)
         conn.executescript(q.FEATURE_MERGE + q.CLAIM_STEPS + q.GENERIC_DAILY)
         self._score_dip()
@@ -140,7 +148,7 @@ class Enricher:
         if scope == "line":
             cols = _columns(self.conn, q.LINE_FACTS)
         elif scope == "claim":
-            cols = _columns(self.conn, q.CLAIM_FACTS)
+            cols = _columns(self.conn, self.claim_sql)
         else:
             cols = [*INSTITUTION_FIELDS, *tj.FIELDS]
         return cols
@@ -151,7 +159,7 @@ class Enricher:
 
     def facts(self, scope: str, where: str) -> list[dict]:
         """The part's line or claim facts that satisfy ``where``, without custom fields."""
-        sql = q.LINE_FACTS if scope == "line" else q.CLAIM_FACTS
+        sql = q.LINE_FACTS if scope == "line" else self.claim_sql
         cursor = self.conn.execute(f"SELECT * FROM ({sql}) WHERE {where}")
         names = [d[0] for d in cursor.description]
         return [{k: v for k, v in zip(names, row, strict=True) if v is not None} for row in cursor]
@@ -173,7 +181,10 @@ class Enricher:
 
 
 def institution_facts(
-    conn: sqlite3.Connection, dip_params: dict | None, parts: list[dict[str, list[tuple]]]
+    conn: sqlite3.Connection,
+    dip_params: dict | None,
+    parts: list[dict[str, list[tuple]]],
+    params: dict | None = None,
 ) -> list[dict]:
     """One fact per institution (indicators, year-end, low cases) and per institution ×
     generic name (procurement volumes and shares), from every part's sums."""
@@ -182,31 +193,44 @@ def institution_facts(
         for r in conn.execute("SELECT institution_code, level, public, name FROM institutions")
     }
     facts: dict[str, dict] = {}
-    for (code,), (total, *amounts) in _summed(parts, "shares", 1).items():
-        fact = {"institution_code": code, **_inst(info, code)}
+    for (code,), (claims, total, *amounts) in _summed(parts, "shares", 1).items():
+        fact = {"institution_code": code, **_inst(info, code), "claims": claims}
         for name, value in zip(INDICATORS[:6], amounts, strict=True):
-            fact[f"{name}_share"] = (value / total) if total else 0.0
+            fact[f"{name}_share"] = (value / total) if total and value else 0.0
         facts[code] = fact
     for (code,), (stays, readmissions) in _summed(parts, "readmissions", 1).items():
         if code in facts:
             facts[code]["readmission_share"] = readmissions / stays if stays else 0.0
-    by_level: dict[int, list[dict]] = {}
-    for fact in facts.values():
-        by_level.setdefault(fact.get("level"), []).append(fact)
-    for group in by_level.values():
-        for fact in group:
-            fact["peers"] = len(group)
-        for name in INDICATORS:
-            key = f"{name}_share"
-            values = [f.get(key, 0.0) for f in group]
-            mean = statistics.fmean(values) if values else 0.0
-            sd = statistics.pstdev(values) if len(values) > 1 else 0.0
-            for fact in group:
-                fact[f"{name}_z"] = (fact.get(key, 0.0) - mean) / sd if sd else 0.0
+    _indicators(facts, params or {})
     _year_end(facts, info, dip_params, [row for part in parts for row in part["stays"]])
     out = [{k: v for k, v in f.items() if v is not None} for f in facts.values()]
     out.extend(_generic_facts(info, parts))
     return out
+
+
+def _indicators(facts: dict[str, dict], params: dict) -> None:
+    """The robust peer test of each indicator (rules_spec r2): peers are the institutions of
+    one level with at least ``indicator_min_claims`` claims, at least
+    ``indicator_min_peers`` of them; each peer gets ``<name>_median``, ``_threshold`` and
+    ``_outlier`` (1 above the threshold)."""
+    k = float(params.get("indicator_k", DEFAULT_K))
+    min_peers = int(params.get("indicator_min_peers", DEFAULT_MIN))
+    min_claims = int(params.get("indicator_min_claims", 30))
+    by_level: dict[object, list[dict]] = {}
+    for fact in facts.values():
+        if fact["claims"] >= min_claims:
+            by_level.setdefault(fact.get("level"), []).append(fact)
+    for group in by_level.values():
+        for name in INDICATORS:
+            key = f"{name}_share"
+            results = compare({f["institution_code"]: f.get(key, 0.0) for f in group}, k, min_peers)
+            for fact in group:
+                result = results.get(fact["institution_code"])
+                if result is None:
+                    continue
+                fact["peers"] = result.stats.peers
+                fact.setdefault(key, 0.0)
+                fact.update(result.fields(name))
 
 
 def _year_end(
@@ -324,9 +348,9 @@ INSTITUTION_FIELDS = (
     "institution_level",
     "institution_public",
     "level",
+    "claims",
     "peers",
-    *(f"{n}_share" for n in INDICATORS),
-    *(f"{n}_z" for n in INDICATORS),
+    *(f"{n}_{field}" for n in INDICATORS for field in INDICATOR_FIELDS),
     "december_discharges",
     "jan_nov_discharges",
     "jan_nov_monthly_mean",

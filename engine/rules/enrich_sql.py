@@ -13,14 +13,31 @@ course of treatment), so the parts' facts together are the facts of the whole wo
 
 PART_VIEWS = ("lines", "claims", "claim_codes")
 
-# Lines that a refund cancels, and the refund lines themselves.
-CANCELLED = """
-CREATE TEMP TABLE x_cancel (claim_id TEXT, line_no INTEGER, PRIMARY KEY (claim_id, line_no))
-WITHOUT ROWID;
-INSERT OR IGNORE INTO x_cancel
-  SELECT claim_id, line_no FROM x_lines WHERE refund_of IS NOT NULL
-  UNION SELECT claim_id, refund_of FROM x_lines WHERE refund_of IS NOT NULL;
+# Refunds netted per original line (rules_spec r2): the quantity and amount that each
+# refunded line's refunds take back. A refund names a line of its own claim, so a part's
+# refunds are all in the part.
+REFUNDS = """
+CREATE TEMP TABLE x_refund (claim_id TEXT, line_no INTEGER, qty INTEGER, amount INTEGER,
+  PRIMARY KEY (claim_id, line_no)) WITHOUT ROWID;
+INSERT INTO x_refund SELECT claim_id, refund_of, sum(quantity), sum(amount) FROM x_lines
+  WHERE refund_of IS NOT NULL GROUP BY claim_id, refund_of;
 """
+
+
+def net(line: str = "l", column: str = "quantity") -> str:
+    """The line's net quantity (or ``column`` amount) after its refunds, in storage units."""
+    refund = "qty" if column == "quantity" else "amount"
+    return (
+        f"({line}.{column} + coalesce((SELECT r.{refund} FROM x_refund r"
+        f" WHERE r.claim_id = {line}.claim_id AND r.line_no = {line}.line_no), 0))"
+    )
+
+
+def charged(line: str = "l") -> str:
+    """True for a line that is not a refund and whose net quantity is above 0: the lines
+    every rule reads (a fully refunded line is cancelled)."""
+    return f"({line}.refund_of IS NULL AND {net(line)} > 0)"
+
 
 # Restriction lists of the catalogue, one prefix a row.
 PREFIXES = """
@@ -40,7 +57,10 @@ CREATE TEMP TABLE x_feat_raw (
   daily_qty REAL, daily_excess_qty REAL, claim_item_amount REAL, is_last_item_line INTEGER,
   surgery_lines_day INTEGER, surgery_rank_day INTEGER,
   included_in TEXT, bundled_with TEXT, requires_missing TEXT,
-  dup_therapy INTEGER, interacts_with TEXT, first_line_before INTEGER, course_days INTEGER,
+  dup_therapy INTEGER, interacts_with TEXT, herbal_conflict_with TEXT,
+  first_line_before INTEGER, course_days INTEGER, course_day_first INTEGER,
+  course_day_amount REAL, drug_kind_rank INTEGER, drug_kinds_day INTEGER,
+  item_day_amount REAL,
   herbal_day_all_not_alone INTEGER, dx_restriction_met INTEGER, disease_list_met INTEGER,
   proc_selected INTEGER, procurement_price REAL, payment_standard REAL,
   generic_has_selected INTEGER
@@ -56,12 +76,21 @@ INSERT OR IGNORE INTO x_interacting
   SELECT k.item_code, k.item_type FROM catalogue k JOIN item_pairs p ON p.kind = 'interaction'
    AND (substr(k.atc_code, 1, length(p.item_a)) = p.item_a
         OR substr(k.atc_code, 1, length(p.item_b)) = p.item_b);
+CREATE TEMP TABLE x_herbal_pair (item_code TEXT, other TEXT, PRIMARY KEY (item_code, other))
+WITHOUT ROWID;
+INSERT OR IGNORE INTO x_herbal_pair
+  SELECT p.item_a, p.item_b FROM item_pairs p
+  JOIN catalogue a ON a.item_code = p.item_a AND a.item_type = 'herbal'
+  JOIN catalogue b ON b.item_code = p.item_b AND b.item_type = 'herbal'
+  WHERE p.kind = 'interaction'
+  UNION SELECT p.item_b, p.item_a FROM item_pairs p
+  JOIN catalogue a ON a.item_code = p.item_a AND a.item_type = 'herbal'
+  JOIN catalogue b ON b.item_code = p.item_b AND b.item_type = 'herbal'
+  WHERE p.kind = 'interaction';
 """
 
-# Each feature inserts only the lines it concerns. {nc} excludes cancelled lines.
-NOT_CANCELLED = (
-    "NOT EXISTS (SELECT 1 FROM x_cancel x WHERE x.claim_id = l.claim_id AND x.line_no = l.line_no)"
-)
+# Every feature reads net quantities and only charged lines (see ``charged``).
+CHARGED = charged("l")
 
 
 def _items(where: str, line: str = "l") -> str:
@@ -70,32 +99,45 @@ def _items(where: str, line: str = "l") -> str:
     return f"{line}.item_code IN (SELECT item_code FROM catalogue WHERE {where})"
 
 
+def _earlier(m: str = "m", line: str = "l") -> str:
+    """``m`` comes before ``line``: by charge time, then line_no."""
+    return (
+        f"({m}.charge_time < {line}.charge_time"
+        f" OR ({m}.charge_time = {line}.charge_time AND {m}.line_no < {line}.line_no))"
+    )
+
+
+def _same_day(m: str = "m", line: str = "l") -> str:
+    return f"substr({m}.charge_time, 1, 10) = substr({line}.charge_time, 1, 10)"
+
+
 FEATURES = [
-    # Same-day quantity of an item on a claim, and the part of each line past the daily limit.
+    # Same-day net quantity of an item on a claim, and the part of each line past the daily
+    # limit: a line is past it when the running net quantity up to it exceeds the limit.
     f"""
     INSERT INTO x_feat_raw (claim_id, line_no, daily_qty, daily_excess_qty)
-    SELECT claim_id, line_no, day_total / 1e4,
-           max(0, min(quantity, cum - max_daily_qty)) / 1e4
-    FROM (SELECT l.claim_id, l.line_no, l.quantity, k.max_daily_qty,
-                 sum(l.quantity) OVER w AS cum,
-                 sum(l.quantity) OVER (PARTITION BY l.claim_id, l.item_code,
-                                       substr(l.charge_time, 1, 10)) AS day_total
-          FROM x_lines l JOIN catalogue k ON k.item_code = l.item_code
-          WHERE {_items("max_daily_qty IS NOT NULL")} AND {NOT_CANCELLED}
-          WINDOW w AS (PARTITION BY l.claim_id, l.item_code, substr(l.charge_time, 1, 10)
-                       ORDER BY l.line_no))
+    SELECT claim_id, line_no, day_total / 1e4, max(0, min(nq, cum - max_daily_qty)) / 1e4
+    FROM (SELECT claim_id, line_no, nq, max_daily_qty,
+                 sum(nq) OVER w AS cum,
+                 sum(nq) OVER (PARTITION BY claim_id, item_code, day) AS day_total
+          FROM (SELECT l.claim_id, l.line_no, l.item_code, substr(l.charge_time, 1, 10) AS day,
+                       k.max_daily_qty, {net()} AS nq
+                FROM x_lines l JOIN catalogue k ON k.item_code = l.item_code
+                WHERE {_items("max_daily_qty IS NOT NULL")} AND l.refund_of IS NULL)
+          WHERE nq > 0
+          WINDOW w AS (PARTITION BY claim_id, item_code, day ORDER BY line_no))
     """,
-    # The item's amount on the claim (refunds net out), and its last charged line.
+    # The item's net amount on the claim, and its last charged line.
     f"""
     INSERT INTO x_feat_raw (claim_id, line_no, claim_item_amount, is_last_item_line)
     SELECT l.claim_id, l.line_no, t.total / 1e4, l.line_no = t.last_line
     FROM x_lines l
     JOIN (SELECT l.claim_id, l.item_code, sum(l.amount) AS total,
-                 max(CASE WHEN {NOT_CANCELLED} THEN l.line_no END) AS last_line
+                 max(CASE WHEN {CHARGED} THEN l.line_no END) AS last_line
           FROM x_lines l
           WHERE {_items("max_total_amount IS NOT NULL")} GROUP BY l.claim_id, l.item_code) t
       ON t.claim_id = l.claim_id AND t.item_code = l.item_code
-    WHERE {_items("max_total_amount IS NOT NULL")} AND {NOT_CANCELLED}
+    WHERE {_items("max_total_amount IS NOT NULL")} AND {CHARGED}
     """,
     # Surgeries of a claim on one day: how many, and this one's rank by price (1 = full price).
     f"""
@@ -105,33 +147,31 @@ FEATURES = [
            row_number() OVER (PARTITION BY l.claim_id, substr(l.charge_time, 1, 10)
                               ORDER BY l.unit_price DESC, l.line_no)
     FROM x_lines l
-    WHERE {_items("service_class = 'surgery'")} AND {NOT_CANCELLED}
+    WHERE {_items("service_class = 'surgery'")} AND {CHARGED}
     """,
     # includes / bundle pairs: every b line whose a is charged within the pair's scope.
-    """
+    f"""
     INSERT INTO x_feat_raw (claim_id, line_no, included_in, bundled_with)
     SELECT l.claim_id, l.line_no,
            max(CASE WHEN p.kind = 'includes' THEN p.item_a END),
            max(CASE WHEN p.kind = 'bundle' THEN p.item_a END)
     FROM x_lines l JOIN item_pairs p ON p.item_b = l.item_code AND p.kind IN ('includes', 'bundle')
     WHERE EXISTS (SELECT 1 FROM lines a WHERE a.claim_id = l.claim_id AND a.item_code = p.item_a
-                  AND a.quantity > 0
-                  AND (p.scope = 'same_claim'
-                       OR substr(a.charge_time, 1, 10) = substr(l.charge_time, 1, 10)))
-      AND l.quantity > 0
+                  AND {charged("a")}
+                  AND (p.scope = 'same_claim' OR {_same_day("a")}))
       AND l.item_code IN (SELECT item_b FROM item_pairs WHERE kind IN ('includes', 'bundle'))
+      AND {CHARGED}
     GROUP BY l.claim_id, l.line_no
     """,
     # requires pairs: a charged, b absent from the claim.
-    """
+    f"""
     INSERT INTO x_feat_raw (claim_id, line_no, requires_missing)
     SELECT l.claim_id, l.line_no, min(p.item_b)
     FROM x_lines l JOIN item_pairs p ON p.item_a = l.item_code AND p.kind = 'requires'
-    WHERE l.quantity > 0
-      AND l.item_code IN (SELECT item_a FROM item_pairs WHERE kind = 'requires') AND NOT EXISTS (
+    WHERE l.item_code IN (SELECT item_a FROM item_pairs WHERE kind = 'requires') AND {CHARGED}
+      AND NOT EXISTS (
         SELECT 1 FROM lines b WHERE b.claim_id = l.claim_id AND b.item_code = p.item_b
-        AND b.quantity > 0
-        AND (p.scope = 'same_claim' OR substr(b.charge_time, 1, 10) = substr(l.charge_time, 1, 10)))
+        AND {charged("b")} AND (p.scope = 'same_claim' OR {_same_day("b")}))
     GROUP BY l.claim_id, l.line_no
     """,
     # Duplicate therapy: different drugs of one ATC level-4 class on a claim and day. Only a
@@ -144,7 +184,7 @@ FEATURES = [
              min(l.item_code) OVER g AS lo, max(l.item_code) OVER g AS hi,
              min(l.line_no) OVER g AS first_line
       FROM x_lines l JOIN x_drug_class k ON k.item_code = l.item_code
-      WHERE l.quantity > 0 AND {NOT_CANCELLED} AND l.claim_id IN (
+      WHERE {CHARGED} AND l.claim_id IN (
         SELECT l.claim_id FROM x_lines l JOIN x_drug_class k ON k.item_code = l.item_code
         WHERE l.quantity > 0 GROUP BY l.claim_id
         HAVING count(DISTINCT l.item_code) > count(DISTINCT k.class))
@@ -153,25 +193,34 @@ FEATURES = [
     """,
     # Interactions: two ATC prefixes on one claim and day; the later line is flagged. Only
     # lines of an item with one of the prefixes take part.
-    """
+    f"""
     INSERT INTO x_feat_raw (claim_id, line_no, interacts_with)
     SELECT l.claim_id, l.line_no, min(m.item_code)
     FROM x_lines l JOIN catalogue k ON k.item_code = l.item_code
     JOIN item_pairs p ON p.kind = 'interaction'
          AND (substr(k.atc_code, 1, length(p.item_a)) = p.item_a
               OR substr(k.atc_code, 1, length(p.item_b)) = p.item_b)
-    JOIN lines m ON m.claim_id = l.claim_id AND m.line_no <> l.line_no AND m.quantity > 0
-         AND substr(m.charge_time, 1, 10) = substr(l.charge_time, 1, 10)
-         AND (m.charge_time < l.charge_time
-              OR (m.charge_time = l.charge_time AND m.line_no < l.line_no))
+    JOIN lines m ON m.claim_id = l.claim_id AND m.line_no <> l.line_no AND {charged("m")}
+         AND {_same_day()} AND {_earlier()}
     JOIN catalogue km ON km.item_code = m.item_code
     WHERE l.item_code IN (SELECT item_code FROM x_interacting WHERE item_type = 'drug')
       AND m.item_code IN (SELECT item_code FROM x_interacting)
-      AND l.quantity > 0 AND k.item_type = 'drug' AND (
+      AND {CHARGED} AND k.item_type = 'drug' AND (
           (substr(k.atc_code, 1, length(p.item_a)) = p.item_a
            AND substr(km.atc_code, 1, length(p.item_b)) = p.item_b)
        OR (substr(k.atc_code, 1, length(p.item_b)) = p.item_b
            AND substr(km.atc_code, 1, length(p.item_a)) = p.item_a))
+    GROUP BY l.claim_id, l.line_no
+    """,
+    # Herbal incompatibilities (十八反/十九畏): a pair of herbal item codes on one claim and
+    # day; the later line is flagged.
+    f"""
+    INSERT INTO x_feat_raw (claim_id, line_no, herbal_conflict_with)
+    SELECT l.claim_id, l.line_no, min(m.item_code)
+    FROM x_lines l JOIN x_herbal_pair p ON p.item_code = l.item_code
+    JOIN lines m ON m.claim_id = l.claim_id AND m.item_code = p.other
+         AND m.line_no <> l.line_no AND {charged("m")} AND {_same_day()} AND {_earlier()}
+    WHERE l.item_code IN (SELECT item_code FROM x_herbal_pair) AND {CHARGED}
     GROUP BY l.claim_id, l.line_no
     """,
     # Second-line drugs: is there an earlier first-line drug of the same ATC level-4 class?
@@ -179,37 +228,74 @@ FEATURES = [
     INSERT INTO x_feat_raw (claim_id, line_no, first_line_before)
     SELECT l.claim_id, l.line_no, EXISTS (
         SELECT 1 FROM lines m JOIN catalogue km ON km.item_code = m.item_code
-        WHERE m.claim_id = l.claim_id AND m.quantity > 0
+        WHERE m.claim_id = l.claim_id AND {charged("m")}
           AND substr(km.atc_code, 1, 5) = substr(k.atc_code, 1, 5)
-          AND coalesce(km.second_line, 0) <> 1
-          AND (m.charge_time < l.charge_time
-               OR (m.charge_time = l.charge_time AND m.line_no < l.line_no)))
+          AND coalesce(km.second_line, 0) <> 1 AND {_earlier()})
     FROM x_lines l JOIN catalogue k ON k.item_code = l.item_code
-    WHERE {_items("second_line = 1")} AND l.quantity > 0
+    WHERE {_items("second_line = 1")} AND {CHARGED}
     """,
-    # Course length: days from the patient's first charge of the item (across the workspace).
+    # Course of treatment (r2): the days of use of an item (charge dates with a net quantity
+    # above 0), counted within the claim for a stay and within the patient's calendar year
+    # over all other claims; each day's first line, and the day's net amount. A patient's
+    # other claims may lie in other parts: their lines are read from the whole table.
     f"""
-    INSERT INTO x_feat_raw (claim_id, line_no, course_days)
-    SELECT l.claim_id, l.line_no,
-           CAST(julianday(substr(l.charge_time, 1, 10)) - julianday(f.first_date) AS INTEGER) + 1
-    FROM x_lines l JOIN claims c ON c.claim_id = l.claim_id
-    JOIN (SELECT c2.patient_id, l2.item_code, min(substr(l2.charge_time, 1, 10)) AS first_date
-          FROM lines l2 JOIN claims c2 ON c2.claim_id = l2.claim_id
-          WHERE {_items("max_course_days IS NOT NULL", "l2")} AND l2.quantity > 0
-          GROUP BY c2.patient_id, l2.item_code) f
-      ON f.patient_id = c.patient_id AND f.item_code = l.item_code
-    WHERE {_items("max_course_days IS NOT NULL")} AND l.quantity > 0
+    INSERT INTO x_feat_raw (claim_id, line_no, course_days, course_day_first, course_day_amount)
+    WITH base AS MATERIALIZED (
+      SELECT l.claim_id, l.line_no, l.item_code, l.refund_of, l.quantity, l.amount,
+             l.charge_time,
+             CASE WHEN c.visit_type = 'inpatient' THEN 'c' || c.claim_id
+                  ELSE 'p' || c.patient_id || '|' || substr(l.charge_time, 1, 4) END AS grp
+      FROM lines l JOIN claims c ON c.claim_id = l.claim_id
+      WHERE {_items("max_course_days IS NOT NULL")}
+        AND c.patient_id IN (SELECT patient_id FROM x_claims)),
+    refunds AS MATERIALIZED (
+      SELECT claim_id, refund_of AS line_no, sum(quantity) AS qty, sum(amount) AS amount
+      FROM base WHERE refund_of IS NOT NULL GROUP BY claim_id, refund_of),
+    used AS MATERIALIZED (
+      SELECT b.claim_id, b.line_no, b.item_code, b.grp, b.charge_time,
+             substr(b.charge_time, 1, 10) AS day, b.amount + coalesce(r.amount, 0) AS na
+      FROM base b LEFT JOIN refunds r ON r.claim_id = b.claim_id AND r.line_no = b.line_no
+      WHERE b.refund_of IS NULL AND b.quantity + coalesce(r.qty, 0) > 0),
+    days AS (
+      SELECT grp, item_code, day, sum(na) AS day_amount,
+             row_number() OVER (PARTITION BY grp, item_code ORDER BY day) AS rank
+      FROM used GROUP BY grp, item_code, day),
+    firsts AS (
+      SELECT claim_id, line_no, grp, item_code, day,
+             row_number() OVER (PARTITION BY grp, item_code, day
+                                ORDER BY charge_time, claim_id, line_no) AS pos
+      FROM used)
+    SELECT f.claim_id, f.line_no, d.rank, f.pos = 1, d.day_amount / 1e4
+    FROM firsts f JOIN days d ON d.grp = f.grp AND d.item_code = f.item_code AND d.day = f.day
+    WHERE f.claim_id IN (SELECT claim_id FROM x_claims)
+    """,
+    # Drug kinds a day (r2) on a visit or a pharmacy purchase: each item's rank by its first
+    # line that day, with the item's net amount that day. Only claims with more drug items
+    # than the limit in all can exceed it on one day.
+    f"""
+    INSERT INTO x_feat_raw (claim_id, line_no, drug_kind_rank, drug_kinds_day, item_day_amount)
+    SELECT claim_id, first_line, row_number() OVER (PARTITION BY claim_id, day
+                                                    ORDER BY first_line),
+           count(*) OVER (PARTITION BY claim_id, day), amount / 1e4
+    FROM (SELECT l.claim_id, substr(l.charge_time, 1, 10) AS day, l.item_code,
+                 min(l.line_no) AS first_line, sum({net("l", "amount")}) AS amount
+          FROM x_lines l
+          WHERE {_items("item_type = 'drug'")} AND {CHARGED} AND l.claim_id IN (
+            SELECT l.claim_id FROM x_lines l JOIN x_claims c ON c.claim_id = l.claim_id
+            WHERE c.visit_type IN ('outpatient', 'chronic_outpatient', 'pharmacy')
+              AND {_items("item_type = 'drug'")} AND l.refund_of IS NULL
+            GROUP BY l.claim_id HAVING count(DISTINCT l.item_code) > {{max_drug_kinds}})
+          GROUP BY l.claim_id, day, l.item_code)
     """,
     # Herbal pieces paid only in a compound: is every herbal line of that day "not_alone"?
     f"""
     INSERT INTO x_feat_raw (claim_id, line_no, herbal_day_all_not_alone)
     SELECT l.claim_id, l.line_no, NOT EXISTS (
         SELECT 1 FROM lines m JOIN catalogue km ON km.item_code = m.item_code
-        WHERE m.claim_id = l.claim_id AND km.item_type = 'herbal' AND m.quantity > 0
-          AND substr(m.charge_time, 1, 10) = substr(l.charge_time, 1, 10)
-          AND coalesce(km.herbal_rule, '') <> 'not_alone')
+        WHERE m.claim_id = l.claim_id AND km.item_type = 'herbal' AND {charged("m")}
+          AND {_same_day()} AND coalesce(km.herbal_rule, '') <> 'not_alone')
     FROM x_lines l
-    WHERE {_items("item_type = 'herbal' AND herbal_rule = 'not_alone'")}
+    WHERE {_items("item_type = 'herbal' AND herbal_rule = 'not_alone'")} AND {CHARGED}
     """,
     # Indications: does a diagnosis of the claim start with one of the item's prefixes?
     f"""
@@ -229,7 +315,7 @@ FEATURES = [
     WHERE {_items("restrict_disease_list IS NOT NULL")}
     """,
     # Centralised procurement status of the line's product at its charge date.
-    """
+    f"""
     INSERT INTO x_feat_raw (claim_id, line_no, proc_selected, procurement_price,
                             payment_standard, generic_has_selected)
     SELECT l.claim_id, l.line_no, p.selected, p.procurement_price / 1e4,
@@ -245,7 +331,7 @@ FEATURES = [
     FROM x_lines l JOIN procurement p ON p.item_code = l.item_code
          AND substr(l.charge_time, 1, 10) BETWEEN coalesce(p.valid_from, '0000-01-01')
                                               AND coalesce(p.valid_to, '9999-12-31')
-    WHERE l.item_code IN (SELECT item_code FROM procurement) AND l.quantity > 0
+    WHERE l.item_code IN (SELECT item_code FROM procurement) AND {CHARGED}
     GROUP BY l.claim_id, l.line_no
     """,
 ]
@@ -262,8 +348,14 @@ FEATURE_COLUMNS = [
     "requires_missing",
     "dup_therapy",
     "interacts_with",
+    "herbal_conflict_with",
     "first_line_before",
     "course_days",
+    "course_day_first",
+    "course_day_amount",
+    "drug_kind_rank",
+    "drug_kinds_day",
+    "item_day_amount",
     "herbal_day_all_not_alone",
     "dx_restriction_met",
     "disease_list_met",
@@ -288,15 +380,20 @@ AGE_YEARS = (
 )
 AGE_DAYS = "CAST(julianday(substr({d}, 1, 10)) - julianday(c.birth_date) AS INTEGER)"
 
+# Line facts: the charged lines only (refund lines and cancelled lines never reach a rule);
+# ``quantity`` and ``amount`` are net of refunds, ``charged_quantity`` and
+# ``charged_amount`` what the line itself says. ``is_refund`` and ``cancelled`` stay (always
+# 0) for rule files written for revision 1.
 LINE_FACTS = f"""
 SELECT l.claim_id, l.line_no, l.item_code, coalesce(l.item_name, k.item_name) AS item_name,
   l.charge_time, substr(l.charge_time, 1, 10) AS charge_date, l.upload_time,
-  l.quantity / 1e4 AS quantity, l.unit_price / 1e4 AS unit_price, l.amount / 1e4 AS amount,
+  (l.quantity + coalesce(r.qty, 0)) / 1e4 AS quantity, l.unit_price / 1e4 AS unit_price,
+  (l.amount + coalesce(r.amount, 0)) / 1e4 AS amount,
+  l.quantity / 1e4 AS charged_quantity, l.amount / 1e4 AS charged_amount,
+  l.self_pay_amount / 1e4 AS self_pay_amount,
   l.days_supply, coalesce(l.dept_code, c.dept_code) AS dept_code,
   coalesce(l.doctor_id, c.doctor_id) AS doctor_id, l.refund_of,
-  (l.refund_of IS NOT NULL) AS is_refund,
-  EXISTS (SELECT 1 FROM x_cancel x WHERE x.claim_id = l.claim_id AND x.line_no = l.line_no)
-    AS cancelled,
+  0 AS is_refund, 0 AS cancelled, (r.qty IS NOT NULL) AS refunded,
   abs(l.amount - l.quantity * l.unit_price / 1e4) / 1e4 AS amount_mismatch,
   (julianday(l.upload_time) - julianday(l.charge_time)) * 24.0 AS upload_delay_hours,
   (c.visit_type = 'inpatient' AND (substr(l.charge_time, 1, 10) < c.admission_date
@@ -315,6 +412,8 @@ SELECT l.claim_id, l.line_no, l.item_code, coalesce(l.item_name, k.item_name) AS
   k.herbal_rule, k.max_daily_qty / 1e4 AS max_daily_qty, k.max_days, k.max_course_days,
   k.max_total_amount / 1e4 AS max_total_amount, k.surgery_discount / 1e4 AS surgery_discount,
   k.gender_only, k.child_only, k.child_forbidden, k.elderly_caution,
+  (l.quantity + coalesce(r.qty, 0)) / 1e4 / max(coalesce(l.days_supply, 1), 1) AS daily_dose,
+  max(coalesce(l.days_supply, 1), 1) AS dose_days,
   CASE WHEN k.restrict_visit_type IS NULL THEN NULL
        ELSE instr(';' || k.restrict_visit_type || ';', ';' || c.visit_type || ';') > 0
   END AS visit_type_allowed,
@@ -325,15 +424,16 @@ SELECT l.claim_id, l.line_no, l.item_code, coalesce(l.item_name, k.item_name) AS
   {", ".join("f." + c for c in FEATURE_COLUMNS)}
 FROM x_lines l
 JOIN claims c ON c.claim_id = l.claim_id
+LEFT JOIN x_refund r ON r.claim_id = l.claim_id AND r.line_no = l.line_no
 LEFT JOIN institutions i ON i.institution_code = c.institution_code
 LEFT JOIN catalogue k ON k.item_code = l.item_code
 LEFT JOIN x_feat f ON f.claim_id = l.claim_id AND f.line_no = l.line_no
+WHERE l.refund_of IS NULL AND l.quantity + coalesce(r.qty, 0) > 0
 """
 
 # Fact fields computed per row by a function or subquery: rule conditions test them last.
 LINE_COSTLY = frozenset(
     {
-        "cancelled",
         "amount_mismatch",
         "upload_delay_hours",
         "charge_outside_stay",
@@ -342,13 +442,18 @@ LINE_COSTLY = frozenset(
         "visit_type_allowed",
         "dept_allowed",
         "charge_date",
+        "daily_dose",
     }
 )
 
-CLAIM_STEPS = """
+# Claim sums over the net lines (a refund's negative amount nets out in a sum); the days of
+# a stay with a charge other than bed, nursing and "other" services (XW01); and the claims
+# with a malformed diagnosis code (GZ10000201003000: letter, two digits, optionally a dot and
+# 1–7 letters or digits).
+CLAIM_STEPS = f"""
 CREATE TEMP TABLE x_claim_agg AS
   SELECT l.claim_id, sum(l.amount) AS lines_total,
-         sum(CASE WHEN k.service_class = 'surgery' AND l.quantity > 0 THEN 1 ELSE 0 END)
+         sum(CASE WHEN k.service_class = 'surgery' AND {CHARGED} THEN 1 ELSE 0 END)
            AS surgery_lines,
          sum(CASE WHEN k.service_class IN ('exam', 'lab', 'ct', 'mri') THEN l.amount ELSE 0 END)
            AS exam_amount,
@@ -360,6 +465,26 @@ CREATE TEMP TABLE x_claim_agg AS
          sum(CASE WHEN k.service_class = 'mri' THEN l.amount ELSE 0 END) AS mri
   FROM x_lines l LEFT JOIN catalogue k ON k.item_code = l.item_code GROUP BY l.claim_id;
 CREATE UNIQUE INDEX temp.x_claim_agg_id ON x_claim_agg (claim_id);
+CREATE TEMP TABLE x_active_days AS
+  SELECT l.claim_id, count(DISTINCT substr(l.charge_time, 1, 10)) AS active_days
+  FROM x_claims c JOIN x_lines l ON l.claim_id = c.claim_id
+  LEFT JOIN catalogue k ON k.item_code = l.item_code
+  WHERE c.visit_type = 'inpatient' AND c.discharge_date > date(c.admission_date, '+1 day')
+    AND substr(l.charge_time, 1, 10) > c.admission_date
+    AND substr(l.charge_time, 1, 10) < c.discharge_date
+    AND NOT (coalesce(k.item_type, '') = 'service'
+             AND coalesce(k.service_class, '') IN ('bed', 'nursing', 'other'))
+    AND {CHARGED}
+  GROUP BY l.claim_id;
+CREATE UNIQUE INDEX temp.x_active_days_id ON x_active_days (claim_id);
+CREATE TEMP TABLE x_bad_dx AS
+  SELECT claim_id, min(code) AS code FROM x_claim_codes
+  WHERE kind = 'dx' AND NOT (
+    code GLOB '[A-Z][0-9][0-9]'
+    OR (code GLOB '[A-Z][0-9][0-9].?*' AND length(code) <= 11
+        AND substr(code, 5) NOT GLOB '*[^0-9A-Za-z]*'))
+  GROUP BY claim_id;
+CREATE UNIQUE INDEX temp.x_bad_dx_id ON x_bad_dx (claim_id);
 CREATE TEMP TABLE x_code_limit AS
   SELECT DISTINCT cc.code, cc.kind, cl.gender, cl.min_age_days, cl.max_age_days
   FROM (SELECT DISTINCT code, kind FROM x_claim_codes) cc
@@ -370,7 +495,8 @@ CREATE TEMP TABLE x_code_limit AS
 CREATE INDEX temp.x_code_limit_code ON x_code_limit (code, kind);
 CREATE TEMP TABLE x_visits AS
   SELECT claim_id, patient_id, institution_code, visit_type, admission_date, discharge_date,
-         julianday(admission_date) AS day FROM claims;
+         substr(main_diagnosis, 1, 3) AS dx_category, julianday(admission_date) AS day
+  FROM claims;
 CREATE INDEX temp.x_visits_patient ON x_visits (patient_id, visit_type, day);
 """
 
@@ -385,9 +511,38 @@ def _window_rank(types: str, days: int) -> str:
         AND (v.day < julianday(c.admission_date) OR v.claim_id <= c.claim_id)) END"""
 
 
+def _prefixed(column: str, prefixes: object) -> str:
+    """SQL true when ``column`` starts with one of ``prefixes`` (a rule parameter's list)."""
+    if isinstance(prefixes, str):
+        prefixes = [p for p in prefixes.split(";")]
+    tests = [
+        f"substr({column}, 1, {len(p)}) = '{p.replace(chr(39), chr(39) * 2)}'"
+        for p in (str(p).strip() for p in (prefixes or []))
+        if p
+    ]
+    return "(" + " OR ".join(tests) + ")" if tests else "0"
+
+
+def claim_facts(params: dict) -> str:
+    """The claim facts' SQL; the split-stay exemptions are the rule parameter's prefixes."""
+    return CLAIM_FACTS.replace(
+        "{split_stay_exempt}", _prefixed("c.main_diagnosis", params.get("split_stay_exempt"))
+    )
+
+
+def features(params: dict) -> list[str]:
+    """The feature steps, with the one rule parameter a step is bounded by."""
+    kinds = params.get("max_drug_kinds", 5)
+    kinds = int(kinds) if isinstance(kinds, int | float) and not isinstance(kinds, bool) else 5
+    return [sql.replace("{max_drug_kinds}", str(kinds)) for sql in FEATURES]
+
+
+NON_INPATIENT = "'outpatient', 'chronic_outpatient', 'pharmacy'"
+
 CLAIM_FACTS = f"""
 SELECT c.claim_id, c.patient_id, c.gender, c.insurance_type, c.visit_type, c.institution_code,
   c.dept_code, c.doctor_id, c.admission_date, c.discharge_date, c.main_diagnosis,
+  substr(c.main_diagnosis, 1, 3) AS main_dx_category,
   c.main_procedure, c.discharge_status,
   c.total_amount / 1e4 AS total_amount, c.fund_paid / 1e4 AS fund_paid,
   c.personal_paid / 1e4 AS personal_paid,
@@ -396,6 +551,10 @@ SELECT c.claim_id, c.patient_id, c.gender, c.insurance_type, c.visit_type, c.ins
   CASE WHEN c.visit_type = 'inpatient' AND c.discharge_date IS NOT NULL
        THEN max(1, CAST(julianday(c.discharge_date) - julianday(c.admission_date) AS INTEGER))
   END AS los,
+  CASE WHEN c.visit_type = 'inpatient' AND c.discharge_date IS NOT NULL
+       THEN max(0, CAST(julianday(c.discharge_date) - julianday(c.admission_date) AS INTEGER)
+                   - 1 - coalesce(ad.active_days, 0))
+  END AS idle_days,
   i.level AS institution_level, i.public AS institution_public,
   coalesce(a.lines_total, 0) / 1e4 AS lines_total,
   abs(c.total_amount - coalesce(a.lines_total, 0)) / 1e4 AS total_diff,
@@ -405,6 +564,10 @@ SELECT c.claim_id, c.patient_id, c.gender, c.insurance_type, c.visit_type, c.ins
   coalesce(a.surgery_lines, 0) AS surgery_lines,
   coalesce(a.exam_amount, 0) / 1e4 AS exam_amount,
   (c.main_procedure IS NOT NULL OR c.other_procedures IS NOT NULL) AS has_procedure,
+  bd.code AS bad_diagnosis_code,
+  (c.main_diagnosis GLOB '[V-Y][0-9][0-9]*'
+   AND substr(c.main_diagnosis, 1, 3) BETWEEN 'V01' AND 'Y98') AS main_dx_external_cause,
+  {{split_stay_exempt}} AS split_stay_exempt_dx,
   (SELECT min(cc.code) FROM claim_codes cc JOIN x_code_limit x ON x.code = cc.code AND x.kind = 'dx'
     WHERE cc.claim_id = c.claim_id AND c.gender IN (1, 2) AND x.gender IS NOT NULL
       AND x.gender <> c.gender) AS dx_gender_conflict,
@@ -415,10 +578,10 @@ SELECT c.claim_id, c.patient_id, c.gender, c.insurance_type, c.visit_type, c.ins
     WHERE cc.claim_id = c.claim_id
       AND ({AGE_DAYS.format(d="c.admission_date")} < x.min_age_days
            OR {AGE_DAYS.format(d="c.admission_date")} > x.max_age_days)) AS dx_age_conflict,
-  CASE WHEN c.visit_type = 'inpatient' THEN (
+  CASE WHEN c.visit_type = 'inpatient' AND c.main_diagnosis IS NOT NULL THEN (
     SELECT CAST(c.day - max(julianday(v.discharge_date)) AS INTEGER) FROM x_visits v
     WHERE v.patient_id = c.patient_id AND v.visit_type = 'inpatient'
-      AND v.institution_code = c.institution_code AND v.claim_id <> c.claim_id
+      AND v.claim_id <> c.claim_id AND v.dx_category = substr(c.main_diagnosis, 1, 3)
       AND v.discharge_date IS NOT NULL AND julianday(v.discharge_date) <= c.day
       AND v.day <= c.day) END AS days_since_prev_discharge,
   CASE WHEN c.visit_type IN ('outpatient', 'chronic_outpatient') THEN (
@@ -426,6 +589,10 @@ SELECT c.claim_id, c.patient_id, c.gender, c.insurance_type, c.visit_type, c.ins
     WHERE v.patient_id = c.patient_id AND v.visit_type = 'inpatient'
       AND v.institution_code = c.institution_code AND v.day > c.day) END
     AS days_to_next_admission,
+  CASE WHEN c.visit_type IN ({NON_INPATIENT}) THEN (
+    SELECT min(v.claim_id) FROM x_visits v
+    WHERE v.patient_id = c.patient_id AND v.visit_type = 'inpatient'
+      AND v.day < c.day AND julianday(v.discharge_date) > c.day) END AS during_stay_of,
   {_window_rank("'outpatient', 'chronic_outpatient'", 30)} AS outpatient_visits_30d,
   {_window_rank("'pharmacy'", 30)} AS pharmacy_visits_30d,
   {_window_rank("'inpatient'", 365)} AS admissions_365d,
@@ -434,6 +601,8 @@ SELECT c.claim_id, c.patient_id, c.gender, c.insurance_type, c.visit_type, c.ins
 FROM (SELECT x_claims.*, julianday(admission_date) AS day FROM x_claims) c
 LEFT JOIN institutions i ON i.institution_code = c.institution_code
 LEFT JOIN x_claim_agg a ON a.claim_id = c.claim_id
+LEFT JOIN x_active_days ad ON ad.claim_id = c.claim_id
+LEFT JOIN x_bad_dx bd ON bd.claim_id = c.claim_id
 LEFT JOIN x_dip d ON d.claim_id = c.claim_id
 """
 
@@ -449,22 +618,25 @@ CLAIM_COSTLY = frozenset(
         "age_years",
         "age_days",
         "los",
+        "idle_days",
         "dx_gender_conflict",
         "px_gender_conflict",
         "dx_age_conflict",
         "days_since_prev_discharge",
         "days_to_next_admission",
+        "during_stay_of",
         "outpatient_visits_30d",
         "pharmacy_visits_30d",
         "admissions_365d",
     }
 )
 
-# Amount shares by institution (ZB indicators), from the claims' sums in x_claim_agg.
+# Claims and amount shares by institution (ZB indicators), from the claims' sums in
+# x_claim_agg; the claim count decides who is a peer.
 INSTITUTION_SHARES = """
-SELECT c.institution_code, sum(a.lines_total) AS total, sum(a.drug), sum(a.exam),
-  sum(a.consumable), sum(a.treatment), sum(a.ct), sum(a.mri)
-FROM x_claim_agg a JOIN claims c ON c.claim_id = a.claim_id
+SELECT c.institution_code, count(*) AS claims, sum(coalesce(a.lines_total, 0)) AS total,
+  sum(a.drug), sum(a.exam), sum(a.consumable), sum(a.treatment), sum(a.ct), sum(a.mri)
+FROM x_claims c LEFT JOIN x_claim_agg a ON a.claim_id = c.claim_id
 GROUP BY c.institution_code
 """
 

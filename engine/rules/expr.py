@@ -75,6 +75,16 @@ class IsNull:
 
 
 @dataclass(frozen=True)
+class Fixed:
+    """A comparison of parameters and constants alone (``param.x == 0``): decided when the
+    rule is compiled with the run's parameters, so a parameter can switch part of a rule."""
+
+    op: str
+    left: object
+    right: object
+
+
+@dataclass(frozen=True)
 class BoolOp:
     op: str  # "and" / "or"
     items: tuple
@@ -141,6 +151,8 @@ def _condition(node: ast.AST, text: str):
         if not isinstance(left, Field):
             if isinstance(right, Field):
                 left, right, op = right, left, _FLIP[op]
+            elif not (fields_of(left) or fields_of(right)):
+                return Fixed(op, left, right)
             else:
                 raise ExprError(f"a comparison needs a field on one side, in: {text}")
         return Cmp(op, left, right)
@@ -154,7 +166,46 @@ def negate(cond):
         return BoolOp("or" if cond.op == "and" else "and", tuple(negate(i) for i in cond.items))
     if isinstance(cond, IsNull):
         return IsNull(cond.field, not cond.negated)
+    if isinstance(cond, Fixed):
+        return Fixed(_NEGATE[cond.op], cond.left, cond.right)
     return Cmp(_NEGATE[cond.op], cond.left, cond.right)
+
+
+_COMPARE = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+
+
+def _fixed(node, params: dict):
+    if isinstance(node, Const):
+        return node.value
+    if isinstance(node, Param):
+        return params[node.name]
+    return evaluate_amount(node, {}, params)
+
+
+def resolve(cond, params: dict):
+    """The condition with its parameter-only comparisons decided: True, False, or what is
+    left to test on the facts."""
+    if isinstance(cond, Fixed):
+        return _COMPARE[cond.op](_fixed(cond.left, params), _fixed(cond.right, params))
+    if not isinstance(cond, BoolOp):
+        return cond
+    decisive = cond.op == "or"  # True decides an "or", False an "and"
+    items = []
+    for item in (resolve(i, params) for i in cond.items):
+        if item is decisive:
+            return decisive
+        if item is not (not decisive):
+            items.append(item)
+    if not items:
+        return not decisive
+    return items[0] if len(items) == 1 else BoolOp(cond.op, tuple(items))
 
 
 def _parse(text: str) -> ast.AST:
@@ -225,6 +276,8 @@ def params_of(node) -> set[str]:
         return params_of(node.left) | params_of(node.right)
     if isinstance(node, Cmp):
         return params_of(node.right)
+    if isinstance(node, Fixed):
+        return params_of(node.left) | params_of(node.right)
     if isinstance(node, BoolOp):
         return set().union(*(params_of(i) for i in node.items))
     return set()
@@ -248,11 +301,20 @@ def _fold(op: str, a, b):
     return {"+": a + b, "-": a - b, "*": a * b, "/": a / b}[op]
 
 
-def to_durable(cond, params: dict) -> dict:
-    """The condition as durable-rules JSON; every field it reads must be present."""
+def to_durable(cond, params: dict, always: str = "claim_id") -> dict:
+    """The condition as durable-rules JSON; every field it reads must be present. A
+    condition the parameters decide alone tests the presence of ``always``, a field every
+    fact of the scope has."""
+    cond = resolve(cond, params)
+    if isinstance(cond, bool):
+        return {("$ex" if cond else "$nex"): {always: 1}}
+    return _to_durable(cond, params)
+
+
+def _to_durable(cond, params: dict) -> dict:
     if isinstance(cond, BoolOp):
         key = "$and" if cond.op == "and" else "$or"
-        return {key: [to_durable(i, params) for i in cond.items]}
+        return {key: [_to_durable(i, params) for i in cond.items]}
     if isinstance(cond, IsNull):
         return {("$ex" if cond.negated else "$nex"): {cond.field.name: 1}}
     value = _durable_value(cond.right, params)
@@ -292,6 +354,9 @@ def to_sql(cond, params: dict, columns: set[str], costly: frozenset[str] = froze
     read a ``costly`` column (one the fact query computes per row) are moved last: most rows
     fail a cheap part first and never compute them.
     """
+    cond = resolve(cond, params)
+    if isinstance(cond, bool):
+        return "1" if cond else "0"
     if isinstance(cond, BoolOp):
         if cond.op == "and":
             return _join("AND", _conjuncts(cond, params, columns, costly))
@@ -318,7 +383,10 @@ def any_sql(conds: list, params: dict, columns: set[str], costly: frozenset[str]
     Rules share leading parts (``is_refund == 0 and item_type == 'drug' and …``); each shared
     part is tested once for the rules that start with it, not once per rule.
     """
-    return _factor([_conjuncts(c, params, columns, costly) for c in conds])
+    decided = [resolve(c, params) for c in conds]
+    if any(c is True for c in decided):
+        return "1"
+    return _factor([_conjuncts(c, params, columns, costly) for c in decided if c is not False])
 
 
 def _factor(parts: list[list[str]]) -> str:

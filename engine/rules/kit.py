@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from engine.rules import expr
+from engine.rules import expr, wording
 from engine.rules.ruleset import SCOPES, Rule, RuleFileError, RuleSet, load_file, rule_files
 from engine.rules.runner import ScopeRunner
 
@@ -111,6 +111,7 @@ def check_rulesets(sets: list[RuleSet], plugins) -> list[Problem]:
     for ruleset in sets:
         for rule in ruleset.rules:
             known = set(fields[rule.scope]) | custom[rule.scope]
+            known |= wording.derived(known)
             for name in sorted(rule.fields() - known):
                 problems.append(
                     Problem(

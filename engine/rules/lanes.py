@@ -17,7 +17,7 @@ from engine import encryption, processes
 from engine.contributions import ReferenceRows
 from engine.errors import UserError
 from engine.overlay import reference_overlay
-from engine.rules import expr
+from engine.rules import expr, wording
 from engine.rules.enrich import Bounds, Enricher
 from engine.rules.ruleset import SCOPES, Rule
 from engine.workspace import open_reader, reader_path
@@ -108,14 +108,15 @@ def usable(rules: list[Rule], columns: set[str], params: dict, problems: list[st
 def run_lane(job: LaneJob, conn: sqlite3.Connection, bounds: Bounds) -> LaneResult:
     """Enrich one part on ``conn`` (reference data already laid over it) and collect its
     facts that SQL says can match some rule."""
-    enricher = Enricher(conn, job.dip_params, job.dip_source, bounds)
+    enricher = Enricher(conn, job.dip_params, job.dip_source, bounds, job.params)
     result = LaneResult({}, [], {}, {})
     try:
         enricher.prepare()
         for scope in SCOPES:
             custom = job.custom.get(scope, set())
             columns = set(enricher.columns(scope))
-            rules = usable(job.rules.get(scope, []), columns | custom, job.params, result.problems)
+            known = columns | custom | wording.derived(columns)
+            rules = usable(job.rules.get(scope, []), known, job.params, result.problems)
             result.rules[scope] = rules
             if not rules:
                 continue

@@ -23,6 +23,7 @@ from engine.rules import expr
 from engine.rules.ruleset import Rule
 
 BATCH = 2_000
+ALWAYS = {"line": "claim_id", "claim": "claim_id", "institution": "institution_code"}
 
 
 class RuleActionError(RuntimeError):
@@ -51,7 +52,7 @@ class ScopeRunner:
         definition = {}
         for index, rule in enumerate(rules):
             definition[f"r{index}"] = {
-                "all": [{"m": expr.to_durable(rule.condition, params)}],
+                "all": [{"m": expr.to_durable(rule.condition, params, ALWAYS[scope])}],
                 "run": self._action(rule, on_match),
             }
         self.host.register_rulesets({self.name: definition})

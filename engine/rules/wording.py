@@ -1,0 +1,85 @@
+"""What a finding's message shows: coded fact values as words, and an item's name by its code.
+
+A rule's message template names fact fields (``本次险种为{insurance_type}``). Before it is
+rendered, the coded fields are replaced by their words in the message's language from
+``engine.labels`` (职工医保 / employee insurance), lists read as lists (住院、门诊), and every field
+that holds another item's code gets a ``<field>_name`` beside it, so a template can show
+``{included_in_name}（{included_in}）``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from engine.labels import label, labels
+
+# fact field → label kind (engine.labels.TABLES)
+CODED_FIELDS = {
+    "insurance_type": "insurance_type",
+    "restrict_insurance": "insurance_type",
+    "visit_type": "visit_type",
+    "gender": "gender",
+    "restrict_gender": "gender",
+    "gender_only": "gender",
+    "item_type": "item_type",
+    "service_class": "service_class",
+    "payment_class": "payment_class",
+    "herbal_rule": "herbal_rule",
+    "in_catalogue": "catalogue",
+    "institution_level": "level",
+    "restrict_min_level": "level",
+    "level": "level",
+    "institution_public": "public",
+    "proc_selected": "selected",
+    "discharge_status": "discharge_status",
+    "dip_case_type": "case_type",
+    "dip_payment_method": "payment_method",
+}
+LIST_FIELDS = {"restrict_visit_type": "visit_type"}
+PLAIN_LISTS = ("restrict_diagnoses", "restrict_depts", "secondary_diagnoses", "other_procedures")
+# fields holding the code of another catalogue item
+ITEM_CODE_FIELDS = (
+    "included_in",
+    "bundled_with",
+    "requires_missing",
+    "interacts_with",
+    "herbal_conflict_with",
+)
+
+
+def derived(columns: set[str]) -> set[str]:
+    """The fields ``worded`` adds to facts with these columns (a template may name them)."""
+    return {f"{name}_name" for name in ITEM_CODE_FIELDS if name in columns}
+
+
+def worded(fact: dict, lang: str, item_name: Callable[[str], str | None]) -> dict:
+    """A copy of ``fact`` to render a message of language ``lang`` from."""
+    view = dict(fact)
+    for name, kind in CODED_FIELDS.items():
+        if name in view:
+            view[name] = label(kind, view[name], lang)
+    for name, kind in LIST_FIELDS.items():
+        if name in view:
+            view[name] = labels(kind, view[name], lang)
+    joiner = ", " if lang == "en" else "、"
+    for name in PLAIN_LISTS:
+        if isinstance(view.get(name), str):
+            view[name] = joiner.join(p.strip() for p in view[name].split(";") if p.strip())
+    for name in ITEM_CODE_FIELDS:
+        code = view.get(name)
+        if code is not None:
+            view[f"{name}_name"] = item_name(str(code)) or str(code)
+    return view
+
+
+def catalogue_names(conn) -> Callable[[str], str | None]:
+    """An item's name by its code, read from the catalogue once, when first asked."""
+    names: dict[str, str | None] = {}
+
+    def lookup(code: str) -> str | None:
+        if not names:
+            names.update(conn.execute("SELECT item_code, item_name FROM catalogue"))
+            names.setdefault("", None)
+        return names.get(code)
+
+    return lookup
