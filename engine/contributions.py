@@ -66,11 +66,11 @@ class ParameterDefinition:
             object.__setattr__(self, "definition", ParamDef(**self.definition))
 
     def problem(self) -> str | None:
-        from engine.parameters import ParamDef
+        from engine.parameters import TYPES, ParamDef
 
-        if isinstance(self.definition, ParamDef) and self.definition.type in ("int", "float"):
+        if isinstance(self.definition, ParamDef) and self.definition.type in TYPES:
             return None
-        return "a parameter definition must be a ParamDef of type int or float"
+        return f"a parameter definition must be a ParamDef of type {', '.join(TYPES)}"
 
 
 @dataclass(frozen=True)

@@ -37,10 +37,8 @@ def test_workbook_has_summary_findings_and_settlement(reviewed, plugins, tmp_pat
     assert book.sheetnames[:3] == ["汇总", "疑点明细", "DIP结算"]
 
     summary = _rows(book["汇总"])
-    # H002: the CT above its cap (30.00) and the split stay S-STAY3 (its fund_paid 2,598.75);
-    # the split stay confirmed with a deduction of 500
-    h002 = next(r for r in summary if r[0] == "H002")
-    assert h002[1:] == ("市中医院", 2, 2628.75, 1, 500)
+    h001 = next(r for r in summary if r[0] == "H001")
+    assert h001[1:] == ("市第一人民医院", 3, 2604.15, 1, 500)
     split = next(r for r in summary if r[0] == "GZ10000204001000")
     assert split[1] == "分解住院" and split[5] == 500
 
@@ -53,21 +51,21 @@ def test_workbook_has_summary_findings_and_settlement(reviewed, plugins, tmp_pat
     assert child[col["人员编号"]] and child[col["项目名称"]] == "小儿氨酚黄那敏颗粒"
 
     settlement = _rows(book["DIP结算"])
-    assert "点值" in [r[0] for r in settlement]
-    h002_dip = next(r for r in settlement if r[0] == "H002")
-    assert h002_dip[5] == 500  # confirmed deductions reached the settlement
+    assert ("点值", 23.8287) in [r[:2] for r in settlement]
+    h001_dip = next(r for r in settlement if r[0] == "H001")
+    assert h001_dip[5] == 500  # confirmed deductions reached the settlement
 
 
 def test_pdf_for_one_institution_embeds_a_cjk_font(reviewed, plugins, tmp_path):
-    out = tmp_path / "H002.pdf"
-    write_report(reviewed, out, institution="H002", plugins=plugins)
+    out = tmp_path / "H001.pdf"
+    write_report(reviewed, out, institution="H001", plugins=plugins)
     reader = PdfReader(out)
     text = "".join(page.extract_text() for page in reader.pages)
     assert "医疗保障基金使用审核结果告知书" in text
-    assert "市中医院" in text and "H002" in text
+    assert "市第一人民医院" in text and "H001" in text
     assert "分解住院" in text and "政策依据" in text
     assert "确认扣款合计：500.00" in text.replace(" ", "")
-    assert "市第一人民医院" not in text  # only the named institution
+    assert "市中医院" not in text  # only the named institution
     assert b"/FontFile2" in out.read_bytes()  # the TrueType CJK font is embedded
 
 

@@ -19,7 +19,8 @@ from engine.rules import run_audit
 from engine.rules.audit import PARAMS_SETTING, load_catalog
 from engine.workspace import Workspace
 
-SAMPLE = Path(__file__).parent / "data" / "sample"
+# the revision-2 public sample (spec/sample): its reference data has every item the cases use
+SAMPLE = Path(__file__).parent / "data" / "dip_sample" / "package"
 
 CLAIM = (
     "{id},{patient},{gender},{birth},{insurance},{visit},{inst},{dept},D1,{admission},{discharge},"
@@ -772,6 +773,22 @@ CASES = [
 ]
 
 
+@pytest.fixture
+def r2_ws(tmp_path):
+    ws = Workspace.open(tmp_path / "r2.yibao")
+    import_package(ws, SAMPLE)
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def package(tmp_path):
+    """A writable copy of the revision-2 sample package."""
+    target = tmp_path / "package"
+    shutil.copytree(SAMPLE, target)
+    return target
+
+
 def _by_claim(findings) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for f in findings:
@@ -920,7 +937,7 @@ def _with_extra_rules(monkeypatch, folder):
     return load_plugins()
 
 
-def test_malformed_rule_file_is_reported_and_others_run(tmp_path, sample_ws, monkeypatch):
+def test_malformed_rule_file_is_reported_and_others_run(tmp_path, r2_ws, monkeypatch):
     extra = tmp_path / "rules"
     extra.mkdir()
     (extra / "broken.yaml").write_text("id: x\nversion: 1\ntitle: t\nrules: [\n", encoding="utf-8")
@@ -929,7 +946,7 @@ def test_malformed_rule_file_is_reported_and_others_run(tmp_path, sample_ws, mon
         "    scope: line\n    when: no_such_field > 1\n    message: m\n",
         encoding="utf-8",
     )
-    result = run_audit(sample_ws, _with_extra_rules(monkeypatch, extra))
+    result = run_audit(r2_ws, _with_extra_rules(monkeypatch, extra))
     text = "\n".join(result.problems)
     assert "broken.yaml" in text and "not valid YAML" in text
     assert "rule local.x.r: when: unknown field no_such_field" in text
@@ -975,19 +992,17 @@ def test_unknown_ruleset_name_is_a_user_error(sample_ws, plugins):
         run_audit(sample_ws, plugins, ["nope"])
 
 
-def test_procurement_binds_private_institutions_unless_the_region_says_public_only(
-    sample_ws, plugins
-):
+def test_procurement_binds_private_institutions_unless_the_region_says_public_only(r2_ws, plugins):
     def found():
         return {
             (f["claim_id"] or f["institution_code"], f["code"])
-            for f in run_audit(sample_ws, plugins).findings
+            for f in run_audit(r2_ws, plugins).findings
             if f["code"] in ("JC01", "JC04", "JC05")
         }
 
     private = {("S-JC03", "JC01"), ("S-JC03-PAID", "JC01"), ("H004", "JC04"), ("H004", "JC05")}
     assert private <= found()
-    sample_ws.set_setting(PARAMS_SETTING, {"procurement_public_only": True})
+    r2_ws.set_setting(PARAMS_SETTING, {"procurement_public_only": True})
     assert found() == {("H001", "JC04"), ("H003", "JC04")}
 
 

@@ -72,6 +72,13 @@ BED, WARD, NURSE, SALINE, INFUSION = (
     "C1403010010000100001",
 )
 AMLODIPINE_SELECTED, AMLODIPINE_OTHER = "XC08CAA0001000000000001", "XC08CAA0002000000000002"
+# rules_spec r2: a course-limited drug, a daily dose limit, a 十八反 pair, a lab's daily limit
+OSELTAMIVIR, IBUPROFEN, LAB = (
+    "XJ05AHA0027000000000027",
+    "XM01AEB0031000000000031",
+    "003101000080008",
+)
+GANCAO, GANSUI = "T0000050035000000000035", "T0000060036000000000036"
 DOCTORS_PER_INSTITUTION = 2
 # Doctors far above their DIP groups' peers (analytics.md §2, TJ01/TJ02): a factor on the cost
 # or the length of every stay they treat.
@@ -186,6 +193,7 @@ class Generator:
             "",
             "",
             "",
+            "",
         ]
 
     def _claim(
@@ -267,7 +275,7 @@ class Generator:
                     round(rng.uniform(5, 60), 2),
                 )
             )
-        if inst in PUBLIC and rng.random() < 0.2:
+        if rng.random() < 0.2:  # r2: procurement priority binds private institutions too
             lines.append(
                 self._line(
                     claim_id,
@@ -277,18 +285,6 @@ class Generator:
                     when,
                     28,
                     0.15,
-                )
-            )
-        elif inst not in PUBLIC and rng.random() < 0.2:
-            lines.append(
-                self._line(
-                    claim_id,
-                    len(lines) + 1,
-                    AMLODIPINE_OTHER,
-                    self.names[AMLODIPINE_OTHER],
-                    when,
-                    28,
-                    0.28,
                 )
             )
         return (
@@ -318,10 +314,13 @@ class Generator:
             self.plant("GZ10000201001000", claim_id, None, inst)
         return claim_id, inst, lines
 
-    def stay(self, inst: str | None = None, admit: date | None = None, patient=None):
+    def stay(self, inst: str | None = None, admit: date | None = None, patient=None, dx=None):
+        """A stay (of diagnosis ``dx``'s template when given: a readmission for the same
+        disease)."""
         rng = self.rng
         inst = inst or rng.choice(HOSPITALS)
-        dx, px, avg_cost, avg_los = rng.choice(STAYS)
+        template = rng.choice(STAYS)
+        dx, px, avg_cost, avg_los = next((s for s in STAYS if s[0] == dx), template)
         claim_id = self._new_id("I")
         doctor = doctor_of(inst, claim_id)
         los = round(rng.randint(4, avg_los) * outlier_factor(doctor, "los") * profile(inst)[1])
@@ -413,7 +412,10 @@ class Generator:
         elif kind == 2:  # a stay split in two
             first, inst, _, patient, discharge = self.add_stay(admit=self._day(1, 10))
             claim_id, inst, admit, disc, dx, px, lines, _ = self.stay(
-                inst=inst, admit=discharge + timedelta(days=rng.randint(2, 10)), patient=patient
+                inst=inst,
+                admit=discharge + timedelta(days=rng.randint(2, 10)),
+                patient=patient,
+                dx=self.region.claims[-1][11],  # r2: the same disease category
             )
             self._claim(
                 claim_id, patient, 1, "1960-03-03", "inpatient", inst, admit, disc, dx, px, lines
@@ -511,6 +513,16 @@ class Generator:
         self.plant(rule_code, claim_id, len(lines), inst)
         return claim_id, len(lines), inst
 
+    def _daily_drug(self, lines, claim_id, code, name, admit: date, days: int, qty: int) -> None:
+        """``qty`` units of a drug at 95.00 spread over the stay's days (at least one a day),
+        so no day of the stay is idle (XW01 挂床住院 looks for days without treatment)."""
+        days = max(days, 1)
+        qty = max(qty, days)
+        for d in range(days):
+            when = datetime.combine(admit + timedelta(days=d), datetime.min.time()).replace(hour=10)
+            share = qty // days + (d < qty % days)
+            lines.append(self._line(claim_id, len(lines) + 1, code, name, when, share, 95.0))
+
     # --- the whole region -------------------------------------------------------------------
     def build(self, history: bool = True) -> Region:
         rng = self.rng
@@ -530,6 +542,7 @@ class Generator:
         if self.prior_year:
             self._prior_year()
         self._dip_mix()
+        self._r2_cases()
         return self.region
 
     # --- every DIP case type and payment method (dip_spec.md), after everything else -------
@@ -544,14 +557,9 @@ class Generator:
         for d in range(los):
             when = datetime.combine(admit + timedelta(days=d), datetime.min.time()).replace(hour=9)
             lines.append(self._line(claim_id, d + 1, BED, "床位费(三人间)", when, 1, 50.0))
-        when = datetime.combine(admit, datetime.min.time()).replace(hour=10)
         code, name = self.plain[rng.randrange(len(self.plain))]
         spent = sum(float(line[8]) for line in lines)
-        lines.append(
-            self._line(
-                claim_id, len(lines) + 1, code, name, when, max(1, int((cost - spent) / 95)), 95.0
-            )
-        )
+        self._daily_drug(lines, claim_id, code, name, admit, los, int((cost - spent) / 95))
         self._claim(
             claim_id,
             self._new_id("P"),
@@ -618,6 +626,111 @@ class Generator:
                 lines,
             )
 
+    # --- rules_spec revision 2: one planted case of each changed and new rule ------------------
+    def _visit(self, inst: str, day: date, patient: str, visit_type="outpatient", dx="J06.900"):
+        """A claim of a visit fee only (a pharmacy purchase: no line) and ``add``, which adds
+        a line and returns its number; ``done`` stores the claim."""
+        claim_id = self._new_id("O")
+        lines: list[list] = []
+
+        def add(code, qty, price, minutes=0, days=None, refund_of=None, self_pay=None):
+            line = self._line(
+                claim_id, len(lines) + 1, code, self.names.get(code, ""),
+                _at(day) + timedelta(minutes=minutes), qty, price, days=days,
+            )  # fmt: skip
+            line[12] = refund_of or ""
+            line[13] = "" if self_pay is None else _num(self_pay)
+            lines.append(line)
+            return len(lines)
+
+        if visit_type != "pharmacy":
+            add(VISIT, 1, 10.0)
+
+        def done():
+            self._claim(claim_id, patient, 1, "1975-05-05", visit_type, inst, day, None, dx,
+                        None, lines)  # fmt: skip
+
+        return claim_id, add, done
+
+    def _r2_cases(self) -> None:
+        day = date(YEAR, 9, 1)
+        # a refund of one unit leaves the second line over the daily limit of 3
+        claim_id, add, done = self._visit("H002", day, self._new_id("P"))
+        add(LAB, 3, 20.0)
+        over = add(LAB, 2, 20.0, minutes=1)
+        add(LAB, -1, 20.0, minutes=30, refund_of=over)
+        done()
+        self.plant("GZ10000102014000", claim_id, over, "H002")
+        # the sixth day of use of a five-day drug in the year, over six visits
+        patient = self._new_id("P")
+        for n in range(6):
+            claim_id, add, done = self._visit("H007", day + timedelta(days=n), patient)
+            line = add(OSELTAMIVIR, 1, 5.0)
+            done()
+        self.plant("GZ10000101010000", claim_id, line, "H007")
+        # a readmission for the same disease at another hospital (split stay, r2)
+        first, inst, _, patient, discharge = self.add_stay(inst="H001", admit=date(YEAR, 8, 1))
+        claim_id, inst, admit, disc, dx, px, lines, _ = self.stay(
+            inst="H002",
+            admit=discharge + timedelta(days=5),
+            patient=patient,
+            dx=self.region.claims[-1][11],
+        )
+        self._claim(claim_id, patient, 1, "1960-03-03", "inpatient", inst, admit, disc, dx, px,
+                    lines)  # fmt: skip
+        self.plant("GZ10000204001000", claim_id, None, inst)
+        # a private clinic's non-selected product (r2: procurement binds it too)
+        claim_id, add, done = self._visit("H005", day, self._new_id("P"))
+        line = add(AMLODIPINE_OTHER, 28, 0.28)
+        done()
+        self.plant("JC01", claim_id, line, "H005")
+        # above the payment standard: over 28 × 0.2 = 5.60, the patient paid 2.00 of it
+        claim_id, add, done = self._visit("H004", day, self._new_id("P"))
+        line = add(AMLODIPINE_OTHER, 28, 0.5, self_pay=2.0)
+        done()
+        self.plant("JC01", claim_id, line, "H004")
+        self.plant("JC03", claim_id, line, "H004")
+        # an external cause as the main diagnosis
+        claim_id, add, done = self._visit("H004", day, self._new_id("P"), dx="W19.x00")
+        done()
+        self.plant("GZ10000201003000", claim_id, None, "H004")
+        # six kinds of drug bought at once (different ATC classes)
+        claim_id, add, done = self._visit("P001", day, self._new_id("P"), "pharmacy")
+        for n, g in enumerate((0, 2, 4, 6, 9, 13)):
+            code, _name = self.plain[g * len(STRENGTHS)]
+            line = add(code, 1, 8.0, minutes=n)
+        done()
+        self.plant("GZ10000202004000", claim_id, line, "P001")
+        # ibuprofen 10 over 3 days: 3.33 a day against a label of 2
+        claim_id, add, done = self._visit("H007", day, self._new_id("P"))
+        line = add(IBUPROFEN, 10, 1.2, days=3)
+        done()
+        self.plant("GZ10000301005000", claim_id, line, "H007")
+        # 甘草 and 甘遂 the same day (十八反): the later line
+        claim_id, add, done = self._visit("H003", day, self._new_id("P"))
+        add(GANCAO, 6, 0.5)
+        line = add(GANSUI, 3, 2.0, minutes=5)
+        done()
+        self.plant("GZ10000301012000", claim_id, line, "H003")
+        # a six-day stay with treatment on the first day only: bed and nursing after it
+        claim_id = self._new_id("I")
+        admit = date(YEAR, 9, 10)
+        lines = []
+        for d in range(6):
+            when = datetime.combine(admit + timedelta(days=d), datetime.min.time()).replace(hour=9)
+            for code, name, price in ((BED, "床位费(三人间)", 50.0), (NURSE, "一般专项护理", 30.0)):
+                lines.append(self._line(claim_id, len(lines) + 1, code, name, when, 1, price))
+        code, name = self.plain[3 * len(STRENGTHS)]
+        lines.append(self._line(claim_id, len(lines) + 1, code, name, _at(admit), 60, 95.0))
+        self._claim(claim_id, self._new_id("P"), 1, "1958-08-08", "inpatient", "H004", admit,
+                    admit + timedelta(days=6), "J18.900", None, lines)  # fmt: skip
+        self.plant("XW01", claim_id, None, "H004")
+        # a visit elsewhere while staying in hospital
+        _first, _inst, _, patient, discharge = self.add_stay(inst="H003", admit=date(YEAR, 10, 1))
+        claim_id, add, done = self._visit("H007", date(YEAR, 10, 3), patient)
+        done()
+        self.plant("XW02", claim_id, None, "H007")
+
     def _prior_year(self) -> None:
         """Outpatient and pharmacy claims of the year before, like the year's (fewer)."""
         repeated, self.region.repeated = self.region.repeated or [], None
@@ -641,6 +754,8 @@ class Generator:
                 doctor = doctor_of(inst, claim_id)
                 los = rng.randint(4, avg_los) * outlier_factor(doctor, "los")
                 discharge = admit + timedelta(days=round(los))
+                if round(los) > 2 * avg_los:  # ZF01 超长住院 (long_stay_factor 2)
+                    self.plant("ZF01", claim_id, None, inst)
                 when = datetime.combine(admit, datetime.min.time()).replace(hour=9)
                 lines = []
                 if px:
@@ -658,8 +773,8 @@ class Generator:
                 # the rest in drugs, as in the year's stays (a like-for-like drug share)
                 code, name = self.plain[(int(claim_id[1:]) * 7) % len(self.plain)]
                 spent = sum(float(line[8]) for line in lines)
-                drugs = max(1, int((cost - spent) / 95.0))
-                lines.append(self._line(claim_id, len(lines) + 1, code, name, when, drugs, 95.0))
+                drugs = int((cost - spent) / 95.0)
+                self._daily_drug(lines, claim_id, code, name, admit, days, drugs)
                 self._claim(
                     claim_id,
                     self._new_id("P"),

@@ -14,8 +14,25 @@ from engine import contract
 # name: (中文, English, unit) — the fields enrichment derives (not columns of the contract).
 DERIVED: dict[str, tuple[str, str, str]] = {
     "charge_date": ("费用发生日期", "date of the charge", "date"),
-    "is_refund": ("是否冲销明细", "the line is a refund", "0/1"),
-    "cancelled": ("已被全额冲销", "the line is fully refunded (net quantity 0)", "0/1"),
+    "is_refund": (
+        "是否冲销明细（恒为0：冲销明细不参与规则）",
+        "always 0: refund lines reach no rule",
+        "0/1",
+    ),
+    "cancelled": (
+        "已被全额冲销（恒为0：不参与规则）",
+        "always 0: cancelled lines reach no rule",
+        "0/1",
+    ),
+    "refunded": ("有部分冲销", "some of the line was refunded", "0/1"),
+    "charged_quantity": (
+        "明细原始数量（冲销前）",
+        "the line's own quantity, before refunds",
+        "units",
+    ),
+    "charged_amount": ("明细原始金额（冲销前）", "the line's own amount, before refunds", "yuan"),
+    "daily_dose": ("日用量", "net quantity / max(days_supply, 1)", "units a day"),
+    "dose_days": ("用药天数（至少1）", "max(days_supply, 1)", "days"),
     "amount_mismatch": ("金额与数量×单价之差", "|amount − quantity × unit_price|", "yuan"),
     "upload_delay_hours": ("上传延迟", "hours from charge to upload", "hours"),
     "charge_outside_stay": ("计费日期在住院期外", "charged outside the stay", "0/1"),
@@ -43,7 +60,21 @@ DERIVED: dict[str, tuple[str, str, str]] = {
     "dup_therapy": ("同类药重复", "another drug of the same ATC class that day", "0/1"),
     "interacts_with": ("相互作用的药品", "interacting drug charged the same day", "code"),
     "first_line_before": ("此前已用一线药", "a first-line drug of the class came earlier", "0/1"),
-    "course_days": ("用药/治疗天数", "days of use counted for the course", "days"),
+    "course_days": (
+        "第几个用药/治疗日",
+        "day of use of this line's date (per stay; per year outside a stay)",
+        "days",
+    ),
+    "course_day_first": ("当日首条明细", "the first line of its day of use", "0/1"),
+    "course_day_amount": ("当日该项目净金额", "the item's net amount that day of use", "yuan"),
+    "drug_kind_rank": ("当日第几种药品", "rank of the drug that day by first line", "count"),
+    "drug_kinds_day": ("当日药品种数", "drug kinds on the claim that day", "count"),
+    "item_day_amount": ("当日该药品净金额", "the drug's net amount that day", "yuan"),
+    "herbal_conflict_with": (
+        "配伍禁忌的饮片",
+        "incompatible herbal piece charged earlier that day (十八反/十九畏)",
+        "code",
+    ),
     "herbal_day_all_not_alone": (
         "当日饮片均为单方不支付",
         "every herbal line that day is not payable alone",
@@ -75,10 +106,30 @@ DERIVED: dict[str, tuple[str, str, str]] = {
     ),
     "dx_age_conflict": ("与年龄不符的诊断", "diagnosis that does not fit the age", "code"),
     "days_since_prev_discharge": (
-        "距上次出院天数",
-        "days since the patient's previous discharge",
+        "距同类疾病上次出院天数",
+        "days since the patient's last discharge with the same main-diagnosis category (any"
+        " institution)",
         "days",
     ),
+    "main_dx_category": ("主诊断类目", "first 3 characters of the main diagnosis", "code"),
+    "split_stay_exempt_dx": (
+        "主诊断属分解住院豁免",
+        "the main diagnosis starts with a split_stay_exempt prefix",
+        "0/1",
+    ),
+    "idle_days": (
+        "挂床日数",
+        "days strictly inside the stay with only bed, nursing or other services",
+        "days",
+    ),
+    "during_stay_of": ("所在住院结算", "the inpatient claim this visit falls inside", "code"),
+    "bad_diagnosis_code": ("不规范的诊断编码", "a diagnosis code of the wrong form", "code"),
+    "main_dx_external_cause": (
+        "主诊断为外因编码",
+        "the main diagnosis is in V01–Y98",
+        "0/1",
+    ),
+    "claims": ("本批结算数", "claims of the institution in the run", "count"),
     "days_to_next_admission": ("距下次入院天数", "days to the patient's next admission", "days"),
     "outpatient_visits_30d": ("30天内门诊次序", "rank among outpatient visits in 30 days", "count"),
     "pharmacy_visits_30d": ("30天内购药次序", "rank among pharmacy claims in 30 days", "count"),
@@ -130,7 +181,16 @@ _INDICATORS = {
 }
 for _key, (_zh, _en) in _INDICATORS.items():
     DERIVED.setdefault(f"{_key}_share", (f"{_zh}占比", f"{_en} share", "ratio"))
-    DERIVED.setdefault(f"{_key}_z", (f"{_zh}占比稳健得分", f"{_en} share robust score", "score"))
+    DERIVED.setdefault(
+        f"{_key}_median", (f"同级{_zh}占比中位数", f"peers' median {_en} share", "ratio")
+    )
+    DERIVED.setdefault(
+        f"{_key}_threshold", (f"{_zh}占比判定阈值", f"{_en} share threshold", "ratio")
+    )
+    DERIVED.setdefault(f"{_key}_outlier", (f"{_zh}占比离群", f"{_en} share above threshold", "0/1"))
+    DERIVED.setdefault(
+        f"{_key}_score", (f"{_zh}占比稳健得分", f"{_en} share robust score", "score")
+    )
 
 
 def _contract_columns() -> dict[str, tuple[str, str]]:

@@ -38,7 +38,7 @@ def test_sidebar_and_page_shortcuts_switch_pages(window, qtbot):
 
 def test_open_workspace_shows_counts_and_remembers_it(window, qtbot, sample_path, settings):
     window.workspace_page.open(str(sample_path))
-    qtbot.waitUntil(lambda: "结算 12 条" in window.workspace_page.summary.text())
+    qtbot.waitUntil(lambda: "结算 8 条" in window.workspace_page.summary.text())
     assert sample_path.name in window.windowTitle()
     assert settings.value("recent")[0] == str(sample_path)
     assert window.workspace_page.recent.item(0).text() == str(sample_path)
@@ -49,9 +49,9 @@ def test_import_page_imports_a_package_with_progress(window, qtbot, tmp_path, pa
     job = window.import_page.start(str(package))
     assert not window.import_page.progress.isHidden() or job.isFinished()
     run_job(qtbot, job)
-    assert "已导入 12 条结算" in window.import_page.result.text()
+    assert "已导入 8 条结算" in window.import_page.result.text()
     assert "claims.csv: utf-8" in window.import_page.details.toPlainText()
-    assert window.claims_page.model.rowCount() == 12  # the claims page refreshed
+    assert window.claims_page.model.rowCount() == 8  # the claims page refreshed
 
 
 def test_rejected_package_lists_file_row_column_reason_and_writes_nothing(
@@ -124,7 +124,7 @@ def test_dropping_a_folder_on_the_workspace_page_imports_it(window, qtbot, tmp_p
     window.workspace_page.import_requested.emit(str(package))
     assert window.stack.currentWidget() is window.import_page
     run_job(qtbot, window.import_page.job)
-    assert "已导入 12 条结算" in window.import_page.result.text()
+    assert "已导入 8 条结算" in window.import_page.result.text()
 
 
 def test_import_without_a_workspace_explains(window):
