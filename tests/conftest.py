@@ -44,6 +44,16 @@ def sample_ws(tmp_path):
 
 
 @pytest.fixture
+def r2_ws(tmp_path):
+    """A workspace of the revision-2 public sample (spec/sample: tests/data/dip_sample), whose
+    split stay S-STAY3 is one under revision-2 rules (the revision-1 sample's is not)."""
+    ws = Workspace.open(tmp_path / "r2.yibao")
+    import_package(ws, DATA / "dip_sample" / "package")
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
 def plugins():
     return load_plugins()
 

@@ -5,6 +5,7 @@ import textwrap
 from types import SimpleNamespace
 
 import pytest
+from sample_edits import same_disease_readmission
 
 from engine.accountability.ledger import compute, for_workspace
 from engine.accountability.points import Thresholds, rule_points
@@ -35,7 +36,9 @@ def _edit_line(package, claim_id: str, line_no: int, dept: str, doctor: str) -> 
 @pytest.fixture
 def attributed_ws(tmp_path, package, plugins):
     """The sample with S-CHILD line 3 ordered by DR009 in PED, S-CT line 3 by the claim's
-    doctor in RAD, and the doctors' registry; audited once."""
+    doctor in RAD, S-STAY2 a readmission for S-STAY1's disease, and the doctors' registry;
+    audited once."""
+    same_disease_readmission(package)
     _edit_line(package, "S-CHILD", 3, "PED", "DR009")
     _edit_line(package, "S-CT", 3, "RAD", "")
     (package / "reference" / "doctors.csv").write_text(DOCTORS_CSV, encoding="utf-8")

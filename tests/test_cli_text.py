@@ -19,18 +19,18 @@ def audited(sample_ws, capsys):
 
 def test_audit_summary_in_chinese_with_rule_names(audited, capsys):
     out = capsys.readouterr().out
-    assert out.startswith("批次 A") and "疑点 5 个" in out
-    assert "规则编码" in out and "GZ10000204001000  分解住院" in out
+    assert out.startswith("批次 A") and "疑点 4 个" in out
+    assert "规则编码" in out and "GZ10000102001000  医疗服务项目超限定单价收费" in out
 
 
 def test_findings_filter_and_count(audited, sample_ws, capsys):
     capsys.readouterr()
     every = list_findings(sample_ws)
-    split = next(f for f in every if f["code"] == "GZ10000204001000")
+    split = next(f for f in every if f["code"] == "GZ10000102001000")
     assert main(["--lang", "zh", "findings", "-w", audited, "--rule", split["code"]]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split()[:3] == ["疑点ID", "机构", "结算ID"]
-    assert "分解住院" in out[1] and "未审核" in out[1] and out[-1] == "共 1 个疑点"
+    assert "S-CT" in out[1] and "未审核" in out[1] and out[-1] == "共 1 个疑点"
     main(["review", "-w", audited, split["finding_id"], "--decision", "confirm", "--lang", "zh"])
     assert "确认违规，扣款" in capsys.readouterr().out
     main(["findings", "-w", audited, "--status", "pending", "--lang", "en"])

@@ -669,7 +669,7 @@ rules:
     name: {zh: 再入院不计分, en: readmission scores nothing}
     severity: suspicious
     scope: claim
-    when: visit_type == 'inpatient' and days_since_prev_discharge >= 0 and days_since_prev_discharge <= 15
+    when: visit_type == 'inpatient' and claim_id == 'S-STAY2'
     amount: fund_paid
     points_effect: zero
     message: {zh: 再入院, en: readmission}
@@ -704,15 +704,15 @@ def test_a_rule_files_points_effect_reaches_the_settlement(sample_ws, _isolated_
     assert _cases(again)[finding["claim_id"]]["case_type"] == "disallowed"
 
 
-def test_an_older_workspaces_national_findings_get_their_points_effect(sample_ws, plugins):
+def test_an_older_workspaces_national_findings_get_their_points_effect(r2_ws, plugins):
     from engine.findings import list_findings
     from engine.rules import run_audit
     from engine.workspace import NATIONAL_POINTS_EFFECTS
 
-    run_audit(sample_ws, plugins)
-    split = next(f for f in list_findings(sample_ws) if f["code"] == "GZ10000204001000")
+    run_audit(r2_ws, plugins)
+    split = next(f for f in list_findings(r2_ws) if f["code"] == "GZ10000204001000")
     dropped = "ALTER TABLE findings DROP COLUMN points_effect"  # as version 2 stored it
-    with _reopened_as_version_2(sample_ws, dropped) as reopened:
+    with _reopened_as_version_2(r2_ws, dropped) as reopened:
         effect = reopened.conn.execute(
             "SELECT points_effect FROM findings WHERE finding_id = ?", (split["finding_id"],)
         ).fetchone()

@@ -45,18 +45,18 @@ def test_expected_settlement_exactly(sample_ws, plugins, expected):
             assert got[case["claim_id"]][key] == case[key], (case["claim_id"], key)
 
 
-def test_confirmed_split_stay_changes_the_settlement(sample_ws, plugins):
-    """With its rule's points effect zero, the readmission is disallowed and its deduction
+def test_confirmed_split_stay_changes_the_settlement(r2_ws, plugins):
+    """(The revision-2 sample: S-STAY3 at H002.) With its rule's points effect zero, the readmission is disallowed and its deduction
     not also taken; without one, the 500 is recovered in full after sharing (r2)."""
-    before = settle(sample_ws, 2025, plugins=plugins, store=False)
-    run_audit(sample_ws, plugins)
-    split = next(f for f in list_findings(sample_ws) if f["code"] == "GZ10000204001000")
-    decide(sample_ws, [split["finding_id"]], "confirm", reviewer="审核员甲", deduction="500")
-    after = settle(sample_ws, 2025, plugins=plugins, store=False)
+    before = settle(r2_ws, 2025, plugins=plugins, store=False)
+    run_audit(r2_ws, plugins)
+    split = next(f for f in list_findings(r2_ws) if f["code"] == "GZ10000204001000")
+    decide(r2_ws, [split["finding_id"]], "confirm", reviewer="审核员甲", deduction="500")
+    after = settle(r2_ws, 2025, plugins=plugins, store=False)
     code = split["institution_code"]
     inst_before = next(i for i in before["institutions"] if i["institution_code"] == code)
     inst_after = next(i for i in after["institutions"] if i["institution_code"] == code)
-    effect = sample_ws.conn.execute(
+    effect = r2_ws.conn.execute(
         "SELECT points_effect FROM findings WHERE finding_id = ?", (split["finding_id"],)
     ).fetchone()[0]
     case = next(c for c in after["cases"] if c["claim_id"] == split["claim_id"])
@@ -69,7 +69,7 @@ def test_confirmed_split_stay_changes_the_settlement(sample_ws, plugins):
         assert inst_after["payment"] == inst_before["payment"]
         assert round(inst_before["final_payment"] - inst_after["final_payment"], 2) == 500.0
     assert (
-        next(f for f in list_findings(sample_ws) if f["code"] == "GZ10000204001000")["decision"]
+        next(f for f in list_findings(r2_ws) if f["code"] == "GZ10000204001000")["decision"]
         == "confirm"
     )
 

@@ -54,8 +54,9 @@ def test_bad_parameter_value_is_explained(window, sample_path):
 def test_audit_runs_in_the_background_and_summarises(window, qtbot, sample_path):
     audited(window, qtbot, sample_path)
     summary = window.audit_page.summary.toPlainText()
-    assert "5 个疑点" in summary and "GZ10000204001000" in summary
-    assert window.findings_page.model.rowCount() == 5
+    # revision 2: S-STAY2 (J18 after K80) is no split stay; four findings
+    assert "4 个疑点" in summary and "GZ10000102001000" in summary
+    assert window.findings_page.model.rowCount() == 4
 
 
 def test_audit_needs_a_rule_set(window, sample_path):
@@ -80,7 +81,7 @@ def test_filter_findings_by_family_severity_and_text(window, qtbot, sample_path)
     page.severity.setCurrentIndex(page.severity.findData("violation"))
     assert page.model.rowCount() == 2
     page.severity.setCurrentIndex(0)
-    page.text.setText("S-STAY2")
+    page.text.setText("S-CT")
     qtbot.keyClick(page.text, Qt.Key.Key_Return)
     assert page.model.rowCount() == 1
 
@@ -108,15 +109,15 @@ def test_finding_detail_marks_the_flagged_line(window, qtbot, sample_path):
 def test_confirm_with_a_deduction_records_the_decision(window, qtbot, sample_path, settings):
     settings.setValue("reviewer", "张审核")
     page = audited(window, qtbot, sample_path)
-    _select(page, "S-STAY2")
-    page.deduction.setText("500")
+    _select(page, "S-CT")
+    page.deduction.setText("20")
     page.confirm_button.click()
     assert "已记录 1 条审核结论" in page.status.text()
     with Workspace.open(sample_path) as ws:
-        split = next(f for f in list_findings(ws) if f["claim_id"] == "S-STAY2")
+        split = next(f for f in list_findings(ws) if f["claim_id"] == "S-CT")
     assert (split["decision"], split["deduction"], split["reviewer"]) == (
         "confirm",
-        500.0,
+        20.0,
         "张审核",
     )
 

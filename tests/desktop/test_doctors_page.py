@@ -2,6 +2,7 @@
 
 import pytest
 from qt_helpers import run_job
+from sample_edits import same_disease_readmission
 
 from engine.ingest import import_package
 from engine.plugins import load_plugins
@@ -12,8 +13,10 @@ from engine.workspace import Workspace
 
 @pytest.fixture
 def audited_path(tmp_path, package):
-    """The sample with the doctors' registry, audited; warnings from 3 points (the
-    workspace's own parameter) so that one confirmed split stay colours a row."""
+    """The sample with the doctors' registry and S-STAY2 a readmission for S-STAY1's disease
+    (a split stay under revision 2), audited; warnings from 3 points (the workspace's own
+    parameter) so that one confirmed split stay colours a row."""
+    same_disease_readmission(package)
     (package / "reference" / "doctors.csv").write_text(
         "医保医师代码,姓名,定点机构编码,科室编码\nDR001,张三,H001,IM\n", encoding="utf-8"
     )

@@ -118,35 +118,37 @@ def test_import_audit_review_settle_report(window, qtbot, tmp_path, package, sma
     # audit: a summary by rule with each rule's name
     run_job(qtbot, window.audit_page.run())
     summary = window.audit_page.summary.toPlainText()
-    assert "5 个疑点" in summary and "GZ10000204001000 分解住院" in summary
+    # (revision 2: S-STAY2, a J18 stay after a K80 one, is no split stay)
+    assert "4 个疑点" in summary and "GZ10000102001000 医疗服务项目超限定单价收费" in summary
 
     # review on page 3: the rows show the decisions at once
     page = window.findings_page
     assert page.model.rowCount() == 2
-    page.move(4)
-    assert page.model.rowCount() == 5
-    confirmed = page.model.row(4)
-    page.deduction.setText("100")
-    assert page.decide("confirm")
     page.move(3)
+    assert page.model.rowCount() == 4
+    confirmed = page.model.row(3)
+    page.deduction.setText("20")
+    assert page.decide("confirm")
+    page.move(2)
     page.comment.setText("病历已补充")
     assert page.decide("dismiss")
     shown = page.model.data
-    assert shown(page.model.index(4, 6)) == "确认违规"
-    assert shown(page.model.index(4, 7)) == "100.00"
-    assert shown(page.model.index(3, 6)) == "不予认定"
+    assert shown(page.model.index(3, 6)) == "确认违规"
+    assert shown(page.model.index(3, 7)) == "20.00"
+    assert shown(page.model.index(2, 6)) == "不予认定"
     assert shown(page.model.index(0, 3)).startswith(page.model.row(0)[3] + " ")  # code + name
-    qtbot.waitUntil(lambda: "最近一次审核疑点 5 条" in window.workspace_page.summary.text())
+    qtbot.waitUntil(lambda: "最近一次审核疑点 4 条" in window.workspace_page.summary.text())
 
     # settle: the headline, the institutions with the confirmed deduction, charts in words
     settlement = window.settlement_page
     run_job(qtbot, settlement.run())
     assert "年度，点值" in settlement.headline.text()
+    # the confirmed finding is on an outpatient claim: a deduction outside DIP (非DIP扣款)
     deductions = {
-        settlement.institutions.item(r, 0).text(): settlement.institutions.item(r, 4).text()
+        settlement.institutions.item(r, 0).text(): settlement.institutions.item(r, 12).text()
         for r in range(settlement.institutions.rowCount())
     }
-    assert deductions.get(confirmed[2]) == "100.00"
+    assert deductions.get(confirmed[2]) == "20.00"
     mix = [name for name, _ in settlement.mix_chart.items]
     assert mix and all(re.search(r"[\u4e00-\u9fff]", name) for name in mix)
 

@@ -13,7 +13,7 @@ from engine.workspace import Workspace
 
 @pytest.fixture
 def small_pages(monkeypatch):
-    """Two rows a page: the sample's five findings fill three pages."""
+    """Two rows a page: the sample's four findings fill two pages."""
     monkeypatch.setattr(lazy_table, "PAGE", 2)
 
 
@@ -45,20 +45,20 @@ def test_a_decision_on_page_three_shows_in_the_table_and_the_log(
     run_job(qtbot, window.audit_page.run())
     page = window.findings_page
     assert page.model.rowCount() == 2
-    page.move(4)  # scrolls to the third page
-    assert page.model.rowCount() == 5 and page.view.currentIndex().row() == 4
-    claim = page.model.row(4)[0]
+    page.move(3)  # scrolls to the second page
+    assert page.model.rowCount() == 4 and page.view.currentIndex().row() == 3
+    claim = page.model.row(3)[0]
     assert page.decide("confirm")
-    assert shown(page.model, 4, 6) == "确认违规"  # the row, still loaded, shows the decision
-    assert page.model.rowCount() == 5  # read in place: nothing scrolled away
-    page.move(3)
+    assert shown(page.model, 3, 6) == "确认违规"  # the row, still loaded, shows the decision
+    assert page.model.rowCount() == 4  # read in place: nothing scrolled away
+    page.move(2)
     page.comment.setText("材料齐全")
     assert page.decide("dismiss")
-    assert shown(page.model, 3, 6) == "不予认定"
+    assert shown(page.model, 2, 6) == "不予认定"
     log = window.reports_page.log
     assert shown(log, 0, 2) == "审核结论"  # the newest entry first, without reopening
     assert shown(log, 0, 4).endswith("对 1 个疑点作出结论：不予认定：材料齐全")
-    assert claim in {page.model.row(r)[0] for r in range(5)}
+    assert claim in {page.model.row(r)[0] for r in range(4)}
 
 
 def test_writing_jobs_wait_their_turn_and_a_waiting_job_can_be_cancelled(
@@ -123,10 +123,10 @@ def test_reading_jobs_do_not_queue(window, qtbot, sample_path):
 def test_every_page_refreshes_on_the_one_signal(window, qtbot, sample_path):
     window.ctx.open_workspace(sample_path)
     run_job(qtbot, window.audit_page.run())
-    qtbot.waitUntil(lambda: "最近一次审核疑点 5 条" in window.workspace_page.summary.text())
+    qtbot.waitUntil(lambda: "最近一次审核疑点 4 条" in window.workspace_page.summary.text())
     run_job(qtbot, window.audit_page.run())  # a second run: still the latest run's five
     qtbot.waitUntil(lambda: "批次 2" in window.workspace_page.summary.text())
-    assert "最近一次审核疑点 5 条" in window.workspace_page.summary.text()
+    assert "最近一次审核疑点 4 条" in window.workspace_page.summary.text()
     hits = []  # the signal's older name is the same signal
     window.ctx.data_changed.connect(lambda: hits.append(1))
     window.ctx.changed()
