@@ -16,7 +16,7 @@ from engine.errors import UserError
 from engine.ingest import import_package
 from engine.plugins import load_plugins
 from engine.rules import run_audit
-from engine.rules.audit import PARAMS_SETTING, load_catalog
+from engine.rules.catalogue import PARAMS_SETTING, load_rulebook
 from engine.workspace import Workspace
 
 # the revision-2 public sample (spec/sample): its reference data has every item the cases use
@@ -904,7 +904,7 @@ SPEC_CODES = (
 
 @pytest.mark.parametrize("code", SPEC_CODES)
 def test_every_code_of_rules_spec_is_present(plugins, code):
-    assert code in {r.code for r in load_catalog(plugins).rules()}
+    assert code in {r.code for r in load_rulebook(plugins).rules()}
 
 
 def test_every_spec_code_has_a_trigger_and_a_clean_case():
@@ -914,7 +914,7 @@ def test_every_spec_code_has_a_trigger_and_a_clean_case():
 
 
 def test_points_effect_is_declared_where_the_spec_says_and_reachable_by_rule_id(planted, plugins):
-    catalog = load_catalog(plugins)
+    catalog = load_rulebook(plugins)
     effects = {r.code: r.points_effect for r in catalog.rules() if r.points_effect}
     assert effects == {
         "GZ10000204001000": "zero",
@@ -929,11 +929,16 @@ def test_points_effect_is_declared_where_the_spec_says_and_reachable_by_rule_id(
 def _with_extra_rules(monkeypatch, folder):
     """Plug-ins whose national baseline also registers the rule files in ``folder``."""
     from engine import national
+    from engine.hookspecs import hookimpl
 
     original = national.yibao_rulesets
-    monkeypatch.setattr(
-        national, "yibao_rulesets", lambda register: (original(register), register(folder))
-    )
+
+    @hookimpl
+    def yibao_rulesets(register):
+        original(register)
+        register(folder)
+
+    monkeypatch.setattr(national, "yibao_rulesets", yibao_rulesets)
     return load_plugins()
 
 

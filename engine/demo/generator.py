@@ -160,6 +160,7 @@ class Generator:
         names = {r[0]: r[1] for r in self.catalogue}
         self.names = names
         self.serial = 0
+        self.last_dx: str | None = None  # the main diagnosis of the latest stay made
 
     # --- helpers --------------------------------------------------------------------------
     def _new_id(self, prefix: str) -> str:
@@ -321,6 +322,7 @@ class Generator:
         inst = inst or rng.choice(HOSPITALS)
         template = rng.choice(STAYS)
         dx, px, avg_cost, avg_los = next((s for s in STAYS if s[0] == dx), template)
+        self.last_dx = dx
         claim_id = self._new_id("I")
         doctor = doctor_of(inst, claim_id)
         los = round(rng.randint(4, avg_los) * outlier_factor(doctor, "los") * profile(inst)[1])
@@ -415,7 +417,7 @@ class Generator:
                 inst=inst,
                 admit=discharge + timedelta(days=rng.randint(2, 10)),
                 patient=patient,
-                dx=self.region.claims[-1][11],  # r2: the same disease category
+                dx=self.last_dx,  # r2: the same disease category as the first stay
             )
             self._claim(
                 claim_id, patient, 1, "1960-03-03", "inpatient", inst, admit, disc, dx, px, lines
@@ -674,7 +676,7 @@ class Generator:
             inst="H002",
             admit=discharge + timedelta(days=5),
             patient=patient,
-            dx=self.region.claims[-1][11],
+            dx=self.last_dx,
         )
         self._claim(claim_id, patient, 1, "1960-03-03", "inpatient", inst, admit, disc, dx, px,
                     lines)  # fmt: skip
