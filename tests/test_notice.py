@@ -23,8 +23,10 @@ APPENDIX = "附件：待审核疑点清单"
 
 
 @pytest.fixture
-def decided(sample_ws, plugins):
-    """H001's split stay confirmed at 500, its child drug dismissed, the rest pending."""
+def decided(r2_ws, plugins):
+    """The revision-2 sample: H002's split stay (S-STAY3) confirmed at 500, the child drug
+    dismissed, the rest pending."""
+    sample_ws = r2_ws
     run_audit(sample_ws, plugins)
     found = {f["code"]: f for f in list_findings(sample_ws)}
     decide(
@@ -58,15 +60,15 @@ def test_the_notice_states_confirmed_findings_and_lists_pending_ones_apart(
     set_notice_setting(decided, "notice.issuer", "某市医疗保障局")
     set_notice_setting(decided, "notice.number", "某医保稽〔2025〕12号")
     set_notice_setting(decided, "notice.objection_days", "15")
-    out = tmp_path / "H001.pdf"
-    write_report(decided, out, institution="H001", plugins=plugins)
+    out = tmp_path / "H002.pdf"
+    write_report(decided, out, institution="H002", plugins=plugins)
     text = _text(out)
     body, _, appendix = text.partition(APPENDIX)
     assert "某医保稽〔2025〕12号" in body and "15日内向某市医疗保障局" in body
     assert "分解住院" in body and "确认扣款合计：500.00" in body
     assert "药品限儿童使用" not in text  # dismissed: in neither part
     pending = [
-        f for f in list_findings(decided) if f["institution_code"] == "H001" and not f["decision"]
+        f for f in list_findings(decided) if f["institution_code"] == "H002" and not f["decision"]
     ]
     assert bool(appendix) == bool(pending)
     for f in pending:
@@ -88,7 +90,7 @@ def test_the_notice_states_confirmed_findings_and_lists_pending_ones_apart(
 def test_a_notice_without_settings_leaves_blanks_to_fill_in(decided, plugins, tmp_path):
     assert notice_settings(decided)["notice.objection_days"] == 7
     out = tmp_path / "n.pdf"
-    write_report(decided, out, institution="H001", plugins=plugins)
+    write_report(decided, out, institution="H002", plugins=plugins)
     assert "7日内向________________提出" in _text(out)
 
 
@@ -103,14 +105,14 @@ def test_every_rule_heading_is_kept_with_its_table(decided, plugins):
     for f in list_findings(decided):
         decide(decided, [f["finding_id"]], "confirm", reviewer="张审核")
     data = gather(decided, plugins=plugins)
-    story = _institution_section(data, "H001", _styles(register_font()))
+    story = _institution_section(data, "H002", _styles(register_font()))
     headings = [
         i for i, x in enumerate(story) if isinstance(x, Paragraph) and re.match(r"\d+\. ", x.text)
     ]
     assert headings == []  # no heading stands alone in the story
     blocks = [x for x in story if isinstance(x, KeepTogether)]
     kept = [b for b in blocks if isinstance(b._content[0], Paragraph)]
-    rules = {f["rule_id"] for f in list_findings(decided) if f["institution_code"] == "H001"}
+    rules = {f["rule_id"] for f in list_findings(decided) if f["institution_code"] == "H002"}
     with_table = [b for b in kept if any(isinstance(x, Table) for x in b._content)]
     assert len(with_table) == len(rules)
 

@@ -13,8 +13,10 @@ from engine.rules import run_audit
 
 
 @pytest.fixture
-def reviewed(sample_ws, plugins):
-    """The sample audited and settled; split stay confirmed at 500, the child drug revised."""
+def reviewed(r2_ws, plugins):
+    """The revision-2 sample audited and settled; its split stay (S-STAY3, H002) confirmed at
+    500, the child drug revised."""
+    sample_ws = r2_ws
     run_audit(sample_ws, plugins)
     findings = {f["code"]: f for f in list_findings(sample_ws)}
     split = findings["GZ10000204001000"]["finding_id"]
@@ -37,8 +39,9 @@ def test_workbook_has_summary_findings_and_settlement(reviewed, plugins, tmp_pat
     assert book.sheetnames[:3] == ["汇总", "疑点明细", "DIP结算"]
 
     summary = _rows(book["汇总"])
-    h001 = next(r for r in summary if r[0] == "H001")
-    assert h001[1:] == ("市第一人民医院", 3, 2604.15, 1, 500)
+    # H002: the CT above its cap (30.00) and the split stay (its fund_paid 2,598.75)
+    h002 = next(r for r in summary if r[0] == "H002")
+    assert h002[1:] == ("市中医院", 2, 2628.75, 1, 500)
     split = next(r for r in summary if r[0] == "GZ10000204001000")
     assert split[1] == "分解住院" and split[5] == 500
 
@@ -51,21 +54,23 @@ def test_workbook_has_summary_findings_and_settlement(reviewed, plugins, tmp_pat
     assert child[col["人员编号"]] and child[col["项目名称"]] == "小儿氨酚黄那敏颗粒"
 
     settlement = _rows(book["DIP结算"])
-    assert ("点值", 23.8287) in [r[:2] for r in settlement]
-    h001_dip = next(r for r in settlement if r[0] == "H001")
-    assert h001_dip[5] == 500  # confirmed deductions reached the settlement
+    assert any("点值" in str(r[0]) for r in settlement)
+    h002_dip = next(r for r in settlement if r[0] == "H002")
+    # the split stay's rule takes its points away (points_effect zero): its 500 is not also
+    # deducted (dip_spec r2)
+    assert h002_dip[5] == 0
 
 
 def test_pdf_for_one_institution_embeds_a_cjk_font(reviewed, plugins, tmp_path):
-    out = tmp_path / "H001.pdf"
-    write_report(reviewed, out, institution="H001", plugins=plugins)
+    out = tmp_path / "H002.pdf"
+    write_report(reviewed, out, institution="H002", plugins=plugins)
     reader = PdfReader(out)
     text = "".join(page.extract_text() for page in reader.pages)
     assert "医疗保障基金使用审核结果告知书" in text
-    assert "市第一人民医院" in text and "H001" in text
+    assert "市中医院" in text and "H002" in text
     assert "分解住院" in text and "政策依据" in text
     assert "确认扣款合计：500.00" in text.replace(" ", "")
-    assert "市中医院" not in text  # only the named institution
+    assert "市第一人民医院" not in text  # only the named institution
     assert b"/FontFile2" in out.read_bytes()  # the TrueType CJK font is embedded
 
 
