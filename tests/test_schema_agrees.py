@@ -33,4 +33,3 @@ def test_contract_and_model_have_the_same_columns(table):
         assert m.nullable is not column.required, column.name
     keys = [c.name for c in model.primary_key.columns if c.name not in WORKSPACE_ONLY]
     assert not keys or tuple(keys) == table.key
-
