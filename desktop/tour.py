@@ -68,11 +68,15 @@ def render(window, folder: Path) -> list[Path]:
     for number, (_title, page) in enumerate(window.pages, start=1):
         window.show_page(page)
         app.processEvents()
-        job = getattr(page, "job", None)  # a page that loads on a worker when first shown
-        if job is not None and not job.ended_already:
+        # a page that loads (or counts) on a worker when first shown: its result, laid out
+        loading = [getattr(page, name, None) for name in ("job", "counting")]
+        loading = [job for job in loading if job is not None and not job.ended_already]
+        for job in loading:
             wait(job)
+        if loading:
             select_first_rows(window, [page])
             app.processEvents()
+            app.processEvents()  # the layout requests the new contents posted
         path = folder / f"{number:02d}-{type(page).__name__.removesuffix('Page').lower()}.png"
         window.grab().save(str(path))
         out.append(path)

@@ -111,6 +111,9 @@ class WorkspacePage(QWidget):
                 else self.tr("人员编号已假名化，但本机没有密钥：导入前请先导入密钥。")
             )
         self.summary.setText(text)
+        # one line became two or three: lay the page out again, also when it is not shown now
+        self.summary.setMinimumHeight(self.summary.heightForWidth(max(self.summary.width(), 400)))
+        self.layout().activate()
 
     def export_key(self, target: str) -> str:
         """Write the workspace's pseudonym key to ``target``; the message shown."""

@@ -175,3 +175,13 @@ def test_screenshots_of_a_workspace_wait_for_pages_that_load_on_a_worker(
     window.grab = grab_and_look
     tour.screenshots(window, tmp_path / "shots", workspace=str(sample_path))
     assert seen == [True]
+
+
+def test_the_workspace_summary_gets_room_for_its_lines(window, sample_path, tmp_path):
+    """The counts arrive from a worker, two lines where there was one: the summary is laid
+    out again, not squeezed into one line's height (the screenshots showed it cut)."""
+    from desktop import tour
+
+    tour.screenshots(window, tmp_path / "shots", workspace=str(sample_path))
+    summary = window.workspace_page.summary
+    assert "\n" in summary.text() and summary.height() >= summary.heightForWidth(summary.width())
