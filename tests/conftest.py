@@ -74,3 +74,27 @@ def row_path(monkeypatch):
         raise NeedsRowCheck
 
     return lambda: monkeypatch.setattr(bulk.FastLoad, "load", give_up)
+
+
+@pytest.fixture(scope="session")
+def english_codes():
+    """A pattern of every coded value that is an English word (``inpatient``, ``normal``,
+    ``dip``, ``builtin``…, from engine.labels), as a word of its own: what no Chinese page,
+    notice or message may show. File and folder names (``claims.csv``, ``reference/``) pass."""
+    import re
+
+    from engine.labels import TABLES
+
+    words = sorted(
+        {
+            key
+            for kind, table in TABLES.items()
+            if kind != "dip_parameter"
+            for key in table
+            if re.fullmatch(r"[a-z][a-z_ -]{2,}", key)
+        }
+        | {"confirm", "dismiss", "info"}
+    )
+    return re.compile(
+        r"(?<![A-Za-z_./])(" + "|".join(map(re.escape, words)) + r")(?![A-Za-z_/]|\.[a-z])"
+    )

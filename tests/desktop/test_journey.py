@@ -21,22 +21,6 @@ from qt_helpers import run_job
 
 from desktop import lazy_table
 from desktop.widgets import BarChart
-from engine.labels import TABLES
-
-#: every coded value that is an English word (``inpatient``, ``normal``, ``dip``, ``builtin``…)
-ENUM_WORDS = sorted(
-    {
-        key
-        for kind, words in TABLES.items()
-        if kind != "dip_parameter"
-        for key in words
-        if re.fullmatch(r"[a-z][a-z_ -]{2,}", key)
-    }
-    | {"confirm", "dismiss", "info"}
-)
-ENUM_RE = re.compile(
-    r"(?<![A-Za-z_./])(" + "|".join(map(re.escape, ENUM_WORDS)) + r")(?![A-Za-z_/]|\.[a-z])"
-)
 
 
 def model_texts(model):
@@ -88,11 +72,11 @@ def page_texts(page):
     return texts
 
 
-def english_enums(window):
+def english_enums(window, pattern):
     found = {}
     for title, page in window.pages:
         for text in page_texts(page):
-            for match in ENUM_RE.finditer(text):
+            for match in pattern.finditer(text):
                 found.setdefault(title, set()).add((match.group(1), text[:80]))
     return found
 
@@ -102,7 +86,9 @@ def small_pages(monkeypatch):
     monkeypatch.setattr(lazy_table, "PAGE", 2)  # the sample's five findings fill three pages
 
 
-def test_import_audit_review_settle_report(window, qtbot, tmp_path, package, small_pages):
+def test_import_audit_review_settle_report(
+    window, qtbot, tmp_path, package, small_pages, english_codes
+):
     ctx = window.ctx
     ctx.open_workspace(tmp_path / "journey.yibao")
 
@@ -168,11 +154,10 @@ def test_import_audit_review_settle_report(window, qtbot, tmp_path, package, sma
     # every page in Chinese: no coded value left in English
     for _title, p in window.pages:
         window.show_page(p)
-    assert english_enums(window) == {}
+    assert english_enums(window, english_codes) == {}
 
 
-@pytest.mark.xfail(reason="finding messages render raw codes until issue 16 item 6 lands (rules)")
-def test_no_page_of_the_demo_shows_a_coded_value_in_english(window, qtbot, tmp_path):
+def test_no_page_of_the_demo_shows_a_coded_value_in_english(window, qtbot, tmp_path, english_codes):
     from engine.demo.run import run_demo
 
     run_demo(tmp_path / "demo.yibao")
@@ -182,7 +167,7 @@ def test_no_page_of_the_demo_shows_a_coded_value_in_english(window, qtbot, tmp_p
     for _title, page in window.pages:
         window.show_page(page)
     assert window.settlement_page.cases.rowCount()
-    assert english_enums(window) == {}
+    assert english_enums(window, english_codes) == {}
 
 
 def test_screenshots_walk_the_demo_then_render_every_page(window, tmp_path):
