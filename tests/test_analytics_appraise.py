@@ -154,3 +154,21 @@ def test_the_cli_commands(region, capsys):
     assert "H6" in text and "72.67" in text and "nothing written" in text
     assert main(["monitor", "-w", path, "--year", "2025", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["expenditure"]["through_month"] == 6
+
+
+def test_after_apply_to_a_year_without_claims_settle_defaults_to_the_year_with_them(tmp_path):
+    """apply-to writes next year's parameters before next year's claims exist: a settlement
+    (or special-case list) without --year is of the latest year that has discharges, not an
+    empty one."""
+    from engine.dip.params import resolve_params
+
+    plugins = load_plugins()
+    ws = make_workspace(tmp_path)  # claims of 2025 only
+    try:
+        run_audit(ws, plugins)
+        apply(ws, appraise(ws, 2025, plugins), 2026)
+        assert resolve_params(ws, None, plugins)["year"] == 2025
+        assert settle(ws, plugins=plugins, cases=False)["year"] == 2025
+        assert resolve_params(ws, 2026, plugins)["year"] == 2026  # asked for, it is used
+    finally:
+        ws.close()

@@ -120,6 +120,17 @@ def validate_params_json(text: str) -> dict[str, Any]:
     return params
 
 
+def latest_year_with_cases(ws: Workspace, years) -> int:
+    """The latest of ``years`` in which some claim was discharged, else the latest."""
+    for year in sorted(years, reverse=True):
+        if ws.conn.execute(
+            "SELECT 1 FROM claims WHERE discharge_date >= ? AND discharge_date < ? LIMIT 1",
+            (f"{year}-01-01", f"{year + 1}-01-01"),
+        ).fetchone():
+            return year
+    return max(years)
+
+
 CATALOGUE_SETTING = "dip_catalogue"
 
 
@@ -141,10 +152,11 @@ def resolve_params(
 
     A year is settled with its own parameters only: without a dip_params.json of that year
     (and no plug-in giving its budget) this refuses, naming the years there are, rather than
-    borrow another year's budget. No year: the latest the workspace has."""
+    borrow another year's budget. No year: the latest the workspace has that has discharges
+    (``appraise --apply-to`` writes next year's parameters before next year's claims)."""
     stored = dict(ws.conn.execute("SELECT year, params FROM dip_params"))
     if year is None and stored:
-        year = max(stored)
+        year = latest_year_with_cases(ws, stored)
     base = ws.stored_json(stored[year], f"DIP parameters of {year}") if year in stored else {}
     if year is not None:
         base["year"] = year
