@@ -118,13 +118,8 @@ def spark_audit(
     from engine.overlay import reference_overlay
     from engine.plugins import load_plugins
     from engine.rules.audit import _finding as finding_of
-    from engine.rules.audit import (
-        _select,
-        institution_scope_facts,
-        lane_job,
-        load_catalog,
-        rule_parameters,
-    )
+    from engine.rules.audit import institution_scope_facts, lane_job
+    from engine.rules.catalogue import load_rulebook, rule_parameters, select_rulesets
     from engine.rules.kit import scope_fields
     from engine.rules.lanes import usable
     from engine.rules.runner import ScopeRunner
@@ -139,8 +134,8 @@ def spark_audit(
     started = time.perf_counter()
     run_id = "A" + uuid.uuid4().hex[:12]
     plugins = load_plugins(only, exclude)
-    catalog = load_catalog(plugins)
-    chosen = _select(catalog, rulesets, [])
+    book = load_rulebook(plugins)
+    chosen = select_rulesets(book, rulesets, [])
     choice = {"only": list(only), "exclude": list(exclude), "rulesets": rulesets, "run": run_id}
     spark = session(master)
     claims, lines = read_tables(spark, package)
@@ -171,7 +166,7 @@ def spark_audit(
         with tempfile.TemporaryDirectory() as tmp, reference_workspace(reference, Path(tmp)) as ws:
             params = rule_parameters(ws, plugins)
             job = lane_job(ws, plugins, [r for rs in chosen for r in rs.rules], params)
-            problems = plugins.problems() + catalog.problems + parts[0]["problems"]
+            problems = plugins.problems() + book.problems + parts[0]["problems"]
             inst_rules = usable(
                 job.rules["institution"],
                 set(scope_fields()["institution"]) | job.custom.get("institution", set()),

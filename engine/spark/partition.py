@@ -82,7 +82,8 @@ def audit_bucket(choice: dict, reference: Path, claims, lines) -> dict:
     run; the plug-ins are loaded here, so they must be installed where the bucket runs."""
     from engine.overlay import reference_overlay
     from engine.plugins import load_plugins
-    from engine.rules.audit import _finding, _select, lane_job, load_catalog, rule_parameters
+    from engine.rules.audit import _finding, lane_job
+    from engine.rules.catalogue import load_rulebook, rule_parameters, select_rulesets
     from engine.rules.enrich import add_custom
     from engine.rules.lanes import run_lane
     from engine.rules.runner import ScopeRunner
@@ -92,7 +93,7 @@ def audit_bucket(choice: dict, reference: Path, claims, lines) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         ws = _bucket_workspace(Path(tmp), reference, claims, lines)
         try:
-            chosen = _select(load_catalog(plugins), choice["rulesets"], [])
+            chosen = select_rulesets(load_rulebook(plugins), choice["rulesets"], [])
             params = rule_parameters(ws, plugins)
             job = lane_job(ws, plugins, [r for rs in chosen for r in rs.rules], params)
             with reference_overlay(ws.conn, job.reference):

@@ -52,7 +52,8 @@ def spark_settle(
     exclude: list[str] = (),
 ) -> dict:
     require_spark()
-    from engine.dip.settlement import catalogue_source, clear, keyed_sums, resolve_params
+    from engine.dip.params import catalogue_source, resolve_params
+    from engine.dip.settlement import clear, keyed_sums
     from engine.plugins import load_plugins
 
     package, out = Path(package), Path(out)
