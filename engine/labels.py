@@ -148,6 +148,10 @@ TABLES: dict[str, Words] = {
         "ZB10000205006000": ("磁共振占比", "MRI share"),
         "ZB10000205008000": ("31天再入院率", "31-day readmission rate"),
     },
+    "forecast_method": {
+        "last_year_share": ("按上年同期占比", "last year's share to date"),
+        "linear": ("按月线性外推", "linear by month"),
+    },
     "appraisal_part": {
         "compliance": ("合规", "compliance"),
         "cost_control": ("费用控制", "cost control"),

@@ -154,6 +154,16 @@ def test_the_cli_commands(region, capsys):
     assert "H6" in text and "72.67" in text and "nothing written" in text
     assert main(["monitor", "-w", path, "--year", "2025", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["expenditure"]["through_month"] == 6
+    # under a Chinese locale every heading and message is Chinese
+    assert main(["appraise", "-w", path, "--year", "2025", "--lang", "zh"]) == 0
+    text = capsys.readouterr().out
+    assert "考核系数" in text and "未写入任何数据" in text and "institution" not in text
+    assert main(["monitor", "-w", path, "--year", "2025", "--lang", "zh"]) == 0
+    text = capsys.readouterr().out
+    assert "本年累计" in text and "year to date" not in text and "fund paid" not in text
+    assert main(["rank", "-w", path, "--by", "institution", "--lang", "zh"]) == 0
+    text = capsys.readouterr().out
+    assert "综合得分" in text and "H6" in text and "subjects" not in text
 
 
 def test_after_apply_to_a_year_without_claims_settle_defaults_to_the_year_with_them(tmp_path):
