@@ -31,6 +31,10 @@ INSTITUTIONS = [
     ("H006", "妇幼保健院", 2, "specialist", 1, ""),
     ("H007", "城东社区卫生服务中心", 1, "primary", 1, ""),
     ("H008", "康宁诊所", 1, "primary", 0, ""),
+    # two more tertiary hospitals: five of one level, so the institutions have peers
+    # (TJ04 and the ZB indicators need peer_min = 5 of a level; analytics.md §1)
+    ("H009", "市第二人民医院", 3, "general", 1, ""),
+    ("H010", "市第三人民医院", 3, "general", 1, ""),
     ("P001", "康民大药房", 0, "pharmacy", 0, ""),
     ("P002", "仁心药店", 0, "pharmacy", 0, ""),
 ]
