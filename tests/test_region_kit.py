@@ -223,3 +223,12 @@ def test_the_field_reference_in_the_rules_readme_is_the_code_s():
     readme = (ROOT / "rulesets" / "README.md").read_text(encoding="utf-8")
     assert "| ? |" not in reference_markdown(), "a field has no description in rules/fields.py"
     assert with_reference(readme) == readme, "run: yibao rules fields --update rulesets/README.md"
+
+
+def test_rules_list_under_a_chinese_locale_says_severity_and_scope_in_words(capsys):
+    code, out = _run(capsys, "rules", "list", "--lang", "zh")
+    assert code == 0
+    assert "GZ10000204001000   分解住院  [可疑, 结算]" in out and "现行规则" in out
+    assert "[violation" not in out and "[suspicious" not in out
+    code, out = _run(capsys, "rules", "list", "--lang", "en")
+    assert "GZ10000204001000   Split stay  [suspicious, claim]" in out

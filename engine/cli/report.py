@@ -70,9 +70,13 @@ def _doctor_notice(args, plugins) -> int:
             }
         )
     else:
+        lang = lang_of(args)
+        status = label("doctor_status", d.status, lang)
         print(
-            f"wrote {args.out}: {d.doctor_id} {d.name or ''} {notice.year} 年 {d.points} 分，"
-            f"{label('doctor_status', d.status)}"
+            f"已写入 {args.out}：{d.doctor_id} {d.name or ''} {notice.year} 年 {d.points} 分，{status}"
+            if lang == "zh"
+            else f"wrote {args.out}: {d.doctor_id} {d.name or ''} {notice.year}: {d.points} points,"
+            f" {status}"
         )
     return 0
 

@@ -11,11 +11,13 @@ from engine.cli.common import (
     add_plugin_choice,
     add_workspace,
     emit_json,
+    lang_of,
     open_workspace,
     plugins_for,
     progress_for,
 )
 from engine.errors import UserError
+from engine.labels import label
 
 
 def _plugins(args):
@@ -90,19 +92,27 @@ def cmd_list(args) -> int:
         from engine.reports.xlsx import write_table
 
         write_table(Path(args.xlsx), "规则说明", xlsx_rows(listing))
-        print(f"wrote {args.xlsx}: {len(listing['rules'])} rules")
+        count = len(listing["rules"])
+        print(
+            f"已写入 {args.xlsx}：规则 {count} 条"
+            if lang_of(args) == "zh"
+            else f"wrote {args.xlsx}: {count} rules"
+        )
     elif args.markdown:
         print(markdown(listing))
     elif args.json:
         emit_json(listing)
     else:
+        lang = lang_of(args)
         for r in listing["rules"]:
             params = ", ".join(f"{p['name']}={p['value']}" for p in r["parameters"])
+            kind = f"{label('severity', r['severity'], lang)}, {label('scope', r['scope'], lang)}"
             print(
-                f"{r['code']:<18} {r['name']['zh']}  [{r['severity']}, {r['scope']}]"
+                f"{r['code']:<18} {r['name'].get(lang) or r['name']['zh']}  [{kind}]"
                 + (f"  {params}" if params else "")
             )
-        print(f"{len(listing['rules'])} rules in force")
+        count = len(listing["rules"])
+        print(f"现行规则 {count} 条" if lang == "zh" else f"{count} rules in force")
     return 0
 
 
@@ -116,7 +126,11 @@ def cmd_try(args) -> int:
     if args.json:
         emit_json(out)
         return 0
-    print(f"{out['findings']} findings, {out['amount']:,.2f} yuan at stake (nothing stored)")
+    print(
+        f"疑点 {out['findings']} 个，涉及金额 {out['amount']:,.2f} 元（试算，未保存）"
+        if lang_of(args) == "zh"
+        else f"{out['findings']} findings, {out['amount']:,.2f} yuan at stake (nothing stored)"
+    )
     for row in out["by_institution"]:
         print(f"  {row['institution_code']:<14} {row['findings']:>7} {row['amount']:>14,.2f}")
     for f in out["sample"]:
