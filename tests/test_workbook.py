@@ -23,6 +23,7 @@ def test_tables_filter_dates_are_dates_and_amounts_have_formats(sample_ws, plugi
 
     findings = book["疑点明细"]
     assert findings.auto_filter.ref == f"A1:U{findings.max_row}"
+    assert findings.freeze_panes == "A2"  # the header stays in view over a thousand rows
     header = [c.value for c in findings[1]]
     row = next(
         r

@@ -57,11 +57,11 @@ class _Sheet:
 
     def header(self, *titles) -> None:
         """The header row of the sheet's table: frozen, and filterable (``close``)."""
+        if self.rows == 0:  # a write-only sheet takes its view only before its first row
+            self.ws.freeze_panes = "A2"
         self.row(*titles, bold=True)
         self.table_at = self.rows
         self.columns = len(titles)
-        if self.table_at == 1:
-            self.ws.freeze_panes = "A2"
 
     def close(self) -> None:
         """Put an autofilter over the table, header to last row."""
