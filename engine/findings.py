@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -329,11 +329,12 @@ def stored_settlement(
         ],
     }
     if cases:
-        out["cases"] = conn.execute(
+        out["cases"] = QueryRows(
+            conn,
             f"SELECT {_CASE_COLUMNS} FROM settlement_cases WHERE run_id = ?"
             " AND (? IS NULL OR institution_code = ?) ORDER BY institution_code, claim_id",
             (run_id, institution, institution),
-        ).fetchall()
+        )
     return out
 
 
@@ -373,3 +374,17 @@ def institution_cases_query(run_id: str, institution: str) -> tuple[str, tuple]:
         " WHERE run_id = ? AND institution_code = ? ORDER BY claim_id",
         (run_id, institution),
     )
+
+
+@dataclass(frozen=True)
+class QueryRows:
+    """A query's rows, read as they are iterated (each time anew) on its connection: a
+    settlement's cases (over a million in a city's year) reach a report's sheet without
+    being held in memory."""
+
+    conn: sqlite3.Connection
+    sql: str
+    args: tuple
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self.conn.execute(self.sql, self.args))

@@ -45,6 +45,12 @@ def test_tables_filter_dates_are_dates_and_amounts_have_formats(sample_ws, plugi
         assert dip.cell(r, clearing).number_format == "#,##0.00"
         assert dip.cell(r, headers.index("总分值") + 1).number_format == "#,##0.0000"
     assert book["DIP病例"].auto_filter.ref.startswith("A1:")
+    # the cases are read from the workspace as the sheet is written (not held): every one
+    stored = sample_ws.conn.execute(
+        "SELECT claim_id FROM settlement_cases ORDER BY institution_code, claim_id"
+    ).fetchall()
+    sheet = [r[0] for r in book["DIP病例"].iter_rows(min_row=2, values_only=True)]
+    assert len(stored) > 1 and sheet == [r[0] for r in stored]
     summary = book["汇总"]
     generated = next(r for r in summary.iter_rows(values_only=True) if r[0] == "生成时间")
     assert isinstance(generated[1], datetime)
