@@ -81,3 +81,14 @@ def test_the_readme_review_example_works_on_the_demo(tmp_path, capsys):
         done = next(f for f in list_findings(ws) if f["finding_id"] == chosen["finding_id"])
     deduction = float(review[review.index("--deduction") + 1])
     assert (done["decision"], done["deduction"]) == ("confirm", deduction)
+
+
+def test_a_wrong_argument_on_a_json_line_is_one_json_object(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["findings", "-w", "x.yibao", "--status", "foo", "--json"])
+    assert stop.value.code == 2
+    out = json.loads(capsys.readouterr().out)
+    assert "invalid choice: 'foo'" in out["error"] and out["error"].startswith("yibao findings")
+    with pytest.raises(SystemExit):
+        main(["findings", "-w", "x.yibao", "--status", "foo"])  # without --json: usage only
+    assert capsys.readouterr().out == ""

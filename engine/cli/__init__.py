@@ -35,10 +35,21 @@ GROUPS = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser; a wrong argument on a ``--json`` line is also one JSON object."""
+
+    json = False  # set by ``main`` for the line it parses (sub-commands' parsers share it)
+
+    def error(self, message: str):
+        if _Parser.json:
+            emit_json({"error": f"{self.prog}: {message}"})
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from engine import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="yibao",
         description="医保审核工作台 yibao — audit medical insurance claims and settle DIP, offline.",
     )
@@ -57,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv, lang = take_lang(list(sys.argv[1:] if argv is None else argv))
+    _Parser.json = "--json" in argv
     args = parser.parse_args(argv)
     args.lang = lang
     if not args.command:
