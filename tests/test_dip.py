@@ -643,6 +643,12 @@ def test_demo_region_shows_every_case_type_payment_method_and_fund(tmp_path):
     # 基层病种 at levels 1, 2 and 3, every one with the basic coefficient 1.0
     assert {level for level, _ in basic} == {1, 2, 3} and {c for _, c in basic} == {1.0}
     assert any("special case" in d and "approved" in d for d in out["decisions"])
+    # the same seed, the same settlement: the demo's decisions do not hang on random finding
+    # ids; and its summary in Chinese
+    again = run_demo(tmp_path / "demo.yibao", lines=1000, lang="zh")
+    assert again["settlement"] == out["settlement"]
+    assert "演示统筹区已写入" in again["text"] and "召回率" in again["text"]
+    assert "demo decision" not in again["text"] and "演示决定：批准特例单议" in again["text"]
 
 
 EFFECT_PLUGIN = """

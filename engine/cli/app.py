@@ -8,6 +8,7 @@ from engine.cli.common import (
     add_json,
     add_workspace,
     emit_json,
+    lang_of,
     progress_for,
 )
 from engine.errors import UserError
@@ -38,6 +39,7 @@ def cmd_demo(args) -> int:
         lines=args.lines,
         progress=progress_for(args),
         force=args.force,
+        lang=lang_of(args),
     )
     if args.json:
         emit_json(out)

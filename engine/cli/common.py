@@ -161,12 +161,20 @@ def text_width(text: str) -> int:
 def print_table(headers: list[str], rows: list[list], right: set[int] = frozenset()) -> None:
     """Rows under their headers, columns padded to their widest cell (CJK counted double);
     ``right``: the columns aligned right (numbers). The last column is not padded."""
+    for line in table_lines(headers, rows, right):
+        print(line)
+
+
+def table_lines(headers: list[str], rows: list[list], right: set[int] = frozenset()) -> list[str]:
+    """``print_table``'s lines."""
     cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
     widths = [max(text_width(row[i]) for row in cells) for i in range(len(headers))]
+    out = []
     for row in cells:
         parts = []
         for i, cell in enumerate(row):
             pad = " " * (widths[i] - text_width(cell))
             last = i == len(row) - 1
             parts.append(pad + cell if i in right else cell + ("" if last else pad))
-        print("  ".join(parts).rstrip())
+        out.append("  ".join(parts).rstrip())
+    return out

@@ -9,6 +9,7 @@ from engine.demo.generator import YEAR, write_package
 from engine.dip.settlement import settle
 from engine.errors import UserError
 from engine.ingest import import_package
+from engine.labels import label
 from engine.money import points_text
 from engine.plugins import load_plugins
 from engine.progress import Progress, no_progress
@@ -35,21 +36,29 @@ def score(findings: list[dict], truth: list[tuple]) -> dict:
 DEMO_REVIEWER = "演示审核员"
 
 
-def _demo_decisions(ws: Workspace, run_id: str, plugins) -> list[str]:
+def _demo_decisions(ws: Workspace, run_id: str, plugins) -> list[tuple[str, str]]:
     """Decisions the demo takes itself, so its settlement shows what they do: the first
     finding of each points effect confirmed, one special case approved (the others are left
-    for the user to review, within the cap)."""
+    for the user to review, within the cap). Each said (zh, en)."""
     from engine.dip import special
     from engine.review import decide
 
     done = []
+    first: dict[str, tuple[str, str]] = {}  # by claim, not by finding id (random): seed-stable
     for effect, finding_id, claim_id in ws.conn.execute(
-        "SELECT points_effect, min(finding_id), claim_id FROM findings"
-        " WHERE run_id = ? AND points_effect IS NOT NULL GROUP BY points_effect",
+        "SELECT points_effect, finding_id, claim_id FROM findings"
+        " WHERE run_id = ? AND points_effect IS NOT NULL ORDER BY claim_id, code, finding_id",
         (run_id,),
     ).fetchall():
+        first.setdefault(effect, (finding_id, claim_id))
+    for effect, (finding_id, claim_id) in sorted(first.items()):
         decide(ws, [finding_id], "confirm", reviewer=DEMO_REVIEWER, comment="演示：经核实确认")
-        done.append(f"confirmed {finding_id} on {claim_id} (points effect {effect})")
+        done.append(
+            (
+                f"确认疑点 {finding_id}（结算 {claim_id}，分值影响：{label('points_effect', effect)}）",
+                f"confirmed {finding_id} on {claim_id} (points effect {effect})",
+            )
+        )
     try:
         state = special.status(ws, None, plugins)
     except UserError:
@@ -65,8 +74,12 @@ def _demo_decisions(ws: Workspace, run_id: str, plugins) -> list[str]:
             plugins=plugins,
         )
         done.append(
-            f"special case {waiting[0]} approved ({state['used'] + 1} of {state['cap']});"
-            f" {len(waiting) - 1} more wait for review"
+            (
+                f"批准特例单议 {waiting[0]}（{state['used'] + 1}/{state['cap']}）；"
+                f"另有 {len(waiting) - 1} 例待审核",
+                f"special case {waiting[0]} approved ({state['used'] + 1} of {state['cap']});"
+                f" {len(waiting) - 1} more wait for review",
+            )
         )
     return done
 
@@ -95,7 +108,10 @@ def run_demo(
     lines: int = 20_000,
     progress: Progress = no_progress,
     force: bool = False,
+    lang: str = "en",
 ) -> dict:
+    """The demo region at ``path``: generated, imported, audited, a few decisions, settled;
+    ``text`` says what was done, in ``lang``."""
     path = Path(path)
     _clear(path, force)
     plugins = load_plugins()
@@ -111,30 +127,58 @@ def run_demo(
         quality = score(audit.findings, region.truth)
         decisions = _demo_decisions(ws, audit.run_id, plugins)
         settlement = settle(ws, None, plugins=plugins, progress=progress)
-    text = [
-        f"演示统筹区 demo region written to {path} (seed {seed})",
-        f"  loaded {imported.claims:,} claims and {imported.lines:,} fee lines of "
-        f"{imported.reference.get('institutions', 0)} institutions; "
-        f"catalogue {imported.reference.get('catalogue', 0)} items",
-        f"  audit {audit.run_id}: {len(audit.findings)} findings in {audit.seconds:.1f}s — "
-        f"planted {quality['planted']}, found {quality['true_positives']} of them "
-        f"(recall {quality['recall']:.0%}), precision {quality['precision']:.0%}",
-        f"  DIP {settlement['year']}: "
-        + "; ".join(
+    from engine.cli.common import table_lines
+
+    institutions = imported.reference.get("institutions", 0)
+    catalogue = imported.reference.get("catalogue", 0)
+    cases = sum(i["cases"] for i in settlement["institutions"])
+    q = quality
+    if lang == "zh":
+        values = "；".join(
+            f"{label('fund', name)}点值 {fund['point_value']}"
+            for name, fund in settlement["funds"].items()
+        )
+        text = [
+            f"演示统筹区已写入 {path}（种子 {seed}）",
+            f"  导入 {institutions} 家机构的结算 {imported.claims:,} 条、明细 {imported.lines:,} 条；"
+            f"目录 {catalogue} 项",
+            f"  审核批次 {audit.run_id}：疑点 {len(audit.findings)} 个，用时 {audit.seconds:.1f} 秒"
+            f"——预埋 {q['planted']} 个，检出 {q['true_positives']} 个（召回率 {q['recall']:.0%}），"
+            f"准确率 {q['precision']:.0%}",
+            f"  {settlement['year']} 年度 DIP：{values}；DIP 病例 {cases} 例",
+            *(f"  演示决定：{zh}" for zh, _en in decisions),
+        ]
+        headers = ["机构", "病例数", "总分值", "应支付", "清算支付", "合计支付"]
+        hint = "下一步"
+    else:
+        values = "; ".join(
             f"{name} fund point value {fund['point_value']}"
             for name, fund in settlement["funds"].items()
         )
-        + f"; {sum(i['cases'] for i in settlement['institutions'])} DIP cases",
-        *(f"  demo decision: {d}" for d in decisions),
-        "  institution      cases          points        payment   final payment   total payment",
+        text = [
+            f"demo region written to {path} (seed {seed})",
+            f"  loaded {imported.claims:,} claims and {imported.lines:,} fee lines of "
+            f"{institutions} institutions; catalogue {catalogue} items",
+            f"  audit {audit.run_id}: {len(audit.findings)} findings in {audit.seconds:.1f}s — "
+            f"planted {q['planted']}, found {q['true_positives']} of them "
+            f"(recall {q['recall']:.0%}), precision {q['precision']:.0%}",
+            f"  DIP {settlement['year']}: {values}; {cases} DIP cases",
+            *(f"  demo decision: {en}" for _zh, en in decisions),
+        ]
+        headers = ["institution", "cases", "points", "payment", "final payment", "total payment"]
+        hint = "next"
+    rows = [
+        [
+            i["institution_code"],
+            i["cases"],
+            points_text(i["points"]),
+            *(f"{i[k]:,.2f}" for k in ("payment", "final_payment", "total_payment")),
+        ]
+        for i in settlement["institutions"]
     ]
-    for i in settlement["institutions"]:
-        text.append(
-            f"  {i['institution_code']:<12}{i['cases']:>9}{points_text(i['points']):>16}"
-            f"{i['payment']:>15,.2f}{i['final_payment']:>16,.2f}{i['total_payment']:>16,.2f}"
-        )
+    text += ["  " + line for line in table_lines(headers, rows, right=set(range(1, 6)))]
     text.append(
-        f"next: yibao findings -w {path}   |   yibao dip special -w {path}"
+        f"{hint}: yibao findings -w {path}   |   yibao dip special -w {path}"
         f"   |   yibao dip explain -w {path} CLAIM_ID"
         f"   |   yibao rank -w {path}   |   yibao appraise -w {path} --year {YEAR}"
         f"   |   yibao monitor -w {path} --year {YEAR}"
@@ -147,7 +191,7 @@ def run_demo(
         "run_id": audit.run_id,
         "findings": len(audit.findings),
         "quality": quality,
-        "decisions": decisions,
+        "decisions": [en for _zh, en in decisions],
         "settlement": {
             k: settlement[k]
             for k in ("year", "point_value", "total_points", "funds", "institutions")
