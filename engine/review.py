@@ -51,19 +51,24 @@ def decide(
 def _record(conn, finding_ids, decision, reviewer, deduction, comment) -> list[dict]:
     """``decide`` inside the caller's transaction."""
     if decision not in DECISIONS:
-        raise UserError(f"decision must be one of {', '.join(DECISIONS)}")
+        raise UserError(
+            f"审核结论须为 确认违规/不予认定/待补充材料 | decision must be one of"
+            f" {', '.join(DECISIONS)}"
+        )
     if not reviewer:
-        raise UserError("a decision needs the reviewer's name (--reviewer)")
+        raise UserError("审核结论须注明审核人 | a decision needs the reviewer's name (--reviewer)")
     if decision == "dismiss" and not comment:
-        raise UserError("dismissing a finding needs a reason (--comment)")
+        raise UserError("不予认定须填写理由 | dismissing a finding needs a reason (--comment)")
     wanted = None  # the deduction asked for, in units
     if deduction is not None and deduction != "":
         try:
             wanted = decimal_to_units(deduction)
         except ValueError:
-            raise UserError(f"deduction must be an amount in yuan, not {deduction!r}") from None
+            raise UserError(
+                f"扣款金额须为元数 | deduction must be an amount in yuan, not {deduction!r}"
+            ) from None
         if wanted < 0:
-            raise UserError("a deduction cannot be negative")
+            raise UserError("扣款金额不能为负数 | a deduction cannot be negative")
     now = audit_log.now_text()
     out = []
     review_ids = []
@@ -73,15 +78,17 @@ def _record(conn, finding_ids, decision, reviewer, deduction, comment) -> list[d
             (fid,),
         ).fetchone()
         if finding is None:
-            raise UserError(f"no finding {fid} in this workspace")
+            raise UserError(f"工作区中没有疑点 {fid} | no finding {fid} in this workspace")
         units = None
         if decision == "confirm":
             units = wanted if wanted is not None else finding[3]
             ceiling = _ceiling(conn, finding)
             if units > ceiling:
+                asked = money_json(units_to_decimal(units))
+                most = money_json(units_to_decimal(ceiling))
                 raise UserError(
-                    f"deduction {money_json(units_to_decimal(units))} for {fid} is above the "
-                    f"amount it concerns ({money_json(units_to_decimal(ceiling))})"
+                    f"疑点 {fid} 的扣款 {asked} 元超过涉及金额 {most} 元 | deduction {asked} for"
+                    f" {fid} is above the amount it concerns ({most})"
                 )
         cursor = conn.execute(
             "INSERT INTO reviews (finding_id, decision, deduction, reviewer, comment, decided_at)"
@@ -133,7 +140,8 @@ def decide_from_csv(ws: Workspace, path: str | Path, reviewer: str | None = None
                 )
             except (UserError, KeyError) as exc:
                 raise UserError(
-                    f"{path}:{number}: {exc}; no decision of the file recorded"
+                    f"{path}:{number}: {exc}; 文件中的结论均未记录 | no decision of the file"
+                    " recorded"
                 ) from None
     return out
 

@@ -26,9 +26,9 @@ def test_editing_a_log_row_breaks_verification(sample_ws, plugins):
 def test_deduction_cannot_exceed_the_line(sample_ws, plugins):
     run_audit(sample_ws, plugins)
     child = next(f for f in list_findings(sample_ws) if f["code"] == "GZ10000101007000")
-    with pytest.raises(UserError, match="above the amount"):
+    with pytest.raises(UserError, match="超过涉及金额 .*above the amount"):  # Chinese first
         decide(sample_ws, [child["finding_id"]], "confirm", reviewer="r", deduction="5.41")
-    with pytest.raises(UserError, match="reason"):
+    with pytest.raises(UserError, match="不予认定须填写理由 .*reason"):
         decide(sample_ws, [child["finding_id"]], "dismiss", reviewer="r")
     decide(sample_ws, [child["finding_id"]], "confirm", reviewer="r")
     decide(sample_ws, [child["finding_id"]], "dismiss", reviewer="r", comment="处方合理")
