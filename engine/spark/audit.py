@@ -123,6 +123,7 @@ def spark_audit(
     from engine.rules.kit import scope_fields
     from engine.rules.lanes import usable
     from engine.rules.runner import ScopeRunner
+    from engine.rules.wording import catalogue_names
     from engine.spark.partition import reference_workspace
 
     package, out = Path(package), Path(out)
@@ -180,11 +181,14 @@ def spark_audit(
                     facts = institution_scope_facts(
                         ws.conn, job, [p["part"] for p in parts], scores
                     )
+                    names = catalogue_names(ws.conn)
                     runner = ScopeRunner(
                         "institution",
                         inst_rules,
                         params,
-                        lambda rule, fact: found.append(finding_of(run_id, rule, fact, params)),
+                        lambda rule, fact: found.append(
+                            finding_of(run_id, rule, fact, params, names)
+                        ),
                     )
                     try:
                         runner.post(facts)

@@ -87,6 +87,7 @@ def audit_bucket(choice: dict, reference: Path, claims, lines) -> dict:
     from engine.rules.enrich import add_custom
     from engine.rules.lanes import run_lane
     from engine.rules.runner import ScopeRunner
+    from engine.rules.wording import catalogue_names
 
     plugins = load_plugins(choice["only"], choice["exclude"])
     findings: list[dict] = []
@@ -97,6 +98,7 @@ def audit_bucket(choice: dict, reference: Path, claims, lines) -> dict:
             params = rule_parameters(ws, plugins)
             job = lane_job(ws, plugins, [r for rs in chosen for r in rs.rules], params)
             with reference_overlay(ws.conn, job.reference):
+                names = catalogue_names(ws.conn)  # an item's name beside its code, as locally
                 result = run_lane(job, ws.conn, (None, None))
                 custom = plugins.fact_fields()
                 for scope in ("line", "claim"):
@@ -107,7 +109,9 @@ def audit_bucket(choice: dict, reference: Path, claims, lines) -> dict:
                         scope,
                         rules,
                         params,
-                        lambda rule, fact: findings.append(_finding("SPARK", rule, fact, params)),
+                        lambda rule, fact: findings.append(
+                            _finding(choice["run"], rule, fact, params, names)
+                        ),
                     )
                     try:
                         runner.post(add_custom(custom, scope, result.facts[scope]))
