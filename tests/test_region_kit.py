@@ -232,3 +232,12 @@ def test_rules_list_under_a_chinese_locale_says_severity_and_scope_in_words(caps
     assert "[violation" not in out and "[suspicious" not in out
     code, out = _run(capsys, "rules", "list", "--lang", "en")
     assert "GZ10000204001000   Split stay  [suspicious, claim]" in out
+
+
+def test_rules_check_of_the_national_files_by_a_relative_path_finds_no_duplicate(
+    capsys, monkeypatch
+):
+    """The files checked are the installed ones: named relative or absolute, the same files."""
+    monkeypatch.chdir(ROOT)
+    code, out = _run(capsys, "rules", "check", "rulesets/national")
+    assert code == 0, out

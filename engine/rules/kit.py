@@ -100,11 +100,11 @@ def check_rulesets(sets: list[RuleSet], plugins) -> list[Problem]:
                     f"{default!r} is a {type(default).__name__}",
                 )
             )
-    checked_files = {rs.file for rs in sets}
+    checked_files = {_same_file(rs.file) for rs in sets}
     installed = {
         r.id: r
         for rs in load_rulebook(plugins).rulesets
-        if rs.file not in checked_files
+        if _same_file(rs.file) not in checked_files
         for r in rs.rules
     }
     seen: dict[str, Rule] = {}
@@ -157,6 +157,11 @@ def check_rulesets(sets: list[RuleSet], plugins) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _same_file(file: str) -> str:
+    """A rule file's path as one text whether it was named relative or absolute."""
+    return file if file.startswith("workspace:") else str(Path(file).resolve())
 
 
 def _same_kind(default, value) -> bool:
