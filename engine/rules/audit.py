@@ -31,7 +31,7 @@ from engine.rules.lanes import LaneJob, lane_count, run_lanes
 from engine.rules.ruleset import SCOPES, Rule
 from engine.rules.runner import ScopeRunner
 from engine.rules.template import render
-from engine.rules.wording import catalogue_names, worded
+from engine.rules.wording import catalogue_names, overrides
 from engine.workspace import Workspace, check_snapshot, data_version
 
 
@@ -220,6 +220,10 @@ def _finding(run_id: str, rule: Rule, fact: dict, params: dict, names=_no_names)
         amount = Decimal(0)
     amount = max(round_money(amount), Decimal(0))
     view = {**fact, "param": params}
+    message = {}
+    for lang in ("zh", "en"):  # the coded values as words of each language, in place
+        view.update(overrides(fact, lang, names))
+        message[lang] = render(rule.message[lang], view)
     claim_id = fact.get("claim_id") if rule.scope != "institution" else None
     line_no = fact.get("line_no") if rule.scope == "line" else None
     institution = fact.get("institution_code")
@@ -239,8 +243,8 @@ def _finding(run_id: str, rule: Rule, fact: dict, params: dict, names=_no_names)
         "subject": subject,
         "amount": money_json(amount),
         "amount_units": decimal_to_units(amount),
-        "message": render(rule.message["zh"], worded(view, "zh", names)),
-        "message_en": render(rule.message["en"], worded(view, "en", names)),
+        "message": message["zh"],
+        "message_en": message["en"],
         "points_effect": rule.points_effect,
     }
 

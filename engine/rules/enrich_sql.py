@@ -246,8 +246,7 @@ FEATURES = [
              CASE WHEN c.visit_type = 'inpatient' THEN 'c' || c.claim_id
                   ELSE 'p' || c.patient_id || '|' || substr(l.charge_time, 1, 4) END AS grp
       FROM lines l JOIN claims c ON c.claim_id = l.claim_id
-      WHERE {_items("max_course_days IS NOT NULL")}
-        AND c.patient_id IN (SELECT patient_id FROM x_claims)),
+      WHERE {_items("max_course_days IS NOT NULL")}),
     refunds AS MATERIALIZED (
       SELECT claim_id, refund_of AS line_no, sum(quantity) AS qty, sum(amount) AS amount
       FROM base WHERE refund_of IS NOT NULL GROUP BY claim_id, refund_of),
@@ -281,9 +280,12 @@ FEATURES = [
                  min(l.line_no) AS first_line, sum({net("l", "amount")}) AS amount
           FROM x_lines l
           WHERE {_items("item_type = 'drug'")} AND {CHARGED} AND l.claim_id IN (
-            SELECT l.claim_id FROM x_lines l JOIN x_claims c ON c.claim_id = l.claim_id
-            WHERE c.visit_type IN ('outpatient', 'chronic_outpatient', 'pharmacy')
-              AND {_items("item_type = 'drug'")} AND l.refund_of IS NULL
+            SELECT l.claim_id FROM x_lines l
+            WHERE {_items("item_type = 'drug'")} AND l.refund_of IS NULL AND l.claim_id IN (
+              SELECT c.claim_id FROM x_claims c
+              WHERE c.visit_type IN ('outpatient', 'chronic_outpatient', 'pharmacy')
+                AND (SELECT count(*) FROM x_lines n WHERE n.claim_id = c.claim_id)
+                    > {{max_drug_kinds}})
             GROUP BY l.claim_id HAVING count(DISTINCT l.item_code) > {{max_drug_kinds}})
           GROUP BY l.claim_id, day, l.item_code)
     """,
@@ -446,8 +448,8 @@ LINE_COSTLY = frozenset(
     }
 )
 
-# Claim sums over the net lines (a refund's negative amount nets out in a sum); the days of
-# a stay with a charge other than bed, nursing and "other" services (XW01); and the claims
+# Claim sums over the net lines (a refund's negative amount nets out in a sum) with the days
+# strictly inside a stay that charge more than bed, nursing and "other" services (XW01); the claims
 # with a malformed diagnosis code (GZ10000201003000: letter, two digits, optionally a dot and
 # 1–7 letters or digits).
 CLAIM_STEPS = f"""
@@ -462,21 +464,18 @@ CREATE TEMP TABLE x_claim_agg AS
          sum(CASE WHEN k.item_type = 'consumable' THEN l.amount ELSE 0 END) AS consumable,
          sum(CASE WHEN k.service_class = 'treatment' THEN l.amount ELSE 0 END) AS treatment,
          sum(CASE WHEN k.service_class = 'ct' THEN l.amount ELSE 0 END) AS ct,
-         sum(CASE WHEN k.service_class = 'mri' THEN l.amount ELSE 0 END) AS mri
-  FROM x_lines l LEFT JOIN catalogue k ON k.item_code = l.item_code GROUP BY l.claim_id;
+         sum(CASE WHEN k.service_class = 'mri' THEN l.amount ELSE 0 END) AS mri,
+         count(DISTINCT CASE
+           WHEN c.visit_type = 'inpatient'
+            AND substr(l.charge_time, 1, 10) > c.admission_date
+            AND substr(l.charge_time, 1, 10) < c.discharge_date
+            AND NOT (coalesce(k.item_type, '') = 'service'
+                     AND coalesce(k.service_class, '') IN ('bed', 'nursing', 'other'))
+            AND {CHARGED}
+           THEN substr(l.charge_time, 1, 10) END) AS active_days
+  FROM x_lines l JOIN x_claims c ON c.claim_id = l.claim_id
+  LEFT JOIN catalogue k ON k.item_code = l.item_code GROUP BY l.claim_id;
 CREATE UNIQUE INDEX temp.x_claim_agg_id ON x_claim_agg (claim_id);
-CREATE TEMP TABLE x_active_days AS
-  SELECT l.claim_id, count(DISTINCT substr(l.charge_time, 1, 10)) AS active_days
-  FROM x_claims c JOIN x_lines l ON l.claim_id = c.claim_id
-  LEFT JOIN catalogue k ON k.item_code = l.item_code
-  WHERE c.visit_type = 'inpatient' AND c.discharge_date > date(c.admission_date, '+1 day')
-    AND substr(l.charge_time, 1, 10) > c.admission_date
-    AND substr(l.charge_time, 1, 10) < c.discharge_date
-    AND NOT (coalesce(k.item_type, '') = 'service'
-             AND coalesce(k.service_class, '') IN ('bed', 'nursing', 'other'))
-    AND {CHARGED}
-  GROUP BY l.claim_id;
-CREATE UNIQUE INDEX temp.x_active_days_id ON x_active_days (claim_id);
 CREATE TEMP TABLE x_bad_dx AS
   SELECT claim_id, min(code) AS code FROM x_claim_codes
   WHERE kind = 'dx' AND NOT (
@@ -498,6 +497,15 @@ CREATE TEMP TABLE x_visits AS
          substr(main_diagnosis, 1, 3) AS dx_category, julianday(admission_date) AS day
   FROM claims;
 CREATE INDEX temp.x_visits_patient ON x_visits (patient_id, visit_type, day);
+CREATE TEMP TABLE x_during AS
+  SELECT o.claim_id, min(i.claim_id) AS stay
+  FROM x_visits i JOIN x_visits o ON o.patient_id = i.patient_id
+   AND o.visit_type IN ('outpatient', 'chronic_outpatient', 'pharmacy')
+   AND o.day > i.day AND o.day < julianday(i.discharge_date)
+  WHERE i.visit_type = 'inpatient' AND i.discharge_date IS NOT NULL
+    AND EXISTS (SELECT 1 FROM x_claims p WHERE p.claim_id = o.claim_id)
+  GROUP BY o.claim_id;
+CREATE UNIQUE INDEX temp.x_during_id ON x_during (claim_id);
 """
 
 
@@ -537,8 +545,6 @@ def features(params: dict) -> list[str]:
     return [sql.replace("{max_drug_kinds}", str(kinds)) for sql in FEATURES]
 
 
-NON_INPATIENT = "'outpatient', 'chronic_outpatient', 'pharmacy'"
-
 CLAIM_FACTS = f"""
 SELECT c.claim_id, c.patient_id, c.gender, c.insurance_type, c.visit_type, c.institution_code,
   c.dept_code, c.doctor_id, c.admission_date, c.discharge_date, c.main_diagnosis,
@@ -553,7 +559,7 @@ SELECT c.claim_id, c.patient_id, c.gender, c.insurance_type, c.visit_type, c.ins
   END AS los,
   CASE WHEN c.visit_type = 'inpatient' AND c.discharge_date IS NOT NULL
        THEN max(0, CAST(julianday(c.discharge_date) - julianday(c.admission_date) AS INTEGER)
-                   - 1 - coalesce(ad.active_days, 0))
+                   - 1 - coalesce(a.active_days, 0))
   END AS idle_days,
   i.level AS institution_level, i.public AS institution_public,
   coalesce(a.lines_total, 0) / 1e4 AS lines_total,
@@ -589,10 +595,7 @@ SELECT c.claim_id, c.patient_id, c.gender, c.insurance_type, c.visit_type, c.ins
     WHERE v.patient_id = c.patient_id AND v.visit_type = 'inpatient'
       AND v.institution_code = c.institution_code AND v.day > c.day) END
     AS days_to_next_admission,
-  CASE WHEN c.visit_type IN ({NON_INPATIENT}) THEN (
-    SELECT min(v.claim_id) FROM x_visits v
-    WHERE v.patient_id = c.patient_id AND v.visit_type = 'inpatient'
-      AND v.day < c.day AND julianday(v.discharge_date) > c.day) END AS during_stay_of,
+  dr.stay AS during_stay_of,
   {_window_rank("'outpatient', 'chronic_outpatient'", 30)} AS outpatient_visits_30d,
   {_window_rank("'pharmacy'", 30)} AS pharmacy_visits_30d,
   {_window_rank("'inpatient'", 365)} AS admissions_365d,
@@ -601,8 +604,8 @@ SELECT c.claim_id, c.patient_id, c.gender, c.insurance_type, c.visit_type, c.ins
 FROM (SELECT x_claims.*, julianday(admission_date) AS day FROM x_claims) c
 LEFT JOIN institutions i ON i.institution_code = c.institution_code
 LEFT JOIN x_claim_agg a ON a.claim_id = c.claim_id
-LEFT JOIN x_active_days ad ON ad.claim_id = c.claim_id
 LEFT JOIN x_bad_dx bd ON bd.claim_id = c.claim_id
+LEFT JOIN x_during dr ON dr.claim_id = c.claim_id
 LEFT JOIN x_dip d ON d.claim_id = c.claim_id
 """
 
@@ -624,7 +627,6 @@ CLAIM_COSTLY = frozenset(
         "dx_age_conflict",
         "days_since_prev_discharge",
         "days_to_next_admission",
-        "during_stay_of",
         "outpatient_visits_30d",
         "pharmacy_visits_30d",
         "admissions_365d",

@@ -52,24 +52,30 @@ def derived(columns: set[str]) -> set[str]:
     return {f"{name}_name" for name in ITEM_CODE_FIELDS if name in columns}
 
 
-def worded(fact: dict, lang: str, item_name: Callable[[str], str | None]) -> dict:
-    """A copy of ``fact`` to render a message of language ``lang`` from."""
-    view = dict(fact)
+def overrides(fact: dict, lang: str, item_name: Callable[[str], str | None]) -> dict:
+    """The fields of ``fact`` a message of language ``lang`` shows otherwise (always the
+    same keys for one fact, whatever the language)."""
+    out = {}
     for name, kind in CODED_FIELDS.items():
-        if name in view:
-            view[name] = label(kind, view[name], lang)
+        if name in fact:
+            out[name] = label(kind, fact[name], lang)
     for name, kind in LIST_FIELDS.items():
-        if name in view:
-            view[name] = labels(kind, view[name], lang)
+        if name in fact:
+            out[name] = labels(kind, fact[name], lang)
     joiner = ", " if lang == "en" else "、"
     for name in PLAIN_LISTS:
-        if isinstance(view.get(name), str):
-            view[name] = joiner.join(p.strip() for p in view[name].split(";") if p.strip())
+        if isinstance(fact.get(name), str):
+            out[name] = joiner.join(p.strip() for p in fact[name].split(";") if p.strip())
     for name in ITEM_CODE_FIELDS:
-        code = view.get(name)
+        code = fact.get(name)
         if code is not None:
-            view[f"{name}_name"] = item_name(str(code)) or str(code)
-    return view
+            out[f"{name}_name"] = item_name(str(code)) or str(code)
+    return out
+
+
+def worded(fact: dict, lang: str, item_name: Callable[[str], str | None]) -> dict:
+    """A copy of ``fact`` to render a message of language ``lang`` from."""
+    return {**fact, **overrides(fact, lang, item_name)}
 
 
 def catalogue_names(conn) -> Callable[[str], str | None]:
