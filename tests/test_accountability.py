@@ -344,14 +344,18 @@ def test_doctors_and_departments_commands(attributed_ws, capsys):
     ]
     code, out = run_cli(capsys, "doctors", "-w", path, "--dept", "PED", "--json")
     assert [d["doctor_id"] for d in json.loads(out)["doctors"]] == ["DR009"]
-    code, out = run_cli(capsys, "doctors", "-w", path)
+    code, out = run_cli(capsys, "doctors", "-w", path, "--lang", "zh")
     assert "医师代码" in out and "张三" in out and "市第一人民医院" in out
+    code, out = run_cli(capsys, "doctors", "-w", path, "--lang", "en")
+    assert "doctor  name" in out and "张三" in out and "医师代码" not in out
     code, out = run_cli(capsys, "departments", "-w", path, "--json")
     departments = json.loads(out)["departments"]
     assert sum(d["points"] for d in departments) == 5
     assert sum(d["doctors"] for d in departments) == 4
-    code, out = run_cli(capsys, "departments", "-w", path)
+    code, out = run_cli(capsys, "departments", "-w", path, "--lang", "zh")
     assert "科室" in out and "约谈提醒" in out
+    code, out = run_cli(capsys, "departments", "-w", path, "--lang", "en")
+    assert "warning (talk)" in out and "科室" not in out
     assert run_cli(capsys, "doctors", "-w", path, "--status", "banned")[0] == 2
 
 

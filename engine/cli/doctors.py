@@ -3,33 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import unicodedata
 
 from engine.cli.common import (
     add_json,
     add_plugin_choice,
     add_workspace,
     emit_json,
+    lang_of,
     open_workspace,
     plugins_for,
+    print_table,
 )
 from engine.errors import UserError
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def print_table(headers: list[str], rows: list[list], right: set[int] = frozenset()) -> None:
-    """A plain text table whose columns line up with Chinese text (two cells a character)."""
-    cells = [[str(c) for c in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
-    for row in cells:
-        parts = []
-        for i, text in enumerate(row):
-            pad = " " * (widths[i] - _width(text))
-            parts.append(pad + text if i in right else text + pad)
-        print("  ".join(parts).rstrip())
 
 
 def _ledger(args):
@@ -56,9 +41,14 @@ def cmd_doctors(args) -> int:
         emit_json(ledger.to_json(doctors))
         return 0
     t = ledger.thresholds
+    zh = lang_of(args) == "zh"
+    lang = "zh" if zh else "en"
     print(
         f"{ledger.year} 年度医保医师记分（约谈 {t.warn_points} 分，暂停 {t.suspend_points} 分，"
         f"终止 {t.terminate_points} 分）"
+        if zh
+        else f"doctors' points {ledger.year} (warning at {t.warn_points}, suspension at"
+        f" {t.suspend_points}, termination at {t.terminate_points})"
     )
     rows = [
         [
@@ -67,7 +57,7 @@ def cmd_doctors(args) -> int:
             f"{d.institution_code or '-'} {names.get(d.institution_code, '')}".strip(),
             d.dept_code or "-",
             d.points,
-            label("doctor_status", d.status),
+            label("doctor_status", d.status, lang),
             d.suspend_months or "",
             d.findings,
             d.confirmed,
@@ -75,21 +65,15 @@ def cmd_doctors(args) -> int:
         ]
         for d in doctors
     ]
-    headers = [
-        "医师代码",
-        "姓名",
-        "机构",
-        "科室",
-        "记分",
-        "状态",
-        "暂停月数",
-        "疑点",
-        "确认",
-        "确认扣款",
-    ]
+    headers = (
+        ["医师代码", "姓名", "机构", "科室", "记分", "状态", "暂停月数", "疑点", "确认", "确认扣款"]
+        if zh
+        else ["doctor", "name", "institution", "dept.", "points", "status", "months suspended"]
+        + ["findings", "confirmed", "deductions"]
+    )
     print_table(headers, rows, right={4, 6, 7, 8, 9})
     if not doctors:
-        print("没有符合条件的医师 (no doctors match)")
+        print("没有符合条件的医师" if zh else "no doctors match")
     return 0
 
 
@@ -101,7 +85,9 @@ def cmd_departments(args) -> int:
     if args.json:
         emit_json(ledger.departments_json(args.institution))
         return 0
-    print(f"{ledger.year} 年度科室记分汇总")
+    zh = lang_of(args) == "zh"
+    lang = "zh" if zh else "en"
+    print(f"{ledger.year} 年度科室记分汇总" if zh else f"departments' points {ledger.year}")
     rows = [
         [
             f"{d.institution_code or '-'} {names.get(d.institution_code, '')}".strip(),
@@ -116,16 +102,10 @@ def cmd_departments(args) -> int:
         for d in departments
     ]
     headers = [
-        "机构",
-        "科室",
-        "医师数",
-        label("doctor_status", "warning"),
-        label("doctor_status", "suspended"),
-        label("doctor_status", "terminated"),
-        "记分",
-        "疑点",
-        "确认",
-        "确认扣款",
+        *(["机构", "科室", "医师数"] if zh else ["institution", "dept.", "doctors"]),
+        *(label("doctor_status", s, lang) for s in ("warning", "suspended", "terminated")),
+        *(["记分", "疑点", "确认", "确认扣款"] if zh else ["points", "findings", "confirmed"]),
+        *([] if zh else ["deductions"]),
     ]
     print_table(headers, rows, right=set(range(2, 10)))
     return 0
