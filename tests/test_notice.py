@@ -123,3 +123,30 @@ def test_settings_command_sets_the_notice(decided, capsys):
     assert main(["settings", "set", "-w", path, "notice.objection_days", "x"]) == 2
     assert main(["settings", "list", "-w", path]) == 0
     assert "某市医疗保障局" in capsys.readouterr().out
+
+
+def test_sections_count_on_when_nothing_was_confirmed(decided, plugins):
+    """An institution with nothing confirmed has no 违规明细: its DIP section is 二, not 三."""
+    from engine.dip.settlement import settle
+
+    settle(decided, plugins=plugins)
+    data = gather(decided, plugins=plugins)
+    clean = next(
+        i["institution_code"]
+        for i in data.settlement["institutions"]
+        if i["institution_code"] != "H002"
+    )
+    story = _institution_section(data, clean, _styles(register_font()))
+    headings = [
+        re.sub("<[^>]+>", "", x.text)  # the Latin letters' font tags
+        for x in story
+        if isinstance(x, Paragraph) and re.match(r"[一二三四]、", x.text)
+    ]
+    assert headings == ["一、认定违规情况汇总", "二、DIP 结算"]
+    story = _institution_section(data, "H002", _styles(register_font()))
+    headings = [
+        re.sub("<[^>]+>", "", x.text)  # the Latin letters' font tags
+        for x in story
+        if isinstance(x, Paragraph) and re.match(r"[一二三四]、", x.text)
+    ]
+    assert headings == ["一、认定违规情况汇总", "二、违规明细（按规则）", "三、DIP 结算"]

@@ -247,7 +247,7 @@ def _institution_section(data: ReportData, code: str, st: dict) -> list:
             story += _rule_block(number, data.rules.get(rule_id), items, rows, FINDING_WIDTHS, st)
     else:
         story.append(_p("本次审核未认定违规问题。", st["body"]))
-    story += _settlement_rows(data, code, st)
+    story += _settlement_rows(data, code, st, "三" if grouped else "二")  # sections count on
     story.append(
         KeepTogether(
             [
@@ -286,7 +286,7 @@ def _institution_section(data: ReportData, code: str, st: dict) -> list:
     return story
 
 
-def _settlement_rows(data: ReportData, code: str, st: dict) -> list:
+def _settlement_rows(data: ReportData, code: str, st: dict, number: str) -> list:
     s = data.settlement
     rows = (s or {}).get("institutions", [])
     row = next((r for r in rows if r["institution_code"] == code), None)
@@ -320,7 +320,7 @@ def _settlement_rows(data: ReportData, code: str, st: dict) -> list:
             f"已按月预付 {_money(advanced)} 元，年终清算应付"
             f" {_money(row['total_clearing'])} 元（负数为应退回）。"
         )
-    return [_p("三、DIP 结算", st["h2"]), _p(text, st["body"])]
+    return [_p(f"{number}、DIP 结算", st["h2"]), _p(text, st["body"])]
 
 
 def write_pdf(data: ReportData, path: Path) -> None:
