@@ -6,6 +6,7 @@ from engine.dip.settlement import settle
 from engine.errors import UserError
 from engine.findings import list_findings
 from engine.review import decide
+from engine.rules import lanes as lanes_module
 from engine.rules import run_audit
 from engine.rules.lanes import claim_bounds, lane_count
 
@@ -90,6 +91,21 @@ def test_audit_split_into_lanes_finds_exactly_what_one_lane_finds(sample_ws, plu
     lanes = max(2, round(1 / per_lane)) if per_lane else claims
     whole = run_audit(sample_ws, plugins, lanes=1)
     assert whole.findings
+    assert _comparable(run_audit(sample_ws, plugins, lanes=lanes)) == _comparable(whole)
+
+
+@pytest.mark.parametrize("lanes", [1, 2])
+def test_audit_in_many_ranges_finds_exactly_what_one_range_finds(
+    sample_ws, plugins, monkeypatch, lanes
+):
+    """A workspace of more lines than a range holds is split into more ranges than lanes,
+    run a lane's worth at a time, each range's facts evaluated as it comes: here ranges of
+    about 7 lines, so facts that span claims cross ranges and waves."""
+    whole = run_audit(sample_ws, plugins, lanes=1)
+    monkeypatch.setattr(lanes_module, "RANGE_LINES", 7)
+    ranges = lanes_module.range_count(sample_ws.conn, lanes)
+    assert ranges >= 3 * lanes
+    assert len(claim_bounds(sample_ws.conn, ranges)) > 2 * lanes
     assert _comparable(run_audit(sample_ws, plugins, lanes=lanes)) == _comparable(whole)
 
 

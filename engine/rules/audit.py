@@ -80,26 +80,38 @@ def _finding_id(run_id: str, rule_id: str, claim_id, line_no, institution, subje
 def _evaluate(
     ws: Workspace, job: LaneJob, lanes: int, custom, on_finding, problems, progress, cancel, scores
 ):
-    """Enrich and select the facts that can match a rule (in lanes, over the cores), then
-    evaluate each scope's rules over them, here."""
+    """Enrich and select the facts that can match a rule (in ranges of claims, a lane's worth
+    at a time over the cores), evaluating each range's facts as it comes and dropping them;
+    the institution facts, from every range's sums, last."""
     progress("enrich", 0, 1)
-    results = run_lanes(ws.conn, job, lanes)
-    progress("enrich", 1, 1)
-    problems.extend(results[0].problems)
-    for scope in SCOPES:
-        cancel.check()
-        rules = results[0].rules.get(scope)
-        if not rules:
-            continue
-        progress(f"audit {scope}", 0, 0)
-        if scope == "institution":
-            facts = institution_scope_facts(ws.conn, job, [r.institution for r in results], scores)
-        else:
-            facts = [fact for result in results for fact in result.facts[scope]]
-        runner = ScopeRunner(scope, rules, job.params, on_finding)
-        try:
-            runner.post(_checked(add_custom(custom, scope, facts), cancel))
-        finally:
+    runners: dict[str, ScopeRunner] = {}
+    rules: dict[str, list] | None = None
+    parts: list = []
+    try:
+        for result in run_lanes(ws.conn, job, lanes):
+            cancel.check()
+            if rules is None:  # every range finds the same rules usable
+                rules = result.rules
+                problems.extend(result.problems)
+                for scope in SCOPES:
+                    if scope != "institution" and rules.get(scope):
+                        runners[scope] = ScopeRunner(scope, rules[scope], job.params, on_finding)
+            parts.append(result.institution)
+            for scope, runner in runners.items():
+                progress(f"audit {scope}", 0, 0)
+                facts = result.facts.pop(scope)
+                runner.post(_checked(add_custom(custom, scope, facts), cancel))
+            del result
+        progress("enrich", 1, 1)
+        if rules and rules.get("institution"):
+            progress("audit institution", 0, 0)
+            runners["institution"] = ScopeRunner(
+                "institution", rules["institution"], job.params, on_finding
+            )
+            facts = institution_scope_facts(ws.conn, job, parts, scores)
+            runners["institution"].post(_checked(add_custom(custom, "institution", facts), cancel))
+    finally:
+        for runner in runners.values():
             runner.close()
 
 

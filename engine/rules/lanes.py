@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from engine import encryption, processes
@@ -67,19 +68,49 @@ def lane_count(conn: sqlite3.Connection, requested: int | None = None) -> int:
     return max(1, min(cores, claims // MIN_CLAIMS_PER_LANE))
 
 
+#: Lines a range of claims holds at most, about: a range's facts (the candidates of every
+#: rule, held until its rules are evaluated) then stay under a fixed budget, whatever the
+#: workspace's size. A workspace of more lines is split into more ranges than lanes, and a
+#: lane's worth of ranges runs at a time.
+RANGE_LINES = 600_000
+
+
+def range_count(conn: sqlite3.Connection, lanes: int) -> int:
+    """How many ranges to split ``lanes`` lanes' work into: a multiple of ``lanes``, each
+    range of at most about ``RANGE_LINES`` lines."""
+    total = conn.execute("SELECT count(*) FROM lines").fetchone()[0]
+    return lanes * max(1, -(-total // (lanes * RANGE_LINES)))
+
+
 def claim_bounds(conn: sqlite3.Connection, lanes: int) -> list[Bounds]:
     """``lanes`` ranges of claim ids covering all, with about as many lines in each (most
-    of the work is per line, and claims differ: a stay has many lines, a visit a few)."""
+    of the work is per line, and claims differ: a stay has many lines, a visit a few).
+    Each cut is found from the one before, so finding them reads the lines' keys once."""
     total = conn.execute("SELECT count(*) FROM lines").fetchone()[0]
     if not total or lanes < 2:
         return [(None, None)]
-    cuts = [
-        conn.execute(
-            "SELECT claim_id FROM lines ORDER BY claim_id, line_no LIMIT 1 OFFSET ?",
-            (total * i // lanes,),
+    cuts: list[str] = []
+    first = 0  # the place of the first line of the last cut's claim among all lines
+    for i in range(1, lanes):
+        at = total * i // lanes
+        if cuts:
+            row = conn.execute(
+                "SELECT claim_id, line_no FROM lines WHERE claim_id >= ?"
+                " ORDER BY claim_id, line_no LIMIT 1 OFFSET ?",
+                (cuts[-1], at - first),
+            ).fetchone()
+        else:
+            row = conn.execute(
+                "SELECT claim_id, line_no FROM lines ORDER BY claim_id, line_no LIMIT 1 OFFSET ?",
+                (at,),
+            ).fetchone()
+        if row is None:
+            break
+        earlier = conn.execute(
+            "SELECT count(*) FROM lines WHERE claim_id = ? AND line_no < ?", row
         ).fetchone()[0]
-        for i in range(1, lanes)
-    ]
+        first = at - earlier
+        cuts.append(row[0])
     edges = [None, *sorted(set(cuts)), None]
     return list(zip(edges, edges[1:], strict=False))
 
@@ -143,14 +174,23 @@ def _run_on_reader(path: str, key: str | None, job: LaneJob, bounds: Bounds) -> 
         conn.close()
 
 
-def run_lanes(conn: sqlite3.Connection, job: LaneJob, lanes: int) -> list[LaneResult]:
-    """Every lane's result, the first lane's first."""
+def run_lanes(conn: sqlite3.Connection, job: LaneJob, lanes: int) -> Iterator[LaneResult]:
+    """Every range's result in order, the first range's first (``range_count`` ranges of
+    claims, ``lanes`` at a time: one here, the others in worker processes). Each is given
+    out as soon as its wave is done, so a caller that evaluates and drops it holds one
+    wave's facts at a time."""
     path = reader_path(conn)
-    bounds = claim_bounds(conn, lanes if path else 1)
-    if len(bounds) == 1:
-        return [run_lane(job, conn, bounds[0])]
-    with processes.pool(len(bounds) - 1) as pool:
+    lanes = lanes if path else 1
+    bounds = claim_bounds(conn, range_count(conn, lanes))
+    if lanes == 1:
+        for part in bounds:
+            yield run_lane(job, conn, part)
+        return
+    with processes.pool(lanes - 1) as pool:
         key = encryption.key_for(path)
-        others = [pool.submit(_run_on_reader, path, key, job, part) for part in bounds[1:]]
-        first = run_lane(job, conn, bounds[0])
-        return [first, *(future.result() for future in others)]
+        for start in range(0, len(bounds), lanes):
+            wave = bounds[start : start + lanes]
+            others = [pool.submit(_run_on_reader, path, key, job, part) for part in wave[1:]]
+            yield run_lane(job, conn, wave[0])
+            for future in others:
+                yield future.result()
