@@ -54,7 +54,9 @@ def test_workbook_has_summary_findings_and_settlement(reviewed, plugins, tmp_pat
     assert child[col["人员编号"]] and child[col["项目名称"]] == "小儿氨酚黄那敏颗粒"
 
     settlement = _rows(book["DIP结算"])
-    assert any("点值" in str(r[0]) for r in settlement)
+    assert any("点值" in r for r in settlement)  # a row of its own, or each fund's
+    labelled = {r[0]: r[1] for r in settlement if r[0] in ("点值", "基金支付比例", "总分值")}
+    assert None not in labelled.values()  # no label left blank (split funds: per-fund rows)
     h002_dip = next(r for r in settlement if r[0] == "H002")
     # the split stay's rule takes its points away (points_effect zero): its 500 is not also
     # deducted (dip_spec r2)

@@ -214,10 +214,11 @@ def _settlement(book: Workbook, data: ReportData) -> None:
     sheet.row("结算批次", s["run_id"], when(s["at"]))
     sheet.row("年度", s.get("year"))
     sheet.row("目录", "官方目录" if s.get("catalogue") == "official" else "历史数据生成目录")
-    sheet.row("点值", s.get("point_value"), formats={1: POINTS})
-    sheet.row("基金支付比例", s.get("fund_payment_ratio"), formats={1: POINTS})
-    sheet.row("总分值", s.get("total_points"), formats={1: POINTS})
     funds = s.get("funds") or {}
+    if len(funds) <= 1:  # one budget; split funds have no one point value (blank rows)
+        sheet.row("点值", s.get("point_value"), formats={1: POINTS})
+        sheet.row("基金支付比例", s.get("fund_payment_ratio"), formats={1: POINTS})
+    sheet.row("总分值", s.get("total_points"), formats={1: POINTS})
     if len(funds) > 1:  # funds settle apart: each its own point value
         sheet.row("基金", "点值", "基金支付比例", "总分值", bold=True)
         for name, fund in funds.items():
