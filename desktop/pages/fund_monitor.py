@@ -150,6 +150,7 @@ class FundMonitorPage(QWidget):
                 ]
                 for m in months
             ],
+            money=frozenset({1, 4, 5}),
         )
         ytd = e["year_to_date"]
         self.headline.setText(

@@ -24,12 +24,15 @@ from engine.labels import label
 TOP = 20
 
 
-def fill(widget: QTableWidget, rows: list[list]) -> None:
-    """Show ``rows`` in ``widget``, numbers right-aligned."""
+def fill(widget: QTableWidget, rows: list[list], money: frozenset[int] = frozenset()) -> None:
+    """Show ``rows`` in ``widget``, numbers right-aligned; the ``money`` columns in yuan with
+    two decimals (14,737.50, not 14,737.5)."""
     widget.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            if isinstance(value, float):
+            if c in money and isinstance(value, (int, float)):
+                text = f"{value:,.2f}"
+            elif isinstance(value, float):
                 text = f"{value:,.4f}".rstrip("0").rstrip(".")
             else:
                 text = "" if value is None else str(value)
@@ -203,6 +206,7 @@ class RankingPage(QWidget):
                 ]
                 for p in parts
             ],
+            money=frozenset({8}),
         )
         self.cases.setRowCount(0)
         if parts:
@@ -237,4 +241,5 @@ class RankingPage(QWidget):
                 ]
                 for c in cases
             ],
+            money=frozenset({7, 8}),
         )

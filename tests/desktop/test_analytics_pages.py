@@ -75,6 +75,7 @@ def test_fund_monitor_page_draws_both_years(window, qtbot, region_path):
     assert page.spending.series[1][1][2] == 80
     assert "预警" in page.warnings.text()
     assert page.table.rowCount() == 3
+    assert page.table.item(2, 5).text() == "80.00"  # yuan with two decimals, as everywhere
     assert "预算点值" in page.budget.text()
     page.grab()  # every chart paints
 
