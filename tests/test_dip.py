@@ -567,8 +567,12 @@ def test_cli_dip_special_decides_and_refuses_past_the_cap(specials, capsys):
     # floor(0.25 × 12) = 3
     assert (decided["decision"], decided["used"], decided["cap"]) == ("approve", 1, 3)
     assert cli([*base, "S2", "--approve"]) == 0
-    assert cli([*base, "S3", "--approve"]) == 0
+    assert cli([*base, "S3", "--approve", "--lang", "en"]) == 0
     assert "3 of 3 approved" in capsys.readouterr().out
+    assert cli([*base, "S3", "--revoke", "--lang", "zh"]) == 0
+    assert "S3：特例单议已撤销" in capsys.readouterr().out
+    assert cli([*base, "S3", "--approve"]) == 0
+    capsys.readouterr()
     assert cli(["dip", "special", "-w", path, "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert (listed["used"], listed["cap"]) == (3, 3)

@@ -218,10 +218,18 @@ def _special(ws, args, plugins) -> int:
         if args.json:
             emit_json(out)
         else:
-            print(
-                f"{out['claim_id']}: {'已批准 approved' if args.approve else '已撤销 revoked'}"
-                f" (decision {out['id']}); {out['year']}: {out['used']} of {out['cap']} approved"
-            )
+            if lang_of(args) == "zh":
+                print(
+                    f"{out['claim_id']}：特例单议{'已批准' if args.approve else '已撤销'}"
+                    f"（决定 {out['id']}）；{out['year']} 年度已批准 {out['used']} 例，"
+                    f"上限 {out['cap']} 例"
+                )
+            else:
+                print(
+                    f"{out['claim_id']}: {'approved' if args.approve else 'revoked'}"
+                    f" (decision {out['id']}); {out['year']}: {out['used']} of {out['cap']}"
+                    " approved"
+                )
         return 0
     out = special.status(ws, args.year, plugins)
     if args.json:
