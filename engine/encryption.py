@@ -114,6 +114,9 @@ def connect(target: str | os.PathLike, key: str, path: str | os.PathLike | None 
     opened with ``key``; a wrong key is a clear error naming ``path``."""
     module = binding()
     conn = module.connect(str(target), **kwargs)
+    # SQLCipher logs a wrong key's failed page checks on stderr itself ("ERROR CORE
+    # sqlcipher_page_cipher: hmac check failed"); the refusal below says it for the user
+    conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(f"PRAGMA key = {_quote(key)}")
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()

@@ -108,3 +108,16 @@ def test_a_pseudonymised_encrypted_workspace_keeps_its_key_inside_and_says_so(
     _json(capsys, ["import", str(SAMPLE), *plain, "--pseudonymise"])
     shown = _json(capsys, ["key", "show", *plain])
     assert shown["key_location"].startswith(str(keys)) and len(list(keys.iterdir())) == 1
+
+
+def test_a_wrong_passphrase_is_one_clear_line_not_sqlcipher_noise(tmp_path, capfd):
+    """SQLCipher's own log of failed page checks must not reach the user's terminal."""
+    path = tmp_path / "e.db"
+    conn = encryption.connect(path, "right")
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    capfd.readouterr()
+    with pytest.raises(UserError, match="wrong passphrase"):
+        encryption.connect(path, "wrong")
+    assert "hmac check failed" not in capfd.readouterr().err
