@@ -334,6 +334,8 @@ class Generator:
         if admit + timedelta(days=los) > date(YEAR, 12, 31):
             admit = date(YEAR, 12, 31) - timedelta(days=los)
         discharge = admit + timedelta(days=los)
+        if los > 2 * avg_los:  # ZF01 超长住院 (long_stay_factor 2); every caller stores the stay
+            self.plant("ZF01", claim_id, None, inst)
         lines: list[list] = []
         for d in range(los):
             when = datetime.combine(admit + timedelta(days=d), datetime.min.time()).replace(hour=9)
