@@ -344,7 +344,12 @@ class SettlementPage(QWidget):
                     text = str(value)
                 else:
                     text = f"{value:,.4f}" if c == 2 else f"{value:,.2f}"
-                self.institutions.setItem(r, c, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if c > 0:  # counts and money: right-aligned, so the digits line up
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.institutions.setItem(r, c, item)
         self.points_chart.set_items([(i["institution_code"], i["points"]) for i in rows])
         self.payment_chart.set_items([(i["institution_code"], i["payment"]) for i in rows])
         conn = self.ctx.reader

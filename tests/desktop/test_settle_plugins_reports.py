@@ -4,6 +4,7 @@ import shutil
 from pathlib import Path
 
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 from qt_helpers import run_job
 
 from desktop.app import main as desktop_main
@@ -20,6 +21,8 @@ def test_settle_fills_institutions_and_explains_a_case(window, qtbot, sample_pat
     # every institution with claims in the year (r2: the whole clearing), DIP ones first
     assert page.institutions.rowCount() == len(page.result["institutions"]) >= 2
     assert page.institutions.item(0, 0).text() == "H001"
+    right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    assert page.institutions.item(0, 3).textAlignment() == right  # money lines up
     assert page.cases.rowCount() == 2  # H001's cases
     page.case_view.selectRow(0)
     steps = page.explain.toPlainText()
