@@ -92,3 +92,12 @@ def test_a_wrong_argument_on_a_json_line_is_one_json_object(capsys):
     with pytest.raises(SystemExit):
         main(["findings", "-w", "x.yibao", "--status", "foo"])  # without --json: usage only
     assert capsys.readouterr().out == ""
+
+
+def test_findings_of_a_rule_that_does_not_exist_is_refused(audited, capsys):
+    capsys.readouterr()
+    assert main(["findings", "-w", audited, "--rule", "GZ9999", "--lang", "zh"]) == 2
+    assert "没有规则 GZ9999" in capsys.readouterr().err  # a typo, not "0 findings"
+    # a rule in force that found nothing is an answer, not an error
+    assert main(["findings", "-w", audited, "--rule", "GZ10000101002000", "--lang", "zh"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "共 0 个疑点"

@@ -114,6 +114,8 @@ def cmd_findings(args) -> int:
     with open_workspace(args, create=False) as ws:
         everything = list_findings(ws, args.run)
     findings = filter_findings(everything, args)
+    if args.rule and not findings and args.rule not in rule_names(load_plugins(), "zh"):
+        raise UserError(f"没有规则 {args.rule} | no rule {args.rule} (see: yibao rules list)")
     if args.json:
         run = everything[0]["run_id"] if everything else args.run
         emit_json({"run_id": run, "count": len(findings), "findings": findings})
