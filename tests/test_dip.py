@@ -418,6 +418,8 @@ def test_explain_and_settle_print_chinese_under_lang_zh(region, capsys):
 
     path = str(region.path)
     region.close()
+    assert main(["dip", "explain", "-w", path, "NO-SUCH", "--lang", "zh"]) == 2
+    assert "工作区中没有已出院的住院结算 NO-SUCH" in capsys.readouterr().err
     assert main(["dip", "explain", "-w", path, "C04", "--lang", "zh"]) == 0
     text = capsys.readouterr().out
     assert "费用倍率 r = " in text and "高倍率病例" in text and "cost ratio" not in text

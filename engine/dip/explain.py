@@ -24,7 +24,8 @@ def explain_case(ws: Workspace, claim_id: str, plugins=None, catalogue: str | No
         cases = load_cases(conn, " AND c.claim_id = ?", (claim_id,))
         if not cases:
             raise UserError(
-                f"{claim_id} is not an inpatient claim with a discharge date in this workspace"
+                f"工作区中没有已出院的住院结算 {claim_id} | {claim_id} is not an inpatient claim"
+                " with a discharge date in this workspace"
             )
         case = cases[0]
         params = resolve_params(ws, int(case.discharge_date[:4]), plugins)
