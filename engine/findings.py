@@ -21,9 +21,17 @@ ZERO = Decimal(0)
 
 #: Joins each finding ``f`` to its latest decision ``r`` (NULLs when it has none): a decision
 #: is never changed, a new one is added, so the latest is the one with the highest id.
-LATEST_DECISION = (
-    "LEFT JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE finding_id = f.finding_id)"
-)
+# A finding's latest decision. A claim's finding is the same thing found again when a later
+# audit finds it (same claim, rule and line): it shows the decision made on it in any run, as
+# the settlement and the doctors' ledger count it, so re-auditing never hides a decision. An
+# institution's finding keeps its own (its peer group is not part of what the row stores).
+LATEST_DECISION = """
+LEFT JOIN reviews r ON r.id = (CASE WHEN f.claim_id IS NULL
+  THEN (SELECT max(id) FROM reviews WHERE finding_id = f.finding_id)
+  ELSE (SELECT max(rv.id) FROM findings g JOIN reviews rv ON rv.finding_id = g.finding_id
+        WHERE g.claim_id = f.claim_id AND g.rule_id = f.rule_id AND g.line_no IS f.line_no)
+  END)
+"""
 
 
 def _conn(ws: Workspace | sqlite3.Connection) -> sqlite3.Connection:
