@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, 
 
 from desktop.pages.ranking import fill, read_only_table
 from desktop.widgets import BarChart, ProgressRow, heading, note
+from desktop.year_job import fill_years, start_year_job
 from engine.analytics.appraise import PARTS, apply, appraise
-from engine.analytics.params import claim_years
 from engine.labels import label
 from engine.workspace import Workspace
 
@@ -56,33 +56,11 @@ class AppraisalPage(QWidget):
         self.fill_years()
 
     def fill_years(self) -> None:
-        chosen = self.year.currentData()
-        self.year.clear()
-        if self.ctx.reader is not None:
-            for y in claim_years(self.ctx.reader):
-                self.year.addItem(self.tr("{0} 年度").format(y), y)
-        if chosen is not None and self.year.findData(chosen) >= 0:
-            self.year.setCurrentIndex(self.year.findData(chosen))
+        fill_years(self.year, self.ctx.reader, self.tr("{0} 年度"))
 
     def run(self):
-        if self.ctx.path is None or self.year.currentData() is None:
-            self.headline.setText(self.tr("请先打开有结算数据的工作区。"))
-            return None
-        path, year = self.ctx.path, self.year.currentData()
-        plugins, _catalog = self.ctx.rules()
-
-        def work(_progress, _cancel):
-            with Workspace.open(path, create=False) as ws:
-                return appraise(ws, year, plugins)
-
-        self.job = self.ctx.start(
-            work,
-            self.progress,
-            succeeded=self.show_result,
-            failed=lambda msg, _e: self.headline.setText(msg),
-            button=self.run_button,
-            title=self.tr("考核"),
-            writes=False,
+        self.job = start_year_job(
+            self, appraise, self.tr("考核"), self.tr("请先打开有结算数据的工作区。")
         )
         return self.job
 

@@ -104,6 +104,17 @@ def _bucketed(claims, lines, buckets: int):
     return claims.withColumn("_bucket", bucket_of()), lines
 
 
+def checked_paths(package: str | Path, out: str | Path) -> tuple[Path, Path, Path]:
+    """(package, out, its reference folder), or a clear error before Spark starts."""
+    package, out = Path(package), Path(out)
+    if out.exists() and any(out.iterdir()):
+        raise UserError(f"{out} exists and is not empty; choose a new folder")
+    reference = package / "reference"
+    if not reference.is_dir():
+        raise UserError(f"{package}: no reference/ folder (institutions, catalogue, …)")
+    return package, out, reference
+
+
 def spark_audit(
     package: str | Path,
     out: str | Path,
@@ -126,12 +137,7 @@ def spark_audit(
     from engine.rules.wording import catalogue_names
     from engine.spark.partition import reference_workspace
 
-    package, out = Path(package), Path(out)
-    if out.exists() and any(out.iterdir()):
-        raise UserError(f"{out} exists and is not empty; choose a new folder")
-    reference = package / "reference"
-    if not reference.is_dir():
-        raise UserError(f"{package}: no reference/ folder (institutions, catalogue, …)")
+    package, out, reference = checked_paths(package, out)
     started = time.perf_counter()
     run_id = "A" + uuid.uuid4().hex[:12]
     plugins = load_plugins(only, exclude)

@@ -14,9 +14,8 @@ import pickle
 import tempfile
 from pathlib import Path
 
-from engine.errors import UserError
 from engine.spark import require_spark
-from engine.spark.audit import _bucketed, _frame, _write_csv, read_tables, session
+from engine.spark.audit import _bucketed, _frame, _write_csv, checked_paths, read_tables, session
 from engine.spark.partition import reference_workspace, settle_bucket
 
 CASE_FIELDS = (
@@ -56,12 +55,7 @@ def spark_settle(
     from engine.dip.settlement import clear, keyed_sums
     from engine.plugins import load_plugins
 
-    package, out = Path(package), Path(out)
-    if out.exists() and any(out.iterdir()):
-        raise UserError(f"{out} exists and is not empty; choose a new folder")
-    reference = package / "reference"
-    if not reference.is_dir():
-        raise UserError(f"{package}: no reference/ folder (institutions, dip_params.json, …)")
+    package, out, reference = checked_paths(package, out)
     plugins = load_plugins(only, exclude)
     with tempfile.TemporaryDirectory() as tmp, reference_workspace(reference, Path(tmp)) as ws:
         params = resolve_params(ws, year, plugins)  # refuses a year without parameters, here
