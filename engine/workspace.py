@@ -30,6 +30,18 @@ ENV_VAR = "YIBAO_WORKSPACE"
 sqlite3.register_adapter(type(None), {}.get)
 
 
+READER_MMAP = 256 << 20
+
+
+def temp_store(key: str | None) -> str:
+    """Where SQLite keeps temporary tables (an audit's enrichment, an import's index sorts):
+    a plain workspace's go to a file behind a bounded page cache rather than to memory that
+    only grows — on a 3.5 M-line workspace the audit's peak over its processes fell from
+    1.8 GB to 1.1 GB (with READER_MMAP) for 2–4 % more time, imports took the same time. An
+    encrypted workspace's stay in memory: patient data never reaches a plain temporary file."""
+    return "MEMORY" if key is not None else "FILE"
+
+
 def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     """Version 2 keeps a DIP catalogue built from history apart from the official one."""
     conn.execute("ALTER TABLE dip_groups RENAME TO dip_groups_v1")
@@ -192,9 +204,11 @@ def open_reader(path: str, key: str | None = None) -> sqlite3.Connection:
         reader = sqlite3.connect(uri, uri=True, check_same_thread=False)
     else:
         reader = encryption.connect(uri, key, path, uri=True, check_same_thread=False)
-    reader.execute("PRAGMA temp_store=MEMORY")
+    reader.execute(f"PRAGMA temp_store={temp_store(key)}")
     reader.execute("PRAGMA cache_size=-100000")
-    reader.execute("PRAGMA mmap_size=4294967296")  # share the OS page cache: no cold start
+    # share the OS page cache (no cold start), but only so much of it: every mapped page a
+    # process touches counts in its resident set, and each audit lane maps the same file
+    reader.execute(f"PRAGMA mmap_size={READER_MMAP}")
     return reader
 
 
@@ -268,7 +282,7 @@ class Workspace:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.execute("PRAGMA foreign_keys=OFF")
-                conn.execute("PRAGMA temp_store=MEMORY")
+                conn.execute(f"PRAGMA temp_store={temp_store(key)}")
                 conn.execute("PRAGMA cache_size=-200000")
             except BaseException:
                 conn.close()
