@@ -345,3 +345,32 @@ def date_words(value: object, lang: str = "zh") -> str:
     except ValueError:
         return str(value or "")
     return f"{year}-{month:02d}-{day:02d}" if lang == "en" else f"{year}年{month}月{day}日"
+
+
+#: The kind of value (a table above) of each coded column of the contract and fact field of the
+#: rules: the import takes its words, messages and conditions show them. One map for all.
+FIELD_KINDS: dict[str, str] = {
+    "insurance_type": "insurance_type",
+    "restrict_insurance": "insurance_type",
+    "visit_type": "visit_type",
+    "restrict_visit_type": "visit_type",  # a list: each item
+    "gender": "gender",
+    "restrict_gender": "gender",
+    "gender_only": "gender",
+    "item_type": "item_type",
+    "service_class": "service_class",
+    "payment_class": "payment_class",
+    "herbal_rule": "herbal_rule",
+    "kind": "institution_kind",
+    "level": "level",
+    "institution_level": "level",
+    "restrict_min_level": "level",
+    "public": "public",
+    "institution_public": "public",
+    "selected": "selected",
+    "proc_selected": "selected",
+    "in_catalogue": "catalogue",
+    "discharge_status": "discharge_status",
+    "dip_case_type": "case_type",
+    "dip_payment_method": "payment_method",
+}

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from engine.contract import DATE, DATETIME, DEC, INSURANCE_CODES, INT, LIST, STR, Column
 from engine.ingest.problems import CellError, shown
 from engine.ingest.readers import NumberCell
-from engine.labels import input_words, label
+from engine.labels import FIELD_KINDS, input_words, label
 from engine.money import DecimalFormatError, parse_units
 
 Converter = Callable[[str], object]
@@ -168,31 +168,10 @@ def _then(convert: Converter, then: Converter) -> Converter:
     return both
 
 
-#: Columns whose coded values are also given as words (``labels.input_words``), by the kind
-#: of value; any other 0/1 column takes 是/否.
-WORD_KINDS = {
-    "insurance_type": "insurance_type",
-    "restrict_insurance": "insurance_type",
-    "visit_type": "visit_type",
-    "gender": "gender",
-    "restrict_gender": "gender",
-    "gender_only": "gender",
-    "item_type": "item_type",
-    "service_class": "service_class",
-    "payment_class": "payment_class",
-    "herbal_rule": "herbal_rule",
-    "kind": "institution_kind",
-    "level": "level",
-    "discharge_status": "discharge_status",
-    "selected": "selected",
-    "public": "public",
-    "restrict_visit_type": "visit_type",  # a list: each item
-    "restrict_min_level": "level",
-}
-
-
 def _word_kind(column: Column) -> str | None:
-    return WORD_KINDS.get(column.name) or ("flag" if column.choices == ("0", "1") else None)
+    """The kind of a column's coded values (its words are taken too); any other 0/1 column
+    takes 是/否."""
+    return FIELD_KINDS.get(column.name) or ("flag" if column.choices == ("0", "1") else None)
 
 
 def _words(column: Column) -> dict[str, str]:
@@ -236,7 +215,7 @@ def _worded(base: Converter, words: dict[str, str]) -> Converter:
 
 def _checked(column: Column) -> Converter:
     base = _BY_TYPE[column.type]
-    if column.type == LIST and column.name in WORD_KINDS:
+    if column.type == LIST and column.name in FIELD_KINDS:
         return _list_of_codes(column)
     words = _words(column)
     if not column.choices:

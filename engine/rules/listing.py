@@ -54,20 +54,10 @@ _WORDS = {
 }
 
 
-# Fields whose values are coded: a condition shows the value as its word (engine.labels).
-_CODED = {
-    "restrict_insurance": "insurance_type",
-    "restrict_gender": "gender",
-    "gender_only": "gender",
-    "institution_level": "level",
-    "restrict_min_level": "level",
-}
-
-
 def _coded_kind(name: str) -> str | None:
-    from engine.labels import TABLES
+    from engine.labels import FIELD_KINDS, TABLES
 
-    return _CODED.get(name, name if name in TABLES else None)
+    return FIELD_KINDS.get(name, name if name in TABLES else None)
 
 
 def _label(name: str, lang: str) -> str:

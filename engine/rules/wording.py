@@ -11,30 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from engine.labels import label, labels
+from engine.labels import FIELD_KINDS, label, labels
 
-# fact field → label kind (engine.labels.TABLES)
-CODED_FIELDS = {
-    "insurance_type": "insurance_type",
-    "restrict_insurance": "insurance_type",
-    "visit_type": "visit_type",
-    "gender": "gender",
-    "restrict_gender": "gender",
-    "gender_only": "gender",
-    "item_type": "item_type",
-    "service_class": "service_class",
-    "payment_class": "payment_class",
-    "herbal_rule": "herbal_rule",
-    "in_catalogue": "catalogue",
-    "institution_level": "level",
-    "restrict_min_level": "level",
-    "level": "level",
-    "institution_public": "public",
-    "proc_selected": "selected",
-    "discharge_status": "discharge_status",
-    "dip_case_type": "case_type",
-    "dip_payment_method": "payment_method",
-}
 LIST_FIELDS = {"restrict_visit_type": "visit_type"}
 PLAIN_LISTS = ("restrict_diagnoses", "restrict_depts", "secondary_diagnoses", "other_procedures")
 # fields holding the code of another catalogue item
@@ -56,7 +34,7 @@ def overrides(fact: dict, lang: str, item_name: Callable[[str], str | None]) -> 
     """The fields of ``fact`` a message of language ``lang`` shows otherwise (always the
     same keys for one fact, whatever the language)."""
     out = {}
-    for name, kind in CODED_FIELDS.items():
+    for name, kind in FIELD_KINDS.items():
         if name in fact:
             out[name] = label(kind, fact[name], lang)
     for name, kind in LIST_FIELDS.items():
