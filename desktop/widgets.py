@@ -3,6 +3,8 @@ note, a table view, a simple bar chart."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
@@ -16,6 +18,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QToolButton,
     QWidget,
 )
@@ -250,3 +254,40 @@ class ParamsForm(QScrollArea):
                 else sep.join(str(v) for v in value)
             )
         return str(value)
+
+
+def read_only_table(headers: list[str]) -> QTableWidget:
+    """A table of whole rows, read only, one row selected at a time."""
+    widget = QTableWidget(0, len(headers))
+    widget.setHorizontalHeaderLabels(headers)
+    widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    widget.horizontalHeader().setStretchLastSection(True)
+    return widget
+
+
+def fill_table(
+    widget: QTableWidget,
+    rows: list[list],
+    money: frozenset[int] = frozenset(),
+    colours: list | None = None,
+) -> None:
+    """Show ``rows`` in ``widget``, numbers right-aligned: Decimals and the ``money`` columns
+    in yuan with two decimals (14,737.50, not 14,737.5), other floats to four at most; each
+    row in its colour when ``colours`` are given."""
+    widget.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, Decimal) or (c in money and isinstance(value, int | float)):
+                text = f"{value:,.2f}"
+            elif isinstance(value, float):
+                text = f"{value:,.4f}".rstrip("0").rstrip(".")
+            else:
+                text = "" if value is None else str(value)
+            item = QTableWidgetItem(text)
+            if isinstance(value, int | float | Decimal):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if colours and colours[r] is not None:
+                item.setBackground(colours[r])
+            widget.setItem(r, c, item)

@@ -7,8 +7,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from desktop.pages.ranking import fill, read_only_table
-from desktop.widgets import BarChart, ProgressRow, heading, note
+from desktop.widgets import BarChart, ProgressRow, fill_table, heading, note, read_only_table
 from desktop.year_job import fill_years, start_year_job
 from engine.analytics.appraise import PARTS, apply, appraise
 from engine.labels import label
@@ -73,7 +72,7 @@ class AppraisalPage(QWidget):
             )
         )
         self.chart.set_items([(i["institution_code"], i["score"] or 0.0) for i in rows])
-        fill(
+        fill_table(
             self.table,
             [
                 [i["institution_code"], i["name"] or ""]

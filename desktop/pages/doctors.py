@@ -7,25 +7,27 @@ page catches up when it is shown)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.widgets import ProgressRow, fill_institutions, heading, note
+from desktop.widgets import (
+    ProgressRow,
+    fill_institutions,
+    fill_table,
+    heading,
+    note,
+    read_only_table,
+)
 from engine.accountability import STATUSES, Ledger, consequence, for_workspace
 from engine.errors import UserError
 from engine.workspace import Workspace
@@ -35,31 +37,6 @@ STATUS_COLOURS = {
     "suspended": QColor("#fde2c8"),
     "terminated": QColor("#f8c9c9"),
 }
-
-
-def _fill(widget: QTableWidget, rows: list[list], colours: list | None = None) -> None:
-    """Show ``rows`` (numbers right-aligned, money to the fen), each row in its colour."""
-    widget.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            text = f"{value:,.2f}" if isinstance(value, Decimal) else str(value)
-            item = QTableWidgetItem("" if value is None else text)
-            if isinstance(value, (int, float, Decimal)):
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if colours and colours[r] is not None:
-                item.setBackground(colours[r])
-            widget.setItem(r, c, item)
-    widget.resizeColumnsToContents()
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    widget = QTableWidget(0, len(headers))
-    widget.setHorizontalHeaderLabels(headers)
-    widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    widget.horizontalHeader().setStretchLastSection(True)
-    return widget
 
 
 class DoctorsPage(QWidget):
@@ -94,7 +71,7 @@ class DoctorsPage(QWidget):
         self.headline = note()
         layout.addWidget(self.headline)
         tabs = QTabWidget()
-        self.doctors = _table(
+        self.doctors = read_only_table(
             [
                 self.tr("医师代码"),
                 self.tr("姓名"),
@@ -108,7 +85,7 @@ class DoctorsPage(QWidget):
                 self.tr("确认扣款"),
             ]
         )
-        self.events = _table(
+        self.events = read_only_table(
             [
                 self.tr("认定时间"),
                 self.tr("结算ID"),
@@ -136,7 +113,7 @@ class DoctorsPage(QWidget):
         split.addWidget(detail)
         split.setSizes([420, 300])
         tabs.addTab(split, self.tr("医师"))
-        self.departments = _table(
+        self.departments = read_only_table(
             [
                 self.tr("机构"),
                 self.tr("科室"),
@@ -247,7 +224,7 @@ class DoctorsPage(QWidget):
                 ledger.year, len(self.shown), t.warn_points, t.suspend_points, t.terminate_points
             )
         )
-        _fill(
+        fill_table(
             self.doctors,
             [
                 [
@@ -264,10 +241,11 @@ class DoctorsPage(QWidget):
                 ]
                 for d in self.shown
             ],
-            [STATUS_COLOURS.get(d.status) for d in self.shown],
+            colours=[STATUS_COLOURS.get(d.status) for d in self.shown],
         )
+        self.doctors.resizeColumnsToContents()
         departments = ledger.departments(institution)
-        _fill(
+        fill_table(
             self.departments,
             [
                 [
@@ -285,6 +263,7 @@ class DoctorsPage(QWidget):
                 for r in departments
             ],
         )
+        self.departments.resizeColumnsToContents()
         self.events.setRowCount(0)
         self.consequence.setText(self.tr("选择一名医师，查看其记分事项。"))
         if self.shown:
@@ -301,7 +280,7 @@ class DoctorsPage(QWidget):
         d = self.shown[row]
         rules = {r.id: r for r in self.ctx.rules()[1].rules()}
         lang = self.ctx.lang
-        _fill(
+        fill_table(
             self.events,
             [
                 [
@@ -315,6 +294,7 @@ class DoctorsPage(QWidget):
                 for e in d.events
             ],
         )
+        self.events.resizeColumnsToContents()
         who = f"{d.name}（{d.doctor_id}）" if d.name else d.doctor_id
         text = consequence(self.ledger.thresholds, d.points, lang)
         self.consequence.setText(f"{who}{'：' if lang == 'zh' else ': '}{text}")

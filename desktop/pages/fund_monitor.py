@@ -15,8 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.charts import LineChart, StackedColumns
-from desktop.pages.ranking import fill, read_only_table
-from desktop.widgets import ProgressRow, heading, note
+from desktop.widgets import ProgressRow, fill_table, heading, note, read_only_table
 from desktop.year_job import fill_years, start_year_job
 from engine.analytics.monitor import monitor
 from engine.labels import label
@@ -113,7 +112,7 @@ class FundMonitorPage(QWidget):
                 for vt in types
             ],
         )
-        fill(
+        fill_table(
             self.table,
             [
                 [

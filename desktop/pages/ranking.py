@@ -5,51 +5,21 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QScrollArea,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.widgets import BarChart, heading, note
+from desktop.widgets import BarChart, fill_table, heading, note, read_only_table
 from engine.analytics.rank import BY, part_cases, rank
 from engine.errors import UserError
 from engine.labels import label
 
 TOP = 20
-
-
-def fill(widget: QTableWidget, rows: list[list], money: frozenset[int] = frozenset()) -> None:
-    """Show ``rows`` in ``widget``, numbers right-aligned; the ``money`` columns in yuan with
-    two decimals (14,737.50, not 14,737.5)."""
-    widget.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if c in money and isinstance(value, (int, float)):
-                text = f"{value:,.2f}"
-            elif isinstance(value, float):
-                text = f"{value:,.4f}".rstrip("0").rstrip(".")
-            else:
-                text = "" if value is None else str(value)
-            item = QTableWidgetItem(text)
-            if isinstance(value, (int, float)):
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            widget.setItem(r, c, item)
-
-
-def read_only_table(headers: list[str]) -> QTableWidget:
-    widget = QTableWidget(0, len(headers))
-    widget.setHorizontalHeaderLabels(headers)
-    widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    widget.horizontalHeader().setStretchLastSection(True)
-    return widget
 
 
 def _select(widget: QTableWidget, row: int) -> None:
@@ -164,7 +134,7 @@ class RankingPage(QWidget):
                 )
             )
         self.chart.set_items([(r["subject"], r["score"]) for r in rows[:TOP]])
-        fill(
+        fill_table(
             self.table,
             [
                 [
@@ -190,7 +160,7 @@ class RankingPage(QWidget):
     def show_subject(self, row: int) -> None:
         subject = self.subject(row)
         parts = subject["parts"] if subject else []
-        fill(
+        fill_table(
             self.parts,
             [
                 [
@@ -224,7 +194,7 @@ class RankingPage(QWidget):
             cases = part_cases(
                 ws, self.result["by"], subject["subject"], part["code"], part["group_code"], plugins
             )
-        fill(
+        fill_table(
             self.cases,
             [
                 [

@@ -16,13 +16,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.widgets import ProgressRow, heading, note
+from desktop.widgets import ProgressRow, heading, note, read_only_table
 from engine.errors import UserError
 from engine.rules.kit import check_rulesets
 from engine.rules.local import SETTING, export_local, save_local, validate
@@ -82,15 +81,13 @@ class RuleEditor(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self.progress = ProgressRow()
+        self.progress = ProgressRow(lang=ctx.lang)
         layout.addWidget(self.progress)
         self.result = note()
         layout.addWidget(self.result)
-        self.samples = QTableWidget(0, 4)
-        self.samples.setHorizontalHeaderLabels(
+        self.samples = read_only_table(
             [self.tr("编码"), self.tr("结算/机构"), self.tr("金额"), self.tr("说明")]
         )
-        self.samples.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.samples, 2)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
