@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from engine.labels import label
 from engine.money import SCALE
@@ -61,6 +62,20 @@ def _related(text: str | None) -> tuple[tuple[str, ...], bool]:
     return tuple(p.strip() for p in text.split("+") if p.strip()), True
 
 
+class _GroupRow(NamedTuple):
+    """The columns of ``dip_groups`` a group is read from: the SELECT names these fields."""
+
+    group_code: str
+    group_type: str
+    diagnosis: str
+    main_procedure: str | None
+    related_procedures: str | None
+    treatment: str | None
+    rw: int  # units of 1/10000
+    avg_cost: int
+    avg_los: int | None
+
+
 @dataclass
 class Catalogue:
     source: str
@@ -72,24 +87,26 @@ class Catalogue:
     @classmethod
     def load(cls, conn: sqlite3.Connection, source: str = "official") -> Catalogue:
         cat = cls(source)
-        for row in conn.execute(
-            "SELECT group_code, group_type, diagnosis, main_procedure, related_procedures,"
-            " treatment, rw, avg_cost, avg_los FROM dip_groups WHERE source = ?"
-            " ORDER BY group_code",
-            (source,),
+        for row in map(
+            _GroupRow._make,
+            conn.execute(
+                f"SELECT {', '.join(_GroupRow._fields)} FROM dip_groups WHERE source = ?"
+                " ORDER BY group_code",
+                (source,),
+            ),
         ):
-            related, all_ = _related(row[4])
+            related, all_ = _related(row.related_procedures)
             group = Group(
-                row[0],
-                row[1],
-                row[2],
-                row[3] or None,
+                row.group_code,
+                row.group_type,
+                row.diagnosis,
+                row.main_procedure or None,
                 related,
                 all_,
-                row[5],
-                row[6] / SCALE,
-                row[7] / SCALE,
-                None if row[8] is None else row[8] / SCALE,
+                row.treatment,
+                row.rw / SCALE,
+                row.avg_cost / SCALE,
+                None if row.avg_los is None else row.avg_los / SCALE,
             )
             if group.group_type in ("core", "basic"):  # a basic group is a core group too
                 cat.core.setdefault(group.diagnosis, []).append(group)
@@ -293,10 +310,23 @@ def coefficient(
     return 1.0, ("默认", "default")
 
 
-CASES_SQL = """
-SELECT c.claim_id, c.institution_code, c.main_diagnosis, c.main_procedure, c.other_procedures,
-       c.admission_date, c.discharge_date, c.total_amount, coalesce(c.fund_paid, 0),
-       i.level, i.dip_coefficient
+#: Each field of ``Case`` and the SQL it is selected as, in ``Case``'s order: the SELECT and
+#: the reads are this one list (money and the coefficient in units of 1/10000 until read).
+_CASE_SELECT = {
+    "claim_id": "c.claim_id",
+    "institution_code": "c.institution_code",
+    "main_diagnosis": "c.main_diagnosis",
+    "main_procedure": "c.main_procedure",
+    "other_procedures": "c.other_procedures",
+    "admission_date": "c.admission_date",
+    "discharge_date": "c.discharge_date",
+    "cost": "c.total_amount",
+    "fund_paid": "coalesce(c.fund_paid, 0)",
+    "level": "i.level",
+    "dip_coefficient": "i.dip_coefficient",
+}
+CASES_SQL = f"""
+SELECT {", ".join(_CASE_SELECT.values())}
 FROM claims c LEFT JOIN institutions i ON i.institution_code = c.institution_code
 WHERE c.visit_type = 'inpatient' AND c.discharge_date IS NOT NULL
 """
@@ -307,17 +337,15 @@ def _codes(text: str | None) -> frozenset[str]:
     return frozenset(text.split(";")) if text else frozenset()
 
 
+def _case(row: tuple) -> Case:
+    case = dict(zip(_CASE_SELECT, row, strict=True))
+    case["other_procedures"] = _codes(case["other_procedures"])
+    case["cost"] /= SCALE
+    case["fund_paid"] /= SCALE
+    if case["dip_coefficient"] is not None:
+        case["dip_coefficient"] /= SCALE
+    return Case(**case)
+
+
 def load_cases(conn: sqlite3.Connection, where: str = "", args: tuple = ()) -> list[Case]:
-    return [
-        Case(
-            *row[:4],
-            _codes(row[4]),
-            row[5],
-            row[6],
-            row[7] / SCALE,
-            row[8] / SCALE,
-            row[9],
-            None if row[10] is None else row[10] / SCALE,
-        )
-        for row in conn.execute(CASES_SQL + where + ORDER, args)
-    ]
+    return [_case(row) for row in conn.execute(CASES_SQL + where + ORDER, args)]
