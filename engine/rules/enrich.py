@@ -23,26 +23,6 @@ from engine.rules import enrich_sql as q
 
 Bounds = tuple[str | None, str | None]
 
-TEMP_TABLES = (
-    "x_refund",
-    "x_item_dx",
-    "x_list_dx",
-    "x_dx_of_item",
-    "x_list_of_claim",
-    "x_feat_raw",
-    "x_drug_class",
-    "x_interacting",
-    "x_herbal_pair",
-    "x_feat",
-    "x_claim_agg",
-    "x_bad_dx",
-    "x_code_limit",
-    "x_visits",
-    "x_during",
-    "x_dip",
-    "x_generic_daily",
-    "x_dates",
-)
 INDICATORS = ("drug", "exam", "consumable", "treatment", "ct", "mri", "readmission")
 INDICATOR_FIELDS = ("share", "median", "threshold", "outlier", "score")
 
@@ -80,11 +60,11 @@ class Enricher:
                 f"CREATE TEMP VIEW x_{table} AS SELECT * FROM main.{table}"
                 f" WHERE {self._in_part('claim_id')}"
             )
-        conn.executescript(q.REFUNDS + q.PREFIXES + q.FEATURE_TABLE + q.DIP_TABLE)
+        conn.executescript("".join(q.SETUP))
         self._restriction_prefixes()
         for sql in q.features(self.params):
             conn.execute(sql)
-        conn.executescript(q.FEATURE_MERGE + q.CLAIM_STEPS + q.GENERIC_DAILY)
+        conn.executescript("".join(q.FINISH))
         self._score_dip()
 
     def _in_part(self, column: str) -> str:
@@ -138,7 +118,7 @@ class Enricher:
             )
 
     def cleanup(self) -> None:
-        for table in TEMP_TABLES:
+        for table in q.TEMP_TABLES:
             self.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
         for table in q.PART_VIEWS:
             self.conn.execute(f"DROP VIEW IF EXISTS temp.x_{table}")

@@ -11,6 +11,8 @@ produces from ``x_lines``, ``x_claims`` and ``x_claim_codes`` (TEMP views of the
 course of treatment), so the parts' facts together are the facts of the whole workspace.
 """
 
+import re
+
 PART_VIEWS = ("lines", "claims", "claim_codes")
 
 # Refunds netted per original line (rules_spec r2): the quantity and amount that each
@@ -686,3 +688,9 @@ SELECT v.institution_code, v.generic_name, v.period_start, v.period_end,
     AS last_charge_date
 FROM procurement_volumes v
 """
+
+#: The scripts ``Enricher.prepare`` runs before the features (``features``) and after them.
+SETUP = (REFUNDS, PREFIXES, FEATURE_TABLE, DIP_TABLE)
+FINISH = (FEATURE_MERGE, CLAIM_STEPS, GENERIC_DAILY)
+#: Every TEMP table those scripts create, read from them (``Enricher.cleanup`` drops these).
+TEMP_TABLES = tuple(re.findall(r"CREATE TEMP TABLE (\w+)", "".join(SETUP + FINISH)))
