@@ -15,7 +15,7 @@ from desktop.context import Context
 from desktop.options import add_arguments
 from desktop.translations import Translations
 from desktop.window import MainWindow
-from engine.errors import UserError
+from engine import UserError
 
 
 def build(settings: QSettings | None = None, language: str | None = None) -> MainWindow:

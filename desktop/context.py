@@ -11,10 +11,15 @@ from PySide6.QtCore import QEvent, QObject, QSettings, QThread, Signal
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
 from desktop.jobs import Job, JobQueue
-from engine import encryption
-from engine.errors import UserError
-from engine.labels import label
-from engine.workspace import Workspace, connect
+from engine import (
+    UserError,
+    Workspace,
+    label,
+    live_reader,
+    load_plugins,
+    load_rulebook,
+    set_passphrase_prompt,
+)
 
 
 class WhenShown(QObject):
@@ -46,6 +51,8 @@ class Context(QObject):
     workspace_changed = Signal()
     #: Writing jobs were queued, started or ended (any workspace).
     queue_changed = Signal()
+    #: The plug-ins were loaded again (one installed, a workspace rule set saved).
+    plugins_reloaded = Signal()
 
     def __init__(self, settings: QSettings, parent=None):
         super().__init__(parent)
@@ -56,28 +63,27 @@ class Context(QObject):
         self.queues: dict[Path, JobQueue] = {}
         self.lang = "zh"  # the UI's language for coded values (engine.labels): "zh" or "en"
         self._eager = False  # another workspace: every page refreshes at once
-        self._rules = None  # (plug-ins, rule catalogue), loaded once until plug-ins change
-        encryption.set_prompt(self.ask_passphrase)
+        self._plugins = self._rulebook = None  # loaded once, until plug-ins change
+        set_passphrase_prompt(self.ask_passphrase)
         self._names: dict | None = None  # rule code → {lang: name}
 
     def label(self, kind: str, value) -> str:
         """A coded value as a word in the UI's language."""
         return label(kind, value, self.lang)
 
-    def rules(self):
-        """The plug-ins and their rule catalogue (parsed once; ``plugins_changed`` reloads)."""
-        if self._rules is None:
-            from engine.plugins import load_plugins
-            from engine.rules.catalogue import load_rulebook
-
-            plugins = load_plugins()
-            self._rules = (plugins, load_rulebook(plugins))
-        return self._rules
-
     def plugins(self):
-        """The plug-ins in use: one set for the whole window (``plugins_changed`` reloads),
-        handed to each job, so no page loads them again, on the UI thread or off it."""
-        return self.rules()[0]
+        """The plug-ins in use: one set for the whole window, loaded at first use and again
+        only by ``plugins_changed``, handed to each job, so no page loads them itself, on
+        the UI thread or off it."""
+        if self._plugins is None:
+            self._plugins = load_plugins()
+        return self._plugins
+
+    def rulebook(self):
+        """The rule sets of the plug-ins in use (``engine.load_rulebook``), parsed once."""
+        if self._rulebook is None:
+            self._rulebook = load_rulebook(self.plugins())
+        return self._rulebook
 
     @property
     def data_changed(self):
@@ -96,7 +102,7 @@ class Context(QObject):
         """The name of the rule with ``code`` in the UI's language ("" if unknown)."""
         if self._names is None:
             self._names = {}
-            for rule in self.rules()[1].rules():
+            for rule in self.rulebook().rules():
                 self._names.setdefault(rule.code, rule.name)
         names = self._names.get(code) or {}
         return names.get(self.lang) or names.get("zh", "")
@@ -106,7 +112,9 @@ class Context(QObject):
         return f"{code} {self.rule_name(code)}".strip() if code else ""
 
     def plugins_changed(self) -> None:
-        self._rules = self._names = None
+        """Load the plug-ins again (the next ``plugins()`` does), then every page shows them."""
+        self._plugins = self._rulebook = self._names = None
+        self.plugins_reloaded.emit()
         self.changed()
 
     @property
@@ -139,9 +147,8 @@ class Context(QObject):
         if self.reader is not None:
             self.reader.close()
         self.path = path
-        # Autocommit: the reader never holds a transaction, so each query sees the latest data.
-        self.reader = connect(path, isolation_level=None)
-        self.reader.execute("PRAGMA query_only=ON")
+        # never in a transaction, so each query sees the latest data
+        self.reader = live_reader(path)
         recent = [str(path)] + [p for p in self.recent() if p != str(path)]
         self.settings.setValue("recent", recent[:8])
         self._emit_eagerly()
@@ -245,7 +252,7 @@ class Context(QObject):
 
     def close(self) -> None:
         self.stop_jobs()
-        encryption.set_prompt(None)  # no dialog of a closed window
+        set_passphrase_prompt(None)  # no dialog of a closed window
         reader, self.reader, self.path = self.reader, None, None
         if reader is not None:
             self._emit_eagerly()  # the pages let go of the reader's rows

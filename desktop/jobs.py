@@ -12,8 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
-from engine.errors import Cancelled, ImportRejected, UserError
-from engine.progress import CancelToken, Progress
+from engine import Cancelled, CancelToken, ImportRejected, Progress, UserError
 
 
 class Job(QThread):

@@ -17,8 +17,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from engine.claims import LINES_QUERY
-from engine.money import units_text
+from engine import claim_lines_query, read_page, units_text
 
 PAGE = 500
 ROOT = QModelIndex()  # the parent of every row of a flat table
@@ -83,12 +82,7 @@ class LazyTableModel(QAbstractTableModel):
         if self._query is None:
             return []
         conn, sql, args = self._query
-        if isinstance(args, dict):
-            window = "LIMIT :page_limit OFFSET :page_offset"
-            args = {**args, "page_limit": count, "page_offset": offset}
-        else:
-            window, args = "LIMIT ? OFFSET ?", (*args, count, offset)
-        return conn.execute(f"SELECT * FROM ({sql}) {window}", args).fetchall()
+        return read_page(conn, (sql, args), offset, count)[1]
 
     def clear(self) -> None:
         self.set_query(None)
@@ -173,6 +167,6 @@ class ClaimLinesModel(LazyTableModel):
         """The lines of ``claim_id`` (none when it is None), marking the ``flagged`` lines."""
         self.flagged = set(flagged)
         if claim_id:
-            self.set_query(conn, LINES_QUERY, (claim_id,))
+            self.set_query(conn, *claim_lines_query(claim_id))
         else:
             self.clear()

@@ -89,7 +89,7 @@ def screenshots(window, folder: Path, workspace: str | None = None) -> list[Path
         window.ctx.open_workspace(workspace, create=False)
         select_first_rows(window)
         return render(window, folder)
-    from engine.demo.run import run_demo
+    from engine import run_demo
 
     recent = window.ctx.recent()
     with tempfile.TemporaryDirectory(prefix="yibao-tour-") as tmp:

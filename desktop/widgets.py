@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import WhenShown
-from engine.labels import label
+from engine import institution_choices, label
 
 
 def fill_institutions(combo, conn, all_label: str) -> None:
@@ -36,9 +36,7 @@ def fill_institutions(combo, conn, all_label: str) -> None:
     combo.clear()
     combo.addItem(all_label, "")
     if conn is not None:
-        for code, name in conn.execute(
-            "SELECT institution_code, coalesce(name, '') FROM institutions ORDER BY 1"
-        ):
+        for code, name in institution_choices(conn):
             combo.addItem(f"{code} {name}".strip(), code)
     combo.setCurrentIndex(max(0, combo.findData(chosen)) if chosen else 0)
     combo.blockSignals(False)

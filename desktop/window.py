@@ -117,7 +117,7 @@ class MainWindow(QMainWindow):
 
     def update_plugin_warning(self) -> None:
         """A plug-in that did not load is never silent: named here, its error in the tip."""
-        plugins = self.ctx.rules()[0]
+        plugins = self.ctx.plugins()
         names = ", ".join(f["name"] for f in plugins.failures())
         self.plugin_warning.setText(self.tr("⚠ 插件未加载：{0}").format(names) if names else "")
         self.plugin_warning.setToolTip("\n".join(plugins.problems()))

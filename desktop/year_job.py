@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from engine.analytics.params import claim_years
-from engine.workspace import Workspace
+from engine import Workspace, claim_years
 
 
 def fill_years(combo, reader, caption: str) -> None:
@@ -28,7 +27,7 @@ def start_year_job(page, compute: Callable, title: str, refused: str):
         page.headline.setText(refused)
         return None
     path, year = page.ctx.path, page.year.currentData()
-    plugins, _book = page.ctx.rules()
+    plugins = page.ctx.plugins()
 
     def work(_progress, _cancel):
         with Workspace.open(path, create=False) as ws:

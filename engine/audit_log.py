@@ -32,6 +32,11 @@ ACTION_PARTS: dict[str, tuple[tuple[str, dict], ...]] = {
 }
 
 
+def log_query() -> tuple[str, tuple]:
+    """The SELECT of every entry, the newest first (seq, at, action, hash, detail)."""
+    return NEWEST_FIRST, ()
+
+
 def _digest(prev_hash: str, at: str, action: str, detail: str) -> str:
     payload = "\x1f".join((prev_hash, at, action, detail))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

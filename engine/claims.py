@@ -54,6 +54,11 @@ LINES_QUERY = (
 )
 
 
+def claim_lines_query(claim_id: str) -> tuple[str, tuple]:
+    """The SELECT of a claim's lines by line number (amounts in 1/10000 units)."""
+    return LINES_QUERY, (claim_id,)
+
+
 def claim_fields(conn, claim_id: str, lang: str = "zh") -> list[tuple[str, str]]:
     """A claim's filled fields as (contract label, shown value): coded values as words,
     amounts in yuan. Empty when there is no such claim."""

@@ -746,6 +746,10 @@
 <context>
     <name>PluginsPage</name>
     <message>
+        <source>重新加载插件</source>
+        <translation>Reload plug-ins</translation>
+    </message>
+    <message>
         <location filename="../pages/plugins_page.py" line="25" />
         <source>插件</source>
         <translation>Plug-ins</translation>

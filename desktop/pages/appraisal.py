@@ -9,9 +9,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, 
 
 from desktop.widgets import BarChart, ProgressRow, fill_table, heading, note, read_only_table
 from desktop.year_job import fill_years, start_year_job
-from engine.analytics.appraise import PARTS, apply, appraise
-from engine.labels import label
-from engine.workspace import Workspace
+from engine import APPRAISAL_PARTS as PARTS
+from engine import Workspace, apply_appraisal, appraise, label
 
 BAND_COLOURS = {0.99: "#fff4d6", 0.98: "#fde2c8", 0.97: "#f8d4c0", 0.95: "#f8c9c9"}
 
@@ -97,7 +96,7 @@ class AppraisalPage(QWidget):
 
         def work(_progress, _cancel):
             with Workspace.open(path, create=False) as ws:
-                return apply(ws, result, target)
+                return apply_appraisal(ws, result, target)
 
         def done(out: dict) -> None:
             copied = out["copied_params_from"]

@@ -15,9 +15,7 @@ from PySide6.QtWidgets import (
 
 from desktop.jobs import Job
 from desktop.widgets import ProgressRow, heading, note
-from engine.findings import summarise
-from engine.money import yuan_text
-from engine.rules.catalogue import DISABLED_SETTING
+from engine import disabled_rulesets, summarise, yuan_text
 
 
 class AuditPage(QWidget):
@@ -50,8 +48,8 @@ class AuditPage(QWidget):
         disabled = set()
         if self.ctx.path is not None:
             with self.ctx.workspace() as ws:
-                disabled = set(ws.get_setting(DISABLED_SETTING, []))
-        for rs in self.ctx.rules()[1].rulesets:
+                disabled = set(disabled_rulesets(ws))
+        for rs in self.ctx.rulebook().rulesets:
             title = rs.title.get(self.ctx.lang) or rs.title.get("zh", rs.id)
             item = QListWidgetItem(f"{title}  ({rs.id} {rs.version})")
             item.setData(Qt.ItemDataRole.UserRole, rs.id)
@@ -69,8 +67,7 @@ class AuditPage(QWidget):
         ]
 
     def run(self) -> Job | None:
-        from engine.rules import run_audit
-        from engine.workspace import Workspace
+        from engine import Workspace, run_audit
 
         if self.ctx.path is None:
             self.summary.setPlainText(self.tr("请先打开工作区。"))

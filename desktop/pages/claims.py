@@ -16,9 +16,8 @@ from PySide6.QtWidgets import (
 
 from desktop.lazy_table import ClaimLinesModel, LazyTableModel, money
 from desktop.widgets import fill_institutions, heading, note, table
-from engine.claims import claim_fields, claims_query
-from engine.findings import flagged_lines
-from engine.labels import known
+from engine import claim_fields, claims_query, flagged_lines
+from engine import known_values as known
 
 
 class ClaimsPage(QWidget):

@@ -28,9 +28,8 @@ from desktop.widgets import (
     note,
     read_only_table,
 )
-from engine.accountability import STATUSES, Ledger, consequence, for_workspace
-from engine.errors import UserError
-from engine.workspace import Workspace
+from engine import DOCTOR_STATUSES as STATUSES
+from engine import Ledger, UserError, Workspace, consequence, for_workspace
 
 STATUS_COLOURS = {
     "warning": QColor("#fff4d6"),
@@ -162,7 +161,7 @@ class DoctorsPage(QWidget):
             self.headline.setText(self.tr("请先打开工作区。"))
             self.show_ledger()
             return None
-        plugins, catalog = self.ctx.rules()
+        plugins, catalog = self.ctx.plugins(), self.ctx.rulebook()
         path, year, generation = self.ctx.path, self.year.currentData(), self.generation
 
         def work(_progress, _cancel):
@@ -278,7 +277,7 @@ class DoctorsPage(QWidget):
         if not 0 <= row < len(self.shown) or self.ledger is None:
             return
         d = self.shown[row]
-        rules = {r.id: r for r in self.ctx.rules()[1].rules()}
+        rules = {r.id: r for r in self.ctx.rulebook().rules()}
         lang = self.ctx.lang
         fill_table(
             self.events,
@@ -321,7 +320,7 @@ class DoctorsPage(QWidget):
 
     def write_notice(self, path: str) -> bool:
         """The selected doctor's 记分告知书 for the shown year."""
-        from engine.reports import write_doctor_notice
+        from engine import write_doctor_notice
 
         d = self.doctor()
         if d is None or self.ledger is None:
@@ -329,7 +328,7 @@ class DoctorsPage(QWidget):
         try:
             with self.ctx.workspace() as ws:
                 write_doctor_notice(
-                    ws, path, d.doctor_id, plugins=self.ctx.rules()[0], year=self.ledger.year
+                    ws, path, d.doctor_id, plugins=self.ctx.plugins(), year=self.ledger.year
                 )
         except UserError as exc:
             self.consequence.setText(str(exc))

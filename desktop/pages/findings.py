@@ -19,10 +19,8 @@ from PySide6.QtWidgets import (
 
 from desktop.lazy_table import ClaimLinesModel, LazyTableModel, money
 from desktop.widgets import fill_institutions, heading, note, table
-from engine.errors import UserError
-from engine.findings import findings_query, latest_run
-from engine.labels import known
-from engine.review import decide
+from engine import UserError, decide, findings_query, latest_run
+from engine import known_values as known
 
 #: Columns of a finding the page reads (to show its evidence, to decide it) but does not show.
 HIDDEN_COLUMNS = ["finding_id", "rule_id", "doctor_id", "dept_code"]
@@ -30,7 +28,7 @@ HIDDEN_COLUMNS = ["finding_id", "rule_id", "doctor_id", "dept_code"]
 
 def _decide_in(path, ids: list[str], decision: str, options: dict) -> list[dict]:
     """Record a decision in the workspace at ``path`` (any thread: its own connection)."""
-    from engine.workspace import Workspace
+    from engine import Workspace
 
     with Workspace.open(path, create=False) as ws:
         return decide(ws, ids, decision, **options)
@@ -47,7 +45,7 @@ class FindingsPage(QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.rules = {r.id: r for r in ctx.rules()[1].rules()}
+        self.rules = {r.id: r for r in ctx.rulebook().rules()}
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("疑点审核")))
         filters = QHBoxLayout()

@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
 from desktop.charts import LineChart, StackedColumns
 from desktop.widgets import ProgressRow, fill_table, heading, note, read_only_table
 from desktop.year_job import fill_years, start_year_job
-from engine.analytics.monitor import monitor
-from engine.labels import label
+from engine import label, monitor
 
 MONTHS = [str(m) for m in range(1, 13)]
 

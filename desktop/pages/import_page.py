@@ -47,11 +47,10 @@ def in_language(message: str, lang: str) -> str:
 
 
 def _is_pseudonymised(path) -> bool:
-    from engine.pseudonym import is_pseudonymised
-    from engine.workspace import Workspace
+    from engine import Workspace, pseudonym
 
     with Workspace.open(path, create=False) as ws:
-        return is_pseudonymised(ws)
+        return pseudonym.is_pseudonymised(ws)
 
 
 class ImportPage(QWidget):
@@ -131,7 +130,7 @@ class ImportPage(QWidget):
 
     def preview(self, folder: str) -> None:
         """Each file's encoding and header mapping, before anything is imported."""
-        from engine.ingest.inspect import describe_package
+        from engine import describe_package
 
         lines = [self.tr("数据包预览：")]
         for entry in describe_package(folder):
@@ -150,7 +149,7 @@ class ImportPage(QWidget):
         self.details.show()
 
     def start(self, folder: str) -> Job | None:
-        from engine.ingest import import_any
+        from engine import Workspace, import_any
 
         if self.ctx.path is None:
             self.result.setText(self.tr("请先打开或新建工作区。"))
@@ -165,8 +164,6 @@ class ImportPage(QWidget):
         plugins = self.ctx.plugins()
 
         def work(progress, cancel):
-            from engine.workspace import Workspace
-
             with Workspace.open(path, create=False) as ws:
                 return import_any(
                     ws,

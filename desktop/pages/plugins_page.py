@@ -13,8 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.widgets import heading, note
-from engine import plugins as plugin_api
-from engine.errors import UserError
+from engine import UserError, install_plugin, plugin_dirs
 
 
 class PluginsPage(QWidget):
@@ -34,22 +33,24 @@ class PluginsPage(QWidget):
         row = QHBoxLayout()
         self.install_folder = QPushButton(self.tr("安装插件文件夹…"))
         self.install_file = QPushButton(self.tr("安装插件文件…"))
+        self.reload_button = QPushButton(self.tr("重新加载插件"))
         row.addWidget(self.install_folder)
         row.addWidget(self.install_file)
+        row.addWidget(self.reload_button)
         row.addStretch(1)
         layout.addLayout(row)
         self.status = note()
         layout.addWidget(self.status)
         self.install_folder.clicked.connect(self.choose_folder)
         self.install_file.clicked.connect(self.choose_file)
+        self.reload_button.clicked.connect(self.reload)
+        ctx.plugins_reloaded.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
-        loaded = plugin_api.load_plugins()
+        loaded = self.ctx.plugins()  # the window's one set: not loaded again here
         loaded.describe()
-        self.folders.setText(
-            self.tr("插件文件夹：") + "; ".join(str(d) for d in plugin_api.plugin_dirs())
-        )
+        self.folders.setText(self.tr("插件文件夹：") + "; ".join(str(d) for d in plugin_dirs()))
         self.table.setRowCount(len(loaded.infos))
         for r, info in enumerate(loaded.infos):
             label = self.ctx.label
@@ -65,14 +66,19 @@ class PluginsPage(QWidget):
 
     def install(self, path: str) -> bool:
         try:
-            target = plugin_api.install(path)
+            target = install_plugin(path)
         except (UserError, OSError) as exc:
             self.status.setText(str(exc))
             return False
         self.status.setText(self.tr("已安装到 {0}").format(target))
-        self.refresh()
-        self.ctx.plugins_changed()
+        self.reload()
+
         return True
+
+    def reload(self) -> None:
+        """Load the plug-ins again (a file changed in a plug-in folder): the window's one
+        set is replaced, and this page shows the new one."""
+        self.ctx.plugins_changed()
 
     def choose_folder(self) -> None:
         path = QFileDialog.getExistingDirectory(self, self.tr("选择插件文件夹"))

@@ -15,9 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.widgets import BarChart, fill_table, heading, note, read_only_table
-from engine.analytics.rank import BY, part_cases, rank
-from engine.errors import UserError
-from engine.labels import label
+from engine import RANK_BY as BY
+from engine import UserError, label, part_cases, rank
 
 TOP = 20
 
@@ -189,7 +188,7 @@ class RankingPage(QWidget):
             self.cases.setRowCount(0)
             return
         part = subject["parts"][row]
-        plugins, _catalog = self.ctx.rules()
+        plugins = self.ctx.plugins()
         with self.ctx.workspace() as ws:
             cases = part_cases(
                 ws, self.result["by"], subject["subject"], part["code"], part["group_code"], plugins

@@ -14,8 +14,7 @@ from PySide6.QtWidgets import (
 from desktop.jobs import Job
 from desktop.lazy_table import LazyTableModel
 from desktop.widgets import ProgressRow, fill_institutions, heading, note, table
-from engine import audit_log
-from engine.log_text import sentence
+from engine import log_query, log_sentence, verify_log
 
 
 class ReportsPage(QWidget):
@@ -51,7 +50,7 @@ class ReportsPage(QWidget):
                 3: lambda digest: str(digest or "")[:12],
             },
         )
-        self.log.row_formatters[4] = lambda row: sentence(row[2], row[4], ctx.lang)
+        self.log.row_formatters[4] = lambda row: log_sentence(row[2], row[4], ctx.lang)
         layout.addWidget(table(self.log), 1)
         self.verified = note()
         layout.addWidget(self.verified)
@@ -67,7 +66,7 @@ class ReportsPage(QWidget):
         if conn is None:
             self.log.clear()
             return
-        self.log.set_query(conn, audit_log.NEWEST_FIRST)
+        self.log.set_query(conn, *log_query())
 
     def choose(self, suffix: str) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -77,8 +76,7 @@ class ReportsPage(QWidget):
             self.export(path)
 
     def export(self, path: str) -> Job | None:
-        from engine.reports import write_report
-        from engine.workspace import Workspace
+        from engine import Workspace, write_report
 
         if self.ctx.path is None:
             self.status.setText(self.tr("请先打开工作区。"))
@@ -105,7 +103,7 @@ class ReportsPage(QWidget):
         if self.ctx.path is None:
             return False
         with self.ctx.workspace() as ws:
-            result = audit_log.verify(ws.conn)
+            result = verify_log(ws.conn)
         if result.ok:
             self.verified.setText(
                 self.tr("日志完整：{0} 条记录，哈希链未被改动。").format(result.entries)

@@ -22,9 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.widgets import ProgressRow, heading, note, read_only_table
-from engine.errors import UserError
-from engine.rules.kit import check_rulesets
-from engine.rules.local import SETTING, export_local, save_local, validate
+from engine import UserError, check_rulesets, export_local, local_rulesets, save_local
+from engine import validate_local as validate
 
 TEMPLATE = """id: workspace.draft
 version: "0.1"
@@ -106,7 +105,7 @@ class RuleEditor(QWidget):
         if self.ctx.path is None:
             return {}
         with self.ctx.workspace() as ws:
-            return dict(ws.get_setting(SETTING, {}) or {})
+            return local_rulesets(ws)
 
     def refresh(self) -> None:
         current = self.name.currentText() or "local.yaml"
@@ -126,7 +125,7 @@ class RuleEditor(QWidget):
         except UserError as exc:
             self.verdict.setText(self.tr("✗ {0}").format(exc))
             return None
-        problems = check_rulesets([ruleset], self.ctx.rules()[0])
+        problems = check_rulesets([ruleset], self.ctx.plugins())
         if problems:
             self.verdict.setText("\n".join(self.tr("✗ {0}").format(p) for p in problems[:5]))
             return None
@@ -136,8 +135,7 @@ class RuleEditor(QWidget):
         return ruleset
 
     def try_rules(self):
-        from engine.rules.listing import try_rules
-        from engine.workspace import Workspace
+        from engine import Workspace, try_rules
 
         ruleset = self.check()
         if ruleset is None:

@@ -21,9 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.widgets import heading, note
-from engine.errors import UserError
-from engine.parameters import checked, known
-from engine.rules.catalogue import DISABLED_SETTING, PARAMS_SETTING
+from engine import UserError, rule_choices, save_rule_choices
+from engine import parameter_definitions as known
 
 
 class RulesPage(QWidget):
@@ -64,12 +63,11 @@ class RulesPage(QWidget):
     def refresh(self) -> None:
         self.tree.clear()
         self.params.setRowCount(0)
-        plugins, catalog = self.ctx.rules()
+        plugins, catalog = self.ctx.plugins(), self.ctx.rulebook()
         disabled, overrides = set(), {}
         if self.ctx.path is not None:
             with self.ctx.workspace() as ws:
-                disabled = set(ws.get_setting(DISABLED_SETTING, []))
-                overrides = ws.get_setting(PARAMS_SETTING, {})
+                disabled, overrides = rule_choices(ws)
         by_plugin: dict[str, QTreeWidgetItem] = {}
         for rs in catalog.rulesets:
             top = by_plugin.get(rs.plugin)
@@ -159,15 +157,13 @@ class RulesPage(QWidget):
             return
         try:
             disabled, overrides = self.choices()
-            overrides = checked(overrides, known(self.ctx.rules()[0]), self.tr("参数"))
+            with self.ctx.workspace() as ws:
+                save_rule_choices(ws, self.ctx.plugins(), disabled, overrides, self.tr("参数"))
         except json.JSONDecodeError as exc:
             self.status.setText(self.tr("参数值不是数字或 JSON：{0}").format(exc))
             return
         except UserError as exc:  # a value of the wrong type or out of range
             self.status.setText(str(exc))
             return
-        with self.ctx.workspace() as ws, ws.transaction():
-            ws.set_setting(DISABLED_SETTING, disabled)
-            ws.set_setting(PARAMS_SETTING, overrides)
         self.status.setText(self.tr("已保存。"))
         self.ctx.changed()

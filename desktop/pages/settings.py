@@ -17,9 +17,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.widgets import heading, note
-from engine.errors import UserError
-from engine.plugins import DIR_ENV, user_plugin_dir
-from engine.reports.notice_settings import NOTICE_SETTINGS, notice_settings, set_notice_setting
+from engine import (
+    NOTICE_SETTINGS,
+    PLUGIN_DIR_ENV,
+    UserError,
+    notice_settings,
+    set_notice_setting,
+    user_plugin_dir,
+)
 
 LANGUAGES = (("简体中文", "zh_CN"), ("English", "en"))
 
@@ -91,7 +96,7 @@ class SettingsPage(QWidget):
         folder = self.plugin_dir.text().strip()
         if folder and folder != str(user_plugin_dir()):
             self.ctx.settings.setValue("plugin_dir", folder)
-            os.environ[DIR_ENV] = folder
+            os.environ[PLUGIN_DIR_ENV] = folder
         if not self.save_notice():
             return
         self.status.setText(self.tr("已保存。"))

@@ -24,10 +24,15 @@ from PySide6.QtWidgets import (
 from desktop.jobs import Job
 from desktop.lazy_table import LazyTableModel
 from desktop.widgets import BarChart, ParamsForm, ProgressRow, heading, note, table
-from engine.errors import UserError
-from engine.findings import case_mix, institution_cases_query, ratio_buckets, stored_settlement
-from engine.money import points_text
-from engine.workspace import Workspace
+from engine import (
+    UserError,
+    Workspace,
+    case_mix,
+    institution_cases_query,
+    points_text,
+    ratio_buckets,
+    stored_settlement,
+)
 
 CASE_COLOURS = {
     "low": QColor("#dbe9f7"),
@@ -174,7 +179,7 @@ class SettlementPage(QWidget):
 
     def show_special(self) -> Job | None:
         """Read the year's special cases and the cap (a year's scoring: off the UI thread)."""
-        from engine.dip import special
+        from engine import special
 
         if self.ctx.path is None or self.result is None:
             return None
@@ -221,7 +226,7 @@ class SettlementPage(QWidget):
 
     def decide_special(self, decision: str) -> Job | None:
         """Approve or revoke the selected special case; the settlement is then run again."""
-        from engine.dip import special
+        from engine import special
 
         current = self.special_view.currentIndex()
         if self.ctx.path is None or not current.isValid():
@@ -254,7 +259,7 @@ class SettlementPage(QWidget):
         return self.special_job
 
     def show_params(self) -> None:
-        from engine.dip.params import resolve_params
+        from engine import resolve_params
 
         self.result = None
         self.institutions.setRowCount(0)
@@ -264,7 +269,7 @@ class SettlementPage(QWidget):
             return
         try:
             with self.ctx.workspace() as ws:
-                params = resolve_params(ws, None, self.ctx.rules()[0])
+                params = resolve_params(ws, None, self.ctx.plugins())
             self.params.show_params(params)
         except UserError as exc:
             self.params.show_message(str(exc))
@@ -279,7 +284,7 @@ class SettlementPage(QWidget):
         self.show_result(stored)
 
     def run(self) -> Job | None:
-        from engine.dip.settlement import settle
+        from engine import settle
 
         if self.ctx.path is None:
             self.headline.setText(self.tr("请先打开工作区。"))
@@ -377,7 +382,7 @@ class SettlementPage(QWidget):
         return out["steps_zh"] if self.ctx.lang == "zh" else out["steps"]
 
     def explain_case(self, current, _previous=None) -> None:
-        from engine.dip.explain import explain_case
+        from engine import explain_case
 
         if not current.isValid():
             return

@@ -19,10 +19,7 @@ from PySide6.QtWidgets import (
 from desktop.jobs import Job
 from desktop.pages.import_page import in_language
 from desktop.widgets import ProgressRow, heading, note
-from engine import pseudonym
-from engine.errors import UserError
-from engine.findings import finding_count, latest_run
-from engine.workspace import Workspace
+from engine import UserError, Workspace, finding_count, latest_run, pseudonym
 
 
 def count_rows(path) -> dict:
@@ -178,7 +175,7 @@ class WorkspacePage(QWidget):
             self.open(path, create=True, encrypt=True)
 
     def open_demo(self, path: str | None = None) -> Job:
-        from engine.demo.run import run_demo
+        from engine import run_demo
 
         target = path or str(platformdirs.user_data_path("yibao") / "demo.yibao")
         platformdirs.user_data_path("yibao").mkdir(parents=True, exist_ok=True)

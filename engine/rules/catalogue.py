@@ -83,6 +83,30 @@ def rule_parameters(ws: Workspace, plugins: PluginSet) -> dict:
     return merged
 
 
+def disabled_rulesets(ws: Workspace) -> list[str]:
+    """The ids of the rule sets the workspace turned off (a run without names skips them)."""
+    return list(ws.get_setting(DISABLED_SETTING, []) or [])
+
+
+def rule_choices(ws: Workspace) -> tuple[list[str], dict]:
+    """(the rule sets the workspace turned off, its own rule parameter values as stored)."""
+    return disabled_rulesets(ws), dict(ws.get_setting(PARAMS_SETTING, {}) or {})
+
+
+def save_rule_choices(
+    ws: Workspace, plugins: PluginSet, disabled: list[str], overrides: dict, where: str = ""
+) -> None:
+    """Keep the rule sets turned off and the workspace's own rule parameter values, in one
+    transaction; a value of the wrong type or out of range is a ``UserError`` naming it
+    (``where``: the words for the source in the message)."""
+    from engine.parameters import checked, known
+
+    overrides = checked(overrides, known(plugins), where or PARAMS_SETTING)
+    with ws.transaction():
+        ws.set_setting(DISABLED_SETTING, list(disabled))
+        ws.set_setting(PARAMS_SETTING, overrides)
+
+
 def select_rulesets(book: RuleBook, names: list[str] | None, disabled: list[str]) -> list[RuleSet]:
     """The rule sets ``names`` asks for (a name also takes the sets under it: ``national``
     takes ``national.catalogue``), else the enabled ones the workspace has not disabled."""

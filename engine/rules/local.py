@@ -24,6 +24,11 @@ def _name(name: str) -> str:
     return name
 
 
+def local_rulesets(ws) -> dict[str, str]:
+    """The rule sets kept in the workspace: {file name: YAML text}."""
+    return dict(ws.get_setting(SETTING, {}) or {})
+
+
 def local_sources(ws) -> list[tuple[str, Path, str]]:
     """(plug-in name, file, text) of each rule set kept in the workspace."""
     stored = ws.get_setting(SETTING, {}) or {}
