@@ -6,16 +6,23 @@ a stored settlement. Qt-free: the CLI, the reports and the desktop pages all com
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
+from engine import audit_log
+from engine.analytics import scores as peer_scores
 from engine.errors import UserError
-from engine.money import money_json, units_to_decimal
-from engine.workspace import Workspace
+from engine.money import decimal_to_units, money_json, units_to_decimal
+from engine.workspace import Workspace, check_snapshot
+
+if TYPE_CHECKING:
+    from engine.plugins import PluginSet
 
 ZERO = Decimal(0)
 
@@ -36,6 +43,87 @@ LEFT JOIN reviews r ON r.id = (CASE WHEN f.claim_id IS NULL
 
 def _conn(ws: Workspace | sqlite3.Connection) -> sqlite3.Connection:
     return ws.conn if isinstance(ws, Workspace) else ws
+
+
+# --- a finding as a run makes it ----------------------------------------------------------
+def finding_id(
+    run_id: str,
+    rule_id: str,
+    claim_id: str | None,
+    line_no: int | None,
+    institution: str | None,
+    subject: str | None,
+) -> str:
+    """A finding's id: stable within its run, for the same thing found by the same rule."""
+    key = f"{run_id}|{rule_id}|{claim_id}|{line_no}|{institution}|{subject}"
+    return "F" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:15]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a rule found in a run. ``amount`` is the money at stake in yuan, to the fen
+    (≥ 0); what is stored (1/10000 units) and what ``audit --json`` prints derive from it.
+    ``message`` is Chinese, ``message_en`` English."""
+
+    finding_id: str
+    run_id: str
+    rule_id: str
+    code: str
+    severity: str
+    scope: str
+    claim_id: str | None
+    line_no: int | None
+    institution_code: str | None
+    subject: str | None
+    amount: Decimal
+    message: str
+    message_en: str
+    points_effect: str | None
+
+    @property
+    def amount_units(self) -> int:
+        return decimal_to_units(self.amount)
+
+    def to_json(self) -> dict:
+        """The finding as ``audit --json`` prints it (spec interchange.md)."""
+        return {
+            "claim_id": self.claim_id,
+            "line_no": self.line_no,
+            "rule_id": self.rule_id,
+            "code": self.code,
+            "severity": self.severity,
+            "amount": money_json(self.amount),
+            "institution_code": self.institution_code,
+            "message": self.message,
+            "finding_id": self.finding_id,
+        }
+
+    def stored(self) -> tuple:
+        """The finding's row of ``findings`` (the columns of ``_STORED``)."""
+        return tuple(getattr(self, key) for key in _STORED.values())
+
+
+@dataclass
+class AuditResult:
+    """An audit run as ``run_audit`` returns it (``audit --json`` is ``to_json()``)."""
+
+    run_id: str
+    rulesets: list[str]
+    lines_checked: int
+    claims_checked: int
+    findings: list[Finding]
+    problems: list[str]
+    seconds: float
+
+    def to_json(self) -> dict:
+        return {
+            "run_id": self.run_id,
+            "rulesets": self.rulesets,
+            "lines_checked": self.lines_checked,
+            "claims_checked": self.claims_checked,
+            "findings": [f.to_json() for f in self.findings],
+            "problems": self.problems,
+        }
 
 
 # --- runs ---------------------------------------------------------------------------------
@@ -70,8 +158,8 @@ def store_run(
     )
 
 
-#: Stored column ← key of a finding as a run makes it (``rules.audit``): amounts are stored
-#: in 1/10000 yuan, the message in Chinese and English.
+#: Stored column ← attribute of a ``Finding``: amounts are stored in 1/10000 yuan, the
+#: message in Chinese and English.
 _STORED = {
     **{
         key: key
@@ -87,13 +175,62 @@ _STORED = {
 }
 
 
-def store_findings(conn: sqlite3.Connection, findings: list[dict]) -> None:
+def store_findings(conn: sqlite3.Connection, findings: Iterable[Finding]) -> None:
     """Store a run's findings inside the caller's transaction, in the order given: the
     order ``findings_query`` reads them back in."""
     conn.executemany(
         f"INSERT INTO findings ({', '.join(_STORED)}) VALUES ({', '.join('?' * len(_STORED))})",
-        [tuple(f[key] for key in _STORED.values()) for f in findings],
+        (f.stored() for f in findings),
     )
+
+
+def store_audit(
+    ws: Workspace,
+    result: AuditResult,
+    *,
+    parameters: dict,
+    plugins: PluginSet,
+    snapshot: int,
+    scores: list[peer_scores.Score],
+) -> None:
+    """Store an audit run (made here or elsewhere: ``import-findings``) in one transaction:
+    the run, its findings, their doctors, the peer scores and the log's entry. Nothing when
+    another writer changed the data since ``snapshot`` (``workspace.data_version``)."""
+    from engine.accountability.attribution import attribute_run  # its package reads findings
+
+    now = audit_log.now_text()
+    by_code = Counter(f.code for f in result.findings)
+    with ws.transaction() as conn:
+        check_snapshot(conn, snapshot, "audit")  # no writer can commit once this transaction holds
+        store_run(
+            conn,
+            result.run_id,
+            "audit",
+            now,
+            parameters=parameters,
+            plugins=plugins.versions(),
+            summary={
+                "findings": len(result.findings),
+                "lines": result.lines_checked,
+                "claims": result.claims_checked,
+                "by_code": by_code,
+                "seconds": round(result.seconds, 3),
+                "plugin_failures": plugins.failures(),
+            },
+            rulesets=result.rulesets,
+        )
+        store_findings(conn, result.findings)
+        attribute_run(conn, result.run_id)
+        peer_scores.store(conn, result.run_id, scores)
+        audit_log.append(
+            conn,
+            "audit",
+            {
+                "run_id": result.run_id,
+                "rulesets": result.rulesets,
+                "findings": len(result.findings),
+            },
+        )
 
 
 def latest_run(ws: Workspace | sqlite3.Connection, kind: str = "audit") -> str | None:
@@ -272,8 +409,13 @@ class Summary:
     confirmed: int = 0
     deductions: Decimal = ZERO
 
-    def add(self, finding: dict) -> None:
+    def add(self, finding: Finding | dict) -> None:
+        """Count a run's ``Finding`` (not yet decided) or a stored one with its decision, as
+        ``list_findings`` gives it."""
         self.findings += 1
+        if isinstance(finding, Finding):
+            self.amount += finding.amount
+            return
         self.amount += Decimal(str(finding["amount"]))
         if finding.get("decision") == "confirm":
             self.confirmed += 1
@@ -281,13 +423,14 @@ class Summary:
 
 
 def summarise(
-    findings: Iterable[dict],
-    group: Callable[[dict], str],
-    key: Callable[[dict], str] | None = None,
-    name: Callable[[dict], str] = lambda f: "",
+    findings: Iterable[Finding] | Iterable[dict],
+    group: Callable,
+    key: Callable | None = None,
+    name: Callable = lambda f: "",
 ) -> list[Summary]:
-    """The findings summed by ``group(finding)``, each sum shown as ``key`` (default: the
-    group) and ``name`` of its first finding, sorted by key then name."""
+    """The findings (a run's ``Finding``s, or stored ones as ``list_findings`` gives them)
+    summed by ``group(finding)``, each sum shown as ``key`` (default: the group) and ``name``
+    of its first finding, sorted by key then name."""
     sums: dict[str, Summary] = {}
     for f in findings:
         g = group(f)

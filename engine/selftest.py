@@ -48,7 +48,7 @@ def run_selftest(say: Callable[[str], None] = print) -> list[str]:
             )
             audit = run_audit(ws, plugins)
             planted = {code for code, *_ in region.truth}
-            found = {f["code"] for f in audit.findings}
+            found = {f.code for f in audit.findings}
             check(
                 "audit",
                 bool(found) and not audit.problems,

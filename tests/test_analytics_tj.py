@@ -20,9 +20,9 @@ def audited(tmp_path_factory):
 
 def _tj(result):
     return {
-        (f["code"], f["subject"], f["institution_code"]): f
+        (f.code, f.subject, f.institution_code): f
         for f in result.findings
-        if f["code"].startswith("TJ")
+        if f.code.startswith("TJ")
     }
 
 
@@ -40,7 +40,7 @@ def test_each_code_fires_on_its_trigger_only(audited):
         ("TJ04", "A01.0-CONS", "H6"),
     ]
     for f in found.values():
-        assert f["severity"] == "suspicious" and f["scope"] == "institution"
+        assert f.severity == "suspicious" and f.scope == "institution"
 
 
 def test_amount_and_message(audited):
@@ -48,14 +48,14 @@ def test_amount_and_message(audited):
     found = _tj(result)
     # m_cost = the median of the peers' mean costs (1000 × 7, 1040, 3000) = 1000;
     # D6: 5 × (3000 − 1000) × 0.8 = 8000. H6 the same over its five cases.
-    assert found[("TJ01", "D6", "H6")]["amount"] == 8000
-    assert found[("TJ04", "A01.0-CONS", "H6")]["amount"] == 8000
+    assert found[("TJ01", "D6", "H6")].amount == 8000
+    assert found[("TJ04", "A01.0-CONS", "H6")].amount == 8000
     # D7 and D8 cost the median: nothing above it
-    assert found[("TJ02", "D7", "H1")]["amount"] == 0
-    message = found[("TJ01", "D6", "H6")]["message"]
+    assert found[("TJ02", "D7", "H1")].amount == 0
+    message = found[("TJ01", "D6", "H6")].message
     assert "3.00倍" in message and "1.00倍" in message and "1.15倍" in message
     assert "5例" in message and "9名医师" in message
-    assert "34.5%" in found[("TJ03", "D8", "H2")]["message"]
+    assert "34.5%" in found[("TJ03", "D8", "H2")].message
 
 
 def test_every_comparison_is_stored_with_its_score(audited):

@@ -21,9 +21,7 @@ BARE_FLAG = re.compile(r"[=＝]\s*[01](?!\d)|（[01]）")
 
 def _problems(findings) -> list[str]:
     return [
-        f["message"]
-        for f in findings
-        if ENGLISH_ENUM.search(f["message"]) or BARE_FLAG.search(f["message"])
+        f.message for f in findings if ENGLISH_ENUM.search(f.message) or BARE_FLAG.search(f.message)
     ]
 
 
@@ -53,7 +51,7 @@ def demo_ws(tmp_path):
 
 def test_no_chinese_message_of_the_demo_shows_a_code(demo_ws, plugins):
     findings = run_audit(demo_ws, plugins).findings
-    assert len({f["code"] for f in findings}) >= 20  # the planted kinds, old and new
+    assert len({f.code for f in findings}) >= 20  # the planted kinds, old and new
     assert _problems(findings) == []
-    xw02 = next(f for f in findings if f["code"] == "XW02")
-    assert "门诊结算" in xw02["message"] and "outpatient" in xw02["message_en"]
+    xw02 = next(f for f in findings if f.code == "XW02")
+    assert "门诊结算" in xw02.message and "outpatient" in xw02.message_en

@@ -26,3 +26,48 @@ def test_the_api_imports_no_front_end():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_finding_holds_its_amount_once_and_derives_what_is_stored_and_printed():
+    from dataclasses import FrozenInstanceError
+    from decimal import Decimal
+
+    import pytest
+
+    from engine.findings import Finding, finding_id
+
+    finding = Finding(
+        finding_id=finding_id("A1", "r.x", "C1", 3, "H001", None),
+        run_id="A1",
+        rule_id="r.x",
+        code="X1",
+        severity="violation",
+        scope="line",
+        claim_id="C1",
+        line_no=3,
+        institution_code="H001",
+        subject=None,
+        amount=Decimal("35.20"),
+        message="超限",
+        message_en="over",
+        points_effect=None,
+    )
+    assert finding.amount_units == 352_000
+    stored = finding.stored()
+    assert stored[0] == finding.finding_id and 352_000 in stored and "超限" in stored
+    # audit --json (spec interchange.md): these keys, in this order, the amount a number
+    assert list(finding.to_json()) == [
+        "claim_id",
+        "line_no",
+        "rule_id",
+        "code",
+        "severity",
+        "amount",
+        "institution_code",
+        "message",
+        "finding_id",
+    ]
+    assert finding.to_json()["amount"] == 35.2
+    with pytest.raises(FrozenInstanceError):
+        finding.amount = Decimal(1)  # type: ignore[misc]
+    assert not hasattr(finding, "__dict__")  # slots

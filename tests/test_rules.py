@@ -792,8 +792,8 @@ def package(tmp_path):
 def _by_claim(findings) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for f in findings:
-        if f["claim_id"]:
-            out.setdefault(f["claim_id"], {})[(f["line_no"], f["code"])] = f
+        if f.claim_id:
+            out.setdefault(f.claim_id, {})[(f.line_no, f.code)] = f
     return out
 
 
@@ -829,20 +829,20 @@ def test_rule_triggers(planted, n):
     assert (line, code) in found, sorted(found)
     finding = found[(line, code)]
     for key, value in (expect[0] if expect else {}).items():
-        assert finding[key] == value, (key, finding["message"])
+        assert finding.to_json()[key] == value, (key, finding.message)
 
 
 @pytest.mark.parametrize("n", range(len(CASES)), ids=IDS)
 def test_clean_twin_and_boundary_do_not(planted, n):
     code = CASES[n][0]
     found = planted["by_claim"].get(f"C{n:03d}", {})
-    assert code not in {c for _, c in found}, [f["message"] for f in found.values()]
+    assert code not in {c for _, c in found}, [f.message for f in found.values()]
 
 
 def _comparable(result) -> list[tuple]:
     return sorted(
-        (f["rule_id"], f["claim_id"] or "", f["line_no"] or 0, f["institution_code"] or "")
-        + (f["subject"] or "", f["amount"], f["message"], f["message_en"])
+        (f.rule_id, f.claim_id or "", f.line_no or 0, f.institution_code or "")
+        + (f.subject or "", f.amount, f.message, f.message_en)
         for f in result.findings
     )
 
@@ -853,7 +853,7 @@ def test_lanes_find_what_one_lane_finds(planted):
 
 def test_refund_lines_and_cancelled_lines_are_never_flagged(planted):
     conn = planted["ws"].conn
-    flagged = [(f["claim_id"], f["line_no"]) for f in planted["result"].findings if f["line_no"]]
+    flagged = [(f.claim_id, f.line_no) for f in planted["result"].findings if f.line_no]
     assert flagged
     for claim_id, line_no in flagged:
         refund_of, net = conn.execute(
@@ -866,10 +866,7 @@ def test_refund_lines_and_cancelled_lines_are_never_flagged(planted):
 
 
 def test_messages_read_coded_values_as_words(planted):
-    messages = {
-        (f["claim_id"], f["code"]): (f["message"], f["message_en"])
-        for f in planted["result"].findings
-    }
+    messages = {(f.claim_id, f.code): (f.message, f.message_en) for f in planted["result"].findings}
     n = next(i for i, c in enumerate(CASES) if c[0] == "GZ10000101001000")
     zh, en = messages[(f"T{n:03d}", "GZ10000101001000")]
     assert "本次险种为职工医保" in zh and "employee insurance" in en
@@ -921,8 +918,8 @@ def test_points_effect_is_declared_where_the_spec_says_and_reachable_by_rule_id(
         "GZ10000204005000": "zero",
         "ZF02": "regroup_conservative",
     }
-    split = next(f for f in planted["result"].findings if f["code"] == "GZ10000204001000")
-    assert catalog.rule(split["rule_id"]).points_effect == "zero"
+    split = next(f for f in planted["result"].findings if f.code == "GZ10000204001000")
+    assert catalog.rule(split.rule_id).points_effect == "zero"
     assert catalog.rule("no.such.rule") is None
 
 
@@ -955,7 +952,7 @@ def test_malformed_rule_file_is_reported_and_others_run(tmp_path, r2_ws, monkeyp
     text = "\n".join(result.problems)
     assert "broken.yaml" in text and "not valid YAML" in text
     assert "rule local.x.r: when: unknown field no_such_field" in text
-    assert any(f["code"] == "GZ10000204001000" for f in result.findings)
+    assert any(f.code == "GZ10000204001000" for f in result.findings)
 
 
 def test_a_parameter_can_switch_part_of_a_rule(tmp_path, sample_ws, monkeypatch):
@@ -970,10 +967,10 @@ def test_a_parameter_can_switch_part_of_a_rule(tmp_path, sample_ws, monkeypatch)
         encoding="utf-8",
     )
     plugins = _with_extra_rules(monkeypatch, extra)
-    found = {f["claim_id"] for f in run_audit(sample_ws, plugins).findings if f["code"] == "L3"}
+    found = {f.claim_id for f in run_audit(sample_ws, plugins).findings if f.code == "L3"}
     assert found == {"S-OK"}
     sample_ws.set_setting(PARAMS_SETTING, {"procurement_public_only": True})
-    found = {f["claim_id"] for f in run_audit(sample_ws, plugins).findings if f["code"] == "L3"}
+    found = {f.claim_id for f in run_audit(sample_ws, plugins).findings if f.code == "L3"}
     assert found == {r[0] for r in sample_ws.conn.execute("SELECT claim_id FROM claims")}
 
 
@@ -1000,9 +997,9 @@ def test_unknown_ruleset_name_is_a_user_error(sample_ws, plugins):
 def test_procurement_binds_private_institutions_unless_the_region_says_public_only(r2_ws, plugins):
     def found():
         return {
-            (f["claim_id"] or f["institution_code"], f["code"])
+            (f.claim_id or f.institution_code, f.code)
             for f in run_audit(r2_ws, plugins).findings
-            if f["code"] in ("JC01", "JC04", "JC05")
+            if f.code in ("JC01", "JC04", "JC05")
         }
 
     private = {("S-JC03", "JC01"), ("S-JC03-PAID", "JC01"), ("H004", "JC04"), ("H004", "JC05")}
@@ -1016,9 +1013,9 @@ def _institution_findings(tmp_path, package, plugins):
     ws = Workspace.open(tmp_path / "i.yibao")
     import_package(ws, package)
     found = {
-        (f["institution_code"], f["code"]): f
+        (f.institution_code, f.code): f
         for f in run_audit(ws, plugins).findings
-        if f["claim_id"] is None
+        if f.claim_id is None
     }
     ws.close()
     return found
@@ -1063,7 +1060,7 @@ def test_institution_indicator_outlier_among_five_peers(tmp_path, package, plugi
     found = _institution_findings(tmp_path, package, plugins)
     assert ("Z05", code) in found
     assert not {c for inst, c in found if inst != "Z05"} & {*INDICATOR_ITEMS, READMISSION}
-    message = found[("Z05", code)]["message"]
+    message = found[("Z05", code)].message
     assert "中位数" in message and "阈值" in message and "5家" in message
 
 

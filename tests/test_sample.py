@@ -14,20 +14,18 @@ from engine.rules.lanes import claim_bounds, lane_count
 def test_expected_findings_exactly(sample_ws, plugins, expected):
     result = run_audit(sample_ws, plugins)
     claim_findings = {
-        (f["claim_id"], f["line_no"], f["code"]): f["amount"]
+        (f.claim_id, f.line_no, f.code): f.to_json()["amount"]
         for f in result.findings
-        if f["claim_id"]
+        if f.claim_id
     }
     want = {(c, line, code): amount for c, line, code, amount in expected["findings"]}
     assert set(claim_findings) == set(want)
     for key, amount in want.items():
         if amount is not None:
             assert claim_findings[key] == amount
-    institutions = {
-        (f["institution_code"], f["code"]) for f in result.findings if not f["claim_id"]
-    }
+    institutions = {(f.institution_code, f.code) for f in result.findings if not f.claim_id}
     assert institutions == {tuple(x) for x in expected["institution_findings"]}
-    flagged = {f["claim_id"] for f in result.findings}
+    flagged = {f.claim_id for f in result.findings}
     assert not flagged & set(expected["clean_claims"])
 
 
@@ -77,8 +75,8 @@ def test_confirmed_split_stay_changes_the_settlement(r2_ws, plugins):
 
 def _comparable(result) -> list[tuple]:
     return sorted(
-        (f["rule_id"], f["claim_id"] or "", f["line_no"] or 0, f["institution_code"] or "")
-        + (f["subject"] or "", f["amount"], f["message"], f["message_en"])
+        (f.rule_id, f.claim_id or "", f.line_no or 0, f.institution_code or "")
+        + (f.subject or "", f.amount, f.message, f.message_en)
         for f in result.findings
     )
 

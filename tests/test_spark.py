@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def _local(package: Path, tmp: Path) -> tuple[Workspace, list[tuple]]:
     ws = Workspace.open(tmp / "local.yibao")
     import_package(ws, package)
     result = run_audit(ws, load_plugins())
-    return ws, sorted(_key(f) for f in result.findings)
+    return ws, sorted(_key(asdict(f)) for f in result.findings)
 
 
 @pytest.fixture(scope="module")

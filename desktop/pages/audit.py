@@ -111,7 +111,7 @@ class AuditPage(QWidget):
         lines.append(self.tr("规则") + "\t" + self.tr("疑点数") + "\t" + self.tr("涉及金额（元）"))
         lines += [
             f"{self.ctx.coded_rule(s.key)}\t{s.findings:,}\t{yuan_text(s.amount)}"
-            for s in summarise(result.findings, lambda f: f["code"])
+            for s in summarise(result.findings, lambda f: f.code)
         ]
         lines += [f"! {p}" for p in result.problems]
         self.summary.setPlainText("\n".join(lines))

@@ -20,7 +20,7 @@ from engine.cli.common import (
     progress_for,
 )
 from engine.errors import UserError
-from engine.findings import summarise
+from engine.findings import Finding, summarise
 from engine.labels import label
 from engine.money import yuan_text
 
@@ -67,9 +67,9 @@ def cmd_audit(args) -> int:
     return 0
 
 
-def _summary_tables(findings: list[dict], names: dict[str, str], zh: bool) -> None:
-    by_code = summarise(findings, lambda f: f["code"])
-    by_inst = summarise(findings, lambda f: f["institution_code"] or "-")
+def _summary_tables(findings: list[Finding], names: dict[str, str], zh: bool) -> None:
+    by_code = summarise(findings, lambda f: f.code)
+    by_inst = summarise(findings, lambda f: f.institution_code or "-")
     print("\n按规则：" if zh else "\nby rule:")
     print_table(
         ["规则编码", "规则名称", "疑点数", "涉及金额（元）"]

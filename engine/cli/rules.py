@@ -18,6 +18,7 @@ from engine.cli.common import (
 )
 from engine.errors import UserError
 from engine.labels import label
+from engine.money import money_json
 
 
 def _plugins(args):
@@ -61,7 +62,8 @@ def cmd_test(args) -> int:
                         "expect": r.example.get("expect"),
                         "failure": r.failure,
                         "findings": [
-                            {"amount": f["amount"], "message": f["message"]} for f in r.findings
+                            {"amount": money_json(f.amount), "message": f.message}
+                            for f in r.findings
                         ],
                     }
                     for r in failed

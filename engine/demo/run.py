@@ -8,6 +8,7 @@ from pathlib import Path
 from engine.demo.generator import YEAR, write_package
 from engine.dip.settlement import settle
 from engine.errors import UserError
+from engine.findings import Finding
 from engine.ingest import import_package
 from engine.labels import label
 from engine.money import points_text
@@ -17,10 +18,10 @@ from engine.rules import run_audit
 from engine.workspace import Workspace
 
 
-def score(findings: list[dict], truth: list[tuple]) -> dict:
+def score(findings: list[Finding], truth: list[tuple]) -> dict:
     """Precision and recall of an audit against the planted ground truth."""
     expected = {(code, claim, line) for code, claim, line, _ in truth}
-    found = {(f["code"], f["claim_id"], f["line_no"]) for f in findings}
+    found = {(f.code, f.claim_id, f.line_no) for f in findings}
     hits = expected & found
     return {
         "planted": len(expected),

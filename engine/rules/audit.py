@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import time
 import uuid
-from collections import Counter
-from dataclasses import dataclass
-from decimal import Decimal
 
-from engine import audit_log
-from engine.accountability.attribution import attribute_run
 from engine.analytics import scores as peer_scores
 from engine.analytics import tj
 from engine.errors import UserError
-from engine.findings import store_findings, store_run
-from engine.money import decimal_to_units, money_json, round_money
+from engine.findings import AuditResult, Finding, store_audit
 from engine.overlay import reference_overlay
 from engine.progress import NEVER, CancelToken, Progress, no_progress
-from engine.rules import expr
 from engine.rules.catalogue import (
     DISABLED_SETTING,
     load_rulebook,
@@ -27,54 +19,12 @@ from engine.rules.catalogue import (
     select_rulesets,
 )
 from engine.rules.enrich import add_custom, institution_facts
+from engine.rules.found import make_finding
 from engine.rules.lanes import LaneJob, lane_count, run_lanes
 from engine.rules.ruleset import SCOPES, Rule
 from engine.rules.runner import ScopeRunner
-from engine.rules.template import render
-from engine.rules.wording import catalogue_names, overrides
-from engine.workspace import Workspace, check_snapshot, data_version
-
-
-@dataclass
-class AuditResult:
-    run_id: str
-    rulesets: list[str]
-    lines_checked: int
-    claims_checked: int
-    findings: list[dict]
-    problems: list[str]
-    seconds: float
-
-    def to_json(self) -> dict:
-        return {
-            "run_id": self.run_id,
-            "rulesets": self.rulesets,
-            "lines_checked": self.lines_checked,
-            "claims_checked": self.claims_checked,
-            "findings": [
-                {
-                    k: f[k]
-                    for k in (
-                        "claim_id",
-                        "line_no",
-                        "rule_id",
-                        "code",
-                        "severity",
-                        "amount",
-                        "institution_code",
-                        "message",
-                    )
-                }
-                | {"finding_id": f["finding_id"]}
-                for f in self.findings
-            ],
-            "problems": self.problems,
-        }
-
-
-def _finding_id(run_id: str, rule_id: str, claim_id, line_no, institution, subject) -> str:
-    key = f"{run_id}|{rule_id}|{claim_id}|{line_no}|{institution}|{subject}"
-    return "F" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:15]
+from engine.rules.wording import catalogue_names
+from engine.workspace import Workspace, data_version
 
 
 def _evaluate(
@@ -164,7 +114,7 @@ def run_audit(
     enough workspace; see ``lanes.lane_count``). ``only``: these rules instead of rule sets
     (a rule being written); ``store=False``: a dry run that stores nothing (``rules try``)."""
     started = time.perf_counter()
-    snapshot = data_version(ws.conn)  # before anything is read; _store checks it
+    snapshot = data_version(ws.conn)  # before anything is read; store_audit checks it
     book = load_rulebook(plugins, ws)
     chosen = select_rulesets(book, rulesets, ws.get_setting(DISABLED_SETTING, []))
     rules = only if only is not None else [r for rs in chosen for r in rs.rules]
@@ -174,7 +124,7 @@ def run_audit(
     job = lane_job(ws, plugins, rules, params)
     reference = job.reference
     problems = plugins.problems() + book.problems
-    findings: list[dict] = []
+    findings: list[Finding] = []
     scores: list[peer_scores.Score] = []
     with reference_overlay(ws.conn, reference):
         names = catalogue_names(ws.conn)
@@ -183,7 +133,7 @@ def run_audit(
             job,
             lane_count(ws.conn, lanes),
             custom,
-            lambda rule, fact: findings.append(_finding(run_id, rule, fact, params, names)),
+            lambda rule, fact: findings.append(make_finding(run_id, rule, fact, params, names)),
             problems,
             progress,
             cancel,
@@ -191,11 +141,11 @@ def run_audit(
         )
     findings.sort(
         key=lambda f: (
-            f["claim_id"] or "",
-            f["line_no"] or 0,
-            f["code"],
-            f["institution_code"] or "",
-            f.get("subject") or "",
+            f.claim_id or "",
+            f.line_no or 0,
+            f.code,
+            f.institution_code or "",
+            f.subject or "",
         )
     )
     result = AuditResult(
@@ -208,7 +158,9 @@ def run_audit(
         time.perf_counter() - started,
     )
     if store:
-        _store(ws, result, params, plugins, snapshot, scores)
+        store_audit(
+            ws, result, parameters=params, plugins=plugins, snapshot=snapshot, scores=scores
+        )
     return result
 
 
@@ -217,88 +169,3 @@ def _checked(facts, cancel: CancelToken):
         if index % 10_000 == 0:
             cancel.check()
         yield fact
-
-
-def _no_names(_code: str) -> None:
-    return None
-
-
-def _finding(run_id: str, rule: Rule, fact: dict, params: dict, names=_no_names) -> dict:
-    if rule.amount is not None:
-        amount = expr.evaluate_amount(rule.amount, fact, params)
-    elif rule.scope == "line":
-        amount = Decimal(repr(fact.get("amount", 0.0)))
-    else:
-        amount = Decimal(0)
-    amount = max(round_money(amount), Decimal(0))
-    view = {**fact, "param": params}
-    message = {}
-    for lang in ("zh", "en"):  # the coded values as words of each language, in place
-        view.update(overrides(fact, lang, names))
-        message[lang] = render(rule.message[lang], view)
-    claim_id = fact.get("claim_id") if rule.scope != "institution" else None
-    line_no = fact.get("line_no") if rule.scope == "line" else None
-    institution = fact.get("institution_code")
-    subject = fact.get(rule.subject) if rule.subject else None
-    # a subject judged in several peer groups (a doctor in two DIP groups) has one finding each
-    key = f"{subject}|{fact['peer_group']}" if "peer_group" in fact else subject
-    return {
-        "finding_id": _finding_id(run_id, rule.id, claim_id, line_no, institution, key),
-        "run_id": run_id,
-        "rule_id": rule.id,
-        "code": rule.code,
-        "severity": rule.severity,
-        "scope": rule.scope,
-        "claim_id": claim_id,
-        "line_no": line_no,
-        "institution_code": institution,
-        "subject": subject,
-        "amount": money_json(amount),
-        "amount_units": decimal_to_units(amount),
-        "message": message["zh"],
-        "message_en": message["en"],
-        "points_effect": rule.points_effect,
-    }
-
-
-def _store(
-    ws: Workspace,
-    result: AuditResult,
-    params: dict,
-    plugins,
-    snapshot: int,
-    scores: list[peer_scores.Score],
-) -> None:
-    now = audit_log.now_text()
-    by_code = Counter(f["code"] for f in result.findings)
-    with ws.transaction() as conn:
-        check_snapshot(conn, snapshot, "audit")  # no writer can commit once this transaction holds
-        store_run(
-            conn,
-            result.run_id,
-            "audit",
-            now,
-            parameters=params,
-            plugins=plugins.versions(),
-            summary={
-                "findings": len(result.findings),
-                "lines": result.lines_checked,
-                "claims": result.claims_checked,
-                "by_code": by_code,
-                "seconds": round(result.seconds, 3),
-                "plugin_failures": plugins.failures(),
-            },
-            rulesets=result.rulesets,
-        )
-        store_findings(conn, result.findings)
-        attribute_run(conn, result.run_id)
-        peer_scores.store(conn, result.run_id, scores)
-        audit_log.append(
-            conn,
-            "audit",
-            {
-                "run_id": result.run_id,
-                "rulesets": result.rulesets,
-                "findings": len(result.findings),
-            },
-        )

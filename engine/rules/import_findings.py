@@ -15,9 +15,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from engine.errors import UserError
-from engine.money import decimal_to_units
-from engine.rules.audit import AuditResult, _finding_id, _store, data_version
-from engine.workspace import Workspace
+from engine.findings import AuditResult, Finding, finding_id, store_audit
+from engine.workspace import Workspace, data_version
 
 REQUIRED = ("rule_id", "code", "severity", "scope", "amount", "message")
 
@@ -47,7 +46,8 @@ def import_findings(ws: Workspace, folder: str | Path, plugins) -> dict:
     snapshot = data_version(ws.conn)
     claims = {r[0] for r in ws.conn.execute("SELECT claim_id FROM claims")}
     institutions = {r[0] for r in ws.conn.execute("SELECT institution_code FROM institutions")}
-    findings, left_out = [], 0
+    findings: list[Finding] = []
+    left_out = 0
     for number, row in enumerate(_rows(folder / "findings.csv"), start=2):
         claim = row.get("claim_id") or None
         institution = row.get("institution_code") or None
@@ -65,25 +65,22 @@ def import_findings(ws: Workspace, folder: str | Path, plugins) -> dict:
             ) from None
         subject = row.get("subject") or None
         findings.append(
-            {
-                "finding_id": _finding_id(
-                    run_id, row["rule_id"], claim, line_no, institution, subject
-                ),
-                "run_id": run_id,
-                "rule_id": row["rule_id"],
-                "code": row["code"],
-                "severity": row["severity"],
-                "scope": row["scope"],
-                "claim_id": claim,
-                "line_no": line_no,
-                "institution_code": institution,
-                "subject": subject,
-                "amount": float(amount),
-                "amount_units": decimal_to_units(amount),
-                "message": row["message"],
-                "message_en": row.get("message_en") or row["message"],
-                "points_effect": row.get("points_effect") or None,
-            }
+            Finding(
+                finding_id=finding_id(run_id, row["rule_id"], claim, line_no, institution, subject),
+                run_id=run_id,
+                rule_id=row["rule_id"],
+                code=row["code"],
+                severity=row["severity"],
+                scope=row["scope"],
+                claim_id=claim,
+                line_no=line_no,
+                institution_code=institution,
+                subject=subject,
+                amount=amount,
+                message=row["message"],
+                message_en=row.get("message_en") or row["message"],
+                points_effect=row.get("points_effect") or None,
+            )
         )
     result = AuditResult(
         run_id,
@@ -95,7 +92,14 @@ def import_findings(ws: Workspace, folder: str | Path, plugins) -> dict:
         float(meta.get("seconds", 0.0)),
     )
     started = time.perf_counter()
-    _store(ws, result, dict(meta.get("parameters", {})), plugins, snapshot, [])
+    store_audit(
+        ws,
+        result,
+        parameters=dict(meta.get("parameters", {})),
+        plugins=plugins,
+        snapshot=snapshot,
+        scores=[],
+    )
     return {
         "run_id": run_id,
         "findings": len(findings),

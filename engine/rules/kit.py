@@ -15,7 +15,10 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from engine.findings import Finding
+from engine.money import money_json
 from engine.rules import expr, wording
+from engine.rules.found import make_finding
 from engine.rules.ruleset import SCOPES, Rule, RuleFileError, RuleSet, load_file, rule_files
 from engine.rules.runner import ScopeRunner
 
@@ -197,7 +200,7 @@ class ExampleResult:
     rule: Rule
     number: int
     example: dict
-    findings: list[dict] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     failure: str | None = None
 
     def __str__(self) -> str:
@@ -223,16 +226,14 @@ def _prefiltered(rule: Rule, fact: dict, params: dict) -> bool:
         conn.close()
 
 
-def evaluate(rule: Rule, fact: dict, params: dict) -> list[dict]:
+def evaluate(rule: Rule, fact: dict, params: dict) -> list[Finding]:
     """The findings ``rule`` makes on one fact, by the audit's path."""
-    from engine.rules.audit import _finding
-
     fact = {k: v for k, v in fact.items() if v is not None}
     if rule.scope != "institution" and not _prefiltered(rule, fact, params):
         return []
-    found: list[dict] = []
+    found: list[Finding] = []
     runner = ScopeRunner(
-        rule.scope, [rule], params, lambda r, f: found.append(_finding("EXAMPLE", r, f, params))
+        rule.scope, [rule], params, lambda r, f: found.append(make_finding("EXAMPLE", r, f, params))
     )
     try:
         runner.post([dict(fact)])
@@ -260,14 +261,14 @@ def run_examples(rules: list[Rule], params: dict) -> list[ExampleResult]:
     return results
 
 
-def _compare(example: dict, findings: list[dict]) -> str | None:
+def _compare(example: dict, findings: list[Finding]) -> str | None:
     if example.get("expect") == "none":
-        return f"got a finding: {findings[0]['message']}" if findings else None
+        return f"got a finding: {findings[0].message}" if findings else None
     if not findings:
         return "got no finding"
     want = example.get("amount")
-    if want is not None and Decimal(str(findings[0]["amount"])) != Decimal(str(want)):
-        return f"amount {findings[0]['amount']}, expected {want}"
+    if want is not None and findings[0].amount != Decimal(str(want)):
+        return f"amount {money_json(findings[0].amount)}, expected {want}"
     return None
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.money import money_json
 from engine.rules import expr
 from engine.rules.ruleset import Rule
 
@@ -245,9 +246,9 @@ def try_rules(ws, plugins, rules: list[Rule], sample: int = 20, **kwargs) -> dic
     result = run_audit(ws, plugins, only=rules, store=False, **kwargs)
     by_inst: dict[str, list] = defaultdict(lambda: [0, Decimal(0)])
     for f in result.findings:
-        entry = by_inst[f["institution_code"] or "-"]
+        entry = by_inst[f.institution_code or "-"]
         entry[0] += 1
-        entry[1] += Decimal(str(f["amount"]))
+        entry[1] += f.amount
     total = sum((v[1] for v in by_inst.values()), Decimal(0))
     return {
         "rules": [r.id for r in rules],
@@ -259,16 +260,13 @@ def try_rules(ws, plugins, rules: list[Rule], sample: int = 20, **kwargs) -> dic
         ],
         "sample": [
             {
-                k: f[k]
-                for k in (
-                    "claim_id",
-                    "line_no",
-                    "institution_code",
-                    "code",
-                    "amount",
-                    "message",
-                    "message_en",
-                )
+                "claim_id": f.claim_id,
+                "line_no": f.line_no,
+                "institution_code": f.institution_code,
+                "code": f.code,
+                "amount": money_json(f.amount),
+                "message": f.message,
+                "message_en": f.message_en,
             }
             for f in result.findings[:sample]
         ],

@@ -16,11 +16,15 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine import contract
 from engine.errors import UserError
 from engine.spark import require_spark
 from engine.spark.partition import FINDING_COLUMNS, audit_bucket, column_named
+
+if TYPE_CHECKING:
+    from engine.findings import Finding
 
 LINES_PER_BUCKET = 100_000
 
@@ -128,9 +132,9 @@ def spark_audit(
     require_spark()
     from engine.overlay import reference_overlay
     from engine.plugins import load_plugins
-    from engine.rules.audit import _finding as finding_of
     from engine.rules.audit import institution_scope_facts, lane_job
     from engine.rules.catalogue import load_rulebook, rule_parameters, select_rulesets
+    from engine.rules.found import make_finding
     from engine.rules.kit import scope_fields
     from engine.rules.lanes import usable
     from engine.rules.runner import ScopeRunner
@@ -180,7 +184,7 @@ def spark_audit(
                 params,
                 problems,
             )
-            found: list[dict] = []
+            found: list[Finding] = []
             scores: list = []
             if inst_rules:
                 with reference_overlay(ws.conn, job.reference):
@@ -193,7 +197,7 @@ def spark_audit(
                         inst_rules,
                         params,
                         lambda rule, fact: found.append(
-                            finding_of(run_id, rule, fact, params, names)
+                            make_finding(run_id, rule, fact, params, names)
                         ),
                     )
                     try:
@@ -201,7 +205,8 @@ def spark_audit(
                     finally:
                         runner.close()
         institution_rows = [
-            {k: f.get(k) for k in FINDING_COLUMNS} | {"amount": f"{f['amount']:.2f}"} for f in found
+            {k: getattr(f, k) for k in FINDING_COLUMNS} | {"amount": f"{f.amount:.2f}"}
+            for f in found
         ]
         if institution_rows:
             findings = findings.unionByName(

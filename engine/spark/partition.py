@@ -25,8 +25,12 @@ import io
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine import contract
+
+if TYPE_CHECKING:
+    from engine.findings import Finding
 
 FINDING_COLUMNS = (
     "rule_id",
@@ -82,15 +86,16 @@ def audit_bucket(choice: dict, reference: Path, claims, lines) -> dict:
     run; the plug-ins are loaded here, so they must be installed where the bucket runs."""
     from engine.overlay import reference_overlay
     from engine.plugins import load_plugins
-    from engine.rules.audit import _finding, lane_job
+    from engine.rules.audit import lane_job
     from engine.rules.catalogue import load_rulebook, rule_parameters, select_rulesets
     from engine.rules.enrich import add_custom
+    from engine.rules.found import make_finding
     from engine.rules.lanes import run_lane
     from engine.rules.runner import ScopeRunner
     from engine.rules.wording import catalogue_names
 
     plugins = load_plugins(choice["only"], choice["exclude"])
-    findings: list[dict] = []
+    findings: list[Finding] = []
     with tempfile.TemporaryDirectory() as tmp:
         ws = _bucket_workspace(Path(tmp), reference, claims, lines)
         try:
@@ -110,7 +115,7 @@ def audit_bucket(choice: dict, reference: Path, claims, lines) -> dict:
                         rules,
                         params,
                         lambda rule, fact: findings.append(
-                            _finding(choice["run"], rule, fact, params, names)
+                            make_finding(choice["run"], rule, fact, params, names)
                         ),
                     )
                     try:
@@ -121,7 +126,7 @@ def audit_bucket(choice: dict, reference: Path, claims, lines) -> dict:
         finally:
             ws.close()
     return {
-        "findings": [{k: f.get(k) for k in FINDING_COLUMNS} for f in findings],
+        "findings": [{k: getattr(f, k) for k in FINDING_COLUMNS} for f in findings],
         "part": result.institution,
         "problems": result.problems,
         "counts": counts,

@@ -17,7 +17,7 @@ SACUBITRIL = ("XC09DXS0901000000000901", 1, 150)
 
 
 def _found(ws, plugins, claim_id):
-    return {f["code"] for f in run_audit(ws, plugins).findings if f["claim_id"] == claim_id}
+    return {f.code for f in run_audit(ws, plugins).findings if f.claim_id == claim_id}
 
 
 def test_split_stay_window_is_30_days(package, workspace, city, national):
@@ -55,10 +55,10 @@ def test_two_disease_rule_uses_the_python_field(package, workspace, city, nation
     add_claim(package, "C-LB2", [AMLODIPINE], dx="I10.x00")
     add_claim(package, "C-LB3", [AMLODIPINE], dx="J06.900", visit="chronic_outpatient")
     ws = workspace(package)
-    findings = [f for f in run_audit(ws, city).findings if f["code"] == "ST-LB01"]
-    assert [f["claim_id"] for f in findings] == ["C-LB1"]
-    assert "高血压" in findings[0]["message"] and "J06.900" in findings[0]["message"]
-    assert not [f for f in run_audit(ws, national).findings if f["code"] == "ST-LB01"]
+    findings = [f for f in run_audit(ws, city).findings if f.code == "ST-LB01"]
+    assert [f.claim_id for f in findings] == ["C-LB1"]
+    assert "高血压" in findings[0].message and "J06.900" in findings[0].message
+    assert not [f for f in run_audit(ws, national).findings if f.code == "ST-LB01"]
 
 
 def test_chronic_outpatient_additions(package, workspace, city, national):
