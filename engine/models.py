@@ -1,4 +1,11 @@
-"""The workspace tables.
+"""The workspace tables, the one definition of every column.
+
+A column that is also a column of the data package (spec/interchange.md) is declared with
+``package(label, type)``: its Chinese header, its type in the package, the codes it allows
+and whether it holds codes travel on the SQLAlchemy column's ``info``, and
+``engine.contract`` derives the package's tables from them. Adding a column to the package
+is one edit here (plus the migration, which for a nullable column is the generic one).
+Whether a package column is required is its NOT NULL (``str`` against ``str | None``).
 
 Decimal columns of the contract are integers of 1/10000 (see ``engine.money``); dates are
 ISO text (``YYYY-MM-DD``, ``YYYY-MM-DD HH:MM:SS``); list columns keep their ``;``-joined text,
@@ -8,54 +15,90 @@ Unknown columns of an imported file are kept as JSON in ``extra``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from sqlmodel import Field, SQLModel
 
 SCHEMA_VERSION = 3
 
+#: The package's types (spec/interchange.md, Types). ``dec`` is stored as an integer of
+#: 1/10000; ``date``, ``datetime`` and ``list`` as text.
+STR, INT, DEC, DATE, DATETIME, LIST = "str", "int", "dec", "date", "datetime", "list"
+#: The key of a column's ``info`` that holds its package description.
+PACKAGE = "package"
+
+INSURANCE_TYPES = ("employee", "resident", "maternity", "work_injury")
+VISIT_TYPES = ("inpatient", "outpatient", "chronic_outpatient", "pharmacy")
+FLAG = ("0", "1")
+
+
+def package(
+    label: str,
+    type_: str | None = None,
+    *,
+    choices: Iterable[str] = (),
+    code: bool = False,
+    **field: Any,
+) -> Any:
+    """A field that is a column of the data package.
+
+    ``label``: its Chinese header (several, "/"-separated, are each accepted); ``type_``: its
+    type in the package when the stored type does not tell it (``dec`` in an integer
+    column; ``date``, ``datetime`` or ``list`` in a text one); ``choices``: the codes it
+    allows; ``code``: a column of codes whose name does not end in ``_code`` or ``_id`` (kept
+    as text, r2). ``field``: SQLModel's ``Field`` arguments (``default``, ``primary_key``,
+    ``index``)."""
+    info = {"label": label, "type": type_, "choices": tuple(choices), "code": code}
+    return Field(**field, sa_column_kwargs={"info": {PACKAGE: info}})
+
 
 class Claim(SQLModel, table=True):
     __tablename__ = "claims"
-    claim_id: str = Field(primary_key=True)
-    patient_id: str = Field(index=True)
-    gender: int
-    birth_date: str
-    insurance_type: str
-    visit_type: str
-    institution_code: str = Field(index=True)
-    dept_code: str | None = None
-    doctor_id: str | None = None
-    admission_date: str
-    discharge_date: str | None = None
-    main_diagnosis: str | None = None
-    secondary_diagnoses: str | None = None
-    main_procedure: str | None = None
-    other_procedures: str | None = None
-    discharge_status: int | None = None
-    total_amount: int
-    fund_paid: int | None = None
-    personal_paid: int | None = None
-    settle_date: str | None = None
-    newborn_weight_g: int | None = None
+    claim_id: str = package("结算ID", primary_key=True)
+    patient_id: str = package("人员编号", index=True)
+    gender: int = package("性别", choices=("1", "2", "9"))
+    birth_date: str = package("出生日期", DATE)
+    insurance_type: str = package("险种类型", choices=INSURANCE_TYPES)
+    visit_type: str = package("就诊类型", choices=VISIT_TYPES)
+    institution_code: str = package("定点机构编码", index=True)
+    dept_code: str | None = package("科室编码", default=None)
+    doctor_id: str | None = package("医保医师代码", default=None)
+    admission_date: str = package("入院日期/就诊日期", DATE)
+    discharge_date: str | None = package("出院日期", DATE, default=None)
+    main_diagnosis: str | None = package("主要诊断编码", code=True, default=None)
+    secondary_diagnoses: str | None = package("其他诊断编码", LIST, code=True, default=None)
+    main_procedure: str | None = package("主要手术操作编码", code=True, default=None)
+    other_procedures: str | None = package("其他手术操作编码", LIST, code=True, default=None)
+    discharge_status: int | None = package(
+        "离院方式", choices=("1", "2", "3", "4", "5", "9"), default=None
+    )
+    total_amount: int = package("医疗费总额", DEC)
+    fund_paid: int | None = package("统筹基金支付", DEC, default=None)
+    personal_paid: int | None = package("个人支付", DEC, default=None)
+    settle_date: str | None = package("结算日期", DATE, default=None)
+    newborn_weight_g: int | None = package("新生儿出生体重", default=None)
     extra: str | None = None
 
 
 class Line(SQLModel, table=True):
     __tablename__ = "lines"
     __table_args__ = {"sqlite_with_rowid": False}
-    claim_id: str = Field(primary_key=True)
-    line_no: int = Field(primary_key=True)
-    item_code: str
-    item_name: str | None = None
-    charge_time: str
-    upload_time: str | None = None
-    quantity: int
-    unit_price: int
-    amount: int
-    days_supply: int | None = None
-    dept_code: str | None = None
-    doctor_id: str | None = None
-    refund_of: int | None = None
-    self_pay_amount: int | None = None  # r2: what the patient paid outside the policy range
+    claim_id: str = package("结算ID", primary_key=True)
+    line_no: int = package("明细序号", primary_key=True)
+    item_code: str = package("医保目录编码")
+    item_name: str | None = package("项目名称", default=None)
+    charge_time: str = package("费用发生时间", DATETIME)
+    upload_time: str | None = package("上传时间", DATETIME, default=None)
+    quantity: int = package("数量", DEC)
+    unit_price: int = package("单价", DEC)
+    amount: int = package("金额", DEC)
+    days_supply: int | None = package("用药天数", default=None)
+    dept_code: str | None = package("开单科室", default=None)
+    doctor_id: str | None = package("开单医师", default=None)
+    refund_of: int | None = package("冲销明细序号", default=None)
+    # r2: what the patient paid outside the policy range
+    self_pay_amount: int | None = package("自费金额", DEC, default=None)
     extra: str | None = None
 
 
@@ -72,13 +115,17 @@ class ClaimCode(SQLModel, table=True):
 
 class Institution(SQLModel, table=True):
     __tablename__ = "institutions"
-    institution_code: str = Field(primary_key=True)
-    name: str | None = None
-    level: int
-    kind: str | None = None
-    public: int | None = None
-    region_code: str | None = None
-    dip_coefficient: int | None = None
+    institution_code: str = package("定点机构编码", primary_key=True)
+    name: str | None = package("机构名称", default=None)
+    level: int = package("医院等级", choices=("0", "1", "2", "3"))
+    kind: str | None = package(
+        "机构类型",
+        choices=("general", "tcm", "specialist", "primary", "pharmacy"),
+        default=None,
+    )
+    public: int | None = package("公立", choices=FLAG, default=None)
+    region_code: str | None = package("统筹区编码", default=None)
+    dip_coefficient: int | None = package("DIP机构系数", DEC, default=None)
     extra: str | None = None
 
 
@@ -86,97 +133,105 @@ class Doctor(SQLModel, table=True):
     """A doctor under agreement (医保医师), from the optional ``reference/doctors.csv``."""
 
     __tablename__ = "doctors"
-    doctor_id: str = Field(primary_key=True)
-    name: str | None = None
-    institution_code: str | None = None
-    dept_code: str | None = None
-    title: str | None = None
-    registered_on: str | None = None
+    doctor_id: str = package("医保医师代码", primary_key=True)
+    name: str | None = package("姓名", default=None)
+    institution_code: str | None = package("定点机构编码", default=None)
+    dept_code: str | None = package("科室编码", default=None)
+    title: str | None = package("职称", default=None)
+    registered_on: str | None = package("备案日期", DATE, default=None)
     extra: str | None = None
 
 
 class CatalogueItem(SQLModel, table=True):
     __tablename__ = "catalogue"
-    item_code: str = Field(primary_key=True)
-    item_name: str | None = None
-    item_type: str
-    service_class: str | None = None
-    generic_name: str | None = None
-    atc_code: str | None = None
-    payment_class: str | None = None
-    self_pay_ratio: int | None = None
-    max_unit_price: int | None = None
-    restrict_insurance: str | None = None
-    restrict_gender: int | None = None
-    restrict_newborn: int | None = None
-    restrict_max_age: int | None = None
-    restrict_min_level: int | None = None
-    restrict_visit_type: str | None = None
-    restrict_diagnoses: str | None = None
-    restrict_disease_list: str | None = None
-    restrict_depts: str | None = None
-    second_line: int | None = None
-    herbal_rule: str | None = None
-    max_daily_qty: int | None = None
-    max_days: int | None = None
-    max_course_days: int | None = None
-    max_total_amount: int | None = None
-    surgery_discount: int | None = None
-    gender_only: int | None = None
-    child_only: int | None = None
-    child_forbidden: int | None = None
-    elderly_caution: int | None = None
-    remark: str | None = None
+    item_code: str = package("医保目录编码", primary_key=True)
+    item_name: str | None = package("名称", default=None)
+    item_type: str = package("类别", choices=("drug", "herbal", "consumable", "service"))
+    service_class: str | None = package(
+        "服务类别",
+        choices=("exam", "lab", "ct", "mri", "surgery", "treatment", "bed", "nursing", "other"),
+        default=None,
+    )
+    generic_name: str | None = package("通用名", default=None)
+    atc_code: str | None = package("ATC", default=None)
+    payment_class: str | None = package("甲乙类", choices=("A", "B", "C"), default=None)
+    self_pay_ratio: int | None = package("先行自付比例", DEC, default=None)
+    max_unit_price: int | None = package("最高限价", DEC, default=None)
+    restrict_insurance: str | None = package(
+        "限险种", choices=("work_injury", "maternity"), default=None
+    )
+    restrict_gender: int | None = package("限性别", choices=("1", "2"), default=None)
+    restrict_newborn: int | None = package("限新生儿", choices=FLAG, default=None)
+    restrict_max_age: int | None = package("限最高年龄", default=None)
+    restrict_min_level: int | None = package("限医院等级", default=None)
+    restrict_visit_type: str | None = package("限就医方式", LIST, default=None)
+    restrict_diagnoses: str | None = package("限适应症", LIST, code=True, default=None)
+    restrict_disease_list: str | None = package("限病种目录", default=None)
+    restrict_depts: str | None = package("限科室", LIST, code=True, default=None)
+    second_line: int | None = package("限二线", choices=FLAG, default=None)
+    herbal_rule: str | None = package("饮片支付", choices=("never", "not_alone"), default=None)
+    max_daily_qty: int | None = package("日限量", DEC, default=None)
+    max_days: int | None = package("最大支付天数", default=None)
+    max_course_days: int | None = package("限支付疗程", default=None)
+    max_total_amount: int | None = package("限报销总额", DEC, default=None)
+    surgery_discount: int | None = package("多台手术折价", DEC, default=None)
+    gender_only: int | None = package("性别专用", choices=("1", "2"), default=None)
+    child_only: int | None = package("儿童专用", choices=FLAG, default=None)
+    child_forbidden: int | None = package("儿童禁用", choices=FLAG, default=None)
+    elderly_caution: int | None = package("老年慎用", choices=FLAG, default=None)
+    remark: str | None = package("备注", default=None)
     extra: str | None = None
 
 
 class Procurement(SQLModel, table=True):
     __tablename__ = "procurement"
     id: int | None = Field(default=None, primary_key=True)
-    generic_name: str = Field(index=True)
-    item_code: str = Field(index=True)
-    selected: int
-    batch: str | None = None
-    procurement_price: int | None = None
-    payment_standard: int | None = None
-    valid_from: str | None = None
-    valid_to: str | None = None
+    generic_name: str = package("通用名", index=True)
+    item_code: str = package("医保目录编码", index=True)
+    selected: int = package("中选", choices=FLAG)
+    batch: str | None = package("批次", default=None)
+    procurement_price: int | None = package("中选价格", DEC, default=None)
+    payment_standard: int | None = package("医保支付标准", DEC, default=None)
+    valid_from: str | None = package("执行期开始", DATE, default=None)
+    valid_to: str | None = package("执行期结束", DATE, default=None)
     extra: str | None = None
 
 
 class ProcurementVolume(SQLModel, table=True):
     __tablename__ = "procurement_volumes"
     id: int | None = Field(default=None, primary_key=True)
-    institution_code: str
-    generic_name: str
-    period_start: str
-    period_end: str
-    agreed_quantity: int
+    institution_code: str = package("定点机构编码")
+    generic_name: str = package("通用名")
+    period_start: str = package("协议期开始", DATE)
+    period_end: str = package("协议期结束", DATE)
+    agreed_quantity: int = package("约定采购量", DEC)
     extra: str | None = None
 
 
 class ItemPair(SQLModel, table=True):
     __tablename__ = "item_pairs"
     id: int | None = Field(default=None, primary_key=True)
-    item_a: str
-    item_b: str
-    kind: str
-    scope: str
-    note: str | None = None
+    item_a: str = package("项目A", code=True)
+    item_b: str = package("项目B", code=True)
+    kind: str = package("关系", choices=("includes", "bundle", "interaction", "requires"))
+    scope: str = package("范围", choices=("same_day", "same_claim"))
+    note: str | None = package("依据", default=None)
     extra: str | None = None
 
 
 class CodeLimit(SQLModel, table=True):
     __tablename__ = "code_limits"
     id: int | None = Field(default=None, primary_key=True)
-    code_system: str
-    code_prefix: str
-    gender: int | None = None
-    min_age_days: int | None = None
-    max_age_days: int | None = None
-    disease_list: str | None = None
-    procedure_kind: str | None = None
-    note: str | None = None
+    code_system: str = package("编码体系", choices=("icd10", "icd9cm3"))
+    code_prefix: str = package("编码前缀", code=True)
+    gender: int | None = package("限性别", choices=("1", "2"), default=None)
+    min_age_days: int | None = package("最小年龄天数", default=None)
+    max_age_days: int | None = package("最大年龄天数", default=None)
+    disease_list: str | None = package("病种目录", default=None)
+    procedure_kind: str | None = package(
+        "操作类型", choices=("surgical", "therapeutic", "diagnostic"), default=None
+    )
+    note: str | None = package("说明", default=None)
     extra: str | None = None
 
 
@@ -186,15 +241,19 @@ class DipGroup(SQLModel, table=True):
 
     __tablename__ = "dip_groups"
     source: str = Field(default="official", primary_key=True)
-    group_code: str = Field(primary_key=True)
-    group_type: str
-    diagnosis: str
-    main_procedure: str | None = None
-    related_procedures: str | None = None
-    treatment: str | None = None
-    rw: int
-    avg_cost: int
-    avg_los: int | None = None
+    group_code: str = package("病种编码", primary_key=True)
+    group_type: str = package("病种类型", choices=("core", "comprehensive", "basic"))
+    diagnosis: str = package("诊断编码", code=True)
+    main_procedure: str | None = package("主要手术操作", code=True, default=None)
+    related_procedures: str | None = package("相关手术操作", code=True, default=None)
+    treatment: str | None = package(
+        "治疗方式",
+        choices=("conservative", "diagnostic", "therapeutic", "surgical"),
+        default=None,
+    )
+    rw: int = package("病种分值", DEC)
+    avg_cost: int = package("次均费用", DEC)
+    avg_los: int | None = package("平均住院日", DEC, default=None)
     extra: str | None = None
 
 
