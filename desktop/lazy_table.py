@@ -12,36 +12,33 @@ charts) would keep seeing the data as it was when the cursor opened.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from engine import claim_lines_query, read_page, units_text
+from desktop.columns import Column, Row, headers, is_number, position, units
+from engine import claim_lines_query, read_page
 
 PAGE = 500
 ROOT = QModelIndex()  # the parent of every row of a flat table
 
 
-money = units_text  # a stored amount (1/10000 yuan) in a table cell
-
-
 class LazyTableModel(QAbstractTableModel):
-    def __init__(
-        self,
-        headers: Sequence[str],
-        formatters: dict[int, Callable[[object], str]] | None = None,
-        parent=None,
-    ):
+    """The rows of a query (or of an engine result) shown through ``columns``: each row is
+    read by field name (``row(n)["claim_id"]``), whatever the query's order of columns; the
+    query may select more fields than are shown (what the page reads but does not show)."""
+
+    def __init__(self, columns: Sequence[Column], parent=None):
         super().__init__(parent)
-        self.headers = list(headers)
-        self.formatters = formatters or {}
+        self.columns = list(columns)
+        self.headers = headers(self.columns)
         self.rows: list[tuple] = []
+        self.at: dict[str, int] = {}  # field name → its place in ``rows``' tuples
         self._query: tuple[sqlite3.Connection, str, object] | None = None
         self._done = True
-        self.colour: Callable[[tuple], object] | None = None
-        #: column → text from the whole row, for a cell that needs more than its own value
-        self.row_formatters: dict[int, Callable[[tuple], str]] = {}
+        #: the background of a row (a ``Row``), or None
+        self.colour: Callable[[Row], object] | None = None
 
     def set_query(self, conn: sqlite3.Connection | None, sql: str = "", args=()) -> bool:
         """Show ``sql`` (with ``args``, a sequence or a dict): its first page at once.
@@ -69,7 +66,7 @@ class LazyTableModel(QAbstractTableModel):
             self.rows = rows
             if rows:
                 self.dataChanged.emit(
-                    self.index(0, 0), self.index(len(rows) - 1, len(self.headers) - 1)
+                    self.index(0, 0), self.index(len(rows) - 1, len(self.columns) - 1)
                 )
         else:
             self.beginResetModel()
@@ -82,16 +79,27 @@ class LazyTableModel(QAbstractTableModel):
         if self._query is None:
             return []
         conn, sql, args = self._query
-        return read_page(conn, (sql, args), offset, count)[1]
+        names, rows = read_page(conn, (sql, args), offset, count)
+        self._name(names)
+        return rows
+
+    def _name(self, names: Sequence[str]) -> None:
+        self.at = {name: number for number, name in enumerate(names)}
+        missing = [c.name for c in self.columns if c.value is None and c.name not in self.at]
+        if missing:
+            raise LookupError(f"the rows have no field {', '.join(missing)}")
 
     def clear(self) -> None:
         self.set_query(None)
 
-    def set_rows(self, rows: Sequence[tuple]) -> None:
-        """Show rows computed elsewhere (an engine result, no query behind them)."""
+    def set_rows(self, rows: Sequence[Mapping]) -> None:
+        """Show rows computed elsewhere (an engine result, no query behind them): mappings
+        with a field for each column (more are kept, to be read by name)."""
+        names = list(rows[0]) if rows else [c.name for c in self.columns]
         self.beginResetModel()
         self._query = None
-        self.rows = list(rows)
+        self._name(names)
+        self.rows = [tuple(row.get(name) for name in names) for row in rows]
         self._done = True
         self.endResetModel()
 
@@ -99,7 +107,7 @@ class LazyTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent=ROOT) -> int:
-        return 0 if parent.isValid() else len(self.headers)
+        return 0 if parent.isValid() else len(self.columns)
 
     def canFetchMore(self, parent=ROOT) -> bool:
         return not parent.isValid() and not self._done
@@ -118,17 +126,14 @@ class LazyTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self.rows)):
             return None
-        value = self.rows[index.row()][index.column()]
+        row = self.row(index.row())
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return None if self.colour is None else self.colour(row)
+        column = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            if index.column() in self.row_formatters:
-                return self.row_formatters[index.column()](self.rows[index.row()])
-            if index.column() in self.formatters:
-                return self.formatters[index.column()](value)
-            return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, (int, float)):
+            return column.text(column.get(row))
+        if role == Qt.ItemDataRole.TextAlignmentRole and is_number(column.get(row)):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and self.colour is not None:
-            return self.colour(self.rows[index.row()])
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
@@ -140,8 +145,13 @@ class LazyTableModel(QAbstractTableModel):
             return str(section + 1)
         return None
 
-    def row(self, number: int) -> tuple:
-        return self.rows[number]
+    def row(self, number: int) -> Row:
+        """Row ``number``, its fields by name."""
+        return Row(self.rows[number], self.at)
+
+    def position(self, name: str) -> int:
+        """Where the column ``name`` is shown."""
+        return position(self.columns, name)
 
 
 class ClaimLinesModel(LazyTableModel):
@@ -150,18 +160,19 @@ class ClaimLinesModel(LazyTableModel):
     FLAGGED = QColor("#ffe0e0")
 
     def __init__(self, parent=None):
-        super().__init__([], {4: money, 5: money, 6: money}, parent)
-        self.headers = [
-            self.tr("序号"),
-            self.tr("项目编码"),
-            self.tr("项目名称"),
-            self.tr("时间"),
-            self.tr("数量"),
-            self.tr("单价"),
-            self.tr("金额"),
+        super().__init__([], parent)
+        self.columns = [
+            Column("line_no", self.tr("序号")),
+            Column("item_code", self.tr("项目编码")),
+            Column("item_name", self.tr("项目名称")),
+            Column("charge_time", self.tr("时间")),
+            Column("quantity", self.tr("数量"), units),
+            Column("unit_price", self.tr("单价"), units),
+            Column("amount", self.tr("金额"), units),
         ]
+        self.headers = headers(self.columns)
         self.flagged: set[int] = set()
-        self.colour = lambda row: self.FLAGGED if row[0] in self.flagged else None
+        self.colour = lambda row: self.FLAGGED if row["line_no"] in self.flagged else None
 
     def show(self, conn: sqlite3.Connection, claim_id: str | None, flagged=()) -> None:
         """The lines of ``claim_id`` (none when it is None), marking the ``flagged`` lines."""

@@ -31,7 +31,7 @@ def walk(window) -> None:
     findings = window.findings_page
     while findings.model.canFetchMore():
         findings.model.fetchMore()
-    on_claims = [r for r in range(findings.model.rowCount()) if findings.model.row(r)[0]]
+    on_claims = [r for r in range(findings.model.rowCount()) if findings.model.row(r)["claim_id"]]
     if len(on_claims) >= 2:  # findings on claims: their doctors' points show too
         findings.move(on_claims[0])
         findings.comment.setText("证据充分，按规定扣款")

@@ -3,7 +3,7 @@ note, a table view, a simple bar chart."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.columns import Column, headers, is_number, position
 from desktop.context import WhenShown
 from engine import institution_choices, label
 
@@ -254,38 +255,40 @@ class ParamsForm(QScrollArea):
         return str(value)
 
 
-def read_only_table(headers: list[str]) -> QTableWidget:
-    """A table of whole rows, read only, one row selected at a time."""
-    widget = QTableWidget(0, len(headers))
-    widget.setHorizontalHeaderLabels(headers)
+class ColumnTable(QTableWidget):
+    """A table of whole rows declared by its ``columns`` (``desktop.columns``): ``fill`` shows
+    records (dicts or objects with the columns' fields), numbers right-aligned."""
+
+    def __init__(self, columns: Sequence[Column], parent=None):
+        super().__init__(0, len(columns), parent)
+        self.columns = list(columns)
+        self.setHorizontalHeaderLabels(headers(self.columns))
+        self.horizontalHeader().setStretchLastSection(True)
+
+    def position(self, name: str) -> int:
+        """Where the column ``name`` is shown."""
+        return position(self.columns, name)
+
+    def fill(self, records: Sequence, colours: Sequence | None = None) -> None:
+        """Show ``records``, each row in its colour when ``colours`` are given."""
+        self.setRowCount(len(records))
+        for r, record in enumerate(records):
+            for c, column in enumerate(self.columns):
+                value = column.get(record)
+                item = QTableWidgetItem(column.text(value))
+                if is_number(value):
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                if colours and colours[r] is not None:
+                    item.setBackground(colours[r])
+                self.setItem(r, c, item)
+
+
+def read_only_table(columns: Sequence[Column]) -> ColumnTable:
+    """A ``ColumnTable`` of whole rows, read only, one row selected at a time."""
+    widget = ColumnTable(columns)
     widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    widget.horizontalHeader().setStretchLastSection(True)
     return widget
-
-
-def fill_table(
-    widget: QTableWidget,
-    rows: list[list],
-    money: frozenset[int] = frozenset(),
-    colours: list | None = None,
-) -> None:
-    """Show ``rows`` in ``widget``, numbers right-aligned: Decimals and the ``money`` columns
-    in yuan with two decimals (14,737.50, not 14,737.5), other floats to four at most; each
-    row in its colour when ``colours`` are given."""
-    widget.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if isinstance(value, Decimal) or (c in money and isinstance(value, int | float)):
-                text = f"{value:,.2f}"
-            elif isinstance(value, float):
-                text = f"{value:,.4f}".rstrip("0").rstrip(".")
-            else:
-                text = "" if value is None else str(value)
-            item = QTableWidgetItem(text)
-            if isinstance(value, int | float | Decimal):
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if colours and colours[r] is not None:
-                item.setBackground(colours[r])
-            widget.setItem(r, c, item)

@@ -334,7 +334,7 @@ def findings_query(
         )
         args["text"] = f"%{text}%"
     sql = f"""
-        SELECT {", ".join(_SELECTS[c] for c in columns)}
+        SELECT {", ".join(f"{_SELECTS[c]} AS {c}" for c in columns)}
         FROM findings f
         {LATEST_DECISION}
         WHERE {" AND ".join(where)}

@@ -7,12 +7,16 @@ from __future__ import annotations
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from desktop.widgets import BarChart, ProgressRow, fill_table, heading, note, read_only_table
+from desktop.columns import Column
+from desktop.widgets import BarChart, ProgressRow, heading, note, read_only_table
 from desktop.year_job import fill_years, start_year_job
 from engine import APPRAISAL_PARTS as PARTS
 from engine import Workspace, apply_appraisal, appraise, label
 
-BAND_COLOURS = {0.99: "#fff4d6", 0.98: "#fde2c8", 0.97: "#f8d4c0", 0.95: "#f8c9c9"}
+BAND_COLOURS = {
+    band: QColor(colour)
+    for band, colour in {0.99: "#fff4d6", 0.98: "#fde2c8", 0.97: "#f8d4c0", 0.95: "#f8c9c9"}.items()
+}
 
 
 def _two(value: float | None) -> float | None:
@@ -42,10 +46,20 @@ class AppraisalPage(QWidget):
         layout.addWidget(self.headline)
         self.chart = BarChart(self.tr("考核得分"))
         layout.addWidget(self.chart)
-        self.table = read_only_table(
-            [self.tr("机构"), self.tr("名称")]
-            + [label("appraisal_part", p, ctx.lang) for p in PARTS]
-            + [self.tr("得分"), self.tr("考核系数")]
+        self.table = read_only_table(  # an institution of appraise()'s result
+            [Column("institution_code", self.tr("机构")), Column("name", self.tr("名称"))]
+            + [
+                Column(
+                    part,
+                    label("appraisal_part", part, ctx.lang),
+                    value=lambda i, part=part: _two(i["parts"][part]["score"]),
+                )
+                for part in PARTS
+            ]
+            + [
+                Column("score", self.tr("得分"), value=lambda i: _two(i["score"])),
+                Column("coefficient", self.tr("考核系数")),
+            ]
         )
         layout.addWidget(self.table, 1)
         self.run_button.clicked.connect(self.run)
@@ -71,20 +85,7 @@ class AppraisalPage(QWidget):
             )
         )
         self.chart.set_items([(i["institution_code"], i["score"] or 0.0) for i in rows])
-        fill_table(
-            self.table,
-            [
-                [i["institution_code"], i["name"] or ""]
-                + [_two(i["parts"][p]["score"]) for p in PARTS]
-                + [_two(i["score"]), i["coefficient"]]
-                for i in rows
-            ],
-        )
-        for r, i in enumerate(rows):
-            colour = BAND_COLOURS.get(i["coefficient"])
-            if colour:
-                for c in range(self.table.columnCount()):
-                    self.table.item(r, c).setBackground(QColor(colour))
+        self.table.fill(rows, colours=[BAND_COLOURS.get(i["coefficient"]) for i in rows])
         self.apply_button.setText(self.tr("写入 {0} 年度考核系数").format(result["year"] + 1))
         self.apply_button.setEnabled(True)
 

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.lazy_table import ClaimLinesModel, LazyTableModel, money
+from desktop.columns import Column, units
+from desktop.lazy_table import ClaimLinesModel, LazyTableModel
 from desktop.widgets import fill_institutions, heading, note, table
 from engine import claim_fields, claims_query, flagged_lines
 from engine import known_values as known
@@ -49,17 +50,16 @@ class ClaimsPage(QWidget):
         filters.addWidget(apply)
         layout.addLayout(filters)
         self.model = LazyTableModel(
-            [
-                self.tr("结算ID"),
-                self.tr("人员编号"),
-                self.tr("机构"),
-                self.tr("就诊类型"),
-                self.tr("入院/就诊日期"),
-                self.tr("出院日期"),
-                self.tr("主要诊断"),
-                self.tr("医疗费总额"),
-            ],
-            {3: lambda v: ctx.label("visit_type", v), 7: money},
+            [  # each a claims_query field
+                Column("claim_id", self.tr("结算ID")),
+                Column("patient_id", self.tr("人员编号")),
+                Column("institution_code", self.tr("机构")),
+                Column("visit_type", self.tr("就诊类型"), lambda v: ctx.label("visit_type", v)),
+                Column("admission_date", self.tr("入院/就诊日期")),
+                Column("discharge_date", self.tr("出院日期")),
+                Column("main_diagnosis", self.tr("主要诊断")),
+                Column("total_amount", self.tr("医疗费总额"), units),
+            ]
         )
         self.view = table(self.model)
         self.lines = ClaimLinesModel()
@@ -117,7 +117,7 @@ class ClaimsPage(QWidget):
     def show_claim(self, current, _previous=None) -> None:
         if not current.isValid() or self.ctx.reader is None:
             return
-        self.select_claim(self.model.row(current.row())[0])
+        self.select_claim(self.model.row(current.row())["claim_id"])
 
     def select_claim(self, claim_id: str) -> None:
         conn = self.ctx.reader

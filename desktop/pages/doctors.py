@@ -20,16 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.widgets import (
-    ProgressRow,
-    fill_institutions,
-    fill_table,
-    heading,
-    note,
-    read_only_table,
-)
+from desktop.columns import Column, yuan
+from desktop.widgets import ProgressRow, fill_institutions, heading, note, read_only_table
 from engine import DOCTOR_STATUSES as STATUSES
 from engine import Ledger, UserError, Workspace, consequence, for_workspace
+
+
+def _or_dash(code: str | None) -> str:
+    return code or "-"
+
 
 STATUS_COLOURS = {
     "warning": QColor("#fff4d6"),
@@ -70,28 +69,28 @@ class DoctorsPage(QWidget):
         self.headline = note()
         layout.addWidget(self.headline)
         tabs = QTabWidget()
-        self.doctors = read_only_table(
+        self.doctors = read_only_table(  # a doctor of the ledger
             [
-                self.tr("医师代码"),
-                self.tr("姓名"),
-                self.tr("机构"),
-                self.tr("科室"),
-                self.tr("记分"),
-                self.tr("状态"),
-                self.tr("暂停月数"),
-                self.tr("疑点数"),
-                self.tr("确认违规"),
-                self.tr("确认扣款"),
+                Column("doctor_id", self.tr("医师代码")),
+                Column("name", self.tr("姓名")),
+                Column("institution_code", self.tr("机构"), _or_dash),
+                Column("dept_code", self.tr("科室"), _or_dash),
+                Column("points", self.tr("记分")),
+                Column("status", self.tr("状态"), lambda s: ctx.label("doctor_status", s)),
+                Column("suspend_months", self.tr("暂停月数"), lambda m: str(m or "")),
+                Column("findings", self.tr("疑点数")),
+                Column("confirmed", self.tr("确认违规")),
+                Column("amount", self.tr("确认扣款"), yuan),
             ]
         )
-        self.events = read_only_table(
+        self.events = read_only_table(  # a scoring event of the chosen doctor
             [
-                self.tr("认定时间"),
-                self.tr("结算ID"),
-                self.tr("规则编码"),
-                self.tr("规则名称"),
-                self.tr("记分"),
-                self.tr("疑点ID"),
+                Column("decided_at", self.tr("认定时间"), lambda at: at[:19].replace("T", " ")),
+                Column("claim_id", self.tr("结算ID")),
+                Column("code", self.tr("规则编码")),
+                Column("rule_id", self.tr("规则名称"), self.rule_name),
+                Column("points", self.tr("记分")),
+                Column("finding_id", self.tr("疑点ID")),
             ]
         )
         self.consequence = note()
@@ -112,18 +111,25 @@ class DoctorsPage(QWidget):
         split.addWidget(detail)
         split.setSizes([420, 300])
         tabs.addTab(split, self.tr("医师"))
-        self.departments = read_only_table(
+        self.departments = read_only_table(  # a department of the ledger
             [
-                self.tr("机构"),
-                self.tr("科室"),
-                self.tr("医师数"),
-                ctx.label("doctor_status", "warning"),
-                ctx.label("doctor_status", "suspended"),
-                ctx.label("doctor_status", "terminated"),
-                self.tr("记分"),
-                self.tr("疑点数"),
-                self.tr("确认违规"),
-                self.tr("确认扣款"),
+                Column("institution_code", self.tr("机构"), _or_dash),
+                Column("dept_code", self.tr("科室"), _or_dash),
+                Column("doctors", self.tr("医师数")),
+            ]
+            + [
+                Column(
+                    status,
+                    ctx.label("doctor_status", status),
+                    value=lambda d, status=status: d.by_status[status],
+                )
+                for status in ("warning", "suspended", "terminated")
+            ]
+            + [
+                Column("points", self.tr("记分")),
+                Column("findings", self.tr("疑点数")),
+                Column("confirmed", self.tr("确认违规")),
+                Column("amount", self.tr("确认扣款"), yuan),
             ]
         )
         tabs.addTab(self.departments, self.tr("科室汇总"))
@@ -223,45 +229,10 @@ class DoctorsPage(QWidget):
                 ledger.year, len(self.shown), t.warn_points, t.suspend_points, t.terminate_points
             )
         )
-        fill_table(
-            self.doctors,
-            [
-                [
-                    d.doctor_id,
-                    d.name or "",
-                    d.institution_code or "-",
-                    d.dept_code or "-",
-                    d.points,
-                    self.ctx.label("doctor_status", d.status),
-                    d.suspend_months or "",
-                    d.findings,
-                    d.confirmed,
-                    d.amount,
-                ]
-                for d in self.shown
-            ],
-            colours=[STATUS_COLOURS.get(d.status) for d in self.shown],
-        )
+        self.doctors.fill(self.shown, colours=[STATUS_COLOURS.get(d.status) for d in self.shown])
         self.doctors.resizeColumnsToContents()
         departments = ledger.departments(institution)
-        fill_table(
-            self.departments,
-            [
-                [
-                    r.institution_code or "-",
-                    r.dept_code or "-",
-                    r.doctors,
-                    r.by_status["warning"],
-                    r.by_status["suspended"],
-                    r.by_status["terminated"],
-                    r.points,
-                    r.findings,
-                    r.confirmed,
-                    r.amount,
-                ]
-                for r in departments
-            ],
-        )
+        self.departments.fill(departments)
         self.departments.resizeColumnsToContents()
         self.events.setRowCount(0)
         self.consequence.setText(self.tr("选择一名医师，查看其记分事项。"))
@@ -277,26 +248,17 @@ class DoctorsPage(QWidget):
         if not 0 <= row < len(self.shown) or self.ledger is None:
             return
         d = self.shown[row]
-        rules = {r.id: r for r in self.ctx.rulebook().rules()}
         lang = self.ctx.lang
-        fill_table(
-            self.events,
-            [
-                [
-                    e.decided_at[:19].replace("T", " "),
-                    e.claim_id,
-                    e.code,
-                    rules[e.rule_id].name.get(lang, e.rule_id) if e.rule_id in rules else "",
-                    e.points,
-                    e.finding_id,
-                ]
-                for e in d.events
-            ],
-        )
+        self.events.fill(d.events)
         self.events.resizeColumnsToContents()
         who = f"{d.name}（{d.doctor_id}）" if d.name else d.doctor_id
         text = consequence(self.ledger.thresholds, d.points, lang)
         self.consequence.setText(f"{who}{'：' if lang == 'zh' else ': '}{text}")
+
+    def rule_name(self, rule_id: str) -> str:
+        """The name of the rule a scoring event names, in the UI's language."""
+        rule = self.ctx.rulebook().rule(rule_id)
+        return rule.name.get(self.ctx.lang, rule_id) if rule else ""
 
     # --- actions ---------------------------------------------------------------------------
     def jump(self, row: int) -> None:

@@ -17,13 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.lazy_table import ClaimLinesModel, LazyTableModel, money
+from desktop.columns import Column, Row, units
+from desktop.lazy_table import ClaimLinesModel, LazyTableModel
 from desktop.widgets import fill_institutions, heading, note, table
 from engine import UserError, decide, findings_query, latest_run
 from engine import known_values as known
 
-#: Columns of a finding the page reads (to show its evidence, to decide it) but does not show.
-HIDDEN_COLUMNS = ["finding_id", "rule_id", "doctor_id", "dept_code"]
+#: Fields of a finding the page reads (to show its evidence, to decide it) but does not show.
+HIDDEN_FIELDS = ["finding_id", "rule_id", "doctor_id", "dept_code"]
 
 
 def _decide_in(path, ids: list[str], decision: str, options: dict) -> list[dict]:
@@ -45,7 +46,6 @@ class FindingsPage(QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.rules = {r.id: r for r in ctx.rulebook().rules()}
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("疑点审核")))
         filters = QHBoxLayout()
@@ -73,30 +73,26 @@ class FindingsPage(QWidget):
         for w in (self.family, self.severity, self.institution, self.decision, self.text):
             filters.addWidget(w)
         layout.addLayout(filters)
-        # The table's columns, once: (findings_query column, header, formatter); after them
-        # the columns the page reads from a row without showing them.
-        shown = [
-            ("claim_id", self.tr("结算ID"), None),
-            ("line_no", self.tr("行"), None),
-            ("institution_code", self.tr("机构"), None),
-            ("code", self.tr("规则"), ctx.coded_rule),
-            ("severity", self.tr("严重程度"), lambda v: ctx.label("severity", v)),
-            ("amount", self.tr("涉及金额"), money),
-            (
-                "decision",
-                self.tr("结论"),
-                lambda d: ctx.label("decision", d) if d else self.tr("未审核"),
-            ),
-            ("deduction", self.tr("扣款"), money),
-            ("message", self.tr("说明"), None),
-        ]
-        self.columns = [name for name, _, _ in shown] + HIDDEN_COLUMNS
-        self.at = {name: i for i, name in enumerate(self.columns)}
+        # the table's columns, each a findings_query field; the query selects HIDDEN_FIELDS too
         self.model = LazyTableModel(
-            [header for _, header, _ in shown],
-            {i: f for i, (_, _, f) in enumerate(shown) if f is not None},
+            [
+                Column("claim_id", self.tr("结算ID")),
+                Column("line_no", self.tr("行")),
+                Column("institution_code", self.tr("机构")),
+                Column("code", self.tr("规则"), ctx.coded_rule),
+                Column("severity", self.tr("严重程度"), lambda v: ctx.label("severity", v)),
+                Column("amount", self.tr("涉及金额"), units),
+                Column(
+                    "decision",
+                    self.tr("结论"),
+                    lambda d: ctx.label("decision", d) if d else self.tr("未审核"),
+                ),
+                Column("deduction", self.tr("扣款"), units),
+                Column("message", self.tr("说明")),
+            ]
         )
-        self.model.colour = lambda row: DECISION_COLOURS.get(row[self.at["decision"]])
+        self.fields = [c.name for c in self.model.columns] + HIDDEN_FIELDS
+        self.model.colour = lambda row: DECISION_COLOURS.get(row["decision"])
         self.view = table(self.model)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.view)
@@ -160,7 +156,7 @@ class FindingsPage(QWidget):
             return
         sql, args = findings_query(
             run,
-            self.columns,
+            self.fields,
             code_prefix=self.family.currentData() or None,
             severity=self.severity.currentData() or None,
             institution=self.institution.currentData() or None,
@@ -170,7 +166,7 @@ class FindingsPage(QWidget):
         replaced = self.model.set_query(conn, sql, args)
         if not replaced:
             return
-        self.view.resizeColumnToContents(self.at["code"])
+        self.view.resizeColumnToContents(self.model.position("code"))
         self.lines.clear()
         self.evidence.setPlainText(self.tr("选择一个疑点，查看其证据、说明和政策依据。"))
         self.status.setText(
@@ -178,13 +174,13 @@ class FindingsPage(QWidget):
         )
 
     # --- one finding ---------------------------------------------------------------------
-    def current(self) -> tuple | None:
+    def current(self) -> Row | None:
         index = self.view.currentIndex()
         return self.model.row(index.row()) if index.isValid() else None
 
-    def finding(self, row: int) -> dict:
-        """A row of the table by column name."""
-        return dict(zip(self.columns, self.model.row(row), strict=True))
+    def finding(self, row: int) -> Row:
+        """A row of the table, its fields by name."""
+        return self.model.row(row)
 
     def show_finding(self, current, _previous=None) -> None:
         if not current.isValid():
@@ -198,7 +194,7 @@ class FindingsPage(QWidget):
             f["finding_id"],
         )
         rule_id, doctor, dept, message = f["rule_id"], f["doctor_id"], f["dept_code"], f["message"]
-        rule = self.rules.get(rule_id)
+        rule = self.ctx.rulebook().rule(rule_id)
         basis = rule.basis if rule else ""
         name = (rule.name.get(self.ctx.lang) or rule.name.get("zh", rule_id)) if rule else rule_id
         self.evidence.setPlainText(

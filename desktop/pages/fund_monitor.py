@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.charts import LineChart, StackedColumns
-from desktop.widgets import ProgressRow, fill_table, heading, note, read_only_table
+from desktop.columns import Column, yuan
+from desktop.widgets import ProgressRow, heading, note, read_only_table
 from desktop.year_job import fill_years, start_year_job
 from engine import label, monitor
 
@@ -58,15 +59,15 @@ class FundMonitorPage(QWidget):
         charts.addWidget(self.spending, 0, 0)
         charts.addWidget(self.by_type, 0, 1)
         charts.addWidget(self.points, 1, 0)
-        self.table = read_only_table(
+        self.table = read_only_table(  # a month of monitor()'s expenditure
             [
-                self.tr("月份"),
-                self.tr("统筹支出"),
-                self.tr("结算人次"),
-                self.tr("人数"),
-                self.tr("次均统筹"),
-                self.tr("上年同月"),
-                self.tr("同比"),
+                Column("month", self.tr("月份")),
+                Column("fund_paid", self.tr("统筹支出"), yuan),
+                Column("claims", self.tr("结算人次")),
+                Column("patients", self.tr("人数")),
+                Column("per_claim", self.tr("次均统筹"), yuan),
+                Column("last_year_fund_paid", self.tr("上年同月"), yuan),
+                Column("growth", self.tr("同比"), _pct),
             ]
         )
         charts.addWidget(self.table, 1, 1)
@@ -111,22 +112,7 @@ class FundMonitorPage(QWidget):
                 for vt in types
             ],
         )
-        fill_table(
-            self.table,
-            [
-                [
-                    m["month"],
-                    m["fund_paid"],
-                    m["claims"],
-                    m["patients"],
-                    m["per_claim"],
-                    m["last_year_fund_paid"],
-                    _pct(m["growth"]),
-                ]
-                for m in months
-            ],
-            money=frozenset({1, 4, 5}),
-        )
+        self.table.fill(months)
         ytd = e["year_to_date"]
         self.headline.setText(
             self.tr("截至 {0} 月累计统筹支出 {1:,.2f} 元，上年同期 {2:,.2f} 元，同比 {3}。").format(

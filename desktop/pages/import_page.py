@@ -10,14 +10,15 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.columns import Column
 from desktop.jobs import Job
-from desktop.widgets import ProgressRow, heading, note
+from desktop.widgets import ProgressRow, heading, note, read_only_table
+
+PROBLEM_FIELDS = ("file", "row", "column", "reason")
 
 
 def split_error(line: str) -> list[str]:
@@ -29,15 +30,18 @@ def split_error(line: str) -> list[str]:
     return [*parts, reason]
 
 
-def problem_cells(problem, lang: str) -> list[str]:
-    """An import problem as file, row, column, reason in ``lang`` (a plug-in adapter's
+def problem_cells(problem, lang: str) -> dict[str, str]:
+    """An import problem's file, row, column and reason in ``lang`` (a plug-in adapter's
     problems are plain ``file:row:column: reason`` texts)."""
     if isinstance(problem, str):
-        return split_error(problem)
+        return dict(zip(PROBLEM_FIELDS, split_error(problem), strict=True))
     whole_file = problem.row == 0
-    row = "" if whole_file else str(problem.row)
-    column = "" if whole_file else problem.column
-    return [problem.file, row, column, problem.reason(lang)]
+    return {
+        "file": problem.file,
+        "row": "" if whole_file else str(problem.row),
+        "column": "" if whole_file else problem.column,
+        "reason": problem.reason(lang),
+    }
 
 
 def in_language(message: str, lang: str) -> str:
@@ -88,11 +92,14 @@ class ImportPage(QWidget):
         layout.addWidget(self.progress)
         self.result = note()
         layout.addWidget(self.result)
-        self.errors = QTableWidget(0, 4)
-        self.errors.setHorizontalHeaderLabels(
-            [self.tr("文件"), self.tr("行"), self.tr("列"), self.tr("原因")]
+        self.errors = read_only_table(  # a problem_cells() of the import's problems
+            [
+                Column("file", self.tr("文件")),
+                Column("row", self.tr("行")),
+                Column("column", self.tr("列")),
+                Column("reason", self.tr("原因")),
+            ]
         )
-        self.errors.horizontalHeader().setStretchLastSection(True)
         self.errors.hide()
         layout.addWidget(self.errors, 1)
         self.details = QPlainTextEdit()
@@ -210,8 +217,5 @@ class ImportPage(QWidget):
         """``errors``: the import's problems, shown in the UI's language."""
         self.result.setText(in_language(message, self.ctx.lang))
         if errors:
-            self.errors.setRowCount(len(errors))
-            for r, problem in enumerate(errors):
-                for c, part in enumerate(problem_cells(problem, self.ctx.lang)):
-                    self.errors.setItem(r, c, QTableWidgetItem(part))
+            self.errors.fill([problem_cells(p, self.ctx.lang) for p in errors])
             self.errors.show()

@@ -6,13 +6,12 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.widgets import heading, note
+from desktop.columns import Column
+from desktop.widgets import heading, note, read_only_table
 from engine import UserError, install_plugin, plugin_dirs
 
 
@@ -24,11 +23,22 @@ class PluginsPage(QWidget):
         layout.addWidget(heading(self.tr("插件")))
         self.folders = note()
         layout.addWidget(self.folders)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("名称"), self.tr("版本"), self.tr("来源"), self.tr("贡献"), self.tr("错误")]
+        sep = ", " if ctx.lang == "en" else "、"
+        self.table = read_only_table(  # a PluginInfo
+            [
+                Column("name", self.tr("名称")),
+                Column("version", self.tr("版本")),
+                Column("source", self.tr("来源"), lambda s: ctx.label("plugin_source", s)),
+                Column(
+                    "contributes",
+                    self.tr("贡献"),
+                    lambda made: sep.join(
+                        f"{ctx.label('contribution', k)} {v}" for k, v in made.items()
+                    ),
+                ),
+                Column("error", self.tr("错误")),
+            ]
         )
-        self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.install_folder = QPushButton(self.tr("安装插件文件夹…"))
@@ -51,17 +61,7 @@ class PluginsPage(QWidget):
         loaded = self.ctx.plugins()  # the window's one set: not loaded again here
         loaded.describe()
         self.folders.setText(self.tr("插件文件夹：") + "; ".join(str(d) for d in plugin_dirs()))
-        self.table.setRowCount(len(loaded.infos))
-        for r, info in enumerate(loaded.infos):
-            label = self.ctx.label
-            contributes = "、".join(
-                f"{label('contribution', k)} {v}" for k, v in info.contributes.items()
-            )
-            source = label("plugin_source", info.source)
-            for c, text in enumerate(
-                (info.name, info.version, source, contributes, info.error or "")
-            ):
-                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.fill(loaded.infos)
         self.table.resizeColumnsToContents()
 
     def install(self, path: str) -> bool:

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.widgets import BarChart, fill_table, heading, note, read_only_table
+from desktop.columns import Column, yuan
+from desktop.widgets import BarChart, heading, note, read_only_table
 from engine import RANK_BY as BY
 from engine import UserError, label, part_cases, rank
 
@@ -49,40 +50,48 @@ class RankingPage(QWidget):
         chart_area = QScrollArea()
         chart_area.setWidgetResizable(True)
         chart_area.setWidget(self.chart)
-        self.table = read_only_table(
+        self.table = read_only_table(  # a subject of rank()'s ranking
             [
-                self.tr("名次"),
-                self.tr("对象"),
-                self.tr("机构"),
-                self.tr("综合得分"),
-                self.tr("超阈值项"),
+                Column("rank", self.tr("名次")),
+                Column(
+                    "subject",
+                    self.tr("对象"),
+                    value=lambda r: f"{r['subject']} {r['name'] or ''}".strip(),
+                ),
+                Column(
+                    "institution_names",
+                    self.tr("机构"),
+                    value=lambda r: ", ".join(r["institution_names"]),
+                ),
+                Column("score", self.tr("综合得分")),
+                Column("outliers", self.tr("超阈值项")),
             ]
         )
-        self.parts = read_only_table(
+        self.parts = read_only_table(  # a part of a subject's score
             [
-                self.tr("指标"),
-                self.tr("病种/级别"),
-                self.tr("数值"),
-                self.tr("同组中位数"),
-                self.tr("阈值"),
-                self.tr("稳健得分"),
-                self.tr("例数"),
-                self.tr("比较对象数"),
-                self.tr("金额"),
+                Column("code", self.tr("指标"), lambda code: ctx.label("peer_code", code)),
+                Column("group_code", self.tr("病种/级别")),
+                Column("value", self.tr("数值")),
+                Column("median", self.tr("同组中位数")),
+                Column("threshold", self.tr("阈值")),
+                Column("score", self.tr("稳健得分")),
+                Column("cases", self.tr("例数")),
+                Column("peers", self.tr("比较对象数")),
+                Column("amount", self.tr("金额"), yuan),
             ]
         )
-        self.cases = read_only_table(
+        self.cases = read_only_table(  # a case of part_cases()
             [
-                self.tr("结算ID"),
-                self.tr("机构"),
-                self.tr("医师"),
-                self.tr("科室"),
-                self.tr("入院"),
-                self.tr("出院"),
-                self.tr("住院日"),
-                self.tr("费用"),
-                self.tr("统筹支付"),
-                self.tr("病种"),
+                Column("claim_id", self.tr("结算ID")),
+                Column("institution_code", self.tr("机构")),
+                Column("doctor_id", self.tr("医师")),
+                Column("dept_code", self.tr("科室")),
+                Column("admission_date", self.tr("入院")),
+                Column("discharge_date", self.tr("出院")),
+                Column("los", self.tr("住院日")),
+                Column("cost", self.tr("费用"), yuan),
+                Column("fund_paid", self.tr("统筹支付"), yuan),
+                Column("group_code", self.tr("病种")),
             ]
         )
         top = QSplitter(Qt.Orientation.Horizontal)
@@ -133,19 +142,7 @@ class RankingPage(QWidget):
                 )
             )
         self.chart.set_items([(r["subject"], r["score"]) for r in rows[:TOP]])
-        fill_table(
-            self.table,
-            [
-                [
-                    r["rank"],
-                    f"{r['subject']} {r['name'] or ''}".strip(),
-                    ", ".join(r["institution_names"]),
-                    r["score"],
-                    r["outliers"],
-                ]
-                for r in rows
-            ],
-        )
+        self.table.fill(rows)
         self.parts.setRowCount(0)
         self.cases.setRowCount(0)
         if rows:
@@ -159,24 +156,7 @@ class RankingPage(QWidget):
     def show_subject(self, row: int) -> None:
         subject = self.subject(row)
         parts = subject["parts"] if subject else []
-        fill_table(
-            self.parts,
-            [
-                [
-                    label("peer_code", p["code"], self.ctx.lang),
-                    p["group_code"],
-                    p["value"],
-                    p["median"],
-                    p["threshold"],
-                    p["score"],
-                    p["cases"],
-                    p["peers"],
-                    p["amount"],
-                ]
-                for p in parts
-            ],
-            money=frozenset({8}),
-        )
+        self.parts.fill(parts)
         self.cases.setRowCount(0)
         if parts:
             _select(self.parts, 0)
@@ -193,22 +173,4 @@ class RankingPage(QWidget):
             cases = part_cases(
                 ws, self.result["by"], subject["subject"], part["code"], part["group_code"], plugins
             )
-        fill_table(
-            self.cases,
-            [
-                [
-                    c["claim_id"],
-                    c["institution_code"],
-                    c["doctor_id"],
-                    c["dept_code"],
-                    c["admission_date"],
-                    c["discharge_date"],
-                    c["los"],
-                    c["cost"],
-                    c["fund_paid"],
-                    c["group_code"],
-                ]
-                for c in cases
-            ],
-            money=frozenset({7, 8}),
-        )
+        self.cases.fill(cases)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.columns import Column
 from desktop.jobs import Job
 from desktop.lazy_table import LazyTableModel
 from desktop.widgets import ProgressRow, fill_institutions, heading, note, table
@@ -43,14 +44,18 @@ class ReportsPage(QWidget):
         log_row.addWidget(self.verify_button)
         layout.addLayout(log_row)
         self.log = LazyTableModel(
-            [self.tr("序号"), self.tr("时间"), self.tr("操作"), self.tr("哈希"), self.tr("内容")],
-            {
-                1: lambda at: str(at or "")[:19].replace("T", " "),
-                2: lambda action: ctx.label("log_action", action),
-                3: lambda digest: str(digest or "")[:12],
-            },
+            [  # each a log_query field
+                Column("seq", self.tr("序号")),
+                Column("at", self.tr("时间"), lambda at: str(at or "")[:19].replace("T", " ")),
+                Column("action", self.tr("操作"), lambda action: ctx.label("log_action", action)),
+                Column("hash", self.tr("哈希"), lambda digest: str(digest or "")[:12]),
+                Column(
+                    "detail",
+                    self.tr("内容"),
+                    value=lambda row: log_sentence(row["action"], row["detail"], ctx.lang),
+                ),
+            ]
         )
-        self.log.row_formatters[4] = lambda row: log_sentence(row[2], row[4], ctx.lang)
         layout.addWidget(table(self.log), 1)
         self.verified = note()
         layout.addWidget(self.verified)

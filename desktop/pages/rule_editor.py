@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.columns import Column, yuan
 from desktop.widgets import ProgressRow, heading, note, read_only_table
 from engine import UserError, check_rulesets, export_local, local_rulesets, save_local
 from engine import validate_local as validate
@@ -40,6 +40,12 @@ rules:
       zh: "{item_name}老年慎用，患者{age_years}岁"
       en: "{item_name}: caution for the elderly, patient {age_years}"
 """
+
+
+def _where(finding: dict) -> str:
+    """A finding's claim (and line) or institution."""
+    where = finding["claim_id"] or finding["institution_code"] or ""
+    return where if finding["line_no"] is None else f"{where}:{finding['line_no']}"
 
 
 class RuleEditor(QWidget):
@@ -84,8 +90,13 @@ class RuleEditor(QWidget):
         layout.addWidget(self.progress)
         self.result = note()
         layout.addWidget(self.result)
-        self.samples = read_only_table(
-            [self.tr("编码"), self.tr("结算/机构"), self.tr("金额"), self.tr("说明")]
+        self.samples = read_only_table(  # a finding of try_rules()'s sample
+            [
+                Column("code", self.tr("编码")),
+                Column("claim_id", self.tr("结算/机构"), value=_where),
+                Column("amount", self.tr("金额"), yuan),
+                Column("message", self.tr("说明")),
+            ]
         )
         layout.addWidget(self.samples, 2)
         self.timer = QTimer(self)
@@ -169,13 +180,7 @@ class RuleEditor(QWidget):
             )
             + "".join(f"\n! {p}" for p in out["problems"])
         )
-        self.samples.setRowCount(len(out["sample"]))
-        for r, f in enumerate(out["sample"]):
-            where = f["claim_id"] or f["institution_code"] or ""
-            if f["line_no"] is not None:
-                where += f":{f['line_no']}"
-            for c, value in enumerate((f["code"], where, f"{f['amount']:,.2f}", f["message"])):
-                self.samples.setItem(r, c, QTableWidgetItem(value))
+        self.samples.fill(out["sample"])
         self.samples.resizeColumnsToContents()
 
     def save(self) -> None:

@@ -12,17 +12,20 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.widgets import heading, note
+from desktop.columns import Column
+from desktop.widgets import ColumnTable, heading, note
 from engine import UserError, rule_choices, save_rule_choices
 from engine import parameter_definitions as known
+
+
+def _json_or_blank(value) -> str:
+    return "" if value is None else json.dumps(value)
 
 
 class RulesPage(QWidget):
@@ -43,11 +46,16 @@ class RulesPage(QWidget):
         split.addWidget(self.detail)
         layout.addWidget(split, 2)
         layout.addWidget(QLabel(self.tr("规则参数")))
-        self.params = QTableWidget(0, 4)
-        self.params.setHorizontalHeaderLabels(
-            [self.tr("参数"), self.tr("全国/插件值"), self.tr("本工作区覆盖值"), self.tr("说明")]
+        # a rule parameter: only the workspace's own value is edited here
+        self.params = ColumnTable(
+            [
+                Column("label", self.tr("参数")),
+                Column("value", self.tr("全国/插件值"), json.dumps),
+                Column("override", self.tr("本工作区覆盖值"), _json_or_blank),
+                Column("help", self.tr("说明")),
+            ]
         )
-        self.params.horizontalHeader().setStretchLastSection(True)
+        self.param_names: list[str] = []  # of the rows, in order
         layout.addWidget(self.params, 1)
         row = QHBoxLayout()
         self.save_button = QPushButton(self.tr("保存"))
@@ -89,24 +97,31 @@ class RulesPage(QWidget):
             top.addChild(item)
         self.tree.expandToDepth(0)
         base = plugins.rule_parameters({})
-        self.params.setRowCount(len(base))
         defs, en = known(plugins), self.ctx.lang == "en"
-        for r, (name, value) in enumerate(sorted(base.items())):
+        rows = []
+        for name, value in sorted(base.items()):
             d = defs.get(name)
-            words = ((d.label_en if en else d.label_zh) or name) if d else name
-            meaning_text = ((d.help_en if en else d.help_zh) or "") if d else ""
-            key = QTableWidgetItem(words)
-            key.setData(Qt.ItemDataRole.UserRole, name)
-            key.setToolTip(f"{name}\n{meaning_text}".strip())
-            key.setFlags(key.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            default = QTableWidgetItem(json.dumps(value))
-            default.setFlags(default.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            mine = QTableWidgetItem("" if name not in overrides else json.dumps(overrides[name]))
-            meaning = QTableWidgetItem(meaning_text)
-            meaning.setFlags(meaning.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            meaning.setToolTip(meaning.text())
-            for c, cell in enumerate((key, default, mine, meaning)):
-                self.params.setItem(r, c, cell)
+            rows.append(
+                {
+                    "name": name,
+                    "label": ((d.label_en if en else d.label_zh) or name) if d else name,
+                    "value": value,
+                    "override": overrides.get(name),
+                    "help": ((d.help_en if en else d.help_zh) or "") if d else "",
+                }
+            )
+        self.params.fill(rows)
+        self.param_names = [row["name"] for row in rows]
+        editable = self.params.position("override")
+        for r, row in enumerate(rows):
+            for c in range(self.params.columnCount()):
+                item = self.params.item(r, c)
+                if c != editable:
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.params.item(r, self.params.position("label")).setToolTip(
+                f"{row['name']}\n{row['help']}".strip()
+            )
+            self.params.item(r, self.params.position("help")).setToolTip(row["help"])
         self.params.resizeColumnsToContents()
         self.params.setColumnWidth(0, min(self.params.columnWidth(0), 260))
         for problem in catalog.problems:
@@ -144,11 +159,11 @@ class RulesPage(QWidget):
                 if item.checkState(0) != Qt.CheckState.Checked:
                     disabled.append(item.text(1))
         overrides = {}
-        for r in range(self.params.rowCount()):
-            text = self.params.item(r, 2).text().strip()
+        column = self.params.position("override")
+        for r, name in enumerate(self.param_names):
+            text = self.params.item(r, column).text().strip()
             if text:
-                key = self.params.item(r, 0).data(Qt.ItemDataRole.UserRole)
-                overrides[key] = json.loads(text)
+                overrides[name] = json.loads(text)
         return disabled, overrides
 
     def save(self) -> None:

@@ -14,16 +14,15 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.columns import Column, four, yuan
 from desktop.jobs import Job
 from desktop.lazy_table import LazyTableModel
-from desktop.widgets import BarChart, ParamsForm, ProgressRow, heading, note, table
+from desktop.widgets import BarChart, ParamsForm, ProgressRow, heading, note, read_only_table, table
 from engine import (
     UserError,
     Workspace,
@@ -43,15 +42,6 @@ CASE_COLOURS = {
     "disallowed": QColor("#d9d9d9"),
     "special_approved": QColor("#d8f0d2"),
 }
-INSTITUTION_COLUMNS = (
-    "institution_code cases points payment deductions fund_paid balance final_payment"
-    " bed_day_payment by_disease_payment fee_for_service_payment capitation_payment"
-    " other_deductions total_payment total_clearing"
-).split()
-
-
-def _points(value) -> str:
-    return "" if value is None else f"{value:,.4f}"
 
 
 class SettlementPage(QWidget):
@@ -76,44 +66,36 @@ class SettlementPage(QWidget):
         self.headline = note(self.tr("尚未结算。"))
         layout.addWidget(self.headline)
         tabs = QTabWidget()
-        self.institutions = QTableWidget(0, len(INSTITUTION_COLUMNS))
-        self.institutions.setHorizontalHeaderLabels(
+        # a settlement's institutions (money in yuan); a run before revision 2 lacks the rest
+        # of the annual clearing (blank), its final payment is its payment
+        self.institutions = read_only_table(
             [
-                self.tr("机构"),
-                self.tr("病例数"),
-                self.tr("总分值"),
-                self.tr("应支付"),
-                self.tr("确认扣款"),
-                self.tr("已支付"),
-                self.tr("差额"),
-                self.tr("清算支付"),
-                self.tr("床日付费"),
-                self.tr("按病种付费"),
-                self.tr("按项目付费"),
-                self.tr("按人头付费"),
-                self.tr("非DIP扣款"),
-                self.tr("合计支付"),
-                self.tr("年终清算"),
+                Column("institution_code", self.tr("机构")),
+                Column("cases", self.tr("病例数")),
+                Column("points", self.tr("总分值"), four),
+                Column("payment", self.tr("应支付"), yuan),
+                Column("deductions", self.tr("确认扣款"), yuan),
+                Column("fund_paid", self.tr("已支付"), yuan),
+                Column("balance", self.tr("差额"), yuan),
+                Column(
+                    "final_payment",
+                    self.tr("清算支付"),
+                    yuan,
+                    value=lambda i: i.get("final_payment", i["payment"]),
+                ),
+                Column("bed_day_payment", self.tr("床日付费"), yuan),
+                Column("by_disease_payment", self.tr("按病种付费"), yuan),
+                Column("fee_for_service_payment", self.tr("按项目付费"), yuan),
+                Column("capitation_payment", self.tr("按人头付费"), yuan),
+                Column("other_deductions", self.tr("非DIP扣款"), yuan),
+                Column("total_payment", self.tr("合计支付"), yuan),
+                Column("total_clearing", self.tr("年终清算"), yuan),
             ]
         )
-        self.institutions.horizontalHeader().setStretchLastSection(True)
-        self.cases = LazyTableModel(
-            [
-                self.tr("结算ID"),
-                self.tr("病种组"),
-                self.tr("病例类型"),
-                self.tr("支付方式"),
-                self.tr("费用倍率"),
-                self.tr("分值"),
-            ],
-            {
-                2: lambda v: ctx.label("case_type", v),
-                3: lambda v: ctx.label("payment_method", v),
-                4: _points,
-                5: points_text,
-            },
+        self.cases = LazyTableModel(  # institution_cases_query's fields
+            self._case_columns("claim_id group_code case_type payment_method ratio points")
         )
-        self.cases.colour = lambda row: CASE_COLOURS.get(row[2])
+        self.cases.colour = lambda row: CASE_COLOURS.get(row["case_type"])
         self.case_view = table(self.cases)
         self.explain = QPlainTextEdit()
         self.explain.setReadOnly(True)
@@ -144,24 +126,30 @@ class SettlementPage(QWidget):
         ctx.workspace_changed.connect(self.show_params)
         self.show_params()
 
+    def _case_columns(self, names: str) -> list[Column]:
+        """The columns ``names`` of a table of settled cases."""
+        ctx = self.ctx
+        every = [
+            Column("claim_id", self.tr("结算ID")),
+            Column("institution", self.tr("机构")),
+            Column("group_code", self.tr("病种组")),
+            Column("case_type", self.tr("病例类型"), lambda v: ctx.label("case_type", v)),
+            Column("payment_method", self.tr("支付方式"), lambda v: ctx.label("payment_method", v)),
+            Column("ratio", self.tr("费用倍率"), four),
+            Column("points", self.tr("分值"), points_text),
+        ]
+        return [next(c for c in every if c.name == name) for name in names.split()]
+
     def _special_tab(self) -> QWidget:
         """特例单议: the year's special cases, the cap and how many are used, approve/revoke."""
         tab = QWidget()
         box = QVBoxLayout(tab)
         self.special_status = note(self.tr("结算后显示本年度的特例病例与批准上限。"))
         box.addWidget(self.special_status)
-        self.specials = LazyTableModel(
-            [
-                self.tr("结算ID"),
-                self.tr("机构"),
-                self.tr("病种组"),
-                self.tr("病例类型"),
-                self.tr("费用倍率"),
-                self.tr("分值"),
-            ],
-            {3: lambda v: self.ctx.label("case_type", v), 4: _points, 5: points_text},
+        self.specials = LazyTableModel(  # the fields of special.status's cases
+            self._case_columns("claim_id institution group_code case_type ratio points")
         )
-        self.specials.colour = lambda row: CASE_COLOURS.get(row[3])
+        self.specials.colour = lambda row: CASE_COLOURS.get(row["case_type"])
         self.special_view = table(self.specials)
         box.addWidget(self.special_view, 1)
         row = QHBoxLayout()
@@ -215,13 +203,7 @@ class SettlementPage(QWidget):
                 n=state["dip_cases"],
             )
         )
-        self.specials.set_rows(
-            [
-                (c["claim_id"], c["institution"], c["group_code"], c["case_type"])
-                + (c["ratio"], c["points"])
-                for c in state["cases"]
-            ]
-        )
+        self.specials.set_rows(state["cases"])
         self.approve_button.setEnabled(state["used"] < state["cap"])
 
     def decide_special(self, decision: str) -> Job | None:
@@ -232,7 +214,7 @@ class SettlementPage(QWidget):
         if self.ctx.path is None or not current.isValid():
             self.special_status.setText(self.tr("请先选择一个特例病例。"))
             return None
-        claim = self.specials.row(current.row())[0]
+        claim = self.specials.row(current.row())["claim_id"]
         path, reviewer = self.ctx.path, self.ctx.reviewer
         comment = self.special_comment.text().strip()
 
@@ -339,22 +321,7 @@ class SettlementPage(QWidget):
             )
         )
         rows = out["institutions"]
-        self.institutions.setRowCount(len(rows))
-        for r, inst in enumerate(rows):
-            for c, key in enumerate(INSTITUTION_COLUMNS):
-                value = inst.get(key, inst["payment"] if key == "final_payment" else None)
-                if value is None:  # a run before revision 2, or no advances
-                    text = ""
-                elif c < 2:
-                    text = str(value)
-                else:
-                    text = f"{value:,.4f}" if c == 2 else f"{value:,.2f}"
-                item = QTableWidgetItem(text)
-                if c > 0:  # counts and money: right-aligned, so the digits line up
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                self.institutions.setItem(r, c, item)
+        self.institutions.fill(rows)
         self.points_chart.set_items([(i["institution_code"], i["points"]) for i in rows])
         self.payment_chart.set_items([(i["institution_code"], i["payment"]) for i in rows])
         conn = self.ctx.reader
@@ -386,7 +353,7 @@ class SettlementPage(QWidget):
 
         if not current.isValid():
             return
-        claim = self.cases.row(current.row())[0]
+        claim = self.cases.row(current.row())["claim_id"]
         with self.ctx.workspace() as ws:
             out = explain_case(ws, claim, self.ctx.plugins(), self.catalogue.currentData())
         self.explain.setPlainText(

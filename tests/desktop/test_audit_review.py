@@ -88,7 +88,7 @@ def test_filter_findings_by_family_severity_and_text(window, qtbot, sample_path)
 
 def _select(page, claim_id):
     for r in range(page.model.rowCount()):
-        if page.model.row(r)[0] == claim_id:
+        if page.model.row(r)["claim_id"] == claim_id:
             page.view.selectRow(r)
             return r
     raise AssertionError(claim_id)
@@ -103,7 +103,7 @@ def test_finding_detail_marks_the_flagged_line(window, qtbot, sample_path):
         for r in range(page.lines.rowCount())
         if page.lines.data(page.lines.index(r, 0), Qt.ItemDataRole.BackgroundRole)
     ]
-    assert [page.lines.row(r)[0] for r in flagged] == [3]
+    assert [page.lines.row(r)["line_no"] for r in flagged] == [3]
 
 
 def test_confirm_with_a_deduction_records_the_decision(window, qtbot, sample_path, settings):

@@ -48,7 +48,7 @@ def _show(qtbot, window):
 def _confirm_on_review_page(window, claim_id):
     page = window.findings_page
     window.show_page(page)
-    row = next(r for r in range(page.model.rowCount()) if page.model.row(r)[0] == claim_id)
+    row = next(r for r in range(page.model.rowCount()) if page.model.row(r)["claim_id"] == claim_id)
     page.view.selectRow(row)
     page.confirm_button.click()
     assert "已记录 1 条审核结论" in page.status.text()
@@ -79,7 +79,7 @@ def test_a_confirmation_on_the_review_page_scores_the_doctor(window, qtbot, audi
     page.jump_button.click()
     assert window.stack.currentWidget() is window.findings_page
     current = window.findings_page.current()
-    assert (current[0], current[3]) == ("S-STAY2", "GZ10000204001000")
+    assert (current["claim_id"], current["code"]) == ("S-STAY2", "GZ10000204001000")
     assert "责任医师：DR001   科室：IM" in window.findings_page.evidence.toPlainText()
 
     # while the ledger is on screen, a dismissal takes the points away at once
@@ -87,7 +87,7 @@ def test_a_confirmation_on_the_review_page_scores_the_doctor(window, qtbot, audi
     with window.ctx.workspace() as ws:
         from engine.review import decide
 
-        decide(ws, [current[9]], "dismiss", reviewer="r", comment="转院")
+        decide(ws, [current["finding_id"]], "dismiss", reviewer="r", comment="转院")
     window.ctx.changed()
     run_job(qtbot, page.job)
     assert _rows(page.doctors)[0][4] == "0"

@@ -122,7 +122,7 @@ def test_import_audit_review_settle_report(
     assert shown(page.model.index(3, 6)) == "确认违规"
     assert shown(page.model.index(3, 7)) == "20.00"
     assert shown(page.model.index(2, 6)) == "不予认定"
-    assert shown(page.model.index(0, 3)).startswith(page.model.row(0)[3] + " ")  # code + name
+    assert shown(page.model.index(0, 3)).startswith(page.model.row(0)["code"] + " ")  # code + name
     qtbot.waitUntil(lambda: "最近一次审核疑点 4 条" in window.workspace_page.summary.text())
 
     # settle: the headline, the institutions with the confirmed deduction, charts in words
@@ -134,7 +134,7 @@ def test_import_audit_review_settle_report(
         settlement.institutions.item(r, 0).text(): settlement.institutions.item(r, 12).text()
         for r in range(settlement.institutions.rowCount())
     }
-    assert deductions.get(confirmed[2]) == "20.00"
+    assert deductions.get(confirmed["institution_code"]) == "20.00"
     mix = [name for name, _ in settlement.mix_chart.items]
     assert mix and all(re.search(r"[\u4e00-\u9fff]", name) for name in mix)
 

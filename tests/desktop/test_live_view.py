@@ -27,12 +27,13 @@ def test_a_half_read_table_does_not_hide_later_writes(window, sample_path, small
     assert model.rowCount() == 2 and model.canFetchMore()  # 8 claims: 4 pages, 1 read
     with Workspace.open(sample_path) as ws, ws.transaction():
         ws.conn.execute(
-            "UPDATE claims SET main_diagnosis = 'Z99.999' WHERE claim_id = ?", (model.row(0)[0],)
+            "UPDATE claims SET main_diagnosis = 'Z99.999' WHERE claim_id = ?",
+            (model.row(0)["claim_id"],),
         )
     # The reader must see the write although the table has more pages to read.
     reader = window.ctx.reader
     assert reader.execute(
-        "SELECT main_diagnosis FROM claims WHERE claim_id = ?", (model.row(0)[0],)
+        "SELECT main_diagnosis FROM claims WHERE claim_id = ?", (model.row(0)["claim_id"],)
     ).fetchone() == ("Z99.999",)
     window.ctx.changed()
     assert shown(model, 0, 6) == "Z99.999"
@@ -47,7 +48,7 @@ def test_a_decision_on_page_three_shows_in_the_table_and_the_log(
     assert page.model.rowCount() == 2
     page.move(3)  # scrolls to the second page
     assert page.model.rowCount() == 4 and page.view.currentIndex().row() == 3
-    claim = page.model.row(3)[0]
+    claim = page.model.row(3)["claim_id"]
     assert page.decide("confirm")
     assert shown(page.model, 3, 6) == "确认违规"  # the row, still loaded, shows the decision
     assert page.model.rowCount() == 4  # read in place: nothing scrolled away
@@ -58,7 +59,7 @@ def test_a_decision_on_page_three_shows_in_the_table_and_the_log(
     log = window.reports_page.log
     assert shown(log, 0, 2) == "审核结论"  # the newest entry first, without reopening
     assert shown(log, 0, 4).endswith("对 1 个疑点作出结论：不予认定：材料齐全")
-    assert claim in {page.model.row(r)[0] for r in range(4)}
+    assert claim in {page.model.row(r)["claim_id"] for r in range(4)}
 
 
 def test_writing_jobs_wait_their_turn_and_a_waiting_job_can_be_cancelled(

@@ -35,7 +35,7 @@ def test_case_types_are_coloured_and_charts_filled(window, qtbot, sample_path):
     page = window.settlement_page
     run_job(qtbot, page.run())
     page.institutions.setCurrentCell(1, 0)  # H002: its one case is high
-    assert page.cases.row(0)[2] == "high"
+    assert page.cases.row(0)["case_type"] == "high"
     assert page.cases.data(page.cases.index(0, 0), 8) is not None  # BackgroundRole
     assert [label for label, _ in page.points_chart.items][:2] == ["H001", "H002"]
     assert page.mix_chart.items and page.ratio_chart.items
@@ -143,21 +143,21 @@ def test_special_case_review_on_the_settlement_page(window, qtbot, tmp_path):
     run_job(qtbot, page.special_job)
     # 11 DIP cases: floor(0.005 × 11) = 0, at least 1
     assert "已批准 0 例，上限 1 例" in page.special_status.text()
-    assert [page.specials.row(r)[0] for r in range(page.specials.rowCount())] == ["C07"]
+    assert [page.specials.row(r)["claim_id"] for r in range(page.specials.rowCount())] == ["C07"]
     page.special_view.selectRow(0)
     page.special_comment.setText("罕见并发症，专家组同意")
     run_job(qtbot, page.decide_special("approve"))
     run_job(qtbot, page.job)
     run_job(qtbot, page.special_job)
     assert "已批准 1 例，上限 1 例" in page.special_status.text()
-    assert page.specials.row(0)[3] == "special_approved"
+    assert page.specials.row(0)["case_type"] == "special_approved"
     assert not page.approve_button.isEnabled()  # the cap is reached
     page.special_view.selectRow(0)
     page.special_comment.setText("复核撤销")
     run_job(qtbot, page.decide_special("revoke"))
     run_job(qtbot, page.job)
     run_job(qtbot, page.special_job)
-    assert page.specials.row(0)[3] == "special"
+    assert page.specials.row(0)["case_type"] == "special"
 
 
 def test_screenshots_of_a_workspace_wait_for_pages_that_load_on_a_worker(

@@ -170,18 +170,23 @@ def test_claims_filters_by_institution_visit_type_dates_and_amount(window, qtbot
     page = window.claims_page
     page.visit.setCurrentIndex(page.visit.findData("inpatient"))
     inpatient = page.model.rowCount()
-    assert inpatient and all(page.model.row(r)[3] == "inpatient" for r in range(inpatient))
+    assert inpatient and all(
+        page.model.row(r)["visit_type"] == "inpatient" for r in range(inpatient)
+    )
     page.institution.setCurrentIndex(page.institution.findData("H002"))
-    assert {page.model.row(r)[2] for r in range(page.model.rowCount())} == {"H002"}
+    assert {page.model.row(r)["institution_code"] for r in range(page.model.rowCount())} == {"H002"}
     page.institution.setCurrentIndex(0)
     page.min_amount.setText("10000")
     qtbot.keyClick(page.min_amount, Qt.Key.Key_Return)
-    assert all(page.model.row(r)[7] >= 10000 * 10_000 for r in range(page.model.rowCount()))
+    assert all(
+        page.model.row(r)["total_amount"] >= 10000 * 10_000 for r in range(page.model.rowCount())
+    )
     page.date_from.setText("2025-03-01")
     page.date_to.setText("2025-03-31")
     qtbot.keyClick(page.date_to, Qt.Key.Key_Return)
     assert all(
-        "2025-03-01" <= page.model.row(r)[4] <= "2025-03-31" for r in range(page.model.rowCount())
+        "2025-03-01" <= page.model.row(r)["admission_date"] <= "2025-03-31"
+        for r in range(page.model.rowCount())
     )
     page.min_amount.setText("lots")
     qtbot.keyClick(page.min_amount, Qt.Key.Key_Return)
