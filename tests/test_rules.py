@@ -15,6 +15,7 @@ import pytest
 from engine.errors import UserError
 from engine.ingest import import_package
 from engine.plugins import load_plugins
+from engine.rules import lanes as lanes_module
 from engine.rules import run_audit
 from engine.rules.catalogue import PARAMS_SETTING, load_rulebook
 from engine.workspace import Workspace
@@ -800,7 +801,8 @@ def _by_claim(findings) -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory):
     """Every case's trigger (T<n>) and clean twin (C<n>) in one package, audited once in
-    three lanes (so what spans claims may span lanes) and once in one."""
+    three lanes of about twenty ranges (so what spans claims — a patient's visits, a course
+    of treatment, a split stay — spans ranges, lanes and waves) and once in one range."""
     root = tmp_path_factory.mktemp("planted")
     package = root / "package"
     shutil.copytree(SAMPLE, package)
@@ -813,8 +815,10 @@ def planted(tmp_path_factory):
         plugins = load_plugins()
         ws = Workspace.open(root / "w.yibao")
         import_package(ws, package)
-        lanes = run_audit(ws, plugins, lanes=3)
         whole = run_audit(ws, plugins, lanes=1)
+        patch.setattr(lanes_module, "RANGE_LINES", ws.count("lines") // 20)
+        assert lanes_module.range_count(ws.conn, 3) >= 18
+        lanes = run_audit(ws, plugins, lanes=3)
         yield {"ws": ws, "result": lanes, "whole": whole, "by_claim": _by_claim(lanes.findings)}
         ws.close()
 
@@ -847,7 +851,7 @@ def _comparable(result) -> list[tuple]:
     )
 
 
-def test_lanes_find_what_one_lane_finds(planted):
+def test_ranges_and_lanes_find_what_one_range_finds(planted):
     assert _comparable(planted["result"]) == _comparable(planted["whole"])
 
 

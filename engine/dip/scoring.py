@@ -90,7 +90,7 @@ FROM (
                 ELSE 'resident' END AS fund,
            {factor} AS factor, cl.effect, cl.source, cl.approval
     FROM (SELECT cl.*, {los} AS los, {effects}
-          FROM claims cl NOT INDEXED {effect_join}
+          FROM {claims} {effect_join}
           WHERE cl.visit_type = 'inpatient' AND cl.discharge_date IS NOT NULL {where}) cl
     JOIN x_place p
          ON p.dx = CASE WHEN cl.insurance_type = 'work_injury' THEN '{other}'
@@ -105,6 +105,11 @@ FROM (
 )
 """
 
+# The claims scored, as ``cl``: by default the whole table, scanned in order (the planner
+# otherwise walks the institution index to avoid a sort, paying a random lookup a claim);
+# a part of an audit names its own range of claims instead (``x_claims``), read by key.
+ALL_CLAIMS = "claims cl NOT INDEXED"
+
 _NO_EFFECTS = "NULL AS effect, NULL AS source, NULL AS approval"
 _EFFECTS = "e.effect, e.source, e.approval"
 _EFFECT_JOIN = "LEFT JOIN x_effect e ON e.claim_id = cl.claim_id"
@@ -115,7 +120,7 @@ _FACTOR_JOIN = "LEFT JOIN x_factor f ON f.claim_id = cl.claim_id"
 _DISTINCT = """
 SELECT DISTINCT coalesce(main_diagnosis, ''), coalesce(main_procedure, ''),
        coalesce(other_procedures, '')
-FROM claims cl NOT INDEXED
+FROM {claims}
 WHERE visit_type = 'inpatient' AND discharge_date IS NOT NULL {where}
 """
 
@@ -197,8 +202,10 @@ class Scoring:
         effects: dict[str, tuple[str, str]] | None = None,
         approvals: dict[str, int] | None = None,
         case_factor: CaseFactor | None = None,
+        claims: str = ALL_CLAIMS,
     ):
         self.conn, self.cat, self.params = conn, cat, params
+        self.claims = claims
         self.where, self.args = where, dict(args or {})
         self.args.update(
             {
@@ -253,7 +260,7 @@ class Scoring:
         return list({id(c): c for c in [self.conn, *self.readers]}.values())
 
     def _prepare(self) -> None:
-        keys = {key for rows in self.map(_DISTINCT.replace("{where}", self.where)) for key in rows}
+        keys = {key for rows in self.map(self._sql(_DISTINCT)) for key in rows}
         regroup = [c for c, (effect, _) in self.effects.items() if effect == REGROUP]
         keys |= {(dx, "", "") for (dx,) in self._claims("coalesce(main_diagnosis, '')", regroup)}
         places = _placements(keys, self.cat, self.params)
@@ -324,11 +331,14 @@ class Scoring:
             if reader is not self.conn:
                 reader.close()
 
+    def _sql(self, sql: str, extra_where: str = "") -> str:
+        return sql.replace("{claims}", self.claims).replace("{where}", self.where + extra_where)
+
     def cases_sql(self, extra_where: str = "", *, effects: bool = True) -> str:
         """The SELECT scoring each case (columns as listed above ``_CASES``); bind ``args``."""
         with_effects = effects and bool(self.effects or self.approvals)
         return (
-            _CASES.replace("{where}", self.where + extra_where)
+            self._sql(_CASES, extra_where)
             .replace("{los}", _LOS)
             .replace("{other}", OTHER_FUND)
             .replace("{effects}", _EFFECTS if with_effects else _NO_EFFECTS)

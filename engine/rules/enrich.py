@@ -54,12 +54,18 @@ class Enricher:
     # --- set-up ----------------------------------------------------------------------------
     def prepare(self) -> None:
         conn = self.conn
+        part = self._in_part("claim_id")
         for table in q.PART_VIEWS:
             conn.execute(f"DROP VIEW IF EXISTS temp.x_{table}")
+            conn.execute(f"CREATE TEMP VIEW x_{table} AS SELECT * FROM main.{table} WHERE {part}")
+        for table, key in q.PART_COPIES.items():
+            conn.execute(f"DROP TABLE IF EXISTS temp.x_{table}")
             conn.execute(
-                f"CREATE TEMP VIEW x_{table} AS SELECT * FROM main.{table}"
-                f" WHERE {self._in_part('claim_id')}"
+                f"CREATE TEMP TABLE x_{table} AS SELECT * FROM main.{table} WHERE {part}"
+                " ORDER BY claim_id"
             )
+            for column in key:
+                conn.execute(f"CREATE INDEX temp.x_{table}_{column} ON x_{table} ({column})")
         conn.executescript("".join(q.SETUP))
         self._restriction_prefixes()
         for sql in q.features(self.params):
@@ -108,8 +114,7 @@ class Enricher:
         cat = Catalogue.load(self.conn, self.dip_source)
         if cat.empty:
             return
-        where = f" AND {self._in_part('cl.claim_id')}"
-        with Scoring(self.conn, cat, self.dip_params, where) as scoring:
+        with Scoring(self.conn, cat, self.dip_params, claims="x_claims cl") as scoring:
             self.conn.execute(
                 "INSERT INTO x_dip SELECT claim_id, payment_method, group_code, case_type,"
                 " avg_los, ratio, procedure_kind, institution_code, discharge_date"
@@ -122,6 +127,8 @@ class Enricher:
             self.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
         for table in q.PART_VIEWS:
             self.conn.execute(f"DROP VIEW IF EXISTS temp.x_{table}")
+        for table in q.PART_COPIES:
+            self.conn.execute(f"DROP TABLE IF EXISTS temp.x_{table}")
 
     # --- facts -----------------------------------------------------------------------------
     def columns(self, scope: str) -> list[str]:

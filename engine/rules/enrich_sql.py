@@ -6,19 +6,28 @@ final line query joins it once. Decimal columns are integers of 1/10000 in stora
 leave here as REAL yuan, the unit rule files use.
 
 A run may be split into parts by claim id, one per core. Each step takes the rows it
-produces from ``x_lines``, ``x_claims`` and ``x_claim_codes`` (TEMP views of the part,
-``PART_VIEWS``) and reads the whole tables for what spans claims (a patient's visits, a
-course of treatment), so the parts' facts together are the facts of the whole workspace.
+produces from ``x_lines``, ``x_claims`` and ``x_claim_codes`` (the part: TEMP views and copies,
+``PART_VIEWS``, ``PART_COPIES``) and reads, for what spans claims (a patient's visits, a course of
+treatment), the part's patients' claims in the whole tables, so the parts' facts together
+are the facts of the whole workspace and a part's cost stays that of its own patients.
 """
 
 import re
 
-PART_VIEWS = ("lines", "claims", "claim_codes")
+PART_VIEWS = ("lines",)
+#: The part's claims and their codes, copied with their keys: a view of them let the planner
+#: walk an index of the whole table (the institution's, the code's) to spare itself a sort,
+#: so every part read all the claims. Lines have no index but their key.
+PART_COPIES = {"claims": ("claim_id", "patient_id"), "claim_codes": ("claim_id",)}
 
 # Refunds netted per original line (rules_spec r2): the quantity and amount that each
 # refunded line's refunds take back. A refund names a line of its own claim, so a part's
-# refunds are all in the part.
+# refunds are all in the part. ``x_patients``: the part's patients, whose other claims (in
+# any part) are all that a step spanning claims reads, so a part's cost does not grow with
+# the workspace.
 REFUNDS = """
+CREATE TEMP TABLE x_patients (patient_id TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT OR IGNORE INTO x_patients SELECT patient_id FROM x_claims;
 CREATE TEMP TABLE x_refund (claim_id TEXT, line_no INTEGER, qty INTEGER, amount INTEGER,
   PRIMARY KEY (claim_id, line_no)) WITHOUT ROWID;
 INSERT INTO x_refund SELECT claim_id, refund_of, sum(quantity), sum(amount) FROM x_lines
@@ -247,8 +256,9 @@ FEATURES = [
              l.charge_time,
              CASE WHEN c.visit_type = 'inpatient' THEN 'c' || c.claim_id
                   ELSE 'p' || c.patient_id || '|' || substr(l.charge_time, 1, 4) END AS grp
-      FROM lines l JOIN claims c ON c.claim_id = l.claim_id
-      WHERE {_items("max_course_days IS NOT NULL")}),
+      FROM claims c JOIN lines l ON l.claim_id = c.claim_id
+      WHERE c.patient_id IN (SELECT patient_id FROM x_patients)
+        AND {_items("max_course_days IS NOT NULL")}),
     refunds AS MATERIALIZED (
       SELECT claim_id, refund_of AS line_no, sum(quantity) AS qty, sum(amount) AS amount
       FROM base WHERE refund_of IS NOT NULL GROUP BY claim_id, refund_of),
@@ -497,15 +507,15 @@ CREATE INDEX temp.x_code_limit_code ON x_code_limit (code, kind);
 CREATE TEMP TABLE x_visits AS
   SELECT claim_id, patient_id, institution_code, visit_type, admission_date, discharge_date,
          substr(main_diagnosis, 1, 3) AS dx_category, julianday(admission_date) AS day
-  FROM claims;
+  FROM claims WHERE patient_id IN (SELECT patient_id FROM x_patients);
 CREATE INDEX temp.x_visits_patient ON x_visits (patient_id, visit_type, day);
 CREATE TEMP TABLE x_during AS
   SELECT o.claim_id, min(i.claim_id) AS stay
-  FROM x_visits i JOIN x_visits o ON o.patient_id = i.patient_id
-   AND o.visit_type IN ('outpatient', 'chronic_outpatient', 'pharmacy')
-   AND o.day > i.day AND o.day < julianday(i.discharge_date)
-  WHERE i.visit_type = 'inpatient' AND i.discharge_date IS NOT NULL
-    AND EXISTS (SELECT 1 FROM x_claims p WHERE p.claim_id = o.claim_id)
+  FROM x_claims o JOIN x_visits i ON i.patient_id = o.patient_id
+   AND i.visit_type = 'inpatient' AND i.day < julianday(o.admission_date)
+   AND julianday(o.admission_date) < julianday(i.discharge_date)
+  WHERE o.visit_type IN ('outpatient', 'chronic_outpatient', 'pharmacy')
+    AND i.discharge_date IS NOT NULL
   GROUP BY o.claim_id;
 CREATE UNIQUE INDEX temp.x_during_id ON x_during (claim_id);
 """
