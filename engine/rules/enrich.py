@@ -127,8 +127,6 @@ class Enricher:
             self.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
         for table in q.PART_VIEWS:
             self.conn.execute(f"DROP VIEW IF EXISTS temp.x_{table}")
-        for table in q.PART_COPIES:
-            self.conn.execute(f"DROP TABLE IF EXISTS temp.x_{table}")
 
     # --- facts -----------------------------------------------------------------------------
     def columns(self, scope: str) -> list[str]:

@@ -702,5 +702,8 @@ FROM procurement_volumes v
 #: The scripts ``Enricher.prepare`` runs before the features (``features``) and after them.
 SETUP = (REFUNDS, PREFIXES, FEATURE_TABLE, DIP_TABLE)
 FINISH = (FEATURE_MERGE, CLAIM_STEPS, GENERIC_DAILY)
-#: Every TEMP table those scripts create, read from them (``Enricher.cleanup`` drops these).
-TEMP_TABLES = tuple(re.findall(r"CREATE TEMP TABLE (\w+)", "".join(SETUP + FINISH)))
+#: Every TEMP table a part makes: its copies, and those the scripts create, read from them
+#: (``Enricher.cleanup`` drops these).
+TEMP_TABLES = tuple(f"x_{table}" for table in PART_COPIES) + tuple(
+    re.findall(r"CREATE TEMP TABLE (\w+)", "".join(SETUP + FINISH))
+)
