@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -15,14 +14,14 @@ from desktop.context import Context
 from desktop.options import add_arguments
 from desktop.translations import Translations
 from desktop.window import MainWindow
-from engine import UserError
+from engine import UserError, use_plugin_dir
 
 
 def build(settings: QSettings | None = None, language: str | None = None) -> MainWindow:
     """The main window with its context (QApplication must exist)."""
     settings = settings or QSettings("yibao", "yibao")
     if settings.value("plugin_dir"):
-        os.environ.setdefault("YIBAO_PLUGINS_DIR", str(settings.value("plugin_dir")))
+        use_plugin_dir(str(settings.value("plugin_dir")), unless_set=True)
     translations = Translations()
     language = language or str(settings.value("language", "zh_CN"))
     translations.use(language)

@@ -46,7 +46,7 @@ Reports, the log and settings: ``write_doctor_notice``, ``NOTICE_SETTINGS`` /
 ``pseudonym`` (a module: ``describe``, ``is_pseudonymised``, ``export_key``, ``import_key``),
 ``set_passphrase_prompt`` (an encrypted workspace's passphrase dialog), ``run_demo``.
 
-Plug-ins: ``plugin_dirs``, ``user_plugin_dir``, ``PLUGIN_DIR_ENV``, ``install_plugin``.
+Plug-ins: ``plugin_dirs``, ``user_plugin_dir``, ``use_plugin_dir``, ``install_plugin``.
 
 Each name is imported when first used, so ``import engine`` stays cheap for the CLI.
 """
@@ -143,7 +143,7 @@ _HOMES = {
     # plug-ins
     "plugin_dirs": "engine.plugins",
     "user_plugin_dir": "engine.plugins",
-    "PLUGIN_DIR_ENV": "engine.plugins:DIR_ENV",
+    "use_plugin_dir": "engine.plugins",
     "install_plugin": "engine.plugins:install",
 }
 
@@ -158,7 +158,6 @@ __all__ = [
     "ImportRejected",
     "Ledger",
     "NOTICE_SETTINGS",
-    "PLUGIN_DIR_ENV",
     "PluginSet",
     "Progress",
     "RANK_BY",
@@ -223,6 +222,7 @@ __all__ = [
     "summarise",
     "try_rules",
     "units_text",
+    "use_plugin_dir",
     "user_plugin_dir",
     "validate_local",
     "verify_log",
@@ -272,8 +272,13 @@ if TYPE_CHECKING:
     from engine.log_text import sentence as log_sentence
     from engine.money import points_text, units_text, yuan_text
     from engine.parameters import known as parameter_definitions
-    from engine.plugins import DIR_ENV as PLUGIN_DIR_ENV
-    from engine.plugins import PluginSet, load_plugins, plugin_dirs, user_plugin_dir
+    from engine.plugins import (
+        PluginSet,
+        load_plugins,
+        plugin_dirs,
+        use_plugin_dir,
+        user_plugin_dir,
+    )
     from engine.plugins import install as install_plugin
     from engine.progress import CancelToken, Progress
     from engine.reports import write_doctor_notice, write_report

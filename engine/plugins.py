@@ -84,6 +84,16 @@ def user_plugin_dir() -> Path:
     return Path(platformdirs.user_data_dir("yibao", appauthor=False)) / "plugins"
 
 
+def use_plugin_dir(folder: str | os.PathLike, unless_set: bool = False) -> None:
+    """Take drop-in plug-ins from ``folder`` in this process (and the processes it starts);
+    ``unless_set``: not when ``YIBAO_PLUGINS_DIR`` already names one (it wins over a saved
+    choice). Plug-ins loaded before are not reloaded: call ``load_plugins`` again."""
+    if unless_set:
+        os.environ.setdefault(DIR_ENV, str(folder))
+    else:
+        os.environ[DIR_ENV] = str(folder)
+
+
 def plugin_dirs() -> list[Path]:
     dirs = [user_plugin_dir()]
     if getattr(sys, "frozen", False):

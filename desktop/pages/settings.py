@@ -3,8 +3,6 @@ issuer, document number and days to object (the open workspace's)."""
 
 from __future__ import annotations
 
-import os
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,10 +17,10 @@ from PySide6.QtWidgets import (
 from desktop.widgets import heading, note
 from engine import (
     NOTICE_SETTINGS,
-    PLUGIN_DIR_ENV,
     UserError,
     notice_settings,
     set_notice_setting,
+    use_plugin_dir,
     user_plugin_dir,
 )
 
@@ -57,8 +55,8 @@ class SettingsPage(QWidget):
             edit.setToolTip(setting.key)
             words = setting.label_en if ctx.lang == "en" else setting.label_zh
             notice_form.addRow(words, edit)
-        self.notice[NOTICE_SETTINGS[0].key].setPlaceholderText(self.tr("例如：某市医疗保障局"))
-        self.notice[NOTICE_SETTINGS[1].key].setPlaceholderText(self.tr("例如：某医保稽〔2025〕1号"))
+        self.notice["notice.issuer"].setPlaceholderText(self.tr("例如：某市医疗保障局"))
+        self.notice["notice.number"].setPlaceholderText(self.tr("例如：某医保稽〔2025〕1号"))
         layout.addWidget(self.notice_box)
         self.save_button = QPushButton(self.tr("保存设置"))
         layout.addWidget(self.save_button)
@@ -96,7 +94,8 @@ class SettingsPage(QWidget):
         folder = self.plugin_dir.text().strip()
         if folder and folder != str(user_plugin_dir()):
             self.ctx.settings.setValue("plugin_dir", folder)
-            os.environ[PLUGIN_DIR_ENV] = folder
+            use_plugin_dir(folder)
+            self.ctx.plugins_changed()  # the plug-ins of the new folder, from now on
         if not self.save_notice():
             return
         self.status.setText(self.tr("已保存。"))

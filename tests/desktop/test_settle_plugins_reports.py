@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from qt_helpers import run_job
 
 from desktop.app import main as desktop_main
+from engine import load_plugins
 
 EXAMPLE_CITY = Path(__file__).parents[2] / "plugins" / "example_city"
 
@@ -188,3 +189,29 @@ def test_the_workspace_summary_gets_room_for_its_lines(window, sample_path, tmp_
     tour.screenshots(window, tmp_path / "shots", workspace=str(sample_path))
     summary = window.workspace_page.summary
     assert "\n" in summary.text() and summary.height() >= summary.heightForWidth(summary.width())
+
+
+def test_the_window_loads_its_plugins_once_until_they_change(window, tmp_path, monkeypatch):
+    import desktop.context
+
+    loads = []
+
+    def counted():
+        loads.append(1)
+        return load_plugins()
+
+    monkeypatch.setattr(desktop.context, "load_plugins", counted)
+    window.ctx.plugins_changed()  # from now on, counted
+    for page in (window.plugins_page, window.rules_page, window.audit_page):
+        page.refresh()
+    window.settlement_page.show_params()
+    assert len(loads) == 1  # every page used the window's one set
+    folder = tmp_path / "other_plugins"
+    folder.mkdir()
+    (folder / "newcity.py").write_text("raise RuntimeError('新的插件文件夹')\n", encoding="utf-8")
+    window.settings_page.plugin_dir.setText(str(folder))
+    window.settings_page.save()  # another folder: the plug-ins are loaded again, from it
+    assert len(loads) == 2
+    table = window.plugins_page.table
+    errors = {table.item(r, 0).text(): table.item(r, 4).text() for r in range(table.rowCount())}
+    assert "新的插件文件夹" in errors["newcity"]
