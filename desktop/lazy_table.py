@@ -95,7 +95,7 @@ class LazyTableModel(QAbstractTableModel):
     def set_rows(self, rows: Sequence[Mapping]) -> None:
         """Show rows computed elsewhere (an engine result, no query behind them): mappings
         with a field for each column (more are kept, to be read by name)."""
-        names = list(rows[0]) if rows else [c.name for c in self.columns]
+        names = list(next(iter(rows))) if rows else [c.name for c in self.columns]
         self.beginResetModel()
         self._query = None
         self._name(names)

@@ -89,3 +89,29 @@ def test_the_sql_check_finds_a_query_and_an_execute():
     assert sql_in("rows = conn.execute(q)\n") == [(1, ".execute(…)")]
     assert sql_in('Q = """\n  SELECT claim_id FROM claims"""\n')
     assert sql_in('note = "Select a row"\n') == []  # English words are not SQL
+
+
+def positional_rows(source: str) -> list[int]:
+    """Lines reading a table row's field by position: ``row[7]``, ``model.row(n)[0]``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Subscript) or not isinstance(node.slice, ast.Constant):
+            continue
+        if not isinstance(node.slice.value, int):
+            continue
+        target = node.value
+        if isinstance(target, ast.Call):
+            target = target.func
+        name = getattr(target, "id", None) or getattr(target, "attr", None)
+        if name in ("row", "rows", "record", "current"):
+            found.append(node.lineno)
+    return found
+
+
+def test_desktop_tables_read_fields_by_name_and_one_module_loads_the_plugins():
+    sources = desktop_sources()
+    by_position = {name: positional_rows(text) for name, text in sources.items()}
+    assert {name: lines for name, lines in by_position.items() if lines} == {}
+    assert positional_rows("x = self.model.row(3)[0]\ny = row[7]\n") == [1, 2]
+    loaders = [name for name, text in sources.items() if "load_plugins" in text]
+    assert loaders == ["context.py"]  # the window's one PluginSet
