@@ -21,7 +21,7 @@ def fill_years(combo, reader, caption: str) -> None:
 
 
 def start_year_job(page, compute: Callable, title: str, refused: str):
-    """``compute(ws, year, plugins)`` for the page's chosen year on a reader job, shown by the
+    """``compute(ws, year, plugins=plugins)`` for the page's chosen year on a reader job, shown by the
     page's ``show_result``; ``refused`` is said when there is no workspace or year."""
     if page.ctx.path is None or page.year.currentData() is None:
         page.headline.setText(refused)
@@ -31,7 +31,7 @@ def start_year_job(page, compute: Callable, title: str, refused: str):
 
     def work(_progress, _cancel):
         with Workspace.open(path, create=False) as ws:
-            return compute(ws, year, plugins)
+            return compute(ws, year, plugins=plugins)
 
     return page.ctx.start(
         work,

@@ -460,6 +460,12 @@ def _strict(impl: pluggy.HookImpl, hook_name: str, kwargs: dict, where: str):
         ) from exc
 
 
+def or_installed(plugins: PluginSet | None) -> PluginSet:
+    """``plugins``, or the installed ones (``load_plugins()``) for None: what an engine entry
+    point's ``plugins=None`` means, so a headless call does what the CLI does."""
+    return load_plugins() if plugins is None else plugins
+
+
 def load_plugins(
     only: Iterable[str] = (), exclude: Iterable[str] = (), require: Iterable[str] = ()
 ) -> PluginSet:

@@ -46,7 +46,7 @@ def run_selftest(say: Callable[[str], None] = print) -> list[str]:
             check(
                 "import", imported.lines > 1000, f"{imported.claims} claims, {imported.lines} lines"
             )
-            audit = run_audit(ws, plugins)
+            audit = run_audit(ws, plugins=plugins)
             planted = {code for code, *_ in region.truth}
             found = {f.code for f in audit.findings}
             check(
@@ -110,7 +110,7 @@ def _doctors(ws, plugins, findings: list[dict], tmp_path: Path, check) -> None:
     claim_finding = next((f for f in findings if f["claim_id"]), None)
     if claim_finding is not None:
         decide(ws, [claim_finding["finding_id"]], "confirm", reviewer="selftest")
-    ledger = for_workspace(ws, plugins)
+    ledger = for_workspace(ws, plugins=plugins)
     scored = [d for d in ledger.doctors if d.points]
     check("doctors", bool(scored), f"{len(ledger.doctors)} doctors, {len(scored)} with points")
     if scored:

@@ -44,7 +44,7 @@ def attributed_ws(tmp_path, package, plugins):
     (package / "reference" / "doctors.csv").write_text(DOCTORS_CSV, encoding="utf-8")
     ws = Workspace.open(tmp_path / "doctors.yibao")
     import_package(ws, package)
-    run_audit(ws, plugins)
+    run_audit(ws, plugins=plugins)
     yield ws
     ws.close()
 
@@ -103,7 +103,7 @@ def test_the_doctors_registry_is_imported_and_exported(attributed_ws, tmp_path, 
     export_package(attributed_ws, tmp_path / "out")
     exported = (tmp_path / "out" / "reference" / "doctors.csv").read_text(encoding="utf-8")
     assert exported.splitlines()[1] == "DR001,张三,H001,IM,主治医师,2020-03-01"
-    ledger = for_workspace(attributed_ws, plugins)
+    ledger = for_workspace(attributed_ws, plugins=plugins)
     assert ledger.doctor("DR009").name == "李四"
     # a doctor the registry does not know is still listed, at the place of their claims
     assert (ledger.doctor("DR002").institution_code, ledger.doctor("DR002").name) == ("H002", None)
@@ -127,21 +127,21 @@ def test_points_follow_the_current_decision(attributed_ws, plugins):
     ids = _ids(attributed_ws)
     decide(attributed_ws, [ids["GZ10000204001000"]], "confirm", reviewer="审核员")
     decide(attributed_ws, [ids["GZ10000101007000"]], "confirm", reviewer="审核员")
-    ledger = for_workspace(attributed_ws, plugins)
+    ledger = for_workspace(attributed_ws, plugins=plugins)
     # split stay: 3 points (national default of its code); a line rule: 1
     assert (ledger.doctor("DR001").points, ledger.doctor("DR009").points) == (3, 1)
     decide(attributed_ws, [ids["GZ10000204001000"]], "dismiss", reviewer="审核员", comment="转院")
-    ledger = for_workspace(attributed_ws, plugins)
+    ledger = for_workspace(attributed_ws, plugins=plugins)
     assert (ledger.doctor("DR001").points, ledger.doctor("DR001").events) == (0, [])
     # a later run finds it again; dismissing the new copy outweighs an earlier confirmation
     decide(attributed_ws, [ids["GZ10000204001000"]], "confirm", reviewer="审核员")
-    run_audit(attributed_ws, plugins)
-    assert for_workspace(attributed_ws, plugins).doctor("DR001").points == 3
+    run_audit(attributed_ws, plugins=plugins)
+    assert for_workspace(attributed_ws, plugins=plugins).doctor("DR001").points == 3
     newest = attributed_ws.conn.execute(
         "SELECT finding_id FROM findings WHERE code = 'GZ10000204001000' ORDER BY rowid DESC"
     ).fetchone()[0]
     decide(attributed_ws, [newest], "dismiss", reviewer="审核员", comment="复核不认定")
-    ledger = for_workspace(attributed_ws, plugins)
+    ledger = for_workspace(attributed_ws, plugins=plugins)
     assert ledger.doctor("DR001").points == 0
     assert ledger.doctor("DR001").findings == 1  # one finding, found by two runs
 
@@ -482,7 +482,7 @@ def test_a_regions_doctors_registry_names_its_doctors(attributed_ws, _isolated_p
     )
     from engine.plugins import load_plugins
 
-    dr002 = for_workspace(attributed_ws, load_plugins()).doctor("DR002")
+    dr002 = for_workspace(attributed_ws, plugins=load_plugins()).doctor("DR002")
     assert (dr002.name, dr002.dept_code) == ("赵六", "RAD")
     assert attributed_ws.count("doctors") == 2  # nothing written
 

@@ -32,7 +32,7 @@ def test_rules_and_peer_scores_flag_the_same_institutions(tmp_path):
         for n in range(29 if inst == "H7" else 30)
     ]
     ws = make_workspace(tmp_path, doctors=[], extra_claims=extra)
-    result = run_audit(ws, load_plugins())
+    result = run_audit(ws, plugins=load_plugins())
     flagged = {f.institution_code for f in result.findings if f.code == "ZB10000205001000"}
     stored = [s for s in scores.load(ws.conn, result.run_id) if s.code == "ZB10000205001000"]
     assert sorted(s.subject for s in stored) == ["H1", "H2", "H3", "H4", "H5", "H6"]

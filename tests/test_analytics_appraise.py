@@ -30,7 +30,7 @@ EXTRA = [
 def region(tmp_path_factory):
     plugins = load_plugins()
     ws = make_workspace(tmp_path_factory.mktemp("appraise"), extra_claims=EXTRA)
-    run_audit(ws, plugins)
+    run_audit(ws, plugins=plugins)
     x1 = [f for f in list_findings(ws) if f["claim_id"] == "X1"]
     assert [f["code"] for f in x1] == ["GZ10000201001000"]
     decide(ws, [x1[0]["finding_id"]], "confirm", reviewer="张三", deduction="121.60")
@@ -40,7 +40,7 @@ def region(tmp_path_factory):
 
 def test_hand_computed_institution_and_band(region):
     ws, plugins = region
-    out = {i["institution_code"]: i for i in appraise(ws, 2025, plugins)["institutions"]}
+    out = {i["institution_code"]: i for i in appraise(ws, 2025, plugins=plugins)["institutions"]}
     h6 = out["H6"]
     # H6 in 2025: five DIP cases (cost 3000, fund 2400, LOS 5; A01.0-CONS avg_cost 1000,
     # avg_los 5, c = 1.0) and X1 (fund 160). Σ fund_paid = 5 × 2400 + 160 = 12160.
@@ -60,7 +60,7 @@ def test_hand_computed_institution_and_band(region):
 
 def test_missing_parts_spread_their_weight(region):
     ws, plugins = region
-    out = {i["institution_code"]: i for i in appraise(ws, 2025, plugins)["institutions"]}
+    out = {i["institution_code"]: i for i in appraise(ws, 2025, plugins=plugins)["institutions"]}
     h9 = out["H9"]
     # H9 has no DIP case: cost control and length of stay are missing; compliance (40) and
     # data quality (20) share 100: 40/60 and 20/60. Compliance 100, data quality 0 (its one
@@ -84,14 +84,14 @@ def test_bands():
 def test_nothing_is_written_without_apply(region):
     ws, plugins = region
     before = ws.conn.execute("SELECT count(*) FROM log").fetchone()[0]
-    appraise(ws, 2025, plugins)
+    appraise(ws, 2025, plugins=plugins)
     assert ws.conn.execute("SELECT year FROM dip_params").fetchall() == [(2025,)]
     assert ws.conn.execute("SELECT count(*) FROM log").fetchone()[0] == before
 
 
 def test_apply_to_next_year_then_settle_uses_the_coefficients(region):
     ws, plugins = region
-    result = appraise(ws, 2025, plugins)
+    result = appraise(ws, 2025, plugins=plugins)
     applied = apply(ws, result, 2026)
     assert applied["copied_params_from"] == 2025
     params = json.loads(
@@ -114,7 +114,7 @@ def test_apply_to_next_year_then_settle_uses_the_coefficients(region):
 
 def test_apply_needs_parameters_to_copy(region):
     ws, plugins = region
-    result = appraise(ws, 2025, plugins) | {"year": 2019}
+    result = appraise(ws, 2025, plugins=plugins) | {"year": 2019}
     with pytest.raises(UserError, match="no DIP parameters for 2030"):
         apply(ws, result, 2030)
 
@@ -175,8 +175,8 @@ def test_after_apply_to_a_year_without_claims_settle_defaults_to_the_year_with_t
     plugins = load_plugins()
     ws = make_workspace(tmp_path)  # claims of 2025 only
     try:
-        run_audit(ws, plugins)
-        apply(ws, appraise(ws, 2025, plugins), 2026)
+        run_audit(ws, plugins=plugins)
+        apply(ws, appraise(ws, 2025, plugins=plugins), 2026)
         assert resolve_params(ws, None, plugins)["year"] == 2025
         assert settle(ws, plugins=plugins, cases=False)["year"] == 2025
         assert resolve_params(ws, 2026, plugins)["year"] == 2026  # asked for, it is used

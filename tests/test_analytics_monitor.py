@@ -47,7 +47,7 @@ def series(tmp_path_factory):
 
 def test_monthly_expenditure_growth_and_warning(series):
     ws, plugins = series
-    out = monitor(ws, 2025, plugins)["expenditure"]
+    out = monitor(ws, 2025, plugins=plugins)["expenditure"]
     assert out["through_month"] == 6
     jan = out["months"][0]
     # January: 2025 3 × 800 + 115 = 2515 against 2024 2 × 800 + 100 = 1700 → +47.94 %
@@ -67,7 +67,7 @@ def test_monthly_expenditure_growth_and_warning(series):
 
 def test_point_value_forecast_against_last_year(series):
     ws, plugins = series
-    out = monitor(ws, 2025, plugins)["budget"]
+    out = monitor(ws, 2025, plugins=plugins)["budget"]
     # 2024: 800 points, 400 of them by June → share 0.5; 2025 to June: 600 points →
     # forecast 600 / 0.5 = 1200 points. φ = 4800 / 6000 = 0.8.
     # forecast point value = 60000 / 0.8 / 1200 = 62.5; 2024 settled: 64000 / 0.8 / 800 = 100
@@ -84,7 +84,7 @@ def test_point_value_forecast_against_last_year(series):
 
 def test_linear_forecast_without_last_year(series):
     ws, plugins = series
-    out = monitor(ws, 2024, plugins)["budget"]
+    out = monitor(ws, 2024, plugins=plugins)["budget"]
     # 2023 has no DIP case: 800 points through December × 12 / 12 = 800 → 64000 / 0.8 / 800
     assert out["method"] == "linear" and out["forecast_points"] == 800
     assert out["forecast_point_value"] == pytest.approx(100)
@@ -102,5 +102,5 @@ def test_last_a_stored_settlement_of_last_year_is_read_back(series):
             "UPDATE dip_params SET params = ? WHERE year = 2024",
             (json.dumps(PARAMS | {"year": 2024, "fund_budget": 80000}),),
         )
-    out = monitor(ws, 2025, plugins)["budget"]
+    out = monitor(ws, 2025, plugins=plugins)["budget"]
     assert out["last_year_point_value"] == pytest.approx(100)

@@ -13,7 +13,7 @@ def audited(tmp_path_factory):
     from engine.plugins import load_plugins
 
     ws = make_workspace(tmp_path_factory.mktemp("tj"))
-    result = run_audit(ws, load_plugins())
+    result = run_audit(ws, plugins=load_plugins())
     yield ws, result
     ws.close()
 
@@ -97,8 +97,8 @@ def test_drill_down_to_the_cases_of_a_part(audited):
     from engine.plugins import load_plugins
 
     ws, _result = audited
-    cases = part_cases(ws, "doctor", "D6", "TJ01", "A01.0-CONS", load_plugins())
+    cases = part_cases(ws, "doctor", "D6", "TJ01", "A01.0-CONS", plugins=load_plugins())
     assert len(cases) == 5 and {c["cost"] for c in cases} == {3000}
     assert {c["doctor_id"] for c in cases} == {"D6"}
-    h6 = part_cases(ws, "institution", "H6", "TJ04", "A01.0-CONS", load_plugins())
+    h6 = part_cases(ws, "institution", "H6", "TJ04", "A01.0-CONS", plugins=load_plugins())
     assert len(h6) == 5

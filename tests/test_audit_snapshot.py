@@ -18,12 +18,12 @@ def test_an_audit_racing_a_writer_stores_nothing(sample_ws, plugins, lanes):
 
     log_before = sample_ws.count("log")
     with pytest.raises(UserError, match="changed while the audit read it"):
-        run_audit(sample_ws, plugins, progress=write_mid_audit, lanes=lanes)
+        run_audit(sample_ws, plugins=plugins, progress=write_mid_audit, lanes=lanes)
     other.close()
     assert sample_ws.count("runs") == 0 and sample_ws.count("findings") == 0
     assert sample_ws.count("log") == log_before
     # with nothing writing, the same audit stores its run
-    result = run_audit(sample_ws, plugins, lanes=lanes)
+    result = run_audit(sample_ws, plugins=plugins, lanes=lanes)
     assert sample_ws.count("runs") == 1 and sample_ws.count("findings") == len(result.findings)
 
 

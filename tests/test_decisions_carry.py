@@ -7,10 +7,10 @@ from engine.rules import run_audit
 
 
 def test_a_decision_shows_on_the_same_finding_of_a_later_run(sample_ws, plugins):
-    first = run_audit(sample_ws, plugins)
+    first = run_audit(sample_ws, plugins=plugins)
     claim_finding = next(f for f in first.findings if f.claim_id and f.amount > 0)
     decide(sample_ws, [claim_finding.finding_id], "confirm", reviewer="张三")
-    second = run_audit(sample_ws, plugins)
+    second = run_audit(sample_ws, plugins=plugins)
     assert second.run_id != first.run_id
     shown = {
         (f["claim_id"], f["rule_id"], f["line_no"]): f

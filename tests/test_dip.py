@@ -440,7 +440,9 @@ def test_catalogue_from_three_years_of_history(tmp_path):
         ("J3", "H1", "2021-05-01", "2021-05-06", "J18.900", "", "", 99999, 1),  # too old
     ]
     ws = make_region(tmp_path, cases=history, params={**PARAMS, "core_case_threshold": 3})
-    groups = {g["group_code"]: g for g in build_catalogue(ws, 2025, resolve_params(ws, 2025))}
+    groups = {
+        g["group_code"]: g for g in build_catalogue(ws, 2025, params=resolve_params(ws, 2025))
+    }
     assert set(groups) == {"K80.1-51.2300", "J18-conservative"}
     k80, j18 = groups["K80.1-51.2300"], groups["J18-conservative"]
     # m = (1 × 10,000 + 2 × 12,000 + 7 × 14,000) / 10; LOS (5 + 2 × 6 + 7 × 7) / 10
@@ -700,7 +702,7 @@ def test_a_rule_files_points_effect_reaches_the_settlement(sample_ws, _isolated_
     (folder / "__init__.py").write_text(EFFECT_PLUGIN, encoding="utf-8")
     (folder / "rules.yaml").write_text(EFFECT_RULES, encoding="utf-8")
     plugins = load_plugins()
-    run_audit(sample_ws, plugins)
+    run_audit(sample_ws, plugins=plugins)
     finding = next(f for f in list_findings(sample_ws) if f["code"] == "T-ZERO")
     before = settle(sample_ws, 2025, plugins=plugins, store=False)
     decide(sample_ws, [finding["finding_id"]], "confirm", reviewer="t", deduction="100")
@@ -721,7 +723,7 @@ def test_an_older_workspaces_national_findings_get_their_points_effect(r2_ws, pl
     from engine.rules import run_audit
     from engine.workspace import NATIONAL_POINTS_EFFECTS
 
-    run_audit(r2_ws, plugins)
+    run_audit(r2_ws, plugins=plugins)
     split = next(f for f in list_findings(r2_ws) if f["code"] == "GZ10000204001000")
     dropped = "ALTER TABLE findings DROP COLUMN points_effect"  # as version 2 stored it
     with _reopened_as_version_2(r2_ws, dropped) as reopened:

@@ -38,7 +38,7 @@ def hostile(tmp_path, package, plugins):
     lines.write_text(text.replace("X线计算机体层(CT)平扫", LONG_NAME), encoding="utf-8")
     ws = Workspace.open(tmp_path / "hostile.yibao")
     import_package(ws, package)
-    run_audit(ws, plugins)
+    run_audit(ws, plugins=plugins)
     findings = {f["code"]: f for f in list_findings(ws)}
     child = findings["GZ10000101007000"]["finding_id"]
     decide(ws, [child], "dismiss", reviewer="@SUM(1+1)\x01", comment="-2+3\tcmd")

@@ -356,7 +356,7 @@ def test_the_largest_storable_numbers_import_and_audit(tmp_path, package):
     assert ws.conn.execute("SELECT sum(amount) FROM lines WHERE line_no >= 90").fetchone() == (
         2 * 9999999999999999,
     )
-    run_audit(ws, load_plugins())
+    run_audit(ws, plugins=load_plugins())
 
 
 def test_a_workspace_another_process_is_writing_is_reported_as_busy(tmp_path, package):

@@ -15,7 +15,7 @@ from engine.rules import run_audit
 @pytest.fixture
 def case(sample_ws, plugins):
     """An imported, audited, reviewed and settled workspace."""
-    run_audit(sample_ws, plugins)
+    run_audit(sample_ws, plugins=plugins)
     findings = [f for f in list_findings(sample_ws) if f["claim_id"] and f["line_no"]]
     decide(sample_ws, [findings[0]["finding_id"]], "confirm", reviewer="张三")
     decide(
@@ -160,7 +160,7 @@ def test_signed_entries_catch_a_rebuilt_chain_without_a_head(
     private, public = tmp_path / "inspector.key", tmp_path / "inspector.pub"
     assert main(["plugins", "keygen", "--out", str(tmp_path / "inspector")]) == 0
     monkeypatch.setenv("YIBAO_SIGNING_KEY", str(private))
-    run_audit(sample_ws, plugins)
+    run_audit(sample_ws, plugins=plugins)
     assert audit_log.verify(sample_ws.conn, public_key=str(public)).ok
     sample_ws.conn.execute("UPDATE findings SET amount = amount + 10000 WHERE rowid = 1")
     _rechain(sample_ws.conn)

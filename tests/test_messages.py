@@ -35,7 +35,7 @@ def test_the_patterns_catch_what_revision_1_wrote():
 def test_no_chinese_message_of_the_samples_shows_a_code(tmp_path, plugins, package):
     ws = Workspace.open(tmp_path / "s.yibao")
     import_package(ws, package)
-    findings = run_audit(ws, plugins).findings
+    findings = run_audit(ws, plugins=plugins).findings
     ws.close()
     assert findings and _problems(findings) == []
 
@@ -50,7 +50,7 @@ def demo_ws(tmp_path):
 
 
 def test_no_chinese_message_of_the_demo_shows_a_code(demo_ws, plugins):
-    findings = run_audit(demo_ws, plugins).findings
+    findings = run_audit(demo_ws, plugins=plugins).findings
     assert len({f.code for f in findings}) >= 20  # the planted kinds, old and new
     assert _problems(findings) == []
     xw02 = next(f for f in findings if f.code == "XW02")

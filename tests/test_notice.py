@@ -27,7 +27,7 @@ def decided(r2_ws, plugins):
     """The revision-2 sample: H002's split stay (S-STAY3) confirmed at 500, the child drug
     dismissed, the rest pending."""
     sample_ws = r2_ws
-    run_audit(sample_ws, plugins)
+    run_audit(sample_ws, plugins=plugins)
     found = {f["code"]: f for f in list_findings(sample_ws)}
     decide(
         sample_ws,

@@ -129,4 +129,4 @@ def test_a_rule_may_override_another_plugins_rule(_isolated_plugins, sample_ws):
     plugins = load_plugins()
     rules = [r for r in load_rulebook(plugins).rules() if r.id == "shared.big"]
     assert len(rules) == 1 and rules[0].overrides == "shared.big"
-    assert any(f.code == "L9" for f in run_audit(sample_ws, plugins).findings)
+    assert any(f.code == "L9" for f in run_audit(sample_ws, plugins=plugins).findings)

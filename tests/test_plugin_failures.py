@@ -22,7 +22,7 @@ def broken(_isolated_plugins):
 
 def test_engine_runs_name_the_failed_plugin_and_record_it(broken, sample_ws, tmp_path):
     plugins = load_plugins()
-    audit = run_audit(sample_ws, plugins)
+    audit = run_audit(sample_ws, plugins=plugins)
     assert any("shenzhen" in p and "szlib" in p for p in audit.problems)
     summary = sample_ws.conn.execute(
         "SELECT summary FROM runs WHERE run_id = ?", (audit.run_id,)

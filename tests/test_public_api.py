@@ -71,3 +71,81 @@ def test_a_finding_holds_its_amount_once_and_derives_what_is_stored_and_printed(
     with pytest.raises(FrozenInstanceError):
         finding.amount = Decimal(1)  # type: ignore[misc]
     assert not hasattr(finding, "__dict__")  # slots
+
+
+#: The entry points of one calling convention: ``fn(ws, <subject>, *, plugins, progress,
+#: cancel, <options>)``. Each: (the positional subject after ws, takes plugins, takes
+#: progress and cancel).
+ENTRY_POINTS = {
+    "import_package": (["package"], False, True),
+    "import_any": (["path"], True, True),
+    "export_package": (["out"], False, False),
+    "run_audit": ([], True, True),
+    "try_rules": (["rules"], True, True),
+    "decide": (["finding_ids", "decision"], False, False),
+    "settle": (["year"], True, True),
+    "explain_case": (["claim_id"], True, False),
+    "build_catalogue": (["year"], True, False),
+    "write_report": (["out"], True, False),
+    "write_doctor_notice": (["out", "doctor_id"], True, False),
+    "for_workspace": ([], True, False),
+    "appraise": (["year"], True, False),
+    "monitor": (["year"], True, False),
+    "part_cases": (["by", "subject", "code", "group_code"], True, False),
+    "special.status": (["year"], True, False),
+    "special.decide": (["claim_id", "decision"], True, False),
+}
+
+
+def _entry_point(name: str):
+    value = engine
+    for part in name.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def test_every_entry_point_takes_ws_its_subject_then_keywords_only():
+    import inspect
+
+    from engine.progress import NEVER, no_progress
+
+    keyword, empty = inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.empty
+    for name, (subject, takes_plugins, takes_progress) in ENTRY_POINTS.items():
+        signature = inspect.signature(_entry_point(name))  # annotations as written (text)
+        params = signature.parameters
+        positional = [p.name for p in params.values() if p.kind is not keyword]
+        assert positional == ["ws", *subject], name
+        assert signature.return_annotation is not empty, name
+        assert all(p.annotation is not empty for p in params.values()), name
+        assert ("plugins" in params) == takes_plugins, name
+        assert ("progress" in params and "cancel" in params) == takes_progress, name
+        if takes_plugins:
+            plugins = params["plugins"]
+            assert (plugins.kind, plugins.default) == (keyword, None), name
+            assert plugins.annotation == "PluginSet | None", name
+        if takes_progress:
+            progress, cancel = params["progress"], params["cancel"]
+            assert (progress.kind, progress.default, progress.annotation) == (
+                keyword,
+                no_progress,
+                "Progress",
+            ), name
+            assert (cancel.kind, cancel.default, cancel.annotation) == (
+                keyword,
+                NEVER,
+                "CancelToken",
+            ), name
+
+
+def test_no_plugins_means_the_installed_ones(sample_ws):
+    from engine.plugins import load_plugins
+
+    installed = load_plugins()
+    without = engine.run_audit(sample_ws, store=False)
+    given = engine.run_audit(sample_ws, plugins=installed, store=False)
+    assert without.findings and [f.to_json() | {"finding_id": ""} for f in without.findings] == [
+        f.to_json() | {"finding_id": ""} for f in given.findings
+    ]
+    assert engine.settle(sample_ws, 2025, store=False) == engine.settle(
+        sample_ws, 2025, plugins=installed, store=False
+    )

@@ -188,13 +188,13 @@ def test_rules_try_counts_what_a_stored_audit_finds_and_stores_nothing(sample_ws
     from engine.rules import run_audit
     from engine.rules.listing import rules_for, try_rules
 
-    stored = run_audit(sample_ws, plugins)
+    stored = run_audit(sample_ws, plugins=plugins)
     by_code: dict[str, list] = {}
     for f in stored.findings:
         by_code.setdefault(f.code, []).append(f)
     code = max(by_code, key=lambda c: len(by_code[c]))  # the rule that finds the most
     runs = sample_ws.count("runs")
-    tried = try_rules(sample_ws, plugins, rules_for(code, plugins))
+    tried = try_rules(sample_ws, rules_for(code, plugins), plugins=plugins)
     assert tried["findings"] == len(by_code[code]) > 0
     assert tried["amount"] == pytest.approx(float(sum(f.amount for f in by_code[code])))
     assert sample_ws.count("runs") == runs  # a dry run stores nothing

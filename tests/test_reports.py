@@ -17,7 +17,7 @@ def reviewed(r2_ws, plugins):
     """The revision-2 sample audited and settled; its split stay (S-STAY3, H002) confirmed at
     500, the child drug revised."""
     sample_ws = r2_ws
-    run_audit(sample_ws, plugins)
+    run_audit(sample_ws, plugins=plugins)
     findings = {f["code"]: f for f in list_findings(sample_ws)}
     split = findings["GZ10000204001000"]["finding_id"]
     decide(sample_ws, [split], "confirm", reviewer="张审核", deduction="500")

@@ -16,7 +16,7 @@ from engine.workspace import Workspace
 
 
 def test_editing_a_log_row_breaks_verification(sample_ws, plugins):
-    run_audit(sample_ws, plugins)
+    run_audit(sample_ws, plugins=plugins)
     assert audit_log.verify(sample_ws.conn).ok
     sample_ws.conn.execute("UPDATE log SET detail = replace(detail, '8', '9') WHERE seq = 1")
     result = audit_log.verify(sample_ws.conn)
@@ -24,7 +24,7 @@ def test_editing_a_log_row_breaks_verification(sample_ws, plugins):
 
 
 def test_deduction_cannot_exceed_the_line(sample_ws, plugins):
-    run_audit(sample_ws, plugins)
+    run_audit(sample_ws, plugins=plugins)
     child = next(f for f in list_findings(sample_ws) if f["code"] == "GZ10000101007000")
     with pytest.raises(UserError, match="超过涉及金额 .*above the amount"):  # Chinese first
         decide(sample_ws, [child["finding_id"]], "confirm", reviewer="r", deduction="5.41")
@@ -39,7 +39,7 @@ def test_deduction_cannot_exceed_the_line(sample_ws, plugins):
 
 @pytest.mark.parametrize("deduction", ["abc", "NaN", "Infinity", "1e30", "-1"])
 def test_a_deduction_that_is_not_an_amount_is_refused(sample_ws, plugins, deduction):
-    run_audit(sample_ws, plugins)
+    run_audit(sample_ws, plugins=plugins)
     finding = list_findings(sample_ws)[0]["finding_id"]
     with pytest.raises(UserError, match="deduction"):
         decide(sample_ws, [finding], "confirm", reviewer="r", deduction=deduction)
@@ -59,6 +59,6 @@ def test_broken_dropin_is_listed_with_its_error_and_work_goes_on(_isolated_plugi
     assert "plug-in API 0" in errors["old_city"]
     sample_ws = Workspace.open(tmp_path / "w.yibao")
     sample = Path(__file__).parent / "data" / "sample"
-    assert import_any(sample_ws, sample, plugins).claims == 8
-    assert run_audit(sample_ws, plugins).findings
+    assert import_any(sample_ws, sample, plugins=plugins).claims == 8
+    assert run_audit(sample_ws, plugins=plugins).findings
     assert settle(sample_ws, 2025, plugins=plugins, store=False)["point_value"] == 23.8287

@@ -815,10 +815,10 @@ def planted(tmp_path_factory):
         plugins = load_plugins()
         ws = Workspace.open(root / "w.yibao")
         import_package(ws, package)
-        whole = run_audit(ws, plugins, lanes=1)
+        whole = run_audit(ws, plugins=plugins, lanes=1)
         patch.setattr(lanes_module, "RANGE_LINES", ws.count("lines") // 20)
         assert lanes_module.range_count(ws.conn, 3) >= 18
-        lanes = run_audit(ws, plugins, lanes=3)
+        lanes = run_audit(ws, plugins=plugins, lanes=3)
         yield {"ws": ws, "result": lanes, "whole": whole, "by_claim": _by_claim(lanes.findings)}
         ws.close()
 
@@ -952,7 +952,7 @@ def test_malformed_rule_file_is_reported_and_others_run(tmp_path, r2_ws, monkeyp
         "    scope: line\n    when: no_such_field > 1\n    message: m\n",
         encoding="utf-8",
     )
-    result = run_audit(r2_ws, _with_extra_rules(monkeypatch, extra))
+    result = run_audit(r2_ws, plugins=_with_extra_rules(monkeypatch, extra))
     text = "\n".join(result.problems)
     assert "broken.yaml" in text and "not valid YAML" in text
     assert "rule local.x.r: when: unknown field no_such_field" in text
@@ -971,10 +971,10 @@ def test_a_parameter_can_switch_part_of_a_rule(tmp_path, sample_ws, monkeypatch)
         encoding="utf-8",
     )
     plugins = _with_extra_rules(monkeypatch, extra)
-    found = {f.claim_id for f in run_audit(sample_ws, plugins).findings if f.code == "L3"}
+    found = {f.claim_id for f in run_audit(sample_ws, plugins=plugins).findings if f.code == "L3"}
     assert found == {"S-OK"}
     sample_ws.set_setting(PARAMS_SETTING, {"procurement_public_only": True})
-    found = {f.claim_id for f in run_audit(sample_ws, plugins).findings if f.code == "L3"}
+    found = {f.claim_id for f in run_audit(sample_ws, plugins=plugins).findings if f.code == "L3"}
     assert found == {r[0] for r in sample_ws.conn.execute("SELECT claim_id FROM claims")}
 
 
@@ -990,19 +990,19 @@ def test_action_error_is_raised_not_swallowed(tmp_path, sample_ws, monkeypatch):
     )
     plugins = _with_extra_rules(monkeypatch, extra)
     with pytest.raises(RuleActionError, match="local.y.r"):
-        run_audit(sample_ws, plugins)
+        run_audit(sample_ws, plugins=plugins)
 
 
 def test_unknown_ruleset_name_is_a_user_error(sample_ws, plugins):
     with pytest.raises(UserError):
-        run_audit(sample_ws, plugins, ["nope"])
+        run_audit(sample_ws, plugins=plugins, rulesets=["nope"])
 
 
 def test_procurement_binds_private_institutions_unless_the_region_says_public_only(r2_ws, plugins):
     def found():
         return {
             (f.claim_id or f.institution_code, f.code)
-            for f in run_audit(r2_ws, plugins).findings
+            for f in run_audit(r2_ws, plugins=plugins).findings
             if f.code in ("JC01", "JC04", "JC05")
         }
 
@@ -1018,7 +1018,7 @@ def _institution_findings(tmp_path, package, plugins):
     import_package(ws, package)
     found = {
         (f.institution_code, f.code): f
-        for f in run_audit(ws, plugins).findings
+        for f in run_audit(ws, plugins=plugins).findings
         if f.claim_id is None
     }
     ws.close()

@@ -12,7 +12,7 @@ from engine.rules.lanes import claim_bounds, lane_count
 
 
 def test_expected_findings_exactly(sample_ws, plugins, expected):
-    result = run_audit(sample_ws, plugins)
+    result = run_audit(sample_ws, plugins=plugins)
     claim_findings = {
         (f.claim_id, f.line_no, f.code): f.to_json()["amount"]
         for f in result.findings
@@ -48,7 +48,7 @@ def test_confirmed_split_stay_changes_the_settlement(r2_ws, plugins):
     """(The revision-2 sample: S-STAY3 at H002.) With its rule's points effect zero, the readmission is disallowed and its deduction
     not also taken; without one, the 500 is recovered in full after sharing (r2)."""
     before = settle(r2_ws, 2025, plugins=plugins, store=False)
-    run_audit(r2_ws, plugins)
+    run_audit(r2_ws, plugins=plugins)
     split = next(f for f in list_findings(r2_ws) if f["code"] == "GZ10000204001000")
     decide(r2_ws, [split["finding_id"]], "confirm", reviewer="审核员甲", deduction="500")
     after = settle(r2_ws, 2025, plugins=plugins, store=False)
@@ -87,9 +87,9 @@ def test_audit_split_into_lanes_finds_exactly_what_one_lane_finds(sample_ws, plu
     course of treatment, an institution's sums) crosses lanes."""
     claims = sample_ws.count("claims")
     lanes = max(2, round(1 / per_lane)) if per_lane else claims
-    whole = run_audit(sample_ws, plugins, lanes=1)
+    whole = run_audit(sample_ws, plugins=plugins, lanes=1)
     assert whole.findings
-    assert _comparable(run_audit(sample_ws, plugins, lanes=lanes)) == _comparable(whole)
+    assert _comparable(run_audit(sample_ws, plugins=plugins, lanes=lanes)) == _comparable(whole)
 
 
 @pytest.mark.parametrize("lanes", [1, 2])
@@ -99,12 +99,12 @@ def test_audit_in_many_ranges_finds_exactly_what_one_range_finds(
     """A workspace of more lines than a range holds is split into more ranges than lanes,
     run a lane's worth at a time, each range's facts evaluated as it comes: here ranges of
     about 7 lines, so facts that span claims cross ranges and waves."""
-    whole = run_audit(sample_ws, plugins, lanes=1)
+    whole = run_audit(sample_ws, plugins=plugins, lanes=1)
     monkeypatch.setattr(lanes_module, "RANGE_LINES", 7)
     ranges = lanes_module.range_count(sample_ws.conn, lanes)
     assert ranges >= 3 * lanes
     assert len(claim_bounds(sample_ws.conn, ranges)) > 2 * lanes
-    assert _comparable(run_audit(sample_ws, plugins, lanes=lanes)) == _comparable(whole)
+    assert _comparable(run_audit(sample_ws, plugins=plugins, lanes=lanes)) == _comparable(whole)
 
 
 def test_lane_bounds_cover_every_claim_once(sample_ws):

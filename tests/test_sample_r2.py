@@ -24,7 +24,7 @@ def r2_ws(tmp_path):
 
 def test_r2_sample_findings_exactly(r2_ws, plugins):
     expected = json.loads((R2 / "expected_findings.json").read_text(encoding="utf-8"))
-    result = run_audit(r2_ws, plugins)
+    result = run_audit(r2_ws, plugins=plugins)
     claim_findings = {
         (f.claim_id, f.line_no, f.code): f.to_json()["amount"]
         for f in result.findings
@@ -38,7 +38,7 @@ def test_r2_sample_findings_exactly(r2_ws, plugins):
 
 
 def test_r2_sample_severities_and_words(r2_ws, plugins):
-    by_key = {(f.claim_id, f.code): f for f in run_audit(r2_ws, plugins).findings}
+    by_key = {(f.claim_id, f.code): f for f in run_audit(r2_ws, plugins=plugins).findings}
     jc03 = by_key[("S-JC03", "JC03")]
     assert jc03.severity == "violation" and "自费2元" in jc03.message
     split = by_key[("S-STAY3", "GZ10000204001000")]

@@ -50,7 +50,7 @@ def _spark_findings(out: Path) -> list[tuple]:
 def _local(package: Path, tmp: Path) -> tuple[Workspace, list[tuple]]:
     ws = Workspace.open(tmp / "local.yibao")
     import_package(ws, package)
-    result = run_audit(ws, load_plugins())
+    result = run_audit(ws, plugins=load_plugins())
     return ws, sorted(_key(asdict(f)) for f in result.findings)
 
 

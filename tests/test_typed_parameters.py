@@ -21,7 +21,7 @@ def test_a_workspace_value_of_the_wrong_type_or_range_is_refused(sample_ws, plug
     with sample_ws.transaction():
         sample_ws.set_setting(PARAMS_SETTING, {"split_stay_days": bad})
     with pytest.raises(UserError, match="split_stay_days must be a whole number from 1 to 365"):
-        run_audit(sample_ws, plugins)
+        run_audit(sample_ws, plugins=plugins)
     assert sample_ws.count("runs") == 0
 
 
@@ -161,7 +161,7 @@ def test_every_reader_of_the_workspace_values_checks_them(sample_ws, plugins):
         sample_ws.set_setting(PARAMS_SETTING, {"warn_points": "4"})
     for read in (
         lambda: for_workspace(sample_ws),
-        lambda: for_workspace(sample_ws, plugins),
+        lambda: for_workspace(sample_ws, plugins=plugins),
         lambda: rules_in_force(plugins, sample_ws),
     ):
         with pytest.raises(UserError, match="warn_points must be a whole number"):

@@ -13,7 +13,7 @@ from engine.rules import run_audit
 
 
 def test_tables_filter_dates_are_dates_and_amounts_have_formats(sample_ws, plugins, tmp_path):
-    run_audit(sample_ws, plugins)
+    run_audit(sample_ws, plugins=plugins)
     first = next(f for f in list_findings(sample_ws) if f["amount"] > 20)
     decide(sample_ws, [first["finding_id"]], "confirm", reviewer="张审核", deduction="12.5")
     settle(sample_ws, plugins=plugins)

@@ -135,7 +135,7 @@ def test_review_from_a_file_applies_every_row_or_none(sample_ws, plugins, tmp_pa
     from engine.review import decide_from_csv
     from engine.rules import run_audit
 
-    run_audit(sample_ws, plugins)
+    run_audit(sample_ws, plugins=plugins)
     first, second = (f["finding_id"] for f in list_findings(sample_ws)[:2])
     batch = tmp_path / "batch.csv"
     batch.write_text(
@@ -155,7 +155,7 @@ def test_review_from_an_excel_saved_gbk_file_with_chinese_decisions(sample_ws, p
     from engine.review import decide_from_csv
     from engine.rules import run_audit
 
-    run_audit(sample_ws, plugins)
+    run_audit(sample_ws, plugins=plugins)
     first, second = (f["finding_id"] for f in list_findings(sample_ws)[:2])
     batch = tmp_path / "batch.csv"
     batch.write_bytes(

@@ -82,7 +82,9 @@ class AuditPage(QWidget):
 
         def work(progress, cancel):
             with Workspace.open(path, create=False) as ws:
-                return run_audit(ws, plugins, chosen, progress=progress, cancel=cancel)
+                return run_audit(
+                    ws, plugins=plugins, rulesets=chosen, progress=progress, cancel=cancel
+                )
 
         self.job = self.ctx.start(
             work,

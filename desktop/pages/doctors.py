@@ -172,7 +172,7 @@ class DoctorsPage(QWidget):
 
         def work(_progress, _cancel):
             with Workspace.open(path, create=False) as ws:
-                return for_workspace(ws, plugins, year=year, catalog=catalog)
+                return for_workspace(ws, plugins=plugins, year=year, catalog=catalog)
 
         self.job = self.ctx.start(
             work,

@@ -175,7 +175,7 @@ class ImportPage(QWidget):
                 return import_any(
                     ws,
                     folder,
-                    plugins,
+                    plugins=plugins,
                     replace=replace,
                     pseudonymise=pseudonymise,
                     progress=progress,

@@ -171,6 +171,11 @@ class RankingPage(QWidget):
         plugins = self.ctx.plugins()
         with self.ctx.workspace() as ws:
             cases = part_cases(
-                ws, self.result["by"], subject["subject"], part["code"], part["group_code"], plugins
+                ws,
+                self.result["by"],
+                subject["subject"],
+                part["code"],
+                part["group_code"],
+                plugins=plugins,
             )
         self.cases.fill(cases)

@@ -160,7 +160,9 @@ class RuleEditor(QWidget):
 
         def work(progress, cancel):
             with Workspace.open(path, create=False) as ws:
-                return try_rules(ws, plugins, ruleset.rules, progress=progress, cancel=cancel)
+                return try_rules(
+                    ws, ruleset.rules, plugins=plugins, progress=progress, cancel=cancel
+                )
 
         self.job = self.ctx.start(
             work,

@@ -177,7 +177,7 @@ class SettlementPage(QWidget):
 
         def work(_progress, _cancel):
             with Workspace.open(path, create=False) as ws:
-                return special.status(ws, year, plugins)
+                return special.status(ws, year, plugins=plugins)
 
         self.special_job = self.ctx.start(
             work,
@@ -355,7 +355,9 @@ class SettlementPage(QWidget):
             return
         claim = self.cases.row(current.row())["claim_id"]
         with self.ctx.workspace() as ws:
-            out = explain_case(ws, claim, self.ctx.plugins(), self.catalogue.currentData())
+            out = explain_case(
+                ws, claim, plugins=self.ctx.plugins(), catalogue=self.catalogue.currentData()
+            )
         self.explain.setPlainText(
             "\n".join(f"{n}. {s}" for n, s in enumerate(self._steps(out), start=1))
             + "\n→ "

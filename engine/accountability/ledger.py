@@ -15,10 +15,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from engine.accountability.points import STATUSES, Thresholds, rule_points
 from engine.findings import Decided, decided_findings
 from engine.money import money_json, units_to_decimal
+from engine.plugins import PluginSet, or_installed
+
+if TYPE_CHECKING:
+    from engine.rules.catalogue import RuleBook
+    from engine.workspace import Workspace
 
 ZERO = Decimal(0)
 
@@ -330,18 +336,20 @@ def compute(
     return Ledger(year, thresholds, ordered, dict(unattributed), years)
 
 
-def for_workspace(ws, plugins=None, *, year: int | None = None, catalog=None) -> Ledger:
-    """The ledger of a workspace with the plug-ins' rules (``catalog``: already loaded),
-    parameters and doctors (a region's registry laid over the workspace's own), and its own
-    parameter overrides; without plug-ins, the national defaults."""
-    from engine.national import RULE_PARAMETERS
+def for_workspace(
+    ws: Workspace,
+    *,
+    plugins: PluginSet | None = None,
+    year: int | None = None,
+    catalog: RuleBook | None = None,
+) -> Ledger:
+    """The ledger of a workspace with the plug-ins' (default: the installed ones) rules
+    (``catalog``: already loaded), parameters and doctors (a region's registry laid over the
+    workspace's own), and its own parameter overrides."""
     from engine.overlay import reference_overlay
-    from engine.parameters import workspace_values
     from engine.rules.catalogue import load_rulebook, rule_parameters
 
-    if plugins is None:
-        params = {**RULE_PARAMETERS, **workspace_values(ws)}
-        return compute(ws.conn, [], params, year=year)
+    plugins = or_installed(plugins)
     catalog = catalog or load_rulebook(plugins)
     params = rule_parameters(ws, plugins)
     registry = [c for c in plugins.reference_data() if c.table == "doctors"]

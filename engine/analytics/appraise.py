@@ -32,6 +32,7 @@ from engine.errors import UserError
 from engine.findings import latest_run
 from engine.money import SCALE, money_json
 from engine.overlay import reference_overlay
+from engine.plugins import PluginSet, or_installed
 from engine.workspace import Workspace
 
 PARTS = ("compliance", "cost_control", "length_of_stay", "data_quality")
@@ -124,8 +125,10 @@ def _dip_sums(ws: Workspace, year: int, plugins) -> dict[str, tuple]:
     return {code: tuple(v) for code, v in sums.items()}
 
 
-def appraise(ws: Workspace, year: int, plugins=None) -> dict:
-    """Every institution's parts, score and coefficient for ``year`` (nothing is written)."""
+def appraise(ws: Workspace, year: int, *, plugins: PluginSet | None = None) -> dict:
+    """Every institution's parts, score and coefficient for ``year`` (nothing is written);
+    ``plugins``: default the installed ones."""
+    plugins = or_installed(plugins)
     p = analytics_params(ws, plugins)
     conn = ws.conn
     run_id = latest_run(ws)

@@ -33,6 +33,7 @@ from engine.dip.settlement import (
 from engine.errors import UserError
 from engine.money import SCALE, money_json, points_json
 from engine.overlay import reference_overlay
+from engine.plugins import PluginSet, or_installed
 from engine.workspace import Workspace, open_reader, reader_path
 
 _MONTHLY = f"""
@@ -251,8 +252,9 @@ def budget_execution(ws: Workspace, year: int, plugins, warn_ratio: float) -> di
     }
 
 
-def monitor(ws: Workspace, year: int, plugins=None) -> dict:
-    """Both parts for ``year`` (nothing is written)."""
+def monitor(ws: Workspace, year: int, *, plugins: PluginSet | None = None) -> dict:
+    """Both parts for ``year`` (nothing is written); ``plugins``: default the installed ones."""
+    plugins = or_installed(plugins)
     p = analytics_params(ws, plugins)
     return {
         "year": year,

@@ -20,6 +20,7 @@ from engine.errors import UserError
 from engine.findings import latest_run
 from engine.money import money_json, units_to_decimal
 from engine.overlay import reference_overlay
+from engine.plugins import PluginSet, or_installed
 from engine.workspace import Workspace
 
 BY = ("doctor", "department", "institution")
@@ -118,11 +119,19 @@ CASE_FIELDS = (
 
 
 def part_cases(
-    ws: Workspace, by: str, subject: str, code: str, group_code: str | None, plugins=None,
+    ws: Workspace,
+    by: str,
+    subject: str,
+    code: str,
+    group_code: str | None,
+    *,
+    plugins: PluginSet | None = None,
     limit: int = 500,
-) -> list[dict]:  # fmt: skip
+) -> list[dict]:
     """The cases behind one part of a subject's ranking: its DIP cases in the group (TJ, the
-    grouping the audit used), or the institution's largest claims (an indicator)."""
+    grouping the audit used), or the institution's largest claims (an indicator).
+    ``plugins``: default the installed ones."""
+    plugins = or_installed(plugins)
     if by not in _SUBJECT_COLUMN:
         raise UserError(f"--by must be one of {', '.join(BY)}, not {by!r}")
     conn = ws.conn

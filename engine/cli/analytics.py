@@ -71,7 +71,7 @@ def cmd_appraise(args) -> int:
 
     plugins = load_plugins(args.plugin, args.no_plugin)
     with open_workspace(args, create=False) as ws:
-        out = appraise(ws, args.year, plugins)
+        out = appraise(ws, args.year, plugins=plugins)
         if args.apply_to is not None:
             out["applied"] = apply(ws, out, args.apply_to)
     if args.json:
@@ -130,7 +130,7 @@ def cmd_monitor(args) -> int:
 
     plugins = load_plugins(args.plugin, args.no_plugin)
     with open_workspace(args, create=False) as ws:
-        out = monitor(ws, args.year, plugins)
+        out = monitor(ws, args.year, plugins=plugins)
     if args.json:
         emit_json(out)
         return 0

@@ -42,7 +42,9 @@ def cmd_audit(args) -> int:
 
     plugins = plugins_for(args, warn=False)
     with open_workspace(args, create=False) as ws:
-        result = run_audit(ws, plugins, args.rules or None, progress=progress_for(args))
+        result = run_audit(
+            ws, plugins=plugins, rulesets=args.rules or None, progress=progress_for(args)
+        )
     for problem in result.problems:
         print(f"warning: {problem}", file=sys.stderr)
     if args.json:

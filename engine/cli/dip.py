@@ -170,7 +170,7 @@ def cmd_dip(args) -> int:
         if args.dip_command == "explain":
             from engine.dip.explain import explain_case
 
-            out = explain_case(ws, args.claim_id, plugins, args.catalogue)
+            out = explain_case(ws, args.claim_id, plugins=plugins, catalogue=args.catalogue)
             if args.json:
                 emit_json(out)
             else:
@@ -180,7 +180,7 @@ def cmd_dip(args) -> int:
         from engine.dip.params import CATALOGUE_SETTING, resolve_params
 
         params = resolve_params(ws, args.year, plugins)
-        groups = build_catalogue(ws, args.year, params)
+        groups = build_catalogue(ws, args.year, params=params)
         if args.use:
             with ws.transaction():
                 ws.set_setting(CATALOGUE_SETTING, "built")
@@ -231,7 +231,7 @@ def _special(ws, args, plugins) -> int:
                     " approved"
                 )
         return 0
-    out = special.status(ws, args.year, plugins)
+    out = special.status(ws, args.year, plugins=plugins)
     if args.json:
         emit_json(out)
         return 0

@@ -22,7 +22,7 @@ def _ledger(args):
 
     plugins = plugins_for(args)
     with open_workspace(args, create=False) as ws:
-        ledger = for_workspace(ws, plugins, year=args.year)
+        ledger = for_workspace(ws, plugins=plugins, year=args.year)
         names = dict(
             ws.conn.execute("SELECT institution_code, coalesce(name, '') FROM institutions")
         )

@@ -34,7 +34,7 @@ def cmd_import(args) -> int:
             result = import_any(
                 ws,
                 args.package,
-                plugins,
+                plugins=plugins,
                 replace=args.replace,
                 pseudonymise=args.pseudonymise,
                 progress=progress_for(args),

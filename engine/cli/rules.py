@@ -124,7 +124,7 @@ def cmd_try(args) -> int:
     plugins = _plugins(args)
     rules = rules_for(args.target, plugins)
     with open_workspace(args, create=False) as ws:
-        out = try_rules(ws, plugins, rules, progress=progress_for(args))
+        out = try_rules(ws, rules, plugins=plugins, progress=progress_for(args))
     if args.json:
         emit_json(out)
         return 0

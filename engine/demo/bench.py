@@ -76,7 +76,7 @@ def _import_and_audit(ws: Workspace, package: Path, plugins, say, label: str = "
     say(f"import  {stages['import']['per_second']:,} lines/s{label}")
     with TreePeak() as peak:
         t = time.perf_counter()
-        run_audit(ws, plugins)
+        run_audit(ws, plugins=plugins)
         elapsed = time.perf_counter() - t
     stages["audit"] = _stage(imported.lines, "lines", elapsed, peak)
     say(f"audit   {stages['audit']['per_second']:,} lines/s{label}")

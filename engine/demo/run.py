@@ -61,7 +61,7 @@ def _demo_decisions(ws: Workspace, run_id: str, plugins) -> list[tuple[str, str]
             )
         )
     try:
-        state = special.status(ws, None, plugins)
+        state = special.status(ws, None, plugins=plugins)
     except UserError:
         return done
     waiting = [c["claim_id"] for c in state["cases"] if c["case_type"] == "special"]
@@ -124,7 +124,7 @@ def run_demo(
                 "INSERT INTO demo_truth (code, claim_id, line_no, institution_code) VALUES (?, ?, ?, ?)",
                 region.truth,
             )
-        audit = run_audit(ws, plugins, progress=progress)
+        audit = run_audit(ws, plugins=plugins, progress=progress)
         quality = score(audit.findings, region.truth)
         decisions = _demo_decisions(ws, audit.run_id, plugins)
         settlement = settle(ws, None, plugins=plugins, progress=progress)

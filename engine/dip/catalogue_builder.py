@@ -6,7 +6,9 @@ from collections import defaultdict
 
 from engine import audit_log
 from engine.dip.grouping import Catalogue, cat_code, load_cases, sub_code
+from engine.dip.params import resolve_params
 from engine.money import decimal_to_units
+from engine.plugins import PluginSet, or_installed
 from engine.workspace import Workspace
 
 
@@ -18,9 +20,19 @@ def _weighted(per_year: dict[int, list[float]], weights: dict[int, float]) -> fl
     return sum(weights[y] * (sum(per_year[y]) / len(per_year[y])) for y in years) / total_w
 
 
-def build_catalogue(ws: Workspace, year: int, params: dict) -> list[dict]:
+def build_catalogue(
+    ws: Workspace,
+    year: int,
+    *,
+    plugins: PluginSet | None = None,
+    params: dict | None = None,
+) -> list[dict]:
     """Core groups for keys with ≥ threshold cases over the history years, comprehensive groups
-    for the rest; 1:2:7-weighted means give avg_cost, rw and avg_los. Stored as ``built``."""
+    for the rest; 1:2:7-weighted means give avg_cost, rw and avg_los. Stored as ``built``.
+    ``params``: the year's DIP parameters (default: ``resolve_params`` with ``plugins``,
+    default the installed ones)."""
+    if params is None:
+        params = resolve_params(ws, year, or_installed(plugins))
     weights_list = params["year_weights"]
     history = list(range(year - len(weights_list), year))
     weights = dict(zip(history, weights_list, strict=True))

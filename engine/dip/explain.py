@@ -13,12 +13,21 @@ from engine.dip.settlement import (
 )
 from engine.errors import UserError
 from engine.overlay import reference_overlay
+from engine.plugins import PluginSet, or_installed
 from engine.workspace import Workspace
 
 
-def explain_case(ws: Workspace, claim_id: str, plugins=None, catalogue: str | None = None) -> dict:
+def explain_case(
+    ws: Workspace,
+    claim_id: str,
+    *,
+    plugins: PluginSet | None = None,
+    catalogue: str | None = None,
+) -> dict:
     """The grouping decisions (``place``'s notes) and the scoring numbers of the same SQL
-    that settles the year, so the explanation and the settlement cannot disagree."""
+    that settles the year, so the explanation and the settlement cannot disagree
+    (``plugins``: default the installed ones)."""
+    plugins = or_installed(plugins)
     conn = ws.conn
     with reference_overlay(conn, plugins.reference_data() if plugins else []):
         cases = load_cases(conn, " AND c.claim_id = ?", (claim_id,))

@@ -24,6 +24,7 @@ from engine.errors import UserError
 from engine.findings import decided_findings, store_run
 from engine.money import SCALE, money_json, points_json, units_to_decimal
 from engine.overlay import reference_overlay
+from engine.plugins import PluginSet, or_installed
 from engine.progress import NEVER, CancelToken, Progress, no_progress
 from engine.workspace import Workspace, check_snapshot, data_version
 
@@ -454,17 +455,18 @@ def settle(
     ws: Workspace,
     year: int | None = None,
     *,
-    plugins=None,
+    plugins: PluginSet | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken = NEVER,
     catalogue: str | None = None,
     store: bool = True,
     cases: bool | Callable[[dict], object] = True,
-    progress: Progress = no_progress,
-    cancel: CancelToken = NEVER,
 ) -> dict:
     """Settle the year; store the run (parameters, catalogue, cases, institutions) and log it.
     ``cases`` adds every case to the returned dict (the JSON output of ``yibao settle``); a
     function instead is given each case as it is read, and the dict holds none (a city's
-    year has millions)."""
+    year has millions). ``plugins``: default the installed ones."""
+    plugins = or_installed(plugins)
     snapshot = data_version(ws.conn)  # before anything is read; _store checks it
     params = resolve_params(ws, year, plugins)
     source = catalogue_source(ws, catalogue)

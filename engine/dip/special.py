@@ -14,6 +14,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from engine import audit_log
 from engine.errors import UserError
+from engine.plugins import PluginSet, or_installed
 from engine.workspace import Workspace
 
 DECISIONS = ("approve", "revoke")
@@ -37,7 +38,7 @@ def cap_of(share: float, dip_cases: int) -> int:
     return max(1, int((Decimal(str(share)) * dip_cases).to_integral_value(ROUND_FLOOR)))
 
 
-def status(ws: Workspace, year: int | None = None, plugins=None) -> dict:
+def status(ws: Workspace, year: int | None = None, *, plugins: PluginSet | None = None) -> dict:
     """The special cases of a year and the cap: ``{"year", "dip_cases", "cap", "used",
     "cases": [{"claim_id", "institution", "group_code", "case_type", "ratio", "points",
     "decision_id"}]}`` — cases of type special or special_approved, as settlement sees them."""
@@ -51,6 +52,7 @@ def status(ws: Workspace, year: int | None = None, plugins=None) -> dict:
     )
     from engine.overlay import reference_overlay
 
+    plugins = or_installed(plugins)
     params = resolve_params(ws, year, plugins)
     conn = ws.conn
     with (
@@ -104,7 +106,7 @@ def decide(
     *,
     reviewer: str,
     comment: str,
-    plugins=None,
+    plugins: PluginSet | None = None,
 ) -> dict:
     """Approve a special case (refused past the cap, or for a case that is not special) or
     revoke an approval; returns the decision with the cap and how many are used."""
@@ -120,7 +122,7 @@ def decide(
     ).fetchone()
     if row is None or not row[0]:
         raise UserError(f"{claim_id}: 不是已出院的住院病例 / not a discharged inpatient case")
-    state = status(ws, int(row[0][:4]), plugins)
+    state = status(ws, int(row[0][:4]), plugins=plugins)
     case = next((c for c in state["cases"] if c["claim_id"] == claim_id), None)
     current = case["case_type"] if case else None
     if decision == "approve":

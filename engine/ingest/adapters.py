@@ -8,22 +8,46 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine import contract
 from engine.errors import UserError
 from engine.ingest.loader import ImportResult, import_package
 from engine.ingest.readers import find_file
+from engine.progress import NEVER, CancelToken, Progress, no_progress
 from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.plugins import PluginSet
 
 
 def is_package(path: Path) -> bool:
     return path.is_dir() and find_file(path, contract.CLAIMS) is not None
 
 
-def import_any(ws: Workspace, path: str | Path, plugins, **options) -> ImportResult:
-    """Import a contract package, or a local export one of the plug-ins' adapters recognises."""
+def import_any(
+    ws: Workspace,
+    path: str | Path,
+    *,
+    plugins: PluginSet | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken = NEVER,
+    replace: bool = False,
+    pseudonymise: bool = False,
+) -> ImportResult:
+    """Import a contract package, or a local export one of the plug-ins' adapters recognises
+    (``replace`` and ``pseudonymise`` as ``import_package``'s)."""
+    from engine.plugins import or_installed  # not at import: the import's workers need none
+
     path = Path(path)
+    plugins = or_installed(plugins)
     known = plugins.institution_codes()
+    options = {
+        "progress": progress,
+        "cancel": cancel,
+        "replace": replace,
+        "pseudonymise": pseudonymise,
+    }
     if not path.exists():
         raise UserError(f"data package not found: {path}")
     if is_package(path):

@@ -57,7 +57,7 @@ def _write_table(
 
 
 def export_package(
-    ws: Workspace, out: str | Path, raw: bool = False, bom: bool = True
+    ws: Workspace, out: str | Path, *, raw: bool = False, bom: bool = True
 ) -> dict[str, int]:
     """Write claims, lines and the reference tables (official DIP catalogue) as a new folder
     ``out`` (an empty folder may stand there already; anything else is refused), and the

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.errors import UserError
 from engine.files import staged
+from engine.plugins import PluginSet, or_installed
 from engine.reports.data import ReportData, gather
 from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from engine.reports.doctor_notice import DoctorNotice
 
 FORMATS = (".xlsx", ".pdf")
 
@@ -16,11 +21,13 @@ def write_report(
     ws: Workspace,
     out: str | Path,
     *,
+    plugins: PluginSet | None = None,
     institution: str | None = None,
     run_id: str | None = None,
-    plugins=None,
 ) -> ReportData:
-    """Write the report named by ``out``'s suffix; the file appears whole or not at all."""
+    """Write the report named by ``out``'s suffix; the file appears whole or not at all.
+    ``plugins`` (default: the installed ones) name the rules and add their sections."""
+    plugins = or_installed(plugins)
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
@@ -41,12 +48,13 @@ def write_doctor_notice(
     out: str | Path,
     doctor_id: str,
     *,
-    plugins=None,
+    plugins: PluginSet | None = None,
     year: int | None = None,
-):
+) -> DoctorNotice:
     """Write one doctor's 记分告知书 (a PDF) for a scoring year (default: the ledger's)."""
     from engine.reports.doctor_notice import gather_notice, write_notice
 
+    plugins = or_installed(plugins)
     out = Path(out)
     if out.suffix.lower() != ".pdf":
         raise UserError(f"a doctor's notice (记分告知书) is a .pdf, not {out.name}")

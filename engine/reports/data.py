@@ -173,7 +173,7 @@ def gather(
         settlement=_settlement(ws, institution),
         sections=sections,
         problems=problems,
-        doctors=for_workspace(ws, plugins),
+        doctors=for_workspace(ws, plugins=plugins),
         log_head=str(head(ws.conn)),
         appraisal=_appraisal(ws, plugins, institution),
         notice=notice_settings(ws),
@@ -189,7 +189,7 @@ def _appraisal(ws: Workspace, plugins, institution: str | None) -> dict | None:
     if not years:
         return None
     try:
-        out = appraise(ws, years[0], plugins)
+        out = appraise(ws, years[0], plugins=plugins)
     except UserError:
         return None
     if institution is not None:

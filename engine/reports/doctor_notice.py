@@ -36,7 +36,7 @@ class DoctorNotice:
 
 
 def gather_notice(ws: Workspace, doctor_id: str, *, plugins=None, year=None) -> DoctorNotice:
-    ledger = for_workspace(ws, plugins, year=year)
+    ledger = for_workspace(ws, plugins=plugins, year=year)
     doctor = ledger.doctor(doctor_id)
     if doctor is None:
         raise UserError(f"no doctor {doctor_id} in this workspace")

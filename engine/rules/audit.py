@@ -11,6 +11,7 @@ from engine.analytics import tj
 from engine.errors import UserError
 from engine.findings import AuditResult, Finding, store_audit
 from engine.overlay import reference_overlay
+from engine.plugins import PluginSet, or_installed
 from engine.progress import NEVER, CancelToken, Progress, no_progress
 from engine.rules.catalogue import (
     DISABLED_SETTING,
@@ -100,20 +101,21 @@ def lane_job(ws: Workspace, plugins, rules: list[Rule], params: dict) -> LaneJob
 
 def run_audit(
     ws: Workspace,
-    plugins,
-    rulesets: list[str] | None = None,
     *,
+    plugins: PluginSet | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken = NEVER,
+    rulesets: list[str] | None = None,
     lanes: int | None = None,
     only: list[Rule] | None = None,
     store: bool = True,
 ) -> AuditResult:
-    """Evaluate the chosen rule sets (default: the enabled ones) over the workspace and store
-    the run. ``lanes``: how many parts to enrich at once (default: one a core, for a big
+    """Evaluate the chosen ``rulesets`` (default: the enabled ones) over the workspace and
+    store the run (``plugins``: default the installed ones). ``lanes``: how many parts to enrich at once (default: one a core, for a big
     enough workspace; see ``lanes.lane_count``). ``only``: these rules instead of rule sets
     (a rule being written); ``store=False``: a dry run that stores nothing (``rules try``)."""
     started = time.perf_counter()
+    plugins = or_installed(plugins)
     snapshot = data_version(ws.conn)  # before anything is read; store_audit checks it
     book = load_rulebook(plugins, ws)
     chosen = select_rulesets(book, rulesets, ws.get_setting(DISABLED_SETTING, []))

@@ -11,11 +11,17 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.errors import UserError
 from engine.money import money_json
+from engine.progress import NEVER, CancelToken, Progress, no_progress
 from engine.rules import expr
 from engine.rules.ruleset import Rule
+
+if TYPE_CHECKING:
+    from engine.plugins import PluginSet
+    from engine.workspace import Workspace
 
 _WORDS = {
     "zh": {
@@ -238,12 +244,22 @@ def rules_for(target: str, plugins) -> list[Rule]:
     return rules
 
 
-def try_rules(ws, plugins, rules: list[Rule], sample: int = 20, **kwargs) -> dict:
+def try_rules(
+    ws: Workspace,
+    rules: list[Rule],
+    *,
+    plugins: PluginSet | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken = NEVER,
+    sample: int = 20,
+) -> dict:
     """How many findings ``rules`` make on the workspace, the money at stake by institution,
     and the first ``sample`` of them — an audit that stores nothing."""
     from engine.rules.audit import run_audit
 
-    result = run_audit(ws, plugins, only=rules, store=False, **kwargs)
+    result = run_audit(
+        ws, plugins=plugins, progress=progress, cancel=cancel, only=rules, store=False
+    )
     by_inst: dict[str, list] = defaultdict(lambda: [0, Decimal(0)])
     for f in result.findings:
         entry = by_inst[f.institution_code or "-"]

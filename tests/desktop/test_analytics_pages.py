@@ -15,7 +15,7 @@ PRIOR = [claim("O1", "H9", "outpatient", "2024-03-10", "", "J06.900", 100, 80, 1
 @pytest.fixture
 def region_path(tmp_path):
     ws = make_workspace(tmp_path, extra_claims=PRIOR)
-    run_audit(ws, load_plugins())
+    run_audit(ws, plugins=load_plugins())
     path = ws.path
     ws.close()
     return path

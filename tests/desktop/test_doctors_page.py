@@ -23,7 +23,7 @@ def audited_path(tmp_path, package):
     path = tmp_path / "doctors.yibao"
     with Workspace.open(path) as ws:
         import_package(ws, package)
-        run_audit(ws, load_plugins())
+        run_audit(ws, plugins=load_plugins())
         with ws.transaction():
             ws.set_setting(PARAMS_SETTING, {"warn_points": 3})
     return path

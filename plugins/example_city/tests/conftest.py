@@ -44,7 +44,7 @@ def workspace(tmp_path, city):
 
     def open_(package: Path, name: str = "w.yibao") -> Workspace:
         ws = Workspace.open(tmp_path / name)
-        import_any(ws, package, city)
+        import_any(ws, package, plugins=city)
         opened.append(ws)
         return ws
 

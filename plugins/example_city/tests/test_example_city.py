@@ -17,7 +17,7 @@ SACUBITRIL = ("XC09DXS0901000000000901", 1, 150)
 
 
 def _found(ws, plugins, claim_id):
-    return {f.code for f in run_audit(ws, plugins).findings if f.claim_id == claim_id}
+    return {f.code for f in run_audit(ws, plugins=plugins).findings if f.claim_id == claim_id}
 
 
 def test_split_stay_window_is_30_days(package, workspace, city, national):
@@ -55,10 +55,10 @@ def test_two_disease_rule_uses_the_python_field(package, workspace, city, nation
     add_claim(package, "C-LB2", [AMLODIPINE], dx="I10.x00")
     add_claim(package, "C-LB3", [AMLODIPINE], dx="J06.900", visit="chronic_outpatient")
     ws = workspace(package)
-    findings = [f for f in run_audit(ws, city).findings if f.code == "ST-LB01"]
+    findings = [f for f in run_audit(ws, plugins=city).findings if f.code == "ST-LB01"]
     assert [f.claim_id for f in findings] == ["C-LB1"]
     assert "高血压" in findings[0].message and "J06.900" in findings[0].message
-    assert not [f for f in run_audit(ws, national).findings if f.code == "ST-LB01"]
+    assert not [f for f in run_audit(ws, plugins=national).findings if f.code == "ST-LB01"]
 
 
 def test_chronic_outpatient_additions(package, workspace, city, national):
@@ -192,7 +192,7 @@ def test_report_gets_the_city_sheet(package, workspace, city, tmp_path):
 
     add_claim(package, "C-LB1", [AMLODIPINE], dx="J06.900")
     ws = workspace(package)
-    run_audit(ws, city)
+    run_audit(ws, plugins=city)
     write_report(ws, tmp_path / "r.xlsx", plugins=city)
     sheet = load_workbook(tmp_path / "r.xlsx")["汕头两病用药"]
     rows = list(sheet.iter_rows(values_only=True))
@@ -214,6 +214,6 @@ def test_tcm_hospital_earns_the_bonus_on_tcm_advantage_groups(package, workspace
     cases = {c["claim_id"]: c for c in settle(ws, 2025, plugins=city, store=False)["cases"]}
     assert (cases["C-TCM"]["points"], cases["C-TCM"]["factor"]) == (297.0, 1.1)
     assert cases["C-GEN"]["points"] == 300.0 and "factor" not in cases["C-GEN"]
-    explained = explain_case(ws, "C-TCM", city)
+    explained = explain_case(ws, "C-TCM", plugins=city)
     assert explained["factors"] == [{"plugin": "example_city", "factor": 1.1}]
     assert "plug-in example_city: case factor 1.1" in explained["steps"]
