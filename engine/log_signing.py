@@ -34,7 +34,7 @@ def sign(entry_hash: str) -> tuple[str | None, str | None]:
     path = os.environ.get(KEY_VAR, "").strip()
     if not path:
         return None, None
-    key = signing._private_key(Path(path))
+    key = signing.private_key(Path(path))
     return fingerprint(_raw(key.public_key())), key.sign(entry_hash.encode("ascii")).hex()
 
 

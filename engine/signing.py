@@ -22,8 +22,12 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.errors import UserError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 MANIFEST = "yibao-signature.json"
 SIDECAR = ".sig.json"
@@ -104,7 +108,8 @@ def keygen(base: Path) -> tuple[Path, Path]:
     return private_path, public_path
 
 
-def _private_key(path: Path):
+def private_key(path: Path) -> Ed25519PrivateKey:
+    """The Ed25519 key ``plugins keygen`` wrote to ``path``; a UserError for anything else."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -161,7 +166,7 @@ def sign(plugin: Path, key_path: Path, signer: str | None = None) -> Path:
     """Write the plug-in's signed manifest; returns its path."""
     if not plugin.exists():
         raise UserError(f"no such plug-in file or folder: {plugin}")
-    key = _private_key(key_path)
+    key = private_key(key_path)
     signer = signer or key_path.stem
     files = _files(plugin)
     from cryptography.hazmat.primitives import serialization

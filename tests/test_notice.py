@@ -15,7 +15,7 @@ from engine.labels import date_words
 from engine.reports import write_report
 from engine.reports.data import gather
 from engine.reports.notice_settings import notice_settings, set_notice_setting
-from engine.reports.pdf import _institution_section, _styles, register_font
+from engine.reports.pdf import institution_section, register_font, styles_for
 from engine.review import decide
 from engine.rules import run_audit
 
@@ -105,7 +105,7 @@ def test_every_rule_heading_is_kept_with_its_table(decided, plugins):
     for f in list_findings(decided):
         decide(decided, [f["finding_id"]], "confirm", reviewer="张审核")
     data = gather(decided, plugins=plugins)
-    story = _institution_section(data, "H002", _styles(register_font()))
+    story = institution_section(data, "H002", styles_for(register_font()))
     headings = [
         i for i, x in enumerate(story) if isinstance(x, Paragraph) and re.match(r"\d+\. ", x.text)
     ]
@@ -136,14 +136,14 @@ def test_sections_count_on_when_nothing_was_confirmed(decided, plugins):
         for i in data.settlement["institutions"]
         if i["institution_code"] != "H002"
     )
-    story = _institution_section(data, clean, _styles(register_font()))
+    story = institution_section(data, clean, styles_for(register_font()))
     headings = [
         re.sub("<[^>]+>", "", x.text)  # the Latin letters' font tags
         for x in story
         if isinstance(x, Paragraph) and re.match(r"[一二三四]、", x.text)
     ]
     assert headings == ["一、认定违规情况汇总", "二、DIP 结算"]
-    story = _institution_section(data, "H002", _styles(register_font()))
+    story = institution_section(data, "H002", styles_for(register_font()))
     headings = [
         re.sub("<[^>]+>", "", x.text)  # the Latin letters' font tags
         for x in story

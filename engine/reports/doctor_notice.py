@@ -16,7 +16,7 @@ from engine.errors import UserError
 from engine.labels import date_words, label
 from engine.reports.data import RuleInfo, rule_infos
 from engine.reports.notice_settings import notice_settings
-from engine.reports.pdf import BLANK, _p, _styles, _table, build_document, register_font
+from engine.reports.pdf import BLANK, build_document, paragraph, register_font, styles_for, table_of
 from engine.workspace import Workspace
 
 TITLE = "医保支付资格记分告知书"
@@ -72,22 +72,22 @@ def _story(notice: DoctorNotice, st: dict) -> list:
     who = f"{d.name}（{d.doctor_id}）" if d.name else d.doctor_id
     place = f"{notice.institution_name}（{d.institution_code}）" if notice.institution_name else ""
     story = [
-        _p(TITLE, st["title"]),
-        _p(notice.settings.get("notice.number") or "", st["number"]),
+        paragraph(TITLE, st["title"]),
+        paragraph(notice.settings.get("notice.number") or "", st["number"]),
         Spacer(1, 3 * mm),
-        _p(f"医保医师：{who}" + (f"　职称：{d.title}" if d.title else ""), st["body"]),
-        _p(
+        paragraph(f"医保医师：{who}" + (f"　职称：{d.title}" if d.title else ""), st["body"]),
+        paragraph(
             f"定点医药机构：{place or d.institution_code or '-'}　科室：{d.dept_code or '-'}",
             st["body"],
         ),
-        _p(
+        paragraph(
             f"　　{issuer}依据《医疗保障基金使用监督管理条例》及医保支付资格管理有关规定，"
             f"对你 {notice.year} 年度经认定的违规行为记分（自然年度，以违规行为认定日期计），"
             "现将结果告知如下。",
             st["body"],
         ),
         Spacer(1, 3 * mm),
-        _p("一、记分情况", st["h2"]),
+        paragraph("一、记分情况", st["h2"]),
     ]
     if d.events:
         rows = [
@@ -104,21 +104,21 @@ def _story(notice: DoctorNotice, st: dict) -> list:
                     visit,
                     e.code,
                     info.name_zh if info else e.rule_id,
-                    _p(info.basis if info and info.basis else "-", st["basis"]),
+                    paragraph(info.basis if info and info.basis else "-", st["basis"]),
                     str(e.points),
                 ]
             )
         widths = [10 * mm, 26 * mm, 21 * mm, 26 * mm, 31 * mm, 24 * mm, 31 * mm, 11 * mm]
-        story.append(_table(rows, widths, st, 7))
+        story.append(table_of(rows, widths, st, 7))
     else:
-        story.append(_p("本年度无经确认的违规记分事项。", st["body"]))
+        story.append(paragraph("本年度无经确认的违规记分事项。", st["body"]))
     story += [
         Spacer(1, 2 * mm),
-        _p(f"本年度累计记分：{d.points} 分", st["h2"]),
-        _p("二、处理结果", st["h2"]),
-        _p(f"状态：{label('doctor_status', d.status)}", st["body"]),
-        _p(consequence(t, d.points), st["body"]),
-        _p(
+        paragraph(f"本年度累计记分：{d.points} 分", st["h2"]),
+        paragraph("二、处理结果", st["h2"]),
+        paragraph(f"状态：{label('doctor_status', d.status)}", st["body"]),
+        paragraph(consequence(t, d.points), st["body"]),
+        paragraph(
             f"记分标准：累计 {t.warn_points} 分约谈提醒，{t.suspend_points} 分暂停医保支付资格"
             f"（每超 1 分暂停 {t.suspend_months_per_point_over} 个月，最长 "
             f"{t.suspend_months_max} 个月），{t.terminate_points} 分终止医保支付资格。",
@@ -126,20 +126,24 @@ def _story(notice: DoctorNotice, st: dict) -> list:
         ),
         KeepTogether(
             [
-                _p("三、陈述与申辩", st["h2"]),
-                _p(
+                paragraph("三、陈述与申辩", st["h2"]),
+                paragraph(
                     f"　　如对上述记分有异议，请自收到本告知书之日起 {days} 日内向{issuer}"
                     "提出书面陈述、申辩，并提供相关证明材料；逾期未提出的，视为无异议。",
                     st["body"],
                 ),
                 Spacer(1, 10 * mm),
-                _p(f"{issuer}（盖章）", st["right"]),
-                _p(date_words(notice.generated_at), st["right"]),
-                _p(f"审核日志校验码：{notice.log_head}", st["basis"]),
+                paragraph(f"{issuer}（盖章）", st["right"]),
+                paragraph(date_words(notice.generated_at), st["right"]),
+                paragraph(f"审核日志校验码：{notice.log_head}", st["basis"]),
                 Spacer(1, 8 * mm),
-                _p("医保医师（签字）：____________________　　签收日期：__________", st["body"]),
+                paragraph(
+                    "医保医师（签字）：____________________　　签收日期：__________", st["body"]
+                ),
                 Spacer(1, 6 * mm),
-                _p("定点医药机构（盖章）：____________________　　日期：__________", st["body"]),
+                paragraph(
+                    "定点医药机构（盖章）：____________________　　日期：__________", st["body"]
+                ),
             ]
         ),
     ]
@@ -147,5 +151,5 @@ def _story(notice: DoctorNotice, st: dict) -> list:
 
 
 def write_notice(notice: DoctorNotice, path: Path) -> None:
-    story = _story(notice, _styles(register_font()))
+    story = _story(notice, styles_for(register_font()))
     build_document(path, story, f"{TITLE} {notice.doctor.doctor_id}")

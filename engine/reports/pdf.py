@@ -53,7 +53,8 @@ def register_font() -> str:
     return FONT
 
 
-def _styles(font: str) -> dict[str, ParagraphStyle]:
+def styles_for(font: str) -> dict[str, ParagraphStyle]:
+    """The reports' paragraph styles (CJK wrapping) in ``font``, by name."""
     base = ParagraphStyle("base", fontName=font, fontSize=9.5, leading=14, wordWrap="CJK")
     return {
         "title": ParagraphStyle("title", base, fontSize=17, leading=24, alignment=1),
@@ -88,7 +89,8 @@ def _markup(text) -> str:
     )
 
 
-def _p(text, style: ParagraphStyle) -> Paragraph:
+def paragraph(text: object, style: ParagraphStyle) -> Paragraph:
+    """``text`` as a paragraph, each run in a font that has its glyphs."""
     return Paragraph(_markup(text), style)
 
 
@@ -101,7 +103,7 @@ def _cell(text, style: ParagraphStyle) -> Paragraph:
     text = str(text)
     if len(text) > CELL_CHARS:
         text = f"{text[:CELL_CHARS]}…（共 {len(text):,} 字）"
-    return _p(text, style)
+    return paragraph(text, style)
 
 
 def _draw_right(canvas, x: float, y: float, text: str, size: float) -> None:
@@ -118,7 +120,7 @@ def _money(value) -> str:
     return f"{Decimal(value or 0):,.2f}"
 
 
-def _table(rows: list[list], widths: list[float], st: dict, numeric_from: int) -> Table:
+def table_of(rows: list[list], widths: list[float], st: dict, numeric_from: int) -> Table:
     """A table with a repeated header; text cells wrap, columns from numeric_from align right."""
     cells = [
         [
@@ -158,18 +160,18 @@ def _period(findings: list[dict], fallback: tuple) -> tuple[str | None, str | No
 def _rule_block(number: int, info, items: list[dict], rows: list[list], widths, st) -> list:
     """A rule's heading, basis and table; the heading stays with the table's first rows."""
     head = [
-        _p(
+        paragraph(
             f"{number}. {items[0]['code']} {info.name_zh if info else items[0]['rule_id']}"
             f"（{len(items)} 条）",
             st["body"],
         )
     ]
     if info and info.basis:
-        head.append(_p(f"政策依据：{info.basis}", st["basis"]))
+        head.append(paragraph(f"政策依据：{info.basis}", st["basis"]))
     first = rows[: 1 + ROWS_WITH_HEADING]
-    story = [KeepTogether([*head, _table(first, widths, st, 3)])]
+    story = [KeepTogether([*head, table_of(first, widths, st, 3)])]
     if len(rows) > len(first):
-        story.append(_table([rows[0], *rows[len(first) :]], widths, st, 3))
+        story.append(table_of([rows[0], *rows[len(first) :]], widths, st, 3))
     story.append(Spacer(1, 3 * mm))
     return story
 
@@ -196,7 +198,7 @@ FINDING_WIDTHS = [24 * mm, 30 * mm, 70 * mm, 18 * mm, 17 * mm, 17 * mm]
 PENDING_WIDTHS = [24 * mm, 30 * mm, 87 * mm, 18 * mm, 17 * mm]
 
 
-def _institution_section(data: ReportData, code: str, st: dict) -> list:
+def institution_section(data: ReportData, code: str, st: dict) -> list:
     """The notice to one institution: its confirmed findings only; findings not yet decided
     follow in a separately titled appendix, dismissed ones not at all."""
     mine = [f for f in data.findings if (f["institution_code"] or "-") == code]
@@ -208,18 +210,18 @@ def _institution_section(data: ReportData, code: str, st: dict) -> list:
     days = notice.get("notice.objection_days") or 7
     start, end = _period(confirmed or mine, data.period)
     period = f"{date_words(start) or '-'}至{date_words(end) or '-'}"
-    story = [_p("医疗保障基金使用审核结果告知书", st["title"])]
-    story.append(_p(notice.get("notice.number") or "", st["number"]))
+    story = [paragraph("医疗保障基金使用审核结果告知书", st["title"])]
+    story.append(paragraph(notice.get("notice.number") or "", st["number"]))
     story += [
         Spacer(1, 3 * mm),
-        _p(f"{name or code}（机构编码 {code}）：", st["body"]),
-        _p(
+        paragraph(f"{name or code}（机构编码 {code}）：", st["body"]),
+        paragraph(
             f"　　{issuer}依据《医疗保障基金使用监督管理条例》等规定，对你单位{period}"
             f"的医疗保障基金使用情况进行了审核。经审核，认定以下问题，现将结果告知如下。",
             st["body"],
         ),
         Spacer(1, 3 * mm),
-        _p("一、认定违规情况汇总", st["h2"]),
+        paragraph("一、认定违规情况汇总", st["h2"]),
     ]
     grouped = findings_by_rule(confirmed)
     rows = [["规则编码", "规则名称", "违规数", "涉及金额（元）", "扣款金额（元）"]]
@@ -238,43 +240,43 @@ def _institution_section(data: ReportData, code: str, st: dict) -> list:
             ]
         )
     if grouped:
-        story.append(_table(rows, [34 * mm, 66 * mm, 18 * mm, 30 * mm, 30 * mm], st, 2))
+        story.append(table_of(rows, [34 * mm, 66 * mm, 18 * mm, 30 * mm, 30 * mm], st, 2))
         story.append(Spacer(1, 2 * mm))
-        story.append(_p(f"确认扣款合计：{_money(total)} 元", st["h2"]))
-        story.append(_p("二、违规明细（按规则）", st["h2"]))
+        story.append(paragraph(f"确认扣款合计：{_money(total)} 元", st["h2"]))
+        story.append(paragraph("二、违规明细（按规则）", st["h2"]))
         for number, (rule_id, items) in enumerate(grouped.items(), start=1):
             rows = _finding_rows(items, st, with_deduction=True)
             story += _rule_block(number, data.rules.get(rule_id), items, rows, FINDING_WIDTHS, st)
     else:
-        story.append(_p("本次审核未认定违规问题。", st["body"]))
+        story.append(paragraph("本次审核未认定违规问题。", st["body"]))
     story += _settlement_rows(data, code, st, "三" if grouped else "二")  # sections count on
     story.append(
         KeepTogether(
             [
-                _p("陈述与申辩", st["h2"]),
-                _p(
+                paragraph("陈述与申辩", st["h2"]),
+                paragraph(
                     f"　　如对上述认定有异议，请自收到本告知书之日起 {days} 日内向{issuer}"
                     "提出书面陈述、申辩，并提供相关证明材料；逾期未提出的，视为无异议。",
                     st["body"],
                 ),
                 Spacer(1, 10 * mm),
-                _p(f"{issuer}（盖章）", st["right"]),
-                _p(date_words(data.generated_at), st["right"]),
+                paragraph(f"{issuer}（盖章）", st["right"]),
+                paragraph(date_words(data.generated_at), st["right"]),
                 Spacer(1, 8 * mm),
-                _p(
+                paragraph(
                     "被检查机构负责人（签字、盖章）：____________________　　签收日期：__________",
                     st["body"],
                 ),
                 Spacer(1, 4 * mm),
-                _p(f"审核日志校验码：{data.log_head}", st["basis"]),
+                paragraph(f"审核日志校验码：{data.log_head}", st["basis"]),
             ]
         )
     )
     if pending:
         story += [
             PageBreak(),
-            _p("附件：待审核疑点清单（尚未认定，不作为本告知书的处理依据）", st["h2"]),
-            _p(
+            paragraph("附件：待审核疑点清单（尚未认定，不作为本告知书的处理依据）", st["h2"]),
+            paragraph(
                 "　　以下疑点尚在审核中，列出供你单位核对并提供说明材料；认定结果将另行告知。",
                 st["body"],
             ),
@@ -320,12 +322,12 @@ def _settlement_rows(data: ReportData, code: str, st: dict, number: str) -> list
             f"已按月预付 {_money(advanced)} 元，年终清算应付"
             f" {_money(row['total_clearing'])} 元（负数为应退回）。"
         )
-    return [_p(f"{number}、DIP 结算", st["h2"]), _p(text, st["body"])]
+    return [paragraph(f"{number}、DIP 结算", st["h2"]), paragraph(text, st["body"])]
 
 
 def write_pdf(data: ReportData, path: Path) -> None:
     font = register_font()
-    st = _styles(font)
+    st = styles_for(font)
     codes = (
         [data.institution]
         if data.institution
@@ -336,10 +338,10 @@ def write_pdf(data: ReportData, path: Path) -> None:
     for i, code in enumerate(codes):
         if i:
             story.append(PageBreak())
-        story += _institution_section(data, code, st)
+        story += institution_section(data, code, st)
     if not story:
-        story = [_p("医疗保障基金使用审核结果告知书", st["title"])]
-        story.append(_p("工作区中尚无审核结果（yibao audit）。", st["body"]))
+        story = [paragraph("医疗保障基金使用审核结果告知书", st["title"])]
+        story.append(paragraph("工作区中尚无审核结果（yibao audit）。", st["body"]))
 
     build_document(path, story, "医疗保障基金使用审核结果告知书")
 

@@ -92,7 +92,7 @@ def read_tables(spark, folder: Path):
     return frames
 
 
-def _bucketed(claims, lines, buckets: int):
+def bucketed(claims, lines, buckets: int):
     """Claims and lines with ``_bucket``: the patient's bucket (a line takes its claim's)."""
     from pyspark.sql import functions as F
 
@@ -151,7 +151,7 @@ def spark_audit(
     spark = session(master)
     claims, lines = read_tables(spark, package)
     buckets = max(2, spark.sparkContext.defaultParallelism, lines.count() // LINES_PER_BUCKET)
-    claims, lines = _bucketed(claims, lines, buckets)
+    claims, lines = bucketed(claims, lines, buckets)
     reference_text = str(reference)
 
     def bucket(claims_frame, lines_frame):
@@ -165,7 +165,7 @@ def spark_audit(
         for row in rows:
             if row.get("amount") is not None:
                 row["amount"] = f"{row['amount']:.2f}"
-        return _frame(rows, ["kind", *FINDING_COLUMNS, "payload"])
+        return frame_of(rows, ["kind", *FINDING_COLUMNS, "payload"])
 
     result = (
         claims.groupBy("_bucket").cogroup(lines.groupBy("_bucket")).applyInPandas(bucket, _SCHEMA)
@@ -211,12 +211,12 @@ def spark_audit(
         if institution_rows:
             findings = findings.unionByName(
                 spark.createDataFrame(
-                    _frame(institution_rows, list(FINDING_COLUMNS)), schema=findings.schema
+                    frame_of(institution_rows, list(FINDING_COLUMNS)), schema=findings.schema
                 )
             )
         findings = findings.withColumn("amount", findings["amount"].cast("decimal(18,2)"))
         findings.write.parquet(str(out / "findings.parquet"))
-        _write_csv(findings, out / "findings.csv")
+        write_csv(findings, out / "findings.csv")
         count = spark.read.parquet(str(out / "findings.parquet")).count()
     finally:
         result.unpersist()
@@ -238,7 +238,7 @@ def spark_audit(
     return meta
 
 
-def _frame(rows: list[dict], columns: list[str]):
+def frame_of(rows: list[dict], columns: list[str]):
     """A pandas frame Arrow converts to the output schema: text columns hold str or None
     (an all-empty column would otherwise be float NaN), line_no a nullable integer."""
     import pandas as pd
@@ -251,7 +251,7 @@ def _frame(rows: list[dict], columns: list[str]):
     return frame
 
 
-def _write_csv(frame, path: Path) -> None:
+def write_csv(frame, path: Path) -> None:
     """One CSV file (UTF-8 with a header), written by Spark in one part and moved in place."""
     folder = path.with_suffix(".parts")
     writer = frame.coalesce(1).write.option("header", True).option("encoding", "UTF-8")

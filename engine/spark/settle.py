@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from engine.spark import require_spark
-from engine.spark.audit import _bucketed, _frame, _write_csv, checked_paths, read_tables, session
+from engine.spark.audit import bucketed, checked_paths, frame_of, read_tables, session, write_csv
 from engine.spark.partition import reference_workspace, settle_bucket
 
 CASE_FIELDS = (
@@ -65,7 +65,7 @@ def spark_settle(
     spark = session(master)
     claims, lines = read_tables(spark, package)
     buckets = max(2, spark.sparkContext.defaultParallelism)
-    claims, lines = _bucketed(claims, lines, buckets)
+    claims, lines = bucketed(claims, lines, buckets)
     reference_text = str(reference)
 
     def bucket(claims_frame, lines_frame):
@@ -79,7 +79,7 @@ def spark_settle(
         rows = [{"kind": "case", **c} for c in done["cases"]]
         summary = {"parts": done["parts"], "patients": done["patients"]}
         rows.append({"kind": "part", "payload": pickle.dumps(summary)})
-        frame = _frame(rows, ["kind", *CASE_FIELDS, "payload"])
+        frame = frame_of(rows, ["kind", *CASE_FIELDS, "payload"])
         for column in ("rw", "coefficient", "points", "ratio", "avg_los"):
             frame[column] = frame[column].astype("float64")
         frame["los"] = frame["los"].astype("Int64")
@@ -93,7 +93,7 @@ def spark_settle(
         summaries = [pickle.loads(r.payload) for r in result.filter("kind = 'part'").collect()]
         cases = result.filter("kind = 'case'").drop("kind", "payload")
         cases.write.parquet(str(out / "cases.parquet"))
-        _write_csv(cases, out / "cases.csv")
+        write_csv(cases, out / "cases.csv")
     finally:
         result.unpersist()
     settled = clear(
