@@ -123,7 +123,7 @@ class DoctorsPage(QWidget):
                     ctx.label("doctor_status", status),
                     value=lambda d, status=status: d.by_status[status],
                 )
-                for status in ("warning", "suspended", "terminated")
+                for status in STATUS_COLOURS  # each status but normal, the worse the later
             ]
             + [
                 Column("points", self.tr("记分")),
