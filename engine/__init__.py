@@ -5,10 +5,12 @@ The public API is importable from ``engine`` itself; the front ends import nothi
 The pipeline:
 
 - ``Workspace`` — one audit case in one SQLite file (``Workspace.open(path)``)
-- ``import_package`` / ``import_any`` / ``export_package`` — data packages in and out;
+- ``import_package`` / ``import_any`` / ``export_package`` — data packages in and out
+  (``ImportResult``);
   ``describe_package`` — a package's files, encodings and headers before importing it
 - ``load_plugins`` / ``PluginSet`` — the plug-ins in use, and what each contributes
-- ``run_audit`` — rule sets over a workspace
+- ``run_audit`` — rule sets over a workspace: an ``AuditResult`` of ``Finding``s (each
+  amount once, as a Decimal; ``to_json()`` is the ``audit --json`` contract)
 - ``list_findings`` / ``findings_query`` / ``latest_run`` / ``stored_settlement`` — runs,
   findings and their latest decisions as stored
 - ``claims_query`` / ``claim_fields`` — the claims, as the desktop pages through them
@@ -18,7 +20,12 @@ The pipeline:
 - ``for_workspace`` — the doctors' points and status, per doctor and department
 - ``write_report`` — the xlsx and PDF reports
 
-Errors, progress and cancel (every long entry point takes ``progress`` and ``cancel``):
+One calling convention: ``fn(ws, <its subject>, *, plugins=None, progress=no_progress,
+cancel=NEVER, <options>)`` — everything after the subject keyword-only; ``plugins`` where
+plug-ins matter (None: the installed ones, ``load_plugins()``), ``progress`` and ``cancel``
+where the work is long.
+
+Errors, progress and cancel:
 ``UserError`` (bad input, said to the user), ``ImportRejected`` (with the import's problems),
 ``Cancelled``, ``Progress`` (``progress(stage, done, total)``), ``CancelToken``.
 
@@ -68,6 +75,9 @@ _HOMES = {
     "load_plugins": "engine.plugins",
     "PluginSet": "engine.plugins",
     "run_audit": "engine.rules",
+    "AuditResult": "engine.findings",
+    "Finding": "engine.findings",
+    "ImportResult": "engine.ingest",
     "list_findings": "engine.findings",
     "findings_query": "engine.findings",
     "latest_run": "engine.findings",
@@ -152,10 +162,13 @@ _MODULES = ("special", "pseudonym")
 
 __all__ = [
     "APPRAISAL_PARTS",
+    "AuditResult",
     "CancelToken",
     "Cancelled",
     "DOCTOR_STATUSES",
+    "Finding",
     "ImportRejected",
+    "ImportResult",
     "Ledger",
     "NOTICE_SETTINGS",
     "PluginSet",
@@ -254,6 +267,8 @@ if TYPE_CHECKING:
     from engine.encryption import set_prompt as set_passphrase_prompt
     from engine.errors import Cancelled, ImportRejected, UserError
     from engine.findings import (
+        AuditResult,
+        Finding,
         case_mix,
         finding_count,
         findings_query,
@@ -265,7 +280,7 @@ if TYPE_CHECKING:
         stored_settlement,
         summarise,
     )
-    from engine.ingest import export_package, import_any, import_package
+    from engine.ingest import ImportResult, export_package, import_any, import_package
     from engine.ingest.inspect import describe_package
     from engine.labels import known as known_values
     from engine.labels import label

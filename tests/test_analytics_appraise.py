@@ -177,8 +177,8 @@ def test_after_apply_to_a_year_without_claims_settle_defaults_to_the_year_with_t
     try:
         run_audit(ws, plugins=plugins)
         apply(ws, appraise(ws, 2025, plugins=plugins), 2026)
-        assert resolve_params(ws, None, plugins)["year"] == 2025
+        assert resolve_params(ws, None, plugins=plugins)["year"] == 2025
         assert settle(ws, plugins=plugins, cases=False)["year"] == 2025
-        assert resolve_params(ws, 2026, plugins)["year"] == 2026  # asked for, it is used
+        assert resolve_params(ws, 2026, plugins=plugins)["year"] == 2026  # asked for, it is used
     finally:
         ws.close()

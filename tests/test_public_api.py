@@ -94,6 +94,8 @@ ENTRY_POINTS = {
     "part_cases": (["by", "subject", "code", "group_code"], True, False),
     "special.status": (["year"], True, False),
     "special.decide": (["claim_id", "decision"], True, False),
+    "resolve_params": (["year"], True, False),
+    "save_rule_choices": (["disabled", "overrides"], True, False),
 }
 
 
@@ -135,6 +137,21 @@ def test_every_entry_point_takes_ws_its_subject_then_keywords_only():
                 NEVER,
                 "CancelToken",
             ), name
+
+
+def test_no_exported_function_of_a_workspace_takes_plugins_progress_or_cancel_positionally():
+    import inspect
+
+    for name in engine.__all__:
+        fn = _entry_point(name)
+        if not inspect.isfunction(fn):
+            continue
+        params = inspect.signature(fn).parameters
+        if list(params)[:1] != ["ws"]:
+            continue
+        for special in ("plugins", "progress", "cancel"):
+            if special in params:
+                assert params[special].kind is inspect.Parameter.KEYWORD_ONLY, (name, special)
 
 
 def test_no_plugins_means_the_installed_ones(sample_ws):

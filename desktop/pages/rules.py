@@ -173,7 +173,9 @@ class RulesPage(QWidget):
         try:
             disabled, overrides = self.choices()
             with self.ctx.workspace() as ws:
-                save_rule_choices(ws, self.ctx.plugins(), disabled, overrides, self.tr("参数"))
+                save_rule_choices(
+                    ws, disabled, overrides, plugins=self.ctx.plugins(), where=self.tr("参数")
+                )
         except json.JSONDecodeError as exc:
             self.status.setText(self.tr("参数值不是数字或 JSON：{0}").format(exc))
             return

@@ -251,7 +251,7 @@ class SettlementPage(QWidget):
             return
         try:
             with self.ctx.workspace() as ws:
-                params = resolve_params(ws, None, self.ctx.plugins())
+                params = resolve_params(ws, None, plugins=self.ctx.plugins())
             self.params.show_params(params)
         except UserError as exc:
             self.params.show_message(str(exc))

@@ -107,7 +107,7 @@ def _flagged(conn, year: int, run_id: str | None, codes: list[str]) -> dict[str,
 
 def _dip_sums(ws: Workspace, year: int, plugins) -> dict[str, tuple]:
     try:
-        params = resolve_params(ws, year, plugins)
+        params = resolve_params(ws, year, plugins=plugins)
     except UserError:
         return {}
     conn = ws.conn

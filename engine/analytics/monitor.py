@@ -200,7 +200,7 @@ def _settled_point_value(ws: Workspace, year: int, plugins) -> float | None:
 def budget_execution(ws: Workspace, year: int, plugins, warn_ratio: float) -> dict:
     """The DIP budget execution and forecast point value of ``year``."""
     try:
-        params = resolve_params(ws, year, plugins)
+        params = resolve_params(ws, year, plugins=plugins)
     except UserError as exc:
         return {"available": False, "reason": str(exc)}
     source = catalogue_source(ws)

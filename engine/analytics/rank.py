@@ -138,7 +138,7 @@ def part_cases(
     if not code.startswith("TJ"):
         rows = conn.execute(_INSTITUTION_CLAIMS, {"subject": subject, "limit": limit}).fetchall()
     else:
-        params = resolve_params(ws, None, plugins)
+        params = resolve_params(ws, None, plugins=plugins)
         column = _SUBJECT_COLUMN["institution" if code == "TJ04" else by]
         with reference_overlay(conn, plugins.reference_data() if plugins else []):
             cat = Catalogue.load(conn, catalogue_source(ws))

@@ -179,7 +179,7 @@ def cmd_dip(args) -> int:
         from engine.dip.catalogue_builder import build_catalogue
         from engine.dip.params import CATALOGUE_SETTING, resolve_params
 
-        params = resolve_params(ws, args.year, plugins)
+        params = resolve_params(ws, args.year, plugins=plugins)
         groups = build_catalogue(ws, args.year, params=params)
         if args.use:
             with ws.transaction():

@@ -113,7 +113,7 @@ def run_bench(
             if encrypt:
                 encrypted = _encrypted(tmp_path, plugins, say, stages)
             say(f"adding {cases:,} inpatient cases for the settle stage (not timed)…")
-            year = resolve_params(ws, None, plugins)["year"]
+            year = resolve_params(ws, None, plugins=plugins)["year"]
             add_cases(ws, cases, year, seed)
             settled = ws.conn.execute(
                 "SELECT count(*) FROM claims WHERE visit_type = 'inpatient'"

@@ -8,7 +8,7 @@ from engine import audit_log
 from engine.dip.grouping import Catalogue, cat_code, load_cases, sub_code
 from engine.dip.params import resolve_params
 from engine.money import decimal_to_units
-from engine.plugins import PluginSet, or_installed
+from engine.plugins import PluginSet
 from engine.workspace import Workspace
 
 
@@ -32,7 +32,7 @@ def build_catalogue(
     ``params``: the year's DIP parameters (default: ``resolve_params`` with ``plugins``,
     default the installed ones)."""
     if params is None:
-        params = resolve_params(ws, year, or_installed(plugins))
+        params = resolve_params(ws, year, plugins=plugins)
     weights_list = params["year_weights"]
     history = list(range(year - len(weights_list), year))
     weights = dict(zip(history, weights_list, strict=True))

@@ -37,7 +37,7 @@ def explain_case(
                 " with a discharge date in this workspace"
             )
         case = cases[0]
-        params = resolve_params(ws, int(case.discharge_date[:4]), plugins)
+        params = resolve_params(ws, int(case.discharge_date[:4]), plugins=plugins)
         source = catalogue_source(ws, catalogue)
         cat = Catalogue.load(conn, source)
         effects = points_effects([f for f in confirmed_findings(conn) if f.claim_id == claim_id])

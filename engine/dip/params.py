@@ -146,9 +146,10 @@ def catalogue_source(ws: Workspace, requested: str | None = None) -> str:
 
 
 def resolve_params(
-    ws: Workspace, year: int | None, plugins: PluginSet | None = None
+    ws: Workspace, year: int | None = None, *, plugins: PluginSet | None = None
 ) -> dict[str, Any]:
-    """National defaults ← the workspace's dip_params.json of the year ← regional plug-ins.
+    """National defaults ← the workspace's dip_params.json of the year ← regional plug-ins
+    (``plugins``: default the installed ones).
 
     A year is settled with its own parameters only: without a dip_params.json of that year
     (and no plug-in giving its budget) this refuses, naming the years there are, rather than
@@ -160,9 +161,9 @@ def resolve_params(
     base = ws.stored_json(stored[year], f"DIP parameters of {year}") if year in stored else {}
     if year is not None:
         base["year"] = year
-    merged = {**DEFAULTS, **base}
-    if plugins is not None:
-        merged = plugins.dip_parameters(merged)
+    from engine.plugins import or_installed  # not at import: the importer reads this module
+
+    merged = or_installed(plugins).dip_parameters({**DEFAULTS, **base})
     if merged.get("year") is None:
         raise UserError("no settlement year: pass --year or import a dip_params.json")
     if year not in stored and merged.get("fund_budget") is None:

@@ -468,7 +468,7 @@ def settle(
     year has millions). ``plugins``: default the installed ones."""
     plugins = or_installed(plugins)
     snapshot = data_version(ws.conn)  # before anything is read; _store checks it
-    params = resolve_params(ws, year, plugins)
+    params = resolve_params(ws, year, plugins=plugins)
     source = catalogue_source(ws, catalogue)
     conn = ws.conn
     cancel.check()

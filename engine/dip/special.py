@@ -53,7 +53,7 @@ def status(ws: Workspace, year: int | None = None, *, plugins: PluginSet | None 
     from engine.overlay import reference_overlay
 
     plugins = or_installed(plugins)
-    params = resolve_params(ws, year, plugins)
+    params = resolve_params(ws, year, plugins=plugins)
     conn = ws.conn
     with (
         reference_overlay(conn, plugins.reference_data() if plugins else []),

@@ -85,7 +85,7 @@ def lane_job(ws: Workspace, plugins, rules: list[Rule], params: dict) -> LaneJob
     from engine.dip.params import catalogue_source, resolve_params
 
     try:
-        dip = resolve_params(ws, None, plugins)
+        dip = resolve_params(ws, None, plugins=plugins)
     except UserError:
         dip = None
     custom = plugins.fact_fields()

@@ -8,15 +8,12 @@ rules is ``engine.rules.audit``'s.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from engine.errors import UserError
 from engine.parameters import workspace_values
+from engine.plugins import PluginSet, or_installed
 from engine.rules.ruleset import Rule, RuleFileError, RuleSet, load_file, rule_files
 from engine.workspace import Workspace
-
-if TYPE_CHECKING:
-    from engine.plugins import PluginSet
 
 PARAMS_SETTING = "rule_parameters"
 DISABLED_SETTING = "disabled_rulesets"
@@ -94,14 +91,19 @@ def rule_choices(ws: Workspace) -> tuple[list[str], dict]:
 
 
 def save_rule_choices(
-    ws: Workspace, plugins: PluginSet, disabled: list[str], overrides: dict, where: str = ""
+    ws: Workspace,
+    disabled: list[str],
+    overrides: dict,
+    *,
+    plugins: PluginSet | None = None,
+    where: str = "",
 ) -> None:
     """Keep the rule sets turned off and the workspace's own rule parameter values, in one
     transaction; a value of the wrong type or out of range is a ``UserError`` naming it
     (``where``: the words for the source in the message)."""
     from engine.parameters import checked, known
 
-    overrides = checked(overrides, known(plugins), where or PARAMS_SETTING)
+    overrides = checked(overrides, known(or_installed(plugins)), where or PARAMS_SETTING)
     with ws.transaction():
         ws.set_setting(DISABLED_SETTING, list(disabled))
         ws.set_setting(PARAMS_SETTING, overrides)

@@ -178,7 +178,7 @@ def settle_bucket(choice: dict, reference: Path, claims, lines, year: int) -> di
     with tempfile.TemporaryDirectory() as tmp:
         ws = _bucket_workspace(Path(tmp), reference, claims, lines)
         try:
-            params = resolve_params(ws, year, plugins)
+            params = resolve_params(ws, year, plugins=plugins)
             with (
                 reference_overlay(ws.conn, plugins.reference_data()),
                 year_scoring(ws.conn, params, catalogue_source(ws), [], plugins) as scoring,

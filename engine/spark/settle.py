@@ -58,7 +58,9 @@ def spark_settle(
     package, out, reference = checked_paths(package, out)
     plugins = load_plugins(only, exclude)
     with tempfile.TemporaryDirectory() as tmp, reference_workspace(reference, Path(tmp)) as ws:
-        params = resolve_params(ws, year, plugins)  # refuses a year without parameters, here
+        params = resolve_params(
+            ws, year, plugins=plugins
+        )  # refuses a year without parameters, here
         levels = dict(ws.conn.execute("SELECT institution_code, level FROM institutions"))
         source = catalogue_source(ws)
     choice = {"only": list(only), "exclude": list(exclude)}
