@@ -472,6 +472,10 @@
 <context>
     <name>ImportPage</name>
     <message>
+        <source>（英文表头）</source>
+        <translation>(English headers)</translation>
+    </message>
+    <message>
         <location filename="../pages/import_page.py" line="38" />
         <source>导入数据包</source>
         <translation>Import a data package</translation>
@@ -599,6 +603,10 @@
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>新建加密工作区…</source>
+        <translation>New encrypted workspace…</translation>
+    </message>
     <message>
         <source>编写规则</source>
         <translation>Write rules</translation>
@@ -1309,6 +1317,10 @@
 <context>
     <name>WorkspacePage</name>
     <message>
+        <source>新建加密工作区</source>
+        <translation>New encrypted workspace</translation>
+    </message>
+    <message>
         <location filename="../pages/workspace.py" line="35" />
         <source>工作区</source>
         <translation>Workspace</translation>
@@ -1953,6 +1965,14 @@
 </context>
 <context>
     <name>Context</name>
+    <message>
+        <source>再输入一次：</source>
+        <translation>Enter it again:</translation>
+    </message>
+    <message>
+        <source>两次输入的密码不一致</source>
+        <translation>The two passwords differ</translation>
+    </message>
     <message>
         <location filename="../context.py" line="84" />
         <source>新工作区的密码：</source>
