@@ -10,8 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, 
 from desktop.columns import Column
 from desktop.widgets import BarChart, ProgressRow, heading, note, read_only_table
 from desktop.year_job import fill_years, start_year_job
-from engine import APPRAISAL_PARTS as PARTS
-from engine import Workspace, apply_appraisal, appraise, label
+from engine import APPRAISAL_PARTS, Workspace, apply_appraisal, appraise, label
 
 BAND_COLOURS = {
     band: QColor(colour)
@@ -54,7 +53,7 @@ class AppraisalPage(QWidget):
                     label("appraisal_part", part, ctx.lang),
                     value=lambda i, part=part: _two(i["parts"][part]["score"]),
                 )
-                for part in PARTS
+                for part in APPRAISAL_PARTS
             ]
             + [
                 Column("score", self.tr("得分"), value=lambda i: _two(i["score"])),

@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
 from desktop.columns import Column, units
 from desktop.lazy_table import ClaimLinesModel, LazyTableModel
 from desktop.widgets import fill_institutions, heading, note, table
-from engine import claim_fields, claims_query, flagged_lines
-from engine import known_values as known
+from engine import claim_fields, claims_query, flagged_lines, known_values
 
 
 class ClaimsPage(QWidget):
@@ -33,7 +32,7 @@ class ClaimsPage(QWidget):
         self.institution = QComboBox()
         self.visit = QComboBox()
         self.visit.addItem(self.tr("全部就诊类型"), "")
-        for value in known("visit_type"):
+        for value in known_values("visit_type"):
             self.visit.addItem(ctx.label("visit_type", value), value)
         self.date_from = QLineEdit()
         self.date_from.setPlaceholderText(self.tr("起始日期"))

@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.columns import Column, yuan
 from desktop.widgets import ProgressRow, fill_institutions, heading, note, read_only_table
-from engine import DOCTOR_STATUSES as STATUSES
-from engine import Ledger, UserError, Workspace, consequence, for_workspace
+from engine import DOCTOR_STATUSES, Ledger, UserError, Workspace, consequence, for_workspace
 
 
 def _or_dash(code: str | None) -> str:
@@ -58,7 +57,7 @@ class DoctorsPage(QWidget):
         self.dept = QComboBox()
         self.status = QComboBox()
         self.status.addItem(self.tr("全部状态"), "")
-        for status in STATUSES:
+        for status in DOCTOR_STATUSES:
             self.status.addItem(ctx.label("doctor_status", status), status)
         for w in (self.year, self.institution, self.dept, self.status):
             filters.addWidget(w)

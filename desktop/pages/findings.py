@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
 from desktop.columns import Column, Row, units
 from desktop.lazy_table import ClaimLinesModel, LazyTableModel
 from desktop.widgets import fill_institutions, heading, note, table
-from engine import UserError, decide, findings_query, latest_run
-from engine import known_values as known
+from engine import UserError, decide, findings_query, known_values, latest_run
 
 #: Fields of a finding the page reads (to show its evidence, to decide it) but does not show.
 HIDDEN_FIELDS = ["finding_id", "rule_id", "doctor_id", "dept_code"]
@@ -60,13 +59,13 @@ class FindingsPage(QWidget):
             self.family.addItem(label, value)
         self.severity = QComboBox()
         self.severity.addItem(self.tr("全部严重程度"), "")
-        for value in known("severity"):
+        for value in known_values("severity"):
             self.severity.addItem(ctx.label("severity", value), value)
         self.institution = QComboBox()
         self.decision = QComboBox()
         self.decision.addItem(self.tr("全部结论"), "")
         self.decision.addItem(self.tr("未审核"), "none")
-        for value in known("decision"):
+        for value in known_values("decision"):
             self.decision.addItem(ctx.label("decision", value), value)
         self.text = QLineEdit()
         self.text.setPlaceholderText(self.tr("搜索结算ID、规则或说明"))

@@ -16,8 +16,7 @@ from PySide6.QtWidgets import (
 
 from desktop.columns import Column, yuan
 from desktop.widgets import BarChart, heading, note, read_only_table
-from engine import RANK_BY as BY
-from engine import UserError, label, part_cases, rank
+from engine import RANK_BY, UserError, label, part_cases, rank
 
 TOP = 20
 
@@ -39,7 +38,7 @@ class RankingPage(QWidget):
         layout.addWidget(heading(self.tr("异常排名")))
         row = QHBoxLayout()
         self.by = QComboBox()
-        for by in BY:
+        for by in RANK_BY:
             self.by.addItem(label("rank_by", by, ctx.lang), by)
         row.addWidget(self.by)
         row.addStretch(1)

@@ -22,8 +22,14 @@ from PySide6.QtWidgets import (
 
 from desktop.columns import Column, yuan
 from desktop.widgets import ProgressRow, heading, note, read_only_table
-from engine import UserError, check_rulesets, export_local, local_rulesets, save_local
-from engine import validate_local as validate
+from engine import (
+    UserError,
+    check_rulesets,
+    export_local,
+    local_rulesets,
+    save_local,
+    validate_local,
+)
 
 TEMPLATE = """id: workspace.draft
 version: "0.1"
@@ -132,7 +138,9 @@ class RuleEditor(QWidget):
     def check(self):
         """Validate the text; the rule set, or None with the problem shown."""
         try:
-            ruleset = validate(self.text.toPlainText(), self.name.currentText() or "local.yaml")
+            ruleset = validate_local(
+                self.text.toPlainText(), self.name.currentText() or "local.yaml"
+            )
         except UserError as exc:
             self.verdict.setText(self.tr("✗ {0}").format(exc))
             return None

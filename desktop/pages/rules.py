@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.columns import Column
 from desktop.widgets import ColumnTable, heading, note
-from engine import UserError, rule_choices, save_rule_choices
-from engine import parameter_definitions as known
+from engine import UserError, parameter_definitions, rule_choices, save_rule_choices
 
 
 def _json_or_blank(value) -> str:
@@ -97,7 +96,7 @@ class RulesPage(QWidget):
             top.addChild(item)
         self.tree.expandToDepth(0)
         base = plugins.rule_parameters({})
-        defs, en = known(plugins), self.ctx.lang == "en"
+        defs, en = parameter_definitions(plugins), self.ctx.lang == "en"
         rows = []
         for name, value in sorted(base.items()):
             d = defs.get(name)
