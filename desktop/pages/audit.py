@@ -1,4 +1,5 @@
-"""审核: choose rule sets, run the audit in the background, then a summary by rule."""
+"""审核: choose rule sets, run the audit in the background, then its figures and problems and
+a table of the findings by rule."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.columns import Column
 from desktop.jobs import Job
-from desktop.widgets import ProgressRow, heading, note
+from desktop.widgets import ProgressRow, heading, note, read_only_table
 from engine import disabled_rulesets, summarise, yuan_text
 
 
@@ -38,7 +40,15 @@ class AuditPage(QWidget):
         self.summary = QPlainTextEdit()
         self.summary.setReadOnly(True)
         self.summary.setPlaceholderText(self.tr("审核结果的汇总显示在这里。"))
-        layout.addWidget(self.summary, 2)
+        layout.addWidget(self.summary, 1)
+        self.by_rule = read_only_table(  # a Summary of engine.summarise, by rule code
+            [
+                Column("key", self.tr("规则"), ctx.coded_rule),
+                Column("findings", self.tr("疑点数"), lambda n: f"{n:,}"),
+                Column("amount", self.tr("涉及金额（元）"), yuan_text),
+            ]
+        )
+        layout.addWidget(self.by_rule, 3)
         self.run_button.clicked.connect(self.run)
         ctx.workspace_changed.connect(self.refresh)
         self.refresh()
@@ -107,14 +117,10 @@ class AuditPage(QWidget):
                 claims=result.claims_checked,
                 lines=result.lines_checked,
                 s=result.seconds,
-            ),
-            "",
-        ]
-        lines.append(self.tr("规则") + "\t" + self.tr("疑点数") + "\t" + self.tr("涉及金额（元）"))
-        lines += [
-            f"{self.ctx.coded_rule(s.key)}\t{s.findings:,}\t{yuan_text(s.amount)}"
-            for s in summarise(result.findings, lambda f: f.code)
+            )
         ]
         lines += [f"! {p}" for p in result.problems]
         self.summary.setPlainText("\n".join(lines))
+        self.by_rule.fill(summarise(result.findings, lambda f: f.code))
+        self.by_rule.resizeColumnsToContents()
         self.ctx.changed()
