@@ -324,8 +324,7 @@ class SettlementPage(QWidget):
         self.institutions.fill(rows)
         self.points_chart.set_items([(i["institution_code"], i["points"]) for i in rows])
         self.payment_chart.set_items([(i["institution_code"], i["payment"]) for i in rows])
-        conn = self.ctx.reader
-        conn.rollback()
+        conn = self.ctx.reader  # autocommit: it reads the run just stored
         mix = case_mix(conn, out["run_id"])
         self.mix_chart.set_items([(self.ctx.label("case_type", k), float(n)) for k, n in mix])
         self.ratio_chart.set_items(
