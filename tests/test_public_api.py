@@ -139,7 +139,8 @@ def test_every_entry_point_takes_ws_its_subject_then_keywords_only():
             ), name
 
 
-def test_no_exported_function_of_a_workspace_takes_plugins_progress_or_cancel_positionally():
+def test_no_exported_function_takes_progress_or_cancel_positionally_nor_plugins_after_ws():
+    """(``load_rulebook(plugins, …)`` and the like take plug-ins as their subject.)"""
     import inspect
 
     for name in engine.__all__:
@@ -147,9 +148,8 @@ def test_no_exported_function_of_a_workspace_takes_plugins_progress_or_cancel_po
         if not inspect.isfunction(fn):
             continue
         params = inspect.signature(fn).parameters
-        if list(params)[:1] != ["ws"]:
-            continue
-        for special in ("plugins", "progress", "cancel"):
+        keyword_only = ("progress", "cancel") + (("plugins",) if list(params)[:1] == ["ws"] else ())
+        for special in keyword_only:
             if special in params:
                 assert params[special].kind is inspect.Parameter.KEYWORD_ONLY, (name, special)
 

@@ -105,9 +105,10 @@ def _clear(path: Path, force: bool) -> None:
 
 def run_demo(
     path: str | Path,
+    *,
+    progress: Progress = no_progress,
     seed: int = 1,
     lines: int = 20_000,
-    progress: Progress = no_progress,
     force: bool = False,
     lang: str = "en",
 ) -> dict:
