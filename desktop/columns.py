@@ -56,12 +56,13 @@ class Column:
     value: Callable[[Mapping[str, Any]], Any] | None = None
 
     def get(self, row: Any) -> Any:
-        """This column's value in ``row``: a mapping or an object with the field."""
+        """This column's value in ``row``: a mapping (a key it lacks reads as None: an older
+        run without a later field) or an object (a field it lacks is an error, at once)."""
         if self.value is not None:
             return self.value(row)
         if isinstance(row, Mapping):
             return row.get(self.name)
-        return getattr(row, self.name, None)
+        return getattr(row, self.name)
 
     def text(self, value: Any) -> str:
         return self.format(value) if self.format is not None else cell_text(value)

@@ -85,3 +85,5 @@ def test_a_column_table_shows_records_through_its_columns(qtbot):
     qtbot.addWidget(plain)
     plain.fill([{"doctor_id": "D2", "amount": None}])  # dicts too; nothing for None
     assert [plain.item(0, c).text() for c in range(2)] == ["D2", ""]
+    with pytest.raises(AttributeError):  # a column naming no field of the records
+        read_only_table([Column("doctor", "医师")]).fill([Doctor("D3", Decimal(0), {})])
