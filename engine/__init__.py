@@ -32,7 +32,7 @@ Errors, progress and cancel:
 Reading a workspace for a front end's tables (each query a ``(sql, args)`` pair read a page at a
 time by ``read_page`` on a ``live_reader``): ``claim_lines_query``, ``institution_cases_query``,
 ``log_query``; ``institution_choices``, ``claim_years``, ``finding_count``, ``flagged_lines``,
-``summarise`` (findings by rule), ``case_mix`` and ``ratio_buckets`` (a settlement's charts).
+``summarise`` (findings by rule), ``summarise_run`` (a stored run's, in SQL), ``case_mix`` and ``ratio_buckets`` (a settlement's charts).
 
 Words and money: ``label`` (a coded value as a word), ``known_values`` (a kind's codes),
 ``units_text`` (stored 1/10000 units), ``yuan_text``, ``points_text``, ``log_sentence`` (a log
@@ -108,6 +108,7 @@ _HOMES = {
     "finding_count": "engine.findings",
     "flagged_lines": "engine.findings",
     "summarise": "engine.findings",
+    "summarise_run": "engine.findings",
     "case_mix": "engine.findings",
     "ratio_buckets": "engine.findings",
     # words and money
@@ -233,6 +234,7 @@ __all__ = [
     "special",
     "stored_settlement",
     "summarise",
+    "summarise_run",
     "try_rules",
     "units_text",
     "use_plugin_dir",
@@ -279,6 +281,7 @@ if TYPE_CHECKING:
         ratio_buckets,
         stored_settlement,
         summarise,
+        summarise_run,
     )
     from engine.ingest import ImportResult, export_package, import_any, import_package
     from engine.ingest.inspect import describe_package

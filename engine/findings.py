@@ -10,7 +10,7 @@ import hashlib
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from engine import audit_log
 from engine.analytics import scores as peer_scores
 from engine.errors import UserError
-from engine.money import decimal_to_units, money_json, units_to_decimal
+from engine.money import decimal_to_units, money_json, round_money, units_to_decimal
 from engine.workspace import Workspace, check_snapshot
 
 if TYPE_CHECKING:
@@ -102,6 +102,12 @@ class Finding:
         """The finding's row of ``findings`` (the columns of ``_STORED``)."""
         return tuple(getattr(self, key) for key in _STORED.values())
 
+    @classmethod
+    def from_stored(cls, row: Sequence) -> Finding:
+        """The finding of a row of ``findings`` (the columns of ``_STORED``)."""
+        at = _AMOUNT_AT
+        return cls(*row[:at], round_money(units_to_decimal(row[at])), *row[at + 1 :])
+
 
 @dataclass
 class AuditResult:
@@ -111,7 +117,7 @@ class AuditResult:
     rulesets: list[str]
     lines_checked: int
     claims_checked: int
-    findings: list[Finding]
+    findings: Sequence[Finding] | FindingSpool  # a spool until ``store_audit`` stores it
     problems: list[str]
     seconds: float
 
@@ -173,11 +179,98 @@ _STORED = {
     "message_en": "message_en",
     "points_effect": "points_effect",
 }
+_AMOUNT_AT = list(_STORED).index("amount")
+_COLUMNS = ", ".join(_STORED)
+#: The order a run's findings are stored in, and so read back in: by claim, line, code,
+#: institution and subject, then as they were made.
+_ORDER = (
+    "coalesce(claim_id, ''), coalesce(line_no, 0), code, coalesce(institution_code, ''),"
+    " coalesce(subject, ''), rowid"
+)
 
 
-def store_findings(conn: sqlite3.Connection, findings: Iterable[Finding]) -> None:
-    """Store a run's findings inside the caller's transaction, in the order given: the
-    order ``findings_query`` reads them back in."""
+class FindingSpool:
+    """A run's findings as they are made, written to a TEMP table of the run's connection
+    (a file behind SQLite's bounded page cache, for a plain workspace) rather than held: a
+    city's year finds hundreds of thousands. ``store`` copies them into ``findings`` in
+    their order (``_ORDER``); ``close`` drops the table."""
+
+    BATCH = 5_000
+
+    def __init__(self, conn: sqlite3.Connection, run_id: str):
+        self.conn = conn
+        self.table = f"x_found_{run_id}"
+        self.count = 0
+        self._batch: list[tuple] = []
+        conn.execute(f"CREATE TEMP TABLE {self.table} ({_COLUMNS})")
+
+    def add(self, finding: Finding) -> None:
+        self._batch.append(finding.stored())
+        self.count += 1
+        if len(self._batch) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        marks = ", ".join("?" * len(_STORED))
+        self.conn.executemany(f"INSERT INTO temp.{self.table} VALUES ({marks})", self._batch)
+        self._batch.clear()
+
+    def by_code(self) -> Counter:
+        self._flush()
+        sql = f"SELECT code, count(*) FROM temp.{self.table} GROUP BY code"
+        return Counter(dict(self.conn.execute(sql).fetchall()))
+
+    def store(self, conn: sqlite3.Connection) -> None:
+        """Copy the findings into ``findings``, inside the caller's transaction."""
+        self._flush()
+        conn.execute(
+            f"INSERT INTO findings ({_COLUMNS}) SELECT {_COLUMNS} FROM temp.{self.table}"
+            f" ORDER BY {_ORDER}"
+        )
+
+    def close(self) -> None:
+        self.conn.execute(f"DROP TABLE IF EXISTS temp.{self.table}")
+
+
+class StoredFindings(Sequence[Finding]):
+    """A stored run's findings in their order, read from the workspace when first asked
+    for (``AuditResult.findings`` of a stored run: a run that only stores them never holds
+    them all)."""
+
+    def __init__(self, conn: sqlite3.Connection, run_id: str, count: int):
+        self.conn, self.run_id, self.count = conn, run_id, count
+        self._findings: list[Finding] | None = None
+
+    def _all(self) -> list[Finding]:
+        if self._findings is None:
+            rows = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM findings WHERE run_id = ? ORDER BY rowid",
+                (self.run_id,),
+            )
+            self._findings = [Finding.from_stored(row) for row in rows]
+        return self._findings
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == (list(other) if isinstance(other, Sequence) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def store_findings(conn: sqlite3.Connection, findings: Iterable[Finding] | FindingSpool) -> None:
+    """Store a run's findings inside the caller's transaction, in the order given (a
+    spool's: ``_ORDER``): the order ``findings_query`` reads them back in."""
+    if isinstance(findings, FindingSpool):
+        findings.store(conn)
+        return
     conn.executemany(
         f"INSERT INTO findings ({', '.join(_STORED)}) VALUES ({', '.join('?' * len(_STORED))})",
         (f.stored() for f in findings),
@@ -199,7 +292,11 @@ def store_audit(
     from engine.accountability.attribution import attribute_run  # its package reads findings
 
     now = audit_log.now_text()
-    by_code = Counter(f.code for f in result.findings)
+    found = result.findings
+    if isinstance(found, FindingSpool):
+        by_code, count = found.by_code(), found.count
+    else:
+        by_code, count = Counter(f.code for f in found), len(found)
     with ws.transaction() as conn:
         check_snapshot(conn, snapshot, "audit")  # no writer can commit once this transaction holds
         store_run(
@@ -210,7 +307,7 @@ def store_audit(
             parameters=parameters,
             plugins=plugins.versions(),
             summary={
-                "findings": len(result.findings),
+                "findings": count,
                 "lines": result.lines_checked,
                 "claims": result.claims_checked,
                 "by_code": by_code,
@@ -228,7 +325,7 @@ def store_audit(
             {
                 "run_id": result.run_id,
                 "rulesets": result.rulesets,
-                "findings": len(result.findings),
+                "findings": count,
             },
         )
 
@@ -438,6 +535,25 @@ def summarise(
             sums[g] = Summary((key or group)(f), name(f))
         sums[g].add(f)
     return sorted(sums.values(), key=lambda s: (s.key, s.name))
+
+
+#: What ``summarise_run`` can sum a stored run's findings by.
+_RUN_GROUPS = {"code": "code", "institution": "coalesce(institution_code, '-')"}
+
+
+def summarise_run(
+    ws: Workspace | sqlite3.Connection, run_id: str, by: str = "code"
+) -> list[Summary]:
+    """A stored run's findings summed by rule code or by institution (``-`` for none) in
+    SQL, sorted by key: what ``summarise`` gives of the run's findings, without reading them
+    (a city's year has hundreds of thousands)."""
+    group = _RUN_GROUPS[by]
+    rows = _conn(ws).execute(
+        f"SELECT {group} AS k, count(*), sum(amount) FROM findings WHERE run_id = ?"
+        " GROUP BY k ORDER BY k",
+        (run_id,),
+    )
+    return [Summary(k, "", n, round_money(units_to_decimal(units))) for k, n, units in rows]
 
 
 # --- a stored settlement ------------------------------------------------------------------

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from engine.errors import UserError
+from engine.findings import summarise, summarise_run
 from engine.ingest import import_package
 from engine.plugins import load_plugins
 from engine.rules import lanes as lanes_module
@@ -819,7 +820,13 @@ def planted(tmp_path_factory):
         patch.setattr(lanes_module, "RANGE_LINES", ws.count("lines") // 20)
         assert lanes_module.range_count(ws.conn, 3) >= 18
         lanes = run_audit(ws, plugins=plugins, lanes=3)
-        yield {"ws": ws, "result": lanes, "whole": whole, "by_claim": _by_claim(lanes.findings)}
+        yield {
+            "ws": ws,
+            "plugins": plugins,
+            "result": lanes,
+            "whole": whole,
+            "by_claim": _by_claim(lanes.findings),
+        }
         ws.close()
 
 
@@ -853,6 +860,29 @@ def _comparable(result) -> list[tuple]:
 
 def test_ranges_and_lanes_find_what_one_range_finds(planted):
     assert _comparable(planted["result"]) == _comparable(planted["whole"])
+
+
+def test_a_stored_runs_sums_in_sql_are_the_sums_of_its_findings(planted):
+    ws, run = planted["ws"], planted["whole"]
+    by_code = summarise_run(ws, run.run_id)
+    assert len(by_code) > 20
+    assert by_code == summarise(run.findings, lambda f: f.code)
+    by_inst = summarise_run(ws, run.run_id, "institution")
+    assert by_inst == summarise(run.findings, lambda f: f.institution_code or "-")
+
+
+def test_a_stored_run_gives_its_findings_in_the_order_a_dry_run_holds_them(planted):
+    """A stored run spools its findings to the workspace and sorts them in SQL; a dry run
+    holds and sorts them in Python: the same findings in the same order."""
+    dry = run_audit(planted["ws"], plugins=planted["plugins"], lanes=1, store=False)
+    stored = planted["whole"].findings
+    assert len(stored) == len(dry.findings) > 100
+    assert any(f.line_no is None for f in stored) and any(f.claim_id is None for f in stored)
+
+    def seen(f):
+        return (f.claim_id, f.line_no, f.code, f.institution_code, f.subject, f.amount, f.message)
+
+    assert [seen(f) for f in stored] == [seen(f) for f in dry.findings]
 
 
 def test_refund_lines_and_cancelled_lines_are_never_flagged(planted):

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from desktop.columns import Column
 from desktop.jobs import Job
 from desktop.widgets import ProgressRow, heading, note, read_only_table
-from engine import disabled_rulesets, summarise, yuan_text
+from engine import disabled_rulesets, yuan_text
 
 
 class AuditPage(QWidget):
@@ -41,7 +41,7 @@ class AuditPage(QWidget):
         self.summary.setReadOnly(True)
         self.summary.setPlaceholderText(self.tr("审核结果的汇总显示在这里。"))
         layout.addWidget(self.summary, 1)
-        self.by_rule = read_only_table(  # a Summary of engine.summarise, by rule code
+        self.by_rule = read_only_table(  # a Summary of engine.summarise_run, by rule code
             [
                 Column("key", self.tr("规则"), ctx.coded_rule),
                 Column("findings", self.tr("疑点数"), lambda n: f"{n:,}"),
@@ -77,7 +77,7 @@ class AuditPage(QWidget):
         ]
 
     def run(self) -> Job | None:
-        from engine import Workspace, run_audit
+        from engine import Workspace, run_audit, summarise_run
 
         if self.ctx.path is None:
             self.summary.setPlainText(self.tr("请先打开工作区。"))
@@ -92,9 +92,10 @@ class AuditPage(QWidget):
 
         def work(progress, cancel):
             with Workspace.open(path, create=False) as ws:
-                return run_audit(
+                result = run_audit(
                     ws, plugins=plugins, rulesets=chosen, progress=progress, cancel=cancel
                 )
+                return result, summarise_run(ws, result.run_id)  # by rule, in SQL
 
         self.job = self.ctx.start(
             work,
@@ -107,7 +108,8 @@ class AuditPage(QWidget):
         )
         return self.job
 
-    def done(self, result) -> None:
+    def done(self, outcome) -> None:
+        result, by_rule = outcome
         lines = [
             self.tr(
                 "批次 {run}：{n} 个疑点，检查结算 {claims:,} 条、明细 {lines:,} 条，用时 {s:.1f} 秒"
@@ -121,6 +123,6 @@ class AuditPage(QWidget):
         ]
         lines += [f"! {p}" for p in result.problems]
         self.summary.setPlainText("\n".join(lines))
-        self.by_rule.fill(summarise(result.findings, lambda f: f.code))
+        self.by_rule.fill(by_rule)
         self.by_rule.resizeColumnsToContents()
         self.ctx.changed()

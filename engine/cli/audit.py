@@ -20,7 +20,7 @@ from engine.cli.common import (
     progress_for,
 )
 from engine.errors import UserError
-from engine.findings import Finding, summarise
+from engine.findings import summarise_run
 from engine.labels import label
 from engine.money import yuan_text
 
@@ -41,37 +41,37 @@ def cmd_audit(args) -> int:
     from engine.rules import run_audit
 
     plugins = plugins_for(args, warn=False)
-    with open_workspace(args, create=False) as ws:
+    with open_workspace(args, create=False) as ws:  # a stored run's findings are read from it
         result = run_audit(
             ws, plugins=plugins, rulesets=args.rules or None, progress=progress_for(args)
         )
-    for problem in result.problems:
-        print(f"warning: {problem}", file=sys.stderr)
-    if args.json:
-        emit_json(result.to_json())
-        return 0
-    zh = lang_of(args) == "zh"
-    print(
-        (
-            "批次 {run}：疑点 {n:,} 个，检查结算 {claims:,} 条、明细 {lines:,} 条，用时 {s:.2f} 秒"
-            if zh
-            else "run {run}: {n:,} findings over {claims:,} claims and {lines:,} lines in {s:.2f}s"
-        ).format(
-            run=result.run_id,
-            n=len(result.findings),
-            claims=result.claims_checked,
-            lines=result.lines_checked,
-            s=result.seconds,
+        for problem in result.problems:
+            print(f"warning: {problem}", file=sys.stderr)
+        if args.json:
+            emit_json(result.to_json())
+            return 0
+        zh = lang_of(args) == "zh"
+        print(
+            (
+                "批次 {run}：疑点 {n:,} 个，检查结算 {claims:,} 条、明细 {lines:,} 条，用时 {s:.2f} 秒"
+                if zh
+                else "run {run}: {n:,} findings over {claims:,} claims and {lines:,} lines in {s:.2f}s"
+            ).format(
+                run=result.run_id,
+                n=len(result.findings),
+                claims=result.claims_checked,
+                lines=result.lines_checked,
+                s=result.seconds,
+            )
         )
-    )
-    print(("规则集：" if zh else "rule sets: ") + ", ".join(result.rulesets))
-    _summary_tables(result.findings, rule_names(plugins, "zh" if zh else "en"), zh)
+        print(("规则集：" if zh else "rule sets: ") + ", ".join(result.rulesets))
+        _summary_tables(ws, result.run_id, rule_names(plugins, "zh" if zh else "en"), zh)
     return 0
 
 
-def _summary_tables(findings: list[Finding], names: dict[str, str], zh: bool) -> None:
-    by_code = summarise(findings, lambda f: f.code)
-    by_inst = summarise(findings, lambda f: f.institution_code or "-")
+def _summary_tables(ws, run_id: str, names: dict[str, str], zh: bool) -> None:
+    by_code = summarise_run(ws, run_id, "code")
+    by_inst = summarise_run(ws, run_id, "institution")
     print("\n按规则：" if zh else "\nby rule:")
     print_table(
         ["规则编码", "规则名称", "疑点数", "涉及金额（元）"]

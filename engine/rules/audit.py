@@ -9,7 +9,7 @@ import uuid
 from engine.analytics import scores as peer_scores
 from engine.analytics import tj
 from engine.errors import UserError
-from engine.findings import AuditResult, Finding, store_audit
+from engine.findings import AuditResult, Finding, FindingSpool, StoredFindings, store_audit
 from engine.overlay import reference_overlay
 from engine.plugins import PluginSet, or_installed
 from engine.progress import NEVER, CancelToken, Progress, no_progress
@@ -126,43 +126,52 @@ def run_audit(
     job = lane_job(ws, plugins, rules, params)
     reference = job.reference
     problems = plugins.problems() + book.problems
-    findings: list[Finding] = []
     scores: list[peer_scores.Score] = []
-    with reference_overlay(ws.conn, reference):
-        names = catalogue_names(ws.conn)
-        _evaluate(
-            ws,
-            job,
-            lane_count(ws.conn, lanes),
-            custom,
-            lambda rule, fact: findings.append(make_finding(run_id, rule, fact, params, names)),
+    # a run that stores its findings spools them to the workspace's temp store as they are
+    # made; a dry run holds them (it is one rule, or a few)
+    spool = FindingSpool(ws.conn, run_id) if store else None
+    held: list[Finding] = []
+    keep = spool.add if spool is not None else held.append
+    try:
+        with reference_overlay(ws.conn, reference):
+            names = catalogue_names(ws.conn)
+            _evaluate(
+                ws,
+                job,
+                lane_count(ws.conn, lanes),
+                custom,
+                lambda rule, fact: keep(make_finding(run_id, rule, fact, params, names)),
+                problems,
+                progress,
+                cancel,
+                scores,
+            )
+        held.sort(
+            key=lambda f: (
+                f.claim_id or "",
+                f.line_no or 0,
+                f.code,
+                f.institution_code or "",
+                f.subject or "",
+            )
+        )
+        result = AuditResult(
+            run_id,
+            [rs.ref for rs in chosen] if only is None else sorted({r.ruleset_id for r in rules}),
+            ws.count("lines"),
+            ws.count("claims"),
+            spool if spool is not None else held,
             problems,
-            progress,
-            cancel,
-            scores,
+            time.perf_counter() - started,
         )
-    findings.sort(
-        key=lambda f: (
-            f.claim_id or "",
-            f.line_no or 0,
-            f.code,
-            f.institution_code or "",
-            f.subject or "",
-        )
-    )
-    result = AuditResult(
-        run_id,
-        [rs.ref for rs in chosen] if only is None else sorted({r.ruleset_id for r in rules}),
-        ws.count("lines"),
-        ws.count("claims"),
-        findings,
-        problems,
-        time.perf_counter() - started,
-    )
-    if store:
-        store_audit(
-            ws, result, parameters=params, plugins=plugins, snapshot=snapshot, scores=scores
-        )
+        if spool is not None:
+            store_audit(
+                ws, result, parameters=params, plugins=plugins, snapshot=snapshot, scores=scores
+            )
+            result.findings = StoredFindings(ws.conn, run_id, spool.count)
+    finally:
+        if spool is not None:
+            spool.close()
     return result
 
 
