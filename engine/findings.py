@@ -19,7 +19,7 @@ from engine import audit_log
 from engine.analytics import scores as peer_scores
 from engine.errors import UserError
 from engine.money import decimal_to_units, money_json, round_money, units_to_decimal
-from engine.workspace import Workspace, check_snapshot
+from engine.workspace import Workspace, check_snapshot, open_reader, reader_path
 
 if TYPE_CHECKING:
     from engine.plugins import PluginSet
@@ -235,19 +235,27 @@ class FindingSpool:
 class StoredFindings(Sequence[Finding]):
     """A stored run's findings in their order, read from the workspace when first asked
     for (``AuditResult.findings`` of a stored run: a run that only stores them never holds
-    them all)."""
+    them all). They are read on a connection of their own, so they can be asked for after
+    the workspace is closed; a workspace with no file is read at once."""
 
     def __init__(self, conn: sqlite3.Connection, run_id: str, count: int):
-        self.conn, self.run_id, self.count = conn, run_id, count
-        self._findings: list[Finding] | None = None
+        self.run_id, self.count = run_id, count
+        self.path = reader_path(conn)
+        self._findings = None if self.path else self._read(conn)
+
+    def _read(self, conn: sqlite3.Connection) -> list[Finding]:
+        rows = conn.execute(
+            f"SELECT {_COLUMNS} FROM findings WHERE run_id = ? ORDER BY rowid", (self.run_id,)
+        )
+        return [Finding.from_stored(row) for row in rows]
 
     def _all(self) -> list[Finding]:
         if self._findings is None:
-            rows = self.conn.execute(
-                f"SELECT {_COLUMNS} FROM findings WHERE run_id = ? ORDER BY rowid",
-                (self.run_id,),
-            )
-            self._findings = [Finding.from_stored(row) for row in rows]
+            reader = open_reader(self.path)
+            try:
+                self._findings = self._read(reader)
+            finally:
+                reader.close()
         return self._findings
 
     def __len__(self) -> int:
