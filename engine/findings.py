@@ -1,7 +1,8 @@
 """Runs, findings and decisions as the workspace stores them: the one place that writes a run
 (audit and settlement alike), finds the latest, pages a run's findings with each finding's
-latest decision, lists the decided findings, sums findings by rule or institution, and reads
-a stored settlement. Qt-free: the CLI, the reports and the desktop pages all come here.
+latest decision, lists the decided findings and the approved special cases, sums findings by
+rule or institution, and reads a stored settlement. Qt-free: the CLI, the reports and the
+desktop pages all come here.
 """
 
 from __future__ import annotations
@@ -500,6 +501,19 @@ def decided_findings(conn: sqlite3.Connection) -> list[Decided]:
         """
     )
     return [Decided(*row) for row in rows]
+
+
+def special_approvals(conn: sqlite3.Connection) -> dict[str, int]:
+    """Claim → the id of the decision approving it as a special case (特例单议), for claims
+    whose latest special-case decision is an approval: what the settlement applies."""
+    return {
+        claim_id: decision_id
+        for claim_id, decision_id in conn.execute(
+            "SELECT claim_id, id FROM special_reviews s"
+            " WHERE decision = 'approve'"
+            " AND id = (SELECT max(id) FROM special_reviews t WHERE t.claim_id = s.claim_id)"
+        )
+    }
 
 
 # --- sums ---------------------------------------------------------------------------------

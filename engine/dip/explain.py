@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from engine.dip import special
 from engine.dip.grouping import Catalogue, coefficient, load_cases, place
+from engine.dip.params import catalogue_source, resolve_params
 from engine.dip.scoring import REGROUP, Scoring, describe
-from engine.dip.settlement import (
-    catalogue_source,
-    confirmed_findings,
-    points_effects,
-    resolve_params,
-)
+from engine.dip.settlement import confirmed_findings, points_effects
 from engine.errors import UserError
+from engine.findings import special_approvals
 from engine.overlay import reference_overlay
 from engine.plugins import PluginSet, or_installed
 from engine.workspace import Workspace
@@ -41,7 +37,7 @@ def explain_case(
         source = catalogue_source(ws, catalogue)
         cat = Catalogue.load(conn, source)
         effects = points_effects([f for f in confirmed_findings(conn) if f.claim_id == claim_id])
-        approval = {k: v for k, v in special.approvals(conn).items() if k == claim_id}
+        approval = {k: v for k, v in special_approvals(conn).items() if k == claim_id}
         factors: list[tuple[str, float]] = []
 
         def factor(fact: dict) -> float:

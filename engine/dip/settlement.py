@@ -16,12 +16,11 @@ from decimal import Decimal
 from math import fsum
 
 from engine import audit_log, processes
-from engine.dip import special
 from engine.dip.grouping import Catalogue
 from engine.dip.params import catalogue_source, resolve_params
 from engine.dip.scoring import REGROUP, Scoring
 from engine.errors import UserError
-from engine.findings import decided_findings, store_run
+from engine.findings import decided_findings, special_approvals, store_run
 from engine.money import SCALE, money_json, points_json, units_to_decimal
 from engine.overlay import reference_overlay
 from engine.plugins import PluginSet, or_installed
@@ -87,7 +86,7 @@ def year_scoring(
         {"year_from": bounds[0], "year_to": bounds[-1]},
         [{"year_from": a, "year_to": b} for a, b in zip(bounds, bounds[1:], strict=False)],
         effects=points_effects(confirmed or []),
-        approvals=special.approvals(conn),
+        approvals=special_approvals(conn),
         case_factor=plugins.case_factor
         if plugins is not None and plugins.has_case_factor()
         else None,

@@ -13,24 +13,15 @@ import sqlite3
 from decimal import ROUND_FLOOR, Decimal
 
 from engine import audit_log
+from engine.dip.params import catalogue_source, resolve_params
+from engine.dip.settlement import CASE_COLUMNS, case_json, confirmed_findings, year_scoring
 from engine.errors import UserError
+from engine.findings import special_approvals
+from engine.overlay import reference_overlay
 from engine.plugins import PluginSet, or_installed
 from engine.workspace import Workspace
 
 DECISIONS = ("approve", "revoke")
-
-
-def approvals(conn: sqlite3.Connection) -> dict[str, int]:
-    """Claim → the id of the decision approving it, for claims whose latest decision is an
-    approval."""
-    return {
-        claim_id: decision_id
-        for claim_id, decision_id in conn.execute(
-            "SELECT claim_id, id FROM special_reviews s"
-            " WHERE decision = 'approve'"
-            " AND id = (SELECT max(id) FROM special_reviews t WHERE t.claim_id = s.claim_id)"
-        )
-    }
 
 
 def cap_of(share: float, dip_cases: int) -> int:
@@ -42,16 +33,6 @@ def status(ws: Workspace, year: int | None = None, *, plugins: PluginSet | None 
     """The special cases of a year and the cap: ``{"year", "dip_cases", "cap", "used",
     "cases": [{"claim_id", "institution", "group_code", "case_type", "ratio", "points",
     "decision_id"}]}`` — cases of type special or special_approved, as settlement sees them."""
-    from engine.dip.settlement import (
-        CASE_COLUMNS,
-        case_json,
-        catalogue_source,
-        confirmed_findings,
-        resolve_params,
-        year_scoring,
-    )
-    from engine.overlay import reference_overlay
-
     plugins = or_installed(plugins)
     params = resolve_params(ws, year, plugins=plugins)
     conn = ws.conn
@@ -88,7 +69,7 @@ def status(ws: Workspace, year: int | None = None, *, plugins: PluginSet | None 
 
 
 def _approved_in_year(conn: sqlite3.Connection, args: dict) -> list[str]:
-    approved = approvals(conn)
+    approved = special_approvals(conn)
     return [
         claim_id
         for (claim_id,) in conn.execute(
