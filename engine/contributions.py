@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.parameters import TYPES, ParamDef
+
 #: The scopes a computed fact field may belong to.
 FACT_SCOPES = ("line", "claim", "institution")
 
@@ -61,13 +63,9 @@ class ParameterDefinition:
 
     def __post_init__(self) -> None:
         if isinstance(self.definition, dict):
-            from engine.parameters import ParamDef
-
             object.__setattr__(self, "definition", ParamDef(**self.definition))
 
     def problem(self) -> str | None:
-        from engine.parameters import TYPES, ParamDef
-
         if isinstance(self.definition, ParamDef) and self.definition.type in TYPES:
             return None
         return f"a parameter definition must be a ParamDef of type {', '.join(TYPES)}"

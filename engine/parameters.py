@@ -14,10 +14,17 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from engine.errors import UserError
 
+if TYPE_CHECKING:
+    from engine.plugins import PluginSet
+    from engine.workspace import Workspace
+
 TYPES = {"int": int, "float": float, "bool": bool, "list": list}
+#: The workspace setting that holds its own rule parameter values.
+PARAMS_SETTING = "rule_parameters"
 
 
 @dataclass(frozen=True)
@@ -87,17 +94,13 @@ class ParamDef:
         return asdict(self)
 
 
-def definitions(plugins=None) -> dict[str, ParamDef]:
-    """Every known definition: the national ones (``engine.national``), then each
-    plug-in's through ``yibao_parameter_definitions`` (a later one wins)."""
-    if plugins is None:
-        from engine.national import PARAMETER_DEFINITIONS
-
-        return {d.name: d for d in PARAMETER_DEFINITIONS}
+def definitions(plugins: PluginSet) -> dict[str, ParamDef]:
+    """Every known definition: each plug-in's through ``yibao_parameter_definitions`` (the
+    national ones are ``engine.national``'s; a later one wins)."""
     return {d.name: d for d in plugins.parameter_definitions()}
 
 
-def known(plugins) -> dict[str, ParamDef]:
+def known(plugins: PluginSet) -> dict[str, ParamDef]:
     """The definition of every parameter the plug-ins define or set."""
     values = plugins.rule_parameters({})
     return {**{n: inferred(n, v) for n, v in values.items()}, **definitions(plugins)}
@@ -134,20 +137,16 @@ def parse_value(text: str, definition: ParamDef, where: str = "") -> int | float
     return definition.check(value, where)
 
 
-def workspace_values(ws, plugins=None) -> dict:
-    """The workspace's own rule parameter values, each checked against its definition (the
-    national ones without ``plugins``); a wrong one is an error naming it and the file."""
-    from engine.rules.catalogue import PARAMS_SETTING
-
-    defs = known(plugins) if plugins is not None else definitions()
+def workspace_values(ws: Workspace, plugins: PluginSet) -> dict:
+    """The workspace's own rule parameter values, each checked against its definition; a
+    wrong one is an error naming it and the file."""
+    defs = known(plugins)
     own = ws.get_setting(PARAMS_SETTING, {})
     return checked(own, defs, f"{ws.path}: setting {PARAMS_SETTING}")
 
 
-def overview(ws, plugins) -> list[dict]:
+def overview(ws: Workspace, plugins: PluginSet) -> list[dict]:
     """Each rule parameter: its definition, the value in force and who set it."""
-    from engine.rules.catalogue import PARAMS_SETTING
-
     sources: dict[str, str] = {}
     values = plugins.rule_parameters({}, sources)
     defs = definitions(plugins)
@@ -166,11 +165,11 @@ def overview(ws, plugins) -> list[dict]:
     return rows
 
 
-def set_override(ws, plugins, name: str, text: str | None) -> int | float | None:
+def set_override(
+    ws: Workspace, plugins: PluginSet, name: str, text: str | None
+) -> int | float | None:
     """Set (or with ``text`` None, remove) the workspace's own value of a rule parameter,
     checked against its definition; an unknown name is refused."""
-    from engine.rules.catalogue import PARAMS_SETTING
-
     defs = known(plugins)
     if name not in defs:
         raise UserError(f"no rule parameter named {name} (see: yibao settings list)")

@@ -36,6 +36,7 @@ from engine.contributions import (
     RuleFiles,
 )
 from engine.errors import UserError
+from engine.parameters import definitions, inferred
 
 ENTRY_POINT_GROUP = "yibao.plugins"
 DIR_ENV = "YIBAO_PLUGINS_DIR"
@@ -337,8 +338,6 @@ class PluginSet:
     def rule_parameters(self, base: dict, sources: dict | None = None) -> dict:
         """The rule parameters of every plug-in, later ones over earlier ones, each value
         checked against its definition (a wrong one is an error naming the plug-in)."""
-        from engine.parameters import definitions, inferred
-
         defs = definitions(self)
 
         def checked(plugin: str, name: str, value):

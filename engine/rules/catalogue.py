@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from engine.errors import UserError
-from engine.parameters import workspace_values
+from engine.parameters import PARAMS_SETTING, checked, known, workspace_values
 from engine.plugins import PluginSet, or_installed
 from engine.rules.ruleset import Rule, RuleFileError, RuleSet, load_file, rule_files
 from engine.workspace import Workspace
 
-PARAMS_SETTING = "rule_parameters"
 DISABLED_SETTING = "disabled_rulesets"
 
 
@@ -101,8 +100,6 @@ def save_rule_choices(
     """Keep the rule sets turned off and the workspace's own rule parameter values, in one
     transaction; a value of the wrong type or out of range is a ``UserError`` naming it
     (``where``: the words for the source in the message)."""
-    from engine.parameters import checked, known
-
     overrides = checked(overrides, known(or_installed(plugins)), where or PARAMS_SETTING)
     with ws.transaction():
         ws.set_setting(DISABLED_SETTING, list(disabled))
