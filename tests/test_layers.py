@@ -1,5 +1,6 @@
 """The layers hold: the desktop reaches the engine only through ``engine``'s public API, and
-holds no SQL. Read from the sources' syntax trees, so a new page is checked as it is added."""
+holds no SQL; no engine module imports a front end, and the engine's imports have no circle.
+Read from the sources' syntax trees, so a new page or module is checked as it is added."""
 
 import ast
 import re
@@ -115,3 +116,150 @@ def test_desktop_tables_read_fields_by_name_and_one_module_loads_the_plugins():
     assert positional_rows("x = self.model.row(3)[0]\ny = row[7]\n") == [1, 2]
     loaders = [name for name, text in sources.items() if "load_plugins" in text]
     assert loaders == ["context.py"]  # the window's one PluginSet
+
+
+# --- the engine's import graph ------------------------------------------------------------
+ROOT = Path(__file__).parents[1]
+FRONT_ENDS = ("desktop", "PySide6", "shiboken6", "PyQt5", "PyQt6")
+
+
+def module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph(root: Path, package: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """(at load, named) edges between the modules of ``package`` under ``root``.
+
+    ``at load``: what importing a module runs, from its module-level imports (not those
+    under ``if TYPE_CHECKING``), packages included (``import a.b.c`` runs ``a.b``).
+    ``named``: every module a module names in an import, at load or inside a function."""
+    paths = {module_name(p, root): p for p in sorted((root / package).rglob("*.py"))}
+
+    def home(name: str) -> str | None:  # the module, or the package a name is taken from
+        while name and name not in paths:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    at_load: dict[str, set[str]] = {m: set() for m in paths}
+    named: dict[str, set[str]] = {m: set() for m in paths}
+    for module, path in paths.items():
+        package_of = module if path.name == "__init__.py" else module.rpartition(".")[0]
+
+        def visit(node: ast.AST, lazy: bool, module=module, package_of=package_of) -> None:
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                    continue
+                if isinstance(child, ast.Import):
+                    targets = [a.name for a in child.names]
+                elif isinstance(child, ast.ImportFrom):
+                    base = child.module or ""
+                    if child.level:
+                        up = package_of.split(".")[: len(package_of.split(".")) - child.level + 1]
+                        base = ".".join([*up, base] if base else up)
+                    targets = [f"{base}.{a.name}" for a in child.names]
+                else:
+                    targets = []
+                for target in filter(None, map(home, targets)):
+                    if target == module:
+                        continue
+                    named[module].add(target)
+                    if lazy:
+                        continue
+                    parts = target.split(".")
+                    for n in range(1, len(parts) + 1):
+                        runs = ".".join(parts[:n])
+                        if runs in paths and not (module + ".").startswith(runs + "."):
+                            at_load[module].add(runs)
+                nested = isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+                visit(child, lazy or nested)
+
+        visit(ast.parse(path.read_text(encoding="utf-8")), False)
+    return at_load, named
+
+
+def a_circle(edges: dict[str, set[str]]) -> list[str]:
+    """One circle of ``edges`` (its modules, the first again at the end), or []."""
+    state: dict[str, int] = {}  # 1: on the path being walked, 2: done
+    path: list[str] = []
+
+    def walk(module: str) -> list[str]:
+        state[module] = 1
+        path.append(module)
+        for target in sorted(edges.get(module, ())):
+            if state.get(target) == 1:
+                return path[path.index(target) :] + [target]
+            if target not in state and (found := walk(target)):
+                return found
+        state[module] = 2
+        path.pop()
+        return []
+
+    for module in sorted(edges):
+        if module not in state and (found := walk(module)):
+            return found
+    return []
+
+
+def front_end_imports(root: Path, package: str) -> list[tuple[str, int, str, bool]]:
+    """(file, line, module, at load?) of every import of a front end (the desktop, Qt)."""
+    found = []
+    for path in sorted((root / package).rglob("*.py")):
+
+        def visit(node: ast.AST, lazy: bool, path=path) -> None:
+            for child in ast.iter_child_nodes(node):
+                names = []
+                if isinstance(child, ast.Import):
+                    names = [a.name for a in child.names]
+                elif isinstance(child, ast.ImportFrom) and not child.level and child.module:
+                    names = [child.module]
+                for name in names:
+                    if name.split(".")[0] in FRONT_ENDS:
+                        where = path.relative_to(root).as_posix()
+                        found.append((where, child.lineno, name, not lazy))
+                nested = isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+                visit(child, lazy or nested)
+
+        visit(ast.parse(path.read_text(encoding="utf-8")), False)
+    return found
+
+
+def test_no_engine_module_imports_a_front_end():
+    """Only the CLI (a front end itself) starts the desktop, and only when asked to: never
+    at load, so ``yibao`` runs where PySide6 is missing."""
+    found = front_end_imports(ROOT, "engine")
+    assert [f for f in found if not f[0].startswith("engine/cli/")] == []
+    assert [f for f in found if f[3]] == []
+    assert {name for _, _, name, _ in found} <= {"desktop.app", "desktop.options"}
+
+
+def test_the_engines_import_graph_has_no_circle():
+    """Neither at load nor through a function's own import: a lazy import may save the
+    cost of loading a module, never hide a circle."""
+    at_load, named = import_graph(ROOT, "engine")
+    assert "engine.rules.audit" in at_load["engine.rules"]  # the package's own imports count
+    assert "engine.dip.settlement" in named["engine.dip.special"]
+    assert a_circle(at_load) == []
+    assert a_circle(named) == []
+
+
+def test_the_checks_find_a_planted_circle_and_a_front_end(tmp_path):
+    pkg = tmp_path / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "sub" / "__init__.py").write_text("from pkg.sub.c import C\n")
+    (pkg / "sub" / "c.py").write_text("from pkg import a\nC = 1\n")
+    (pkg / "a.py").write_text("from . import b\n")
+    (pkg / "b.py").write_text("def f():\n    from pkg.a import x\n")
+    at_load, named = import_graph(tmp_path, "pkg")
+    assert a_circle(at_load) == []  # b imports a only when f runs
+    assert a_circle(named) == ["pkg.a", "pkg.b", "pkg.a"]
+    (pkg / "b.py").write_text("import pkg.sub.d\n")  # runs pkg.sub, which imports c, then a
+    (pkg / "sub" / "d.py").write_text("")
+    at_load, _ = import_graph(tmp_path, "pkg")
+    assert a_circle(at_load) == ["pkg.a", "pkg.b", "pkg.sub", "pkg.sub.c", "pkg.a"]
+    (pkg / "b.py").write_text("from PySide6.QtCore import QObject\ndef f():\n    import desktop\n")
+    assert front_end_imports(tmp_path, "pkg") == [
+        ("pkg/b.py", 1, "PySide6.QtCore", True),
+        ("pkg/b.py", 3, "desktop", False),
+    ]
