@@ -5,6 +5,7 @@ appended to the tamper-evident log."""
 from __future__ import annotations
 
 import csv
+import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,9 +19,11 @@ from engine.workspace import Workspace
 DECISIONS = ("confirm", "dismiss", "info")
 
 
-def _ceiling(conn, finding) -> int:
-    """A deduction can never exceed the money of the line (or claim) the finding is about."""
-    _fid, claim_id, line_no, amount = finding
+def _ceiling(
+    conn: sqlite3.Connection, claim_id: str | None, line_no: int | None, amount: int
+) -> int:
+    """A deduction can never exceed the money of the line (or claim) a finding of ``amount``
+    (all in 1/10000 units) is about."""
     if claim_id is None:
         return amount
     if line_no is not None:
@@ -73,16 +76,16 @@ def _record(conn, finding_ids, decision, reviewer, deduction, comment) -> list[d
     out = []
     review_ids = []
     for fid in finding_ids:
-        finding = conn.execute(
-            "SELECT finding_id, claim_id, line_no, amount FROM findings WHERE finding_id = ?",
-            (fid,),
+        row = conn.execute(
+            "SELECT claim_id, line_no, amount FROM findings WHERE finding_id = ?", (fid,)
         ).fetchone()
-        if finding is None:
+        if row is None:
             raise UserError(f"工作区中没有疑点 {fid} | no finding {fid} in this workspace")
+        claim_id, line_no, amount = row
         units = None
         if decision == "confirm":
-            units = wanted if wanted is not None else finding[3]
-            ceiling = _ceiling(conn, finding)
+            units = wanted if wanted is not None else amount
+            ceiling = _ceiling(conn, claim_id, line_no, amount)
             if units > ceiling:
                 asked = money_json(units_to_decimal(units))
                 most = money_json(units_to_decimal(ceiling))

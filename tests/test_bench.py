@@ -51,9 +51,9 @@ def test_peak_memory_without_the_resource_module_is_none_not_a_crash(monkeypatch
 def test_the_sampled_peak_counts_a_worker_process_with_this_one():
     """A child holding 200 MB is part of the tree's resident set (getrusage would only give
     the largest child's peak, summed with this process's peak at another moment)."""
-    from engine.demo.memory import _tree_rss_bytes
+    from engine.demo.memory import tree_rss_bytes
 
-    before = _tree_rss_bytes(os.getpid())
+    before = tree_rss_bytes(os.getpid())
     child = subprocess.Popen(
         [
             sys.executable,
@@ -67,7 +67,7 @@ def test_the_sampled_peak_counts_a_worker_process_with_this_one():
     )
     try:
         assert child.stdout.readline() == "ok\n"  # the child holds its 200 MB now
-        during = _tree_rss_bytes(os.getpid())
+        during = tree_rss_bytes(os.getpid())
     finally:
         child.communicate("")
     assert during - before > 190 << 20

@@ -231,12 +231,17 @@ def _current_decisions(conn: sqlite3.Connection) -> list[Decided]:
     return list(latest.values())
 
 
+#: The fields of a ``Doctor`` the registry (the ``doctors`` table) gives, as its columns.
+_REGISTRY = ("doctor_id", "name", "institution_code", "dept_code", "title", "registered_on")
+
+
 def _doctors(conn: sqlite3.Connection) -> dict[str, Doctor]:
     """The registry, then every other doctor the workspace names, at their usual place."""
     doctors = {
-        r[0]: Doctor(r[0], r[1], r[2], r[3], r[4], r[5])
-        for r in conn.execute(
-            "SELECT doctor_id, name, institution_code, dept_code, title, registered_on FROM doctors"
+        row.doctor_id: row
+        for row in (
+            Doctor(**dict(zip(_REGISTRY, values, strict=True)))
+            for values in conn.execute(f"SELECT {', '.join(_REGISTRY)} FROM doctors")
         )
     }
     for sql in _HOMES:

@@ -17,7 +17,7 @@ PROC = Path("/proc")
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
-def _tree_rss_bytes(root: int) -> int:
+def tree_rss_bytes(root: int) -> int:
     """RSS of ``root`` and its descendants now (processes that end meanwhile are skipped)."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
@@ -58,11 +58,11 @@ class TreePeak:
     def _run(self) -> None:
         pid = os.getpid()
         while not self._stop.wait(self.interval):
-            self.peak = max(self.peak, _tree_rss_bytes(pid))
+            self.peak = max(self.peak, tree_rss_bytes(pid))
 
     def __enter__(self) -> TreePeak:
         if self.supported:
-            self.peak = _tree_rss_bytes(os.getpid())
+            self.peak = tree_rss_bytes(os.getpid())
             self._thread.start()
         return self
 
@@ -70,7 +70,7 @@ class TreePeak:
         if self.supported:
             self._stop.set()
             self._thread.join()
-            self.peak = max(self.peak, _tree_rss_bytes(os.getpid()))
+            self.peak = max(self.peak, tree_rss_bytes(os.getpid()))
 
     @property
     def mb(self) -> float | None:

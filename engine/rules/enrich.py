@@ -174,8 +174,10 @@ def institution_facts(
     """One fact per institution (indicators, year-end, low cases) and per institution ×
     generic name (procurement volumes and shares), from every part's sums."""
     info = {
-        r[0]: {"level": r[1], "public": r[2], "name": r[3]}
-        for r in conn.execute("SELECT institution_code, level, public, name FROM institutions")
+        code: {"level": level, "public": public, "name": name}
+        for code, level, public, name in conn.execute(
+            "SELECT institution_code, level, public, name FROM institutions"
+        )
     }
     facts: dict[str, dict] = {}
     for (code,), (claims, total, *amounts) in _summed(parts, "shares", 1).items():

@@ -8,12 +8,12 @@ way an audit does and stores nothing.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.errors import UserError
+from engine.findings import summarise
 from engine.money import money_json
 from engine.progress import NEVER, CancelToken, Progress, no_progress
 from engine.rules import expr
@@ -260,19 +260,14 @@ def try_rules(
     result = run_audit(
         ws, plugins=plugins, progress=progress, cancel=cancel, only=rules, store=False
     )
-    by_inst: dict[str, list] = defaultdict(lambda: [0, Decimal(0)])
-    for f in result.findings:
-        entry = by_inst[f.institution_code or "-"]
-        entry[0] += 1
-        entry[1] += f.amount
-    total = sum((v[1] for v in by_inst.values()), Decimal(0))
+    by_inst = summarise(result.findings, lambda f: f.institution_code or "-")
     return {
         "rules": [r.id for r in rules],
         "findings": len(result.findings),
-        "amount": float(total),
+        "amount": float(sum((s.amount for s in by_inst), Decimal(0))),
         "by_institution": [
-            {"institution_code": k, "findings": v[0], "amount": float(v[1])}
-            for k, v in sorted(by_inst.items())
+            {"institution_code": s.key, "findings": s.findings, "amount": float(s.amount)}
+            for s in by_inst
         ],
         "sample": [
             {
