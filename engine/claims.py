@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from engine.money import decimal_to_units, units_text
 
 CLAIM_LIST_COLUMNS = (
@@ -59,7 +61,9 @@ def claim_lines_query(claim_id: str) -> tuple[str, tuple]:
     return LINES_QUERY, (claim_id,)
 
 
-def claim_fields(conn, claim_id: str, lang: str = "zh") -> list[tuple[str, str]]:
+def claim_fields(
+    conn: sqlite3.Connection, claim_id: str, lang: str = "zh"
+) -> list[tuple[str, str]]:
     """A claim's filled fields as (contract label, shown value): coded values as words,
     amounts in yuan. Empty when there is no such claim."""
     from engine import contract

@@ -154,6 +154,24 @@ def test_no_exported_function_takes_progress_or_cancel_positionally_nor_plugins_
                 assert params[special].kind is inspect.Parameter.KEYWORD_ONLY, (name, special)
 
 
+def test_every_exported_function_is_typed():
+    """Each parameter and the return of every function ``engine`` exports is annotated."""
+    import inspect
+
+    untyped = {}
+    for name in [*engine.__all__, "special.status", "special.decide"]:
+        fn = _entry_point(name)
+        if not inspect.isfunction(fn):
+            continue
+        signature = inspect.signature(fn)
+        missing = [p for p, v in signature.parameters.items() if v.annotation is v.empty]
+        if signature.return_annotation is signature.empty:
+            missing.append("return")
+        if missing:
+            untyped[name] = missing
+    assert untyped == {}
+
+
 def test_no_plugins_means_the_installed_ones(sample_ws):
     from engine.plugins import load_plugins
 

@@ -7,6 +7,7 @@ and the fund monitor: its settlement date, else its discharge, else its admissio
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from engine.errors import UserError
@@ -75,7 +76,7 @@ def _number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def claim_years(conn) -> list[int]:
+def claim_years(conn: sqlite3.Connection) -> list[int]:
     """The years that have claims (by ``CLAIM_DAY``), latest first."""
     return [
         int(y)

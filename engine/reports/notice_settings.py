@@ -6,8 +6,12 @@ by hand."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from engine.errors import UserError
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,7 @@ NOTICE_SETTINGS: tuple[NoticeSetting, ...] = (
 BY_KEY = {s.key: s for s in NOTICE_SETTINGS}
 
 
-def notice_settings(ws) -> dict:
+def notice_settings(ws: Workspace) -> dict:
     """Every notice setting of ``ws`` (the default where it has none)."""
     return {s.key: ws.get_setting(s.key, s.default) for s in NOTICE_SETTINGS}
 
@@ -54,7 +58,7 @@ def parse(key: str, text: str | None) -> str | int | None:
     return text
 
 
-def set_notice_setting(ws, key: str, text: str | None) -> str | int:
+def set_notice_setting(ws: Workspace, key: str, text: str | None) -> str | int:
     """Store ``key`` (None removes it); returns the value now in force."""
     value = parse(key, text)
     with ws.transaction():

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.findings import Finding
 from engine.money import money_json
@@ -21,6 +22,9 @@ from engine.rules import expr, wording
 from engine.rules.found import make_finding
 from engine.rules.ruleset import SCOPES, Rule, RuleFileError, RuleSet, load_file, rule_files
 from engine.rules.runner import ScopeRunner
+
+if TYPE_CHECKING:
+    from engine.plugins import PluginSet
 
 EXPECTS = ("finding", "none")
 EXAMPLE_KEYS = {"expect", "fact", "amount", "params", "note"}
@@ -80,7 +84,7 @@ def check(paths: list[Path], plugins) -> list[Problem]:
     return problems + check_rulesets(sets, plugins)
 
 
-def check_rulesets(sets: list[RuleSet], plugins) -> list[Problem]:
+def check_rulesets(sets: list[RuleSet], plugins: PluginSet) -> list[Problem]:
     """The problems of rule sets already parsed (see ``check``)."""
     from engine.national import RULE_PARAMETERS
     from engine.rules.catalogue import load_rulebook

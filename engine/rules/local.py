@@ -6,10 +6,14 @@ rule folder."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine import audit_log
 from engine.errors import UserError
-from engine.rules.ruleset import RuleFileError, load_file
+from engine.rules.ruleset import RuleFileError, RuleSet, load_file
+
+if TYPE_CHECKING:
+    from engine.workspace import Workspace
 
 SETTING = "local_rulesets"  # {file name: YAML text}
 PLUGIN = "workspace"
@@ -24,7 +28,7 @@ def _name(name: str) -> str:
     return name
 
 
-def local_rulesets(ws) -> dict[str, str]:
+def local_rulesets(ws: Workspace) -> dict[str, str]:
     """The rule sets kept in the workspace: {file name: YAML text}."""
     return dict(ws.get_setting(SETTING, {}) or {})
 
@@ -35,7 +39,7 @@ def local_sources(ws) -> list[tuple[str, Path, str]]:
     return [(PLUGIN, Path(f"workspace:{name}"), text) for name, text in sorted(stored.items())]
 
 
-def validate(text: str, name: str = "draft.yaml"):
+def validate(text: str, name: str = "draft.yaml") -> RuleSet:
     """The rule set ``text`` holds, or a ``UserError`` naming file, rule and key."""
     try:
         return load_file(Path(f"workspace:{_name(name)}"), PLUGIN, text)
@@ -43,7 +47,7 @@ def validate(text: str, name: str = "draft.yaml"):
         raise UserError(str(exc)) from None
 
 
-def save_local(ws, name: str, text: str) -> str:
+def save_local(ws: Workspace, name: str, text: str) -> str:
     """Keep a valid rule set in the workspace (replacing one of the same name); logged."""
     name = _name(name)
     ruleset = validate(text, name)
