@@ -132,7 +132,7 @@ INSURANCE_CODES = {"310": "employee", "390": "resident", "510": "maternity"}
 CLAIMS = _table(models.Claim, "", required_file=True)
 LINES = _table(models.Line, "", required_file=True)
 INSTITUTIONS = _table(models.Institution)
-CATALOGUE = _table(models.CatalogueItem)
+ITEM_CATALOGUE = _table(models.CatalogueItem)  # the item catalogue (医保目录), not a DIP Catalogue
 # Tables the workspace numbers by row: the package's key is only checked on import.
 PROCUREMENT = _table(models.Procurement, key=("item_code", "valid_from"))
 PROCUREMENT_VOLUMES = _table(
@@ -146,7 +146,7 @@ DOCTORS = _table(models.Doctor)
 CASE_TABLES = (CLAIMS, LINES)
 REFERENCE_TABLES = (
     INSTITUTIONS,
-    CATALOGUE,
+    ITEM_CATALOGUE,
     PROCUREMENT,
     PROCUREMENT_VOLUMES,
     ITEM_PAIRS,

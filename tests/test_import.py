@@ -39,7 +39,7 @@ def test_gbk_with_chinese_headers_imports_the_same_rows(tmp_path, package):
     import_package(a, package)
     _to_chinese_gbk(package / "claims.csv", contract.CLAIMS)
     _to_chinese_gbk(package / "lines.csv", contract.LINES)
-    _to_chinese_gbk(package / "reference" / "catalogue.csv", contract.CATALOGUE)
+    _to_chinese_gbk(package / "reference" / "catalogue.csv", contract.ITEM_CATALOGUE)
     b = Workspace.open(tmp_path / "b.yibao")
     result = import_package(b, package)
     assert result.encodings["claims.csv"] == "gbk"

@@ -258,10 +258,10 @@ def test_a_list_of_coded_values_takes_words_too():
     from engine import contract
     from engine.ingest.convert import converter_for
 
-    column = next(c for c in contract.CATALOGUE.columns if c.name == "restrict_visit_type")
+    column = next(c for c in contract.ITEM_CATALOGUE.columns if c.name == "restrict_visit_type")
     convert = converter_for(column)
     assert convert("住院；门慢; pharmacy") == "inpatient;chronic_outpatient;pharmacy"
-    level = next(c for c in contract.CATALOGUE.columns if c.name == "restrict_min_level")
+    level = next(c for c in contract.ITEM_CATALOGUE.columns if c.name == "restrict_min_level")
     assert converter_for(level)("二级") == 2 and converter_for(level)("3") == 3
 
 

@@ -945,16 +945,16 @@ def test_every_spec_code_has_a_trigger_and_a_clean_case():
 
 
 def test_points_effect_is_declared_where_the_spec_says_and_reachable_by_rule_id(planted, plugins):
-    catalog = load_rulebook(plugins)
-    effects = {r.code: r.points_effect for r in catalog.rules() if r.points_effect}
+    rulebook = load_rulebook(plugins)
+    effects = {r.code: r.points_effect for r in rulebook.rules() if r.points_effect}
     assert effects == {
         "GZ10000204001000": "zero",
         "GZ10000204005000": "zero",
         "ZF02": "regroup_conservative",
     }
     split = next(f for f in planted["result"].findings if f.code == "GZ10000204001000")
-    assert catalog.rule(split.rule_id).points_effect == "zero"
-    assert catalog.rule("no.such.rule") is None
+    assert rulebook.rule(split.rule_id).points_effect == "zero"
+    assert rulebook.rule("no.such.rule") is None
 
 
 def _with_extra_rules(monkeypatch, folder):

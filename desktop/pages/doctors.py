@@ -166,12 +166,12 @@ class DoctorsPage(QWidget):
             self.headline.setText(self.tr("请先打开工作区。"))
             self.show_ledger()
             return None
-        plugins, catalog = self.ctx.plugins(), self.ctx.rulebook()
+        plugins, rulebook = self.ctx.plugins(), self.ctx.rulebook()
         path, year, generation = self.ctx.path, self.year.currentData(), self.generation
 
         def work(_progress, _cancel):
             with Workspace.open(path, create=False) as ws:
-                return for_workspace(ws, plugins=plugins, year=year, catalog=catalog)
+                return for_workspace(ws, plugins=plugins, year=year, rulebook=rulebook)
 
         self.job = self.ctx.start(
             work,

@@ -70,13 +70,13 @@ class RulesPage(QWidget):
     def refresh(self) -> None:
         self.tree.clear()
         self.params.setRowCount(0)
-        plugins, catalog = self.ctx.plugins(), self.ctx.rulebook()
+        plugins, rulebook = self.ctx.plugins(), self.ctx.rulebook()
         disabled, overrides = set(), {}
         if self.ctx.path is not None:
             with self.ctx.workspace() as ws:
                 disabled, overrides = rule_choices(ws)
         by_plugin: dict[str, QTreeWidgetItem] = {}
-        for rs in catalog.rulesets:
+        for rs in rulebook.rulesets:
             top = by_plugin.get(rs.plugin)
             if top is None:
                 top = by_plugin[rs.plugin] = QTreeWidgetItem([rs.plugin, "", ""])
@@ -123,7 +123,7 @@ class RulesPage(QWidget):
             self.params.item(r, self.params.position("help")).setToolTip(row["help"])
         self.params.resizeColumnsToContents()
         self.params.setColumnWidth(0, min(self.params.columnWidth(0), 260))
-        for problem in catalog.problems:
+        for problem in rulebook.problems:
             self.status.setText(problem)
 
     def show_rule(self, item, _previous=None) -> None:

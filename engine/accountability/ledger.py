@@ -346,17 +346,17 @@ def for_workspace(
     *,
     plugins: PluginSet | None = None,
     year: int | None = None,
-    catalog: RuleBook | None = None,
+    rulebook: RuleBook | None = None,
 ) -> Ledger:
     """The ledger of a workspace with the plug-ins' (default: the installed ones) rules
-    (``catalog``: already loaded), parameters and doctors (a region's registry laid over the
+    (``rulebook``: already loaded), parameters and doctors (a region's registry laid over the
     workspace's own), and its own parameter overrides."""
     from engine.overlay import reference_overlay
     from engine.rules.catalogue import load_rulebook, rule_parameters
 
     plugins = or_installed(plugins)
-    catalog = catalog or load_rulebook(plugins)
+    rulebook = rulebook or load_rulebook(plugins)
     params = rule_parameters(ws, plugins)
     registry = [c for c in plugins.reference_data() if c.table == "doctors"]
     with reference_overlay(ws.conn, registry):
-        return compute(ws.conn, catalog.rules(), params, year=year)
+        return compute(ws.conn, rulebook.rules(), params, year=year)

@@ -283,5 +283,5 @@ def rules_of(paths: list[Path], plugins) -> tuple[list[Rule], list[Problem]]:
         return [r for rs in sets for r in rs.rules], problems
     from engine.rules.catalogue import load_rulebook
 
-    catalog = load_rulebook(plugins)
-    return catalog.rules(), [Problem("-", "-", "-", p) for p in catalog.problems]
+    rulebook = load_rulebook(plugins)
+    return rulebook.rules(), [Problem("-", "-", "-", p) for p in rulebook.problems]

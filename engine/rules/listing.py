@@ -125,7 +125,7 @@ def rules_in_force(plugins, ws=None) -> dict:
     from engine.parameters import workspace_values
     from engine.rules.catalogue import DISABLED_SETTING, load_rulebook
 
-    catalog = load_rulebook(plugins, ws)
+    rulebook = load_rulebook(plugins, ws)
     sources: dict[str, str] = {}
     params = plugins.rule_parameters({}, sources)
     disabled = set()
@@ -135,7 +135,7 @@ def rules_in_force(plugins, ws=None) -> dict:
         sources.update(dict.fromkeys(own, "workspace"))
         disabled = set(ws.get_setting(DISABLED_SETTING, []))
     rules = []
-    for ruleset in catalog.rulesets:
+    for ruleset in rulebook.rulesets:
         for rule in ruleset.rules:
             rules.append(
                 {
@@ -165,7 +165,7 @@ def rules_in_force(plugins, ws=None) -> dict:
                 }
             )
     rules.sort(key=lambda r: (r["code"], r["rule_id"]))
-    return {"rules": rules, "problems": catalog.problems}
+    return {"rules": rules, "problems": rulebook.problems}
 
 
 def markdown(listing: dict) -> str:
