@@ -8,7 +8,8 @@ from pathlib import Path
 
 import engine
 
-DESKTOP = Path(__file__).parents[1] / "desktop"
+ROOT = Path(__file__).parents[1]
+DESKTOP = ROOT / "desktop"
 #: The packaged executable's entry point starts the CLI (the engine's other front end).
 ALLOWED = {"packaging/entry.py": {"engine.cli"}}
 SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|PRAGMA|WITH)\b")
@@ -81,6 +82,38 @@ def test_the_check_finds_an_engine_module_imported_by_a_page():
         assert engine_imports(page + "\n" + line + "\n"), line
 
 
+def public_names_from_home(source: str) -> list[tuple[int, str]]:
+    """(line, name) of each name ``engine`` exports imported from the module it lives in
+    (``from engine.rules import run_audit``) instead of from ``engine``."""
+    homes = set()
+    for public, home in engine._HOMES.items():
+        module, _, attribute = home.partition(":")
+        homes.add((module, attribute or public))
+        if public in engine._MODULES:  # a module: ``from engine.dip import special``
+            homes.add(tuple(module.rsplit(".", 1)))
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module != "engine":
+            found += [(node.lineno, a.name) for a in node.names if (node.module, a.name) in homes]
+    return found
+
+
+def test_the_cli_takes_what_engine_exports_from_engine():
+    """The CLI, the engine's other front end, uses the public names; it imports an engine
+    module only for what ``engine`` does not export (its own commands' helpers)."""
+    cli = ROOT / "engine" / "cli"
+    found = {
+        path.name: public_names_from_home(path.read_text(encoding="utf-8"))
+        for path in sorted(cli.glob("*.py"))
+    }
+    assert {name: hits for name, hits in found.items() if hits} == {}
+    planted = "def f():\n    from engine.analytics.appraise import PARTS, apply\n"
+    assert public_names_from_home(planted) == [(2, "PARTS"), (2, "apply")]
+    assert public_names_from_home("from engine.dip import special\n") == [(1, "special")]
+    assert public_names_from_home("from engine.dip.params import CATALOGUE_SETTING\n") == []
+    assert public_names_from_home("from engine import pseudonym, special\n") == []
+
+
 def test_no_sql_anywhere_in_the_desktop():
     found = {name: sql_in(text) for name, text in desktop_sources().items()}
     assert {name: hits for name, hits in found.items() if hits} == {}
@@ -119,7 +152,6 @@ def test_desktop_tables_read_fields_by_name_and_one_module_loads_the_plugins():
 
 
 # --- the engine's import graph ------------------------------------------------------------
-ROOT = Path(__file__).parents[1]
 FRONT_ENDS = ("desktop", "PySide6", "shiboken6", "PyQt5", "PyQt6")
 
 

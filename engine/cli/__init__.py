@@ -15,8 +15,9 @@ import os
 import sys
 import traceback
 
+from engine import UserError
 from engine.cli.common import emit_json, take_lang
-from engine.errors import UserError, storage_error
+from engine.errors import storage_error
 
 GROUPS = (
     "package",

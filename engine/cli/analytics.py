@@ -20,8 +20,7 @@ def _pct(value) -> str:
 
 
 def cmd_rank(args) -> int:
-    from engine.analytics.rank import rank
-    from engine.labels import label
+    from engine import label, rank
 
     with open_workspace(args, create=False) as ws:
         out = rank(ws, args.by, args.top, args.run)
@@ -65,15 +64,13 @@ def cmd_rank(args) -> int:
 
 
 def cmd_appraise(args) -> int:
-    from engine.analytics.appraise import PARTS, apply, appraise
-    from engine.labels import label
-    from engine.plugins import load_plugins
+    from engine import APPRAISAL_PARTS, apply_appraisal, appraise, label, load_plugins
 
     plugins = load_plugins(args.plugin, args.no_plugin)
     with open_workspace(args, create=False) as ws:
         out = appraise(ws, args.year, plugins=plugins)
         if args.apply_to is not None:
-            out["applied"] = apply(ws, out, args.apply_to)
+            out["applied"] = apply_appraisal(ws, out, args.apply_to)
     if args.json:
         emit_json(out)
         return 0
@@ -85,7 +82,7 @@ def cmd_appraise(args) -> int:
         print(f"institution appraisal {out['year']} · audit run {out['audit_run'] or '-'}")
     headers = [
         "机构" if zh else "institution",
-        *(label("appraisal_part", p, lang) for p in PARTS),
+        *(label("appraisal_part", p, lang) for p in APPRAISAL_PARTS),
         "得分" if zh else "score",
         "考核系数" if zh else "coef",
     ]
@@ -94,14 +91,14 @@ def cmd_appraise(args) -> int:
             i["institution_code"],
             *(
                 "-" if i["parts"][p]["score"] is None else f"{i['parts'][p]['score']:.1f}"
-                for p in PARTS
+                for p in APPRAISAL_PARTS
             ),
             "-" if i["score"] is None else f"{i['score']:.2f}",
             "-" if i["coefficient"] is None else f"{i['coefficient']:.2f}",
         ]
         for i in out["institutions"]
     ]
-    print_table(headers, rows, right=set(range(1, len(PARTS) + 3)))
+    print_table(headers, rows, right=set(range(1, len(APPRAISAL_PARTS) + 3)))
     applied = out.get("applied")
     if applied:
         copied = applied["copied_params_from"]
@@ -125,8 +122,7 @@ def cmd_appraise(args) -> int:
 
 
 def cmd_monitor(args) -> int:
-    from engine.analytics.monitor import monitor
-    from engine.plugins import load_plugins
+    from engine import load_plugins, monitor
 
     plugins = load_plugins(args.plugin, args.no_plugin)
     with open_workspace(args, create=False) as ws:
@@ -140,7 +136,7 @@ def cmd_monitor(args) -> int:
 
 def _print_monitor(out: dict, lang: str) -> None:
     """The fund monitor's months, visit types, warnings and budget forecast, in ``lang``."""
-    from engine.labels import label
+    from engine import label
 
     zh = lang == "zh"
     e = out["expenditure"]

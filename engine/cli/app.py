@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from engine import UserError
 from engine.cli.common import (
     add_json,
     add_workspace,
@@ -11,7 +12,6 @@ from engine.cli.common import (
     lang_of,
     progress_for,
 )
-from engine.errors import UserError
 
 
 def cmd_desktop(args) -> int:
@@ -31,7 +31,7 @@ def cmd_selftest(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from engine.demo.run import run_demo
+    from engine import run_demo
 
     out = run_demo(
         args.workspace or "demo.yibao",

@@ -8,6 +8,7 @@ import os
 import sys
 from decimal import Decimal
 
+from engine import UserError, label, summarise_run, yuan_text
 from engine.cli.common import (
     add_json,
     add_plugin_choice,
@@ -19,15 +20,11 @@ from engine.cli.common import (
     print_table,
     progress_for,
 )
-from engine.errors import UserError
-from engine.findings import summarise_run
-from engine.labels import label
-from engine.money import yuan_text
 
 
 def rule_names(plugins, lang: str) -> dict[str, str]:
     """Each rule's code and id → its name in ``lang`` (a table's 规则名称 column)."""
-    from engine.rules.catalogue import load_rulebook
+    from engine import load_rulebook
 
     names: dict[str, str] = {}
     for rule in load_rulebook(plugins).rules():
@@ -38,7 +35,7 @@ def rule_names(plugins, lang: str) -> dict[str, str]:
 
 
 def cmd_audit(args) -> int:
-    from engine.rules import run_audit
+    from engine import run_audit
 
     plugins = plugins_for(args, warn=False)
     with open_workspace(args, create=False) as ws:  # a stored run's findings are read from it
@@ -110,8 +107,7 @@ def filter_findings(findings: list[dict], args) -> list[dict]:
 
 
 def cmd_findings(args) -> int:
-    from engine.findings import list_findings
-    from engine.plugins import load_plugins
+    from engine import list_findings, load_plugins
 
     with open_workspace(args, create=False) as ws:
         everything = list_findings(ws, args.run)
@@ -155,8 +151,8 @@ def cmd_findings(args) -> int:
 
 
 def cmd_review(args) -> int:
-    from engine.findings import latest_run
-    from engine.review import bulk_ids, decide, decide_from_csv
+    from engine import decide, latest_run
+    from engine.review import bulk_ids, decide_from_csv
 
     reviewer = args.reviewer or os.environ.get("YIBAO_REVIEWER") or getpass.getuser()
     with open_workspace(args, create=False) as ws:

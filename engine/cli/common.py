@@ -6,14 +6,15 @@ import argparse
 import json
 import sys
 
-from engine.progress import Progress, no_progress
+from engine import Progress
+from engine.progress import no_progress
 
 
 def open_workspace(args: argparse.Namespace, create: bool = True):
     """The workspace of ``-w``/``$YIBAO_WORKSPACE`` (``--encrypt``: a new one, encrypted);
     an encrypted one's passphrase is asked for on a terminal unless $YIBAO_PASSPHRASE is set."""
-    from engine import encryption
-    from engine.workspace import Workspace, resolve_path
+    from engine import Workspace, encryption
+    from engine.workspace import resolve_path
 
     if sys.stdin.isatty():
         encryption.set_prompt(ask_passphrase)
@@ -27,7 +28,7 @@ def ask_passphrase(path, new: bool) -> str | None:
 
     text = getpass.getpass(f"工作区密码 / passphrase for {path}: ")
     if new and text and getpass.getpass("再输入一次 / again: ") != text:
-        from engine.errors import UserError
+        from engine import UserError
 
         raise UserError("the two passphrases differ / 两次输入的密码不一致")
     return text or None
@@ -103,7 +104,7 @@ def add_plugin_choice(p: argparse.ArgumentParser) -> None:
 def plugins_for(args: argparse.Namespace, warn: bool = True):
     """The plug-ins ``--plugin``/``--no-plugin``/``--require-plugin`` choose; each plug-in
     that did not load is a warning on stderr (``warn``), or an error if required."""
-    from engine.plugins import load_plugins
+    from engine import load_plugins
 
     plugins = load_plugins(args.plugin, args.no_plugin, args.require_plugin)
     if warn:

@@ -8,6 +8,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 
+from engine import UserError
 from engine.cli.common import (
     add_json,
     add_plugin_choice,
@@ -19,11 +20,10 @@ from engine.cli.common import (
     print_table,
     progress_for,
 )
-from engine.errors import UserError
 
 
 def cmd_settle(args) -> int:
-    from engine.dip.settlement import settle
+    from engine import settle
 
     plugins = plugins_for(args, warn=False)
     with (
@@ -51,7 +51,7 @@ def cmd_settle(args) -> int:
 
 def _print_settlement(out: dict, lang: str) -> None:
     """The settlement as two tables (DIP, then every payment method), in ``lang``."""
-    from engine.labels import label
+    from engine import label
 
     zh = lang == "zh"
     catalogue = label("catalogue_source", out["catalogue"], lang)
@@ -119,7 +119,7 @@ def _print_settlement(out: dict, lang: str) -> None:
 
 def _print_explanation(out: dict, lang: str) -> None:
     """``dip explain``'s steps and its result, in ``lang``."""
-    from engine.labels import label
+    from engine import label
 
     catalogue = label("catalogue_source", out["catalogue"], lang)
     steps = out["steps_zh"] if lang == "zh" else out["steps"]
@@ -168,7 +168,7 @@ def cmd_dip(args) -> int:
         if args.dip_command == "special":
             return _special(ws, args, plugins)
         if args.dip_command == "explain":
-            from engine.dip.explain import explain_case
+            from engine import explain_case
 
             out = explain_case(ws, args.claim_id, plugins=plugins, catalogue=args.catalogue)
             if args.json:
@@ -176,8 +176,8 @@ def cmd_dip(args) -> int:
             else:
                 _print_explanation(out, lang_of(args))
             return 0
-        from engine.dip.catalogue_builder import build_catalogue
-        from engine.dip.params import CATALOGUE_SETTING, resolve_params
+        from engine import build_catalogue, resolve_params
+        from engine.dip.params import CATALOGUE_SETTING
 
         params = resolve_params(ws, args.year, plugins=plugins)
         groups = build_catalogue(ws, args.year, params=params)
@@ -202,7 +202,7 @@ def cmd_dip(args) -> int:
 
 def _special(ws, args, plugins) -> int:
     """``dip special``: approve or revoke a special case, or list the year's (no action)."""
-    from engine.dip import special
+    from engine import special
 
     if args.approve or args.revoke:
         if not args.claim_id:
@@ -235,7 +235,7 @@ def _special(ws, args, plugins) -> int:
     if args.json:
         emit_json(out)
         return 0
-    from engine.labels import label
+    from engine import label
 
     lang = lang_of(args)
     if lang == "zh":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from engine import UserError
 from engine.cli.common import (
     add_json,
     add_plugin_choice,
@@ -14,11 +15,10 @@ from engine.cli.common import (
     plugins_for,
     print_table,
 )
-from engine.errors import UserError
 
 
 def _ledger(args):
-    from engine.accountability import for_workspace
+    from engine import for_workspace
 
     plugins = plugins_for(args)
     with open_workspace(args, create=False) as ws:
@@ -30,11 +30,10 @@ def _ledger(args):
 
 
 def cmd_doctors(args) -> int:
-    from engine.accountability import STATUSES
-    from engine.labels import label
+    from engine import DOCTOR_STATUSES, label
 
-    if args.status and args.status not in STATUSES:
-        raise UserError(f"--status must be one of {', '.join(STATUSES)}")
+    if args.status and args.status not in DOCTOR_STATUSES:
+        raise UserError(f"--status must be one of {', '.join(DOCTOR_STATUSES)}")
     ledger, names = _ledger(args)
     doctors = ledger.select(institution=args.institution, dept=args.dept, status=args.status)
     if args.json:
@@ -78,7 +77,7 @@ def cmd_doctors(args) -> int:
 
 
 def cmd_departments(args) -> int:
-    from engine.labels import label
+    from engine import label
 
     ledger, names = _ledger(args)
     departments = ledger.departments(args.institution)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from engine import log_sentence
 from engine.cli.common import (
     add_json,
     add_workspace,
@@ -12,7 +13,6 @@ from engine.cli.common import (
     lang_of,
     open_workspace,
 )
-from engine.log_text import sentence
 
 
 def cmd_log(args) -> int:
@@ -38,7 +38,7 @@ def cmd_log(args) -> int:
         for e in entries:
             detail = {k: v for k, v in e["detail"].items() if k != "evidence"}
             at = e["at"][:19].replace("T", " ")
-            print(f"{e['seq']:>5}  {at}  {sentence(e['action'], detail, lang)}")
+            print(f"{e['seq']:>5}  {at}  {log_sentence(e['action'], detail, lang)}")
         if result:
             if result.ok:
                 print(f"日志校验通过 / log verified: {result.entries} entries, head {result.head}")

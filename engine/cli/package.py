@@ -26,7 +26,7 @@ def _key_location(ws) -> str:
 
 
 def cmd_import(args) -> int:
-    from engine.ingest import import_any
+    from engine import import_any
 
     plugins = plugins_for(args)
     with open_workspace(args) as ws:
@@ -71,7 +71,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from engine.ingest import export_package
+    from engine import export_package
     from engine.ingest.export import LOG_HEAD_FILE
 
     with open_workspace(args, create=False) as ws:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from engine import yuan_text
 from engine.cli.common import (
     add_json,
     add_plugin_choice,
@@ -14,11 +15,10 @@ from engine.cli.common import (
     open_workspace,
     plugins_for,
 )
-from engine.money import yuan_text
 
 
 def cmd_report(args) -> int:
-    from engine.reports import write_report
+    from engine import write_report
 
     plugins = plugins_for(args, warn=False)
     if args.doctor:
@@ -52,8 +52,7 @@ def cmd_report(args) -> int:
 
 
 def _doctor_notice(args, plugins) -> int:
-    from engine.labels import label
-    from engine.reports import write_doctor_notice
+    from engine import label, write_doctor_notice
 
     with open_workspace(args, create=False) as ws:
         notice = write_doctor_notice(ws, args.out, args.doctor, plugins=plugins, year=args.year)

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from engine import UserError, label
 from engine.cli.common import (
     add_json,
     add_plugin_choice,
@@ -16,8 +17,6 @@ from engine.cli.common import (
     plugins_for,
     progress_for,
 )
-from engine.errors import UserError
-from engine.labels import label
 from engine.money import money_json
 
 
@@ -119,7 +118,8 @@ def cmd_list(args) -> int:
 
 
 def cmd_try(args) -> int:
-    from engine.rules.listing import rules_for, try_rules
+    from engine import try_rules
+    from engine.rules.listing import rules_for
 
     plugins = _plugins(args)
     rules = rules_for(args.target, plugins)

@@ -15,8 +15,9 @@ from engine.cli.common import (
 
 
 def cmd_settings(args) -> int:
+    from engine import notice_settings, set_notice_setting
     from engine.parameters import overview, set_override
-    from engine.reports.notice_settings import BY_KEY, notice_settings, set_notice_setting
+    from engine.reports.notice_settings import BY_KEY
 
     plugins = plugins_for(args)
     with open_workspace(args, create=False) as ws:

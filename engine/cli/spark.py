@@ -52,7 +52,7 @@ def cmd_spark_settle(args) -> int:
 
 
 def cmd_import_findings(args) -> int:
-    from engine.plugins import load_plugins
+    from engine import load_plugins
     from engine.rules.import_findings import import_findings
 
     plugins = load_plugins(args.plugin, args.no_plugin)
