@@ -9,6 +9,7 @@ spec of at most ``MAX_WIDTH`` characters wide and ``MAX_PRECISION`` digits, and 
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 
@@ -53,40 +54,46 @@ def check_template(template: str) -> None:
             _spec(spec)
 
 
-class _Formatter(string.Formatter):
-    def get_field(self, field_name, args, kwargs):
-        match = _field(field_name)
-        value = kwargs[match["name"]]
-        key = match["key"] or match["attr"]
-        if key is not None:
-            value = value.get(key, "-") if isinstance(value, dict) else "-"
-        return value, field_name
+#: A template as parsed once: (literal text, field name or None, parameter key, spec).
+Part = tuple[str, str | None, str | None, str]
 
-    def convert_field(self, value, conversion):
+
+@functools.lru_cache(maxsize=4096)
+def _parts(template: str) -> tuple[Part, ...]:
+    """The template's pieces, each field checked (a rule's message is rendered for every
+    finding: parsing it once makes rendering a join)."""
+    out = []
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        if name is None:
+            out.append((literal, None, None, ""))
+            continue
+        match = _field(name)
         if conversion:
             raise ValueError("conversions are not allowed in a template")
-        return value
-
-    def format_field(self, value, format_spec):
-        if format_spec:
-            _spec(format_spec)
-        elif isinstance(value, float):
-            text = f"{value:.4f}".rstrip("0").rstrip(".")
-            return text or "0"
-        try:
-            return format(value, format_spec)
-        except (TypeError, ValueError):  # e.g. "-" (an empty field) under a number spec
-            return str(value)
+        if spec:
+            _spec(spec)
+        out.append((literal, match["name"], match["key"] or match["attr"], spec))
+    return tuple(out)
 
 
-_FORMATTER = _Formatter()
-
-
-class _Missing(dict):
-    def __missing__(self, key):
-        return "-"
+def _text(value, spec: str) -> str:
+    if not spec and isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".") or "0"
+    try:
+        return format(value, spec)
+    except (TypeError, ValueError):  # e.g. "-" (an empty field) under a number spec
+        return str(value)
 
 
 def render(template: str, fact: dict) -> str:
     """The template filled from ``fact`` (an absent field shows as ``-``)."""
-    return _FORMATTER.vformat(template, (), _Missing(fact))
+    out = []
+    for literal, name, key, spec in _parts(template):
+        out.append(literal)
+        if name is None:
+            continue
+        value = fact.get(name, "-")
+        if key is not None:
+            value = value.get(key, "-") if isinstance(value, dict) else "-"
+        out.append(_text(value, spec))
+    return "".join(out)
