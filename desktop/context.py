@@ -90,13 +90,15 @@ class Context(QObject):
         """The same signal as ``workspace_changed`` (its older name)."""
         return self.workspace_changed
 
-    def on_change(self, page, slot) -> None:
+    def on_change(self, page, slot, *, holds_rows: bool = True) -> None:
         """Call ``slot`` whenever the workspace changes: at once when ``page`` can be seen (or
         no window is shown), else when it is next shown, so a decision on a big workspace
         does not wait for pages nobody is looking at. Opening or closing a workspace refreshes
-        every page at once (their rows belong to the connection that goes)."""
+        every page that ``holds_rows`` at once (their rows belong to the connection that
+        goes); a page that only reads a figure (the years a workspace has claims in: a scan
+        of every claim) waits until it is shown."""
         later = WhenShown(page, slot)
-        self.workspace_changed.connect(lambda: later(self._eager))
+        self.workspace_changed.connect(lambda: later(self._eager and holds_rows))
 
     def rule_name(self, code: str | None) -> str:
         """The name of the rule with ``code`` in the UI's language ("" if unknown)."""

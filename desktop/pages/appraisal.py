@@ -63,7 +63,7 @@ class AppraisalPage(QWidget):
         layout.addWidget(self.table, 1)
         self.run_button.clicked.connect(self.run)
         self.apply_button.clicked.connect(self.apply_next_year)
-        ctx.on_change(self, self.fill_years)
+        ctx.on_change(self, self.fill_years, holds_rows=False)
         self.fill_years()
 
     def fill_years(self) -> None:

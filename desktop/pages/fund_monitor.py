@@ -75,7 +75,7 @@ class FundMonitorPage(QWidget):
         charts.setColumnStretch(1, 1)
         layout.addLayout(charts, 1)
         self.run_button.clicked.connect(self.run)
-        ctx.on_change(self, self.fill_years)
+        ctx.on_change(self, self.fill_years, holds_rows=False)
         self.fill_years()
 
     def fill_years(self) -> None:

@@ -90,3 +90,15 @@ def test_the_pages_speak_english(qtbot, settings):
     assert win.appraisal_page.run_button.text() == "Compute the appraisal"
     assert win.monitor_page.run_button.text() == "Compute"
     win.ctx.close()
+
+
+def test_opening_a_workspace_leaves_the_year_pages_until_they_are_shown(window, region_path):
+    """The years a workspace has claims in are a scan of every claim: opening a city's year
+    does not wait for it while another page is in front."""
+    window.show()
+    window.show_page(window.claims_page)
+    window.ctx.open_workspace(region_path)
+    for page in (window.appraisal_page, window.monitor_page):
+        assert page.year.count() == 0
+        window.show_page(page)
+        assert page.year.currentData() == 2025 and page.year.count() == 2
