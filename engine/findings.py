@@ -122,6 +122,20 @@ class AuditResult:
     problems: list[str]
     seconds: float
 
+    def sentence(self, lang: str = "zh") -> str:
+        """What the run did, in one line (the CLI's and the desktop's summary)."""
+        return (
+            "批次 {run}：{n:,} 个疑点，检查结算 {claims:,} 条、明细 {lines:,} 条，用时 {s:.2f} 秒"
+            if lang == "zh"
+            else "run {run}: {n:,} findings over {claims:,} claims and {lines:,} lines in {s:.2f}s"
+        ).format(
+            run=self.run_id,
+            n=len(self.findings),
+            claims=self.claims_checked,
+            lines=self.lines_checked,
+            s=self.seconds,
+        )
+
     def to_json(self) -> dict:
         return {
             "run_id": self.run_id,

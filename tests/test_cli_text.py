@@ -19,7 +19,7 @@ def audited(sample_ws, capsys):
 
 def test_audit_summary_in_chinese_with_rule_names(audited, capsys):
     out = capsys.readouterr().out
-    assert out.startswith("批次 A") and "疑点 4 个" in out
+    assert out.startswith("批次 A") and "4 个疑点" in out
     assert "规则编码" in out and "GZ10000102001000  医疗服务项目超限定单价收费" in out
 
 

@@ -34,11 +34,6 @@
         <translation>Audit cancelled; nothing saved.</translation>
     </message>
     <message>
-        <location filename="../pages/audit.py" line="106" />
-        <source>批次 {run}：{n} 个疑点，检查结算 {claims:,} 条、明细 {lines:,} 条，用时 {s:.1f} 秒</source>
-        <translation>Run {run}: {n} findings over {claims:,} claims and {lines:,} lines in {s:.1f} s</translation>
-    </message>
-    <message>
         <location filename="../pages/audit.py" line="97" />
         <source>审核</source>
         <translation>Audit</translation>

@@ -110,18 +110,7 @@ class AuditPage(QWidget):
 
     def done(self, outcome) -> None:
         result, by_rule = outcome
-        lines = [
-            self.tr(
-                "批次 {run}：{n} 个疑点，检查结算 {claims:,} 条、明细 {lines:,} 条，用时 {s:.1f} 秒"
-            ).format(
-                run=result.run_id,
-                n=len(result.findings),
-                claims=result.claims_checked,
-                lines=result.lines_checked,
-                s=result.seconds,
-            )
-        ]
-        lines += [f"! {p}" for p in result.problems]
+        lines = [result.sentence(self.ctx.lang), *(f"! {p}" for p in result.problems)]
         self.summary.setPlainText("\n".join(lines))
         self.by_rule.fill(by_rule)
         self.by_rule.resizeColumnsToContents()

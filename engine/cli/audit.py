@@ -48,19 +48,7 @@ def cmd_audit(args) -> int:
             emit_json(result.to_json())
             return 0
         zh = lang_of(args) == "zh"
-        print(
-            (
-                "批次 {run}：疑点 {n:,} 个，检查结算 {claims:,} 条、明细 {lines:,} 条，用时 {s:.2f} 秒"
-                if zh
-                else "run {run}: {n:,} findings over {claims:,} claims and {lines:,} lines in {s:.2f}s"
-            ).format(
-                run=result.run_id,
-                n=len(result.findings),
-                claims=result.claims_checked,
-                lines=result.lines_checked,
-                s=result.seconds,
-            )
-        )
+        print(result.sentence("zh" if zh else "en"))
         print(("规则集：" if zh else "rule sets: ") + ", ".join(result.rulesets))
         _summary_tables(ws, result.run_id, rule_names(plugins, "zh" if zh else "en"), zh)
     return 0
