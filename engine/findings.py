@@ -410,6 +410,22 @@ _SELECTS = {
     "dept_code": "f.dept_code",
 }
 FINDING_COLUMNS = list(_SELECTS)
+#: What ``findings_query`` can add of a finding's claim (``c``) and line (``l``), joined only
+#: when asked for (a report's 患者, dates and item).
+_CONTEXT = {
+    **{name: f"c.{name}" for name in ("patient_id", "admission_date", "discharge_date")},
+    **{name: f"l.{name}" for name in ("item_code", "item_name")},
+}
+_CONTEXT_JOINS = """
+LEFT JOIN claims c ON c.claim_id = f.claim_id
+LEFT JOIN lines l ON l.claim_id = f.claim_id AND l.line_no = f.line_no
+"""
+#: The orders of ``findings_query``: as stored, or by institution then rule (a report's).
+_ORDERS = {
+    "stored": "f.rowid",
+    "institution": "f.institution_code, f.code, coalesce(f.claim_id, ''),"
+    " coalesce(f.line_no, 0), coalesce(f.subject, '')",
+}
 
 
 def findings_query(
@@ -421,14 +437,17 @@ def findings_query(
     institution: str | None = None,
     decision: str | None = None,
     text: str | None = None,
+    order: str = "stored",
 ) -> tuple[str, dict]:
-    """The SELECT of a run's findings (``columns`` of FINDING_COLUMNS, amounts in 1/10000
-    units) with each finding's latest decision, filtered; ``decision`` "none" means not yet
-    reviewed.
+    """The SELECT of a run's findings (``columns`` of FINDING_COLUMNS, or of their claim and
+    line: ``_CONTEXT``; amounts in 1/10000 units) with each finding's latest decision,
+    filtered; ``decision`` "none" means not yet reviewed.
 
-    A run stores its findings sorted (claim, line, code, institution, subject), so rowid
-    order is that order and no query has to sort: the first page of a large run is at once."""
-    unknown = set(columns) - set(_SELECTS)
+    A run stores its findings sorted (claim, line, code, institution, subject), so the
+    ``stored`` order is rowid order and needs no sort: the first page of a large run is at
+    once. ``institution`` sorts by institution, rule code, claim, line and subject."""
+    selects = {**_SELECTS, **_CONTEXT}
+    unknown = set(columns) - set(selects)
     if unknown:
         raise ValueError(f"not a column of findings_query: {', '.join(sorted(unknown))}")
     where = ["f.run_id = :run"]
@@ -453,12 +472,14 @@ def findings_query(
             " OR f.rule_id LIKE :text)"
         )
         args["text"] = f"%{text}%"
+    joins = _CONTEXT_JOINS if set(columns) & set(_CONTEXT) else ""
     sql = f"""
-        SELECT {", ".join(f"{_SELECTS[c]} AS {c}" for c in columns)}
+        SELECT {", ".join(f"{selects[c]} AS {c}" for c in columns)}
         FROM findings f
+        {joins}
         {LATEST_DECISION}
         WHERE {" AND ".join(where)}
-        ORDER BY f.rowid
+        ORDER BY {_ORDERS[order]}
         """
     return sql, args
 

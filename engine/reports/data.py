@@ -14,8 +14,8 @@ from engine.accountability.ledger import Ledger, for_workspace
 from engine.audit_log import head, now_text
 from engine.errors import UserError
 from engine.findings import (
-    LATEST_DECISION,
     Summary,
+    findings_query,
     latest_run,
     run_started,
     stored_settlement,
@@ -68,20 +68,6 @@ class ReportData:
         return sum((s.amount for s in self.by_institution), ZERO)
 
 
-_FINDINGS_SQL = f"""
-SELECT f.finding_id, f.rule_id, f.code, f.severity, f.claim_id, f.line_no,
-       f.institution_code, f.subject, f.amount, f.message_zh,
-       c.patient_id, c.admission_date, c.discharge_date, l.item_code, l.item_name,
-       r.decision, r.deduction, r.reviewer, r.comment, r.decided_at, f.doctor_id, f.dept_code
-FROM findings f
-LEFT JOIN claims c ON c.claim_id = f.claim_id
-LEFT JOIN lines l ON l.claim_id = f.claim_id AND l.line_no = f.line_no
-{LATEST_DECISION}
-WHERE f.run_id = ? AND (? IS NULL OR f.institution_code = ?)
-ORDER BY f.institution_code, f.code, coalesce(f.claim_id, ''), coalesce(f.line_no, 0),
-         coalesce(f.subject, '')
-"""
-
 _FINDING_KEYS = (
     "finding_id rule_id code severity claim_id line_no institution_code subject amount message "
     "patient_id admission_date discharge_date item_code item_name "
@@ -91,7 +77,8 @@ _FINDING_KEYS = (
 
 def _findings(ws: Workspace, run_id: str, institution: str | None) -> list[dict]:
     out = []
-    for row in ws.conn.execute(_FINDINGS_SQL, (run_id, institution, institution)):
+    query = findings_query(run_id, _FINDING_KEYS, institution=institution, order="institution")
+    for row in ws.conn.execute(*query):
         finding = dict(zip(_FINDING_KEYS, row, strict=True))
         finding["amount"] = units_to_decimal(finding["amount"])
         finding["deduction"] = units_to_decimal(finding["deduction"])
