@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from engine import audit_log
 from engine.analytics import scores as peer_scores
+from engine.attribution import attribute_run
 from engine.errors import UserError
 from engine.money import decimal_to_units, money_json, round_money, units_to_decimal
 from engine.workspace import Workspace, check_snapshot, open_reader, reader_path
@@ -312,8 +313,6 @@ def store_audit(
     """Store an audit run (made here or elsewhere: ``import-findings``) in one transaction:
     the run, its findings, their doctors, the peer scores and the log's entry. Nothing when
     another writer changed the data since ``snapshot`` (``workspace.data_version``)."""
-    from engine.accountability.attribution import attribute_run  # its package reads findings
-
     now = audit_log.now_text()
     found = result.findings
     if isinstance(found, FindingSpool):

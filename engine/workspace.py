@@ -19,6 +19,7 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import SQLModel
 
 from engine import encryption, models
+from engine.attribution import attribute_unattributed
 from engine.errors import UserError, storage_error
 from engine.files import create_private
 
@@ -74,17 +75,7 @@ def add_missing_columns(conn: sqlite3.Connection) -> None:
 
 # Data fills of version 3, run in order after its columns and tables exist
 # (e.g. attributing the findings of an older file to their doctors).
-UPGRADE_3_STEPS: list[Callable[[sqlite3.Connection], None]] = []
-
-
-def _attribute_findings(conn: sqlite3.Connection) -> None:
-    """Findings stored before attribution existed answer to their lines' and claims' doctors."""
-    from engine.accountability.attribution import attribute_unattributed
-
-    attribute_unattributed(conn)
-
-
-UPGRADE_3_STEPS.append(_attribute_findings)
+UPGRADE_3_STEPS: list[Callable[[sqlite3.Connection], None]] = [attribute_unattributed]
 
 # The national rules' points effects (interchange.md, "Rule files"), by rule code.
 NATIONAL_POINTS_EFFECTS = {

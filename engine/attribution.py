@@ -4,7 +4,8 @@ A line finding takes the line's own doctor_id / dept_code (开单医师, 开单�
 claim's; a claim finding the claim's; an institution finding none. Each of the two is chosen
 on its own, and an empty value stays empty (such a finding counts for its department and its
 institution only). Attribution is stored on the finding when its run is stored, and filled
-once for the findings of a workspace written before it existed.
+once for the findings of a workspace written before it existed. (It imports nothing of the
+engine: ``engine.findings`` and ``engine.workspace`` use it, the ledger reads what it stored.)
 """
 
 from __future__ import annotations
