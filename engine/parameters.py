@@ -145,7 +145,7 @@ def workspace_values(ws: Workspace, plugins: PluginSet) -> dict:
     return checked(own, defs, f"{ws.path}: setting {PARAMS_SETTING}")
 
 
-def overview(ws: Workspace, plugins: PluginSet) -> list[dict]:
+def overview(ws: Workspace, *, plugins: PluginSet) -> list[dict]:
     """Each rule parameter: its definition, the value in force and who set it."""
     sources: dict[str, str] = {}
     values = plugins.rule_parameters({}, sources)
@@ -166,7 +166,7 @@ def overview(ws: Workspace, plugins: PluginSet) -> list[dict]:
 
 
 def set_override(
-    ws: Workspace, plugins: PluginSet, name: str, text: str | None
+    ws: Workspace, name: str, text: str | None, *, plugins: PluginSet
 ) -> int | float | None:
     """Set (or with ``text`` None, remove) the workspace's own value of a rule parameter,
     checked against its definition; an unknown name is refused."""

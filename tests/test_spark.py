@@ -77,7 +77,7 @@ def test_spark_audit_of_the_sample_equals_the_local_audit_and_imports_back(tmp_p
     assert meta["claims_checked"] == ws.count("claims")
 
     # brought back to a laptop, the run is reviewed like a local one
-    done = import_findings(ws, out, load_plugins())
+    done = import_findings(ws, out, plugins=load_plugins())
     assert done["findings"] == len(local) and done["left_out"] == 0
     stored = ws.conn.execute(
         "SELECT count(*) FROM findings WHERE run_id = ?", (meta["run_id"],)
@@ -131,7 +131,7 @@ def test_import_findings_keeps_only_the_claims_a_workspace_holds(tmp_path):
         )
     with Workspace.open(tmp_path / "w.yibao") as ws:
         import_package(ws, SAMPLE)
-        done = import_findings(ws, run, load_plugins())
+        done = import_findings(ws, run, plugins=load_plugins())
         assert (done["findings"], done["left_out"]) == (1, 1)
         row = ws.conn.execute("SELECT claim_id, line_no, amount FROM findings").fetchone()
         assert row == ("S-CT", 3, 300000)

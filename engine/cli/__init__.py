@@ -15,9 +15,8 @@ import os
 import sys
 import traceback
 
-from engine import UserError
+from engine import UserError, storage_error
 from engine.cli.common import emit_json, take_lang
-from engine.errors import storage_error
 
 GROUPS = (
     "package",

@@ -25,7 +25,7 @@ def cmd_desktop(args) -> int:
 
 
 def cmd_selftest(args) -> int:
-    from engine.selftest import run_selftest
+    from engine import run_selftest
 
     return 1 if run_selftest() else 0
 
@@ -49,7 +49,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from engine.demo.bench import run_bench
+    from engine import run_bench
 
     out = run_bench(
         args.lines,

@@ -139,8 +139,7 @@ def cmd_findings(args) -> int:
 
 
 def cmd_review(args) -> int:
-    from engine import decide, latest_run
-    from engine.review import bulk_ids, decide_from_csv
+    from engine import bulk_finding_ids, decide, decide_from_csv, latest_run
 
     reviewer = args.reviewer or os.environ.get("YIBAO_REVIEWER") or getpass.getuser()
     with open_workspace(args, create=False) as ws:
@@ -150,7 +149,7 @@ def cmd_review(args) -> int:
             ids = list(args.finding_ids)
             if args.rule or args.institution:
                 run = args.run or latest_run(ws)
-                ids += bulk_ids(ws, run, args.rule, args.institution)
+                ids += bulk_finding_ids(ws, run, args.rule, args.institution)
             if not ids:
                 raise UserError(
                     "name findings (FINDING_ID …, or --rule/--institution) or --from FILE"

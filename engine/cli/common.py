@@ -6,20 +6,18 @@ import argparse
 import json
 import sys
 
-from engine import Progress
-from engine.progress import no_progress
+from engine import Progress, no_progress
 
 
 def open_workspace(args: argparse.Namespace, create: bool = True):
     """The workspace of ``-w``/``$YIBAO_WORKSPACE`` (``--encrypt``: a new one, encrypted);
     an encrypted one's passphrase is asked for on a terminal unless $YIBAO_PASSPHRASE is set."""
-    from engine import Workspace, encryption
-    from engine.workspace import resolve_path
+    from engine import Workspace, set_passphrase_prompt, workspace_path
 
     if sys.stdin.isatty():
-        encryption.set_prompt(ask_passphrase)
+        set_passphrase_prompt(ask_passphrase)
     encrypt = getattr(args, "encrypt", False)
-    return Workspace.open(resolve_path(args.workspace), create=create, encrypt=encrypt)
+    return Workspace.open(workspace_path(args.workspace), create=create, encrypt=encrypt)
 
 
 def ask_passphrase(path, new: bool) -> str | None:

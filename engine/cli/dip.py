@@ -176,14 +176,12 @@ def cmd_dip(args) -> int:
             else:
                 _print_explanation(out, lang_of(args))
             return 0
-        from engine import build_catalogue, resolve_params
-        from engine.dip.params import CATALOGUE_SETTING
+        from engine import build_catalogue, resolve_params, use_catalogue
 
         params = resolve_params(ws, args.year, plugins=plugins)
         groups = build_catalogue(ws, args.year, params=params)
         if args.use:
-            with ws.transaction():
-                ws.set_setting(CATALOGUE_SETTING, "built")
+            use_catalogue(ws, "built")
         if args.json:
             emit_json({"year": args.year, "groups": groups})
         else:

@@ -16,18 +16,18 @@ from engine.cli.common import (
 
 
 def cmd_log(args) -> int:
-    from engine import audit_log
+    from engine import LogHead, log_entries, log_head, verify_log
 
-    expected = audit_log.Head.parse(args.head) if args.head else None
+    expected = LogHead.parse(args.head) if args.head else None
     with open_workspace(args, create=False) as ws:
         if args.head == "" and not args.verify:
-            head = audit_log.head(ws.conn)
+            head = log_head(ws.conn)
             emit_json({"head": str(head)}) if args.json else print(head)
             return 0
-        entries = audit_log.entries(ws.conn)
+        entries = log_entries(ws.conn)
         result = None
         if args.verify or expected or args.public_key:
-            result = audit_log.verify(ws.conn, expected, args.public_key)
+            result = verify_log(ws.conn, expected, args.public_key)
     if args.json:
         out = {"entries": entries}
         if result:

@@ -20,9 +20,9 @@ from engine.cli.common import (
 
 def _key_location(ws) -> str:
     """Where the pseudonym key is: inside an encrypted workspace, else outside it."""
-    from engine.pseudonym import key_store
+    from engine import pseudonym
 
-    return key_store(ws).where
+    return pseudonym.key_store(ws).where
 
 
 def cmd_import(args) -> int:
@@ -71,8 +71,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from engine import export_package
-    from engine.ingest.export import LOG_HEAD_FILE
+    from engine import LOG_HEAD_FILE, export_package
 
     with open_workspace(args, create=False) as ws:
         counts = export_package(ws, args.out, raw=args.raw, bom=not args.no_bom)

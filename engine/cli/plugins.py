@@ -13,7 +13,7 @@ from engine.cli.common import (
 
 
 def cmd_plugins(args) -> int:
-    from engine import plugins as plugin_api
+    from engine import install_plugin, load_plugins, plugin_dirs, remove_plugin
 
     kit = {"new": _new, "keygen": _keygen, "sign": _sign, "trust": _trust}
     if args.plugins_command in kit:
@@ -22,22 +22,22 @@ def cmd_plugins(args) -> int:
         return 0
 
     if args.plugins_command == "install":
-        target = plugin_api.install(args.path)  # checks that it loads, or takes it out
-        loaded = plugin_api.load_plugins()
+        target = install_plugin(args.path)  # checks that it loads, or takes it out
+        loaded = load_plugins()
         info = next(i for i in loaded.infos if i.location == str(target))
         msg = f"installed {info.name} {info.version} to {target}"
         emit_json({"installed": str(target)}) if args.json else print(msg)
         return 0
     if args.plugins_command == "remove":
-        path = plugin_api.remove(args.name)
+        path = remove_plugin(args.name)
         emit_json({"removed": str(path)}) if args.json else print(f"removed {path}")
         return 0
-    loaded = plugin_api.load_plugins()
+    loaded = load_plugins()
     loaded.describe()
     if args.json:
         emit_json(
             {
-                "plugin_dirs": [str(d) for d in plugin_api.plugin_dirs()],
+                "plugin_dirs": [str(d) for d in plugin_dirs()],
                 "plugins": [i.to_json() for i in loaded.infos],
             }
         )
@@ -53,14 +53,14 @@ def cmd_plugins(args) -> int:
             print(f"{'':<20} signed by {info.signer}")
         if info.warning:
             print(f"{'':<20} warning: {info.warning}")
-    print("drop-in folder: " + ", ".join(str(d) for d in plugin_api.plugin_dirs()))
+    print("drop-in folder: " + ", ".join(str(d) for d in plugin_dirs()))
     return 0
 
 
 def _new(args) -> dict:
-    from engine.plugin_skeleton import write_skeleton
+    from engine import write_plugin_skeleton
 
-    root = write_skeleton(args.name, Path(args.dir), args.region)
+    root = write_plugin_skeleton(args.name, Path(args.dir), args.region)
     return {
         "created": str(root),
         "text": f"created {root}; next: yibao rules check {root / args.name / 'rules'}"
@@ -69,9 +69,9 @@ def _new(args) -> dict:
 
 
 def _keygen(args) -> dict:
-    from engine.signing import keygen
+    from engine import signing
 
-    private, public = keygen(Path(args.out))
+    private, public = signing.keygen(Path(args.out))
     return {
         "private_key": str(private),
         "public_key": str(public),
@@ -81,18 +81,18 @@ def _keygen(args) -> dict:
 
 
 def _sign(args) -> dict:
-    from engine.signing import sign
+    from engine import signing
 
-    out = sign(Path(args.folder), Path(args.key), args.signer)
+    out = signing.sign(Path(args.folder), Path(args.key), args.signer)
     return {"signature": str(out), "text": f"signed: {out}"}
 
 
 def _trust(args) -> dict:
-    from engine.signing import read_public_key, trusted_key_dirs
+    from engine import signing
 
     source = Path(args.public_key)
-    read_public_key(source)  # refuse anything that is not a key before copying it
-    folder = trusted_key_dirs()[0]
+    signing.read_public_key(source)  # refuse anything that is not a key before copying it
+    folder = signing.trusted_key_dirs()[0]
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / source.name
     shutil.copyfile(source, target)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine import UserError, label
+from engine import UserError, label, money_json
 from engine.cli.common import (
     add_json,
     add_plugin_choice,
@@ -17,7 +17,6 @@ from engine.cli.common import (
     plugins_for,
     progress_for,
 )
-from engine.money import money_json
 
 
 def _plugins(args):
@@ -26,10 +25,10 @@ def _plugins(args):
 
 
 def cmd_check(args) -> int:
-    from engine.rules.kit import check
+    from engine import check_rule_files
 
     paths = [Path(p) for p in args.paths]
-    problems = check(paths, _plugins(args))
+    problems = check_rule_files(paths, _plugins(args))
     if args.json:
         emit_json({"ok": not problems, "problems": [vars(p) for p in problems]})
     else:
@@ -40,13 +39,13 @@ def cmd_check(args) -> int:
 
 
 def cmd_test(args) -> int:
-    from engine.rules.kit import rules_of, run_examples
+    from engine import read_rule_files, run_rule_examples
 
     plugins = _plugins(args)
-    rules, problems = rules_of([Path(p) for p in args.paths], plugins)
+    rules, problems = read_rule_files([Path(p) for p in args.paths], plugins)
     if problems and args.paths:
         raise UserError("; ".join(str(p) for p in problems))
-    results = run_examples(rules, plugins.rule_parameters({}))
+    results = run_rule_examples(rules, plugins.rule_parameters({}))
     failed = [r for r in results if r.failure]
     without = sorted({r.id for r in rules} - {r.rule.id for r in results})
     if args.json:
@@ -81,7 +80,7 @@ def cmd_test(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from engine.rules.listing import markdown, rules_in_force, xlsx_rows
+    from engine import rules_in_force, rules_markdown, rules_xlsx_rows
 
     plugins = _plugins(args)
     if args.workspace:
@@ -90,9 +89,9 @@ def cmd_list(args) -> int:
     else:
         listing = rules_in_force(plugins)
     if args.xlsx:
-        from engine.reports.xlsx import write_table
+        from engine import write_xlsx_table
 
-        write_table(Path(args.xlsx), "规则说明", xlsx_rows(listing))
+        write_xlsx_table(Path(args.xlsx), "规则说明", rules_xlsx_rows(listing))
         count = len(listing["rules"])
         print(
             f"已写入 {args.xlsx}：规则 {count} 条"
@@ -100,7 +99,7 @@ def cmd_list(args) -> int:
             else f"wrote {args.xlsx}: {count} rules"
         )
     elif args.markdown:
-        print(markdown(listing))
+        print(rules_markdown(listing))
     elif args.json:
         emit_json(listing)
     else:
@@ -118,8 +117,7 @@ def cmd_list(args) -> int:
 
 
 def cmd_try(args) -> int:
-    from engine import try_rules
-    from engine.rules.listing import rules_for
+    from engine import rules_for, try_rules
 
     plugins = _plugins(args)
     rules = rules_for(args.target, plugins)
@@ -145,14 +143,14 @@ def cmd_try(args) -> int:
 
 
 def cmd_fields(args) -> int:
-    from engine.rules.fields import reference_markdown, with_reference
+    from engine import field_reference, with_field_reference
 
     if args.update:
         path = Path(args.update)
-        path.write_text(with_reference(path.read_text(encoding="utf-8")), encoding="utf-8")
+        path.write_text(with_field_reference(path.read_text(encoding="utf-8")), encoding="utf-8")
         print(f"updated the field reference in {path}")
     else:
-        print(reference_markdown())
+        print(field_reference())
     return 0
 
 

@@ -15,13 +15,18 @@ from engine.cli.common import (
 
 
 def cmd_settings(args) -> int:
-    from engine import notice_settings, set_notice_setting
-    from engine.parameters import overview, set_override
-    from engine.reports.notice_settings import BY_KEY
+    from engine import (
+        NOTICE_SETTINGS,
+        notice_settings,
+        parameter_overview,
+        set_notice_setting,
+        set_parameter,
+    )
 
     plugins = plugins_for(args)
     with open_workspace(args, create=False) as ws:
-        if args.settings_command in ("set", "unset") and args.name in BY_KEY:
+        notice_keys = {s.key for s in NOTICE_SETTINGS}
+        if args.settings_command in ("set", "unset") and args.name in notice_keys:
             text = args.value if args.settings_command == "set" else None
             value = set_notice_setting(ws, args.name, text)
             if args.json:
@@ -31,16 +36,16 @@ def cmd_settings(args) -> int:
             return 0
         if args.settings_command in ("set", "unset"):
             text = args.value if args.settings_command == "set" else None
-            value = set_override(ws, plugins, args.name, text)
+            value = set_parameter(ws, args.name, text, plugins=plugins)
             if args.json:
                 emit_json({"name": args.name, "value": value})
             else:
                 print(f"{args.name} = {value}" if text is not None else f"{args.name}: default")
             return 0
-        rows = overview(ws, plugins)
-        notice = notice_settings(ws)
+        rows = parameter_overview(ws, plugins=plugins)
+        values = notice_settings(ws)
     if args.json:
-        emit_json({"parameters": rows, "notice": notice})
+        emit_json({"parameters": rows, "notice": values})
         return 0
     for r in rows:
         bounds = f"[{r['min']}, {r['max']}]" if r["min"] is not None else ""
@@ -48,8 +53,9 @@ def cmd_settings(args) -> int:
             f"{r['name']:<32} {r['value']!s:>8}  {r['type']:<5} {bounds:<14} {r['set_by']:<10}"
             f" {r['label_zh']}"
         )
-    for key, value in notice.items():
-        print(f"{key:<32} {value!s:>8}  {'':<5} {'':<14} {'':<10} {BY_KEY[key].label_zh}")
+    for s in NOTICE_SETTINGS:
+        value = values[s.key]
+        print(f"{s.key:<32} {value!s:>8}  {'':<5} {'':<14} {'':<10} {s.label_zh}")
     return 0
 
 

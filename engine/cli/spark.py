@@ -9,7 +9,7 @@ from engine.cli.common import add_json, add_plugin_choice, add_workspace, emit_j
 
 
 def cmd_spark_audit(args) -> int:
-    from engine.spark.audit import spark_audit
+    from engine import spark_audit
 
     out = spark_audit(
         args.input,
@@ -31,7 +31,7 @@ def cmd_spark_audit(args) -> int:
 
 
 def cmd_spark_settle(args) -> int:
-    from engine.spark.settle import spark_settle
+    from engine import spark_settle
 
     out = spark_settle(
         args.input,
@@ -52,12 +52,11 @@ def cmd_spark_settle(args) -> int:
 
 
 def cmd_import_findings(args) -> int:
-    from engine import load_plugins
-    from engine.rules.import_findings import import_findings
+    from engine import import_findings, load_plugins
 
     plugins = load_plugins(args.plugin, args.no_plugin)
     with open_workspace(args, create=False) as ws:
-        out = import_findings(ws, args.folder, plugins)
+        out = import_findings(ws, args.folder, plugins=plugins)
     if args.json:
         emit_json(out)
     else:

@@ -7,6 +7,7 @@ import secrets
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from engine.demo.cases import add_cases
@@ -96,7 +97,12 @@ def _encrypted(tmp_path: Path, plugins, say, plain: dict) -> dict:
 
 
 def run_bench(
-    lines: int, cases: int = 200_000, seed: int = 1, progress=None, encrypt: bool = False
+    lines: int,
+    *,
+    cases: int = 200_000,
+    seed: int = 1,
+    progress: Callable[[str], object] | None = None,
+    encrypt: bool = False,
 ) -> dict:
     """Import and audit a region of about ``lines`` lines, then settle it with ``cases`` more
     inpatient cases (the spec asks for at least 200,000). ``encrypt``: also import and

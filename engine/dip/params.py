@@ -132,13 +132,22 @@ def latest_year_with_cases(ws: Workspace, years) -> int:
 
 
 CATALOGUE_SETTING = "dip_catalogue"
+CATALOGUES = ("official", "built")
+
+
+def use_catalogue(ws: Workspace, source: str) -> None:
+    """Make ``source`` (official or built) the DIP catalogue that settles from now on."""
+    if source not in CATALOGUES:
+        raise UserError("the DIP catalogue is 'official' or 'built'")
+    with ws.transaction():
+        ws.set_setting(CATALOGUE_SETTING, source)
 
 
 def catalogue_source(ws: Workspace, requested: str | None = None) -> str:
     """The DIP catalogue that settles: the user's choice, else official, else built."""
     choice = requested or ws.get_setting(CATALOGUE_SETTING)
     if choice:
-        if choice not in ("official", "built"):
+        if choice not in CATALOGUES:
             raise UserError("the DIP catalogue is 'official' or 'built'")
         return choice
     has = {r[0] for r in ws.conn.execute("SELECT DISTINCT source FROM dip_groups")}

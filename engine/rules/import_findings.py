@@ -16,6 +16,7 @@ from pathlib import Path
 
 from engine.errors import UserError
 from engine.findings import AuditResult, Finding, finding_id, store_audit
+from engine.plugins import PluginSet, or_installed
 from engine.workspace import Workspace, data_version
 
 REQUIRED = ("rule_id", "code", "severity", "scope", "amount", "message")
@@ -32,7 +33,7 @@ def _rows(path: Path) -> list[dict]:
     return rows
 
 
-def import_findings(ws: Workspace, folder: str | Path, plugins) -> dict:
+def import_findings(ws: Workspace, folder: str | Path, *, plugins: PluginSet | None = None) -> dict:
     """Store the run in ``folder`` (``run.json`` and ``findings.csv``) as an audit run of
     ``ws``; findings of claims or institutions it does not hold are counted and left out."""
     folder = Path(folder)
@@ -96,7 +97,7 @@ def import_findings(ws: Workspace, folder: str | Path, plugins) -> dict:
         ws,
         result,
         parameters=dict(meta.get("parameters", {})),
-        plugins=plugins,
+        plugins=or_installed(plugins),
         snapshot=snapshot,
         scores=[],
     )

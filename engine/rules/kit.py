@@ -77,7 +77,7 @@ def _load(paths: list[Path]) -> tuple[list[RuleSet], list[Problem]]:
     return sets, problems
 
 
-def check(paths: list[Path], plugins) -> list[Problem]:
+def check(paths: list[Path], plugins: PluginSet) -> list[Problem]:
     """Every problem of the rule files under ``paths``, against the rules and parameters the
     plug-ins in use provide (national + regional)."""
     sets, problems = _load(paths)
@@ -276,7 +276,7 @@ def _compare(example: dict, findings: list[Finding]) -> str | None:
     return None
 
 
-def rules_of(paths: list[Path], plugins) -> tuple[list[Rule], list[Problem]]:
+def rules_of(paths: list[Path], plugins: PluginSet) -> tuple[list[Rule], list[Problem]]:
     """The rules of ``paths``, or of every rule set in use when none are given."""
     if paths:
         sets, problems = _load(paths)

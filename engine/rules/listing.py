@@ -119,7 +119,7 @@ def in_words(cond, lang: str = "zh", params: dict | None = None) -> str:
     )
 
 
-def rules_in_force(plugins, ws=None) -> dict:
+def rules_in_force(plugins: PluginSet, ws: Workspace | None = None) -> dict:
     """The catalogue of rules in force, with parameters and who set each one."""
     from engine.national import RULE_PARAMETERS
     from engine.parameters import workspace_values
@@ -226,7 +226,7 @@ def xlsx_rows(listing: dict) -> list[list]:
     return rows
 
 
-def rules_for(target: str, plugins) -> list[Rule]:
+def rules_for(target: str, plugins: PluginSet) -> list[Rule]:
     """The rules a dry run tries: those of a rule file, or the catalogue's rule with this id
     or code."""
     from engine.rules.catalogue import load_rulebook
