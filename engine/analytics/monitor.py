@@ -21,11 +21,13 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from math import fsum
 
 from engine.analytics.params import CLAIM_DAY, analytics_params
 from engine.dip.params import catalogue_source, resolve_params
 from engine.dip.settlement import (
+    CaseSums,
     confirmed_findings,
     settle,
     year_scoring,
@@ -81,13 +83,22 @@ def _growth(now: float, before: float | None) -> float | None:
     return None if not before else round(now / before - 1, 6)
 
 
+@dataclass
+class Spend:
+    """Claims, patients and fund paid (1/10000 units): of a month's visit type, or summed."""
+
+    claims: int = 0
+    patients: int = 0
+    fund: int = 0
+
+
 def expenditure(conn, year: int, warn: float) -> dict:
     """The monthly expenditure of ``year`` beside ``year − 1`` and the year-to-date warning."""
-    cells: dict[tuple, list] = {}
+    cells: dict[tuple, Spend] = {}
     patients: dict[tuple, int] = {}
     for monthly, people in _both_years(conn, year):
         for y, m, vt, claims, pats, fund in monthly:
-            cells[(y, m, vt)] = [claims, pats, fund]
+            cells[(y, m, vt)] = Spend(claims, pats, fund)
         patients.update({(y, m): n for y, m, n in people})
     months_now = sorted({m for y, m, _ in cells if y == year})
     through = months_now[-1] if months_now else 0
@@ -95,14 +106,14 @@ def expenditure(conn, year: int, warn: float) -> dict:
     months = []
     for m in range(1, through + 1):
         row = {"month": m, "by_visit_type": {}}
-        totals = {y: [0, 0] for y in (year, year - 1)}
+        totals = {y: Spend() for y in (year, year - 1)}
         for vt in types:
             now = cells.get((year, m, vt))
             before = cells.get((year - 1, m, vt))
             if now is None and before is None:
                 continue
-            claims, pats, fund = now or (0, 0, 0)
-            last = before[2] if before else None
+            claims, pats, fund = (now.claims, now.patients, now.fund) if now else (0, 0, 0)
+            last = before.fund if before else None
             row["by_visit_type"][vt] = {
                 "fund_paid": money_json(fund / SCALE),
                 "claims": claims,
@@ -113,10 +124,10 @@ def expenditure(conn, year: int, warn: float) -> dict:
             }
             for y, cell in ((year, now), (year - 1, before)):
                 if cell:
-                    totals[y][0] += cell[0]
-                    totals[y][1] += cell[2]
-        claims, fund = totals[year]
-        last = totals[year - 1][1] if patients.get((year - 1, m)) else None
+                    totals[y].claims += cell.claims
+                    totals[y].fund += cell.fund
+        claims, fund = totals[year].claims, totals[year].fund
+        last = totals[year - 1].fund if patients.get((year - 1, m)) else None
         row.update(
             fund_paid=money_json(fund / SCALE),
             claims=claims,
@@ -126,14 +137,16 @@ def expenditure(conn, year: int, warn: float) -> dict:
             growth=_growth(fund, last),
         )
         months.append(row)
-    ytd = sum(v[2] for (y, m, _), v in cells.items() if y == year and m <= through)
-    ytd_before = sum(v[2] for (y, m, _), v in cells.items() if y == year - 1 and m <= through)
+    ytd = sum(v.fund for (y, m, _), v in cells.items() if y == year and m <= through)
+    ytd_before = sum(v.fund for (y, m, _), v in cells.items() if y == year - 1 and m <= through)
     growth = _growth(ytd, ytd_before)
     by_type = {}
     for vt in types:
-        now = sum(v[2] for (y, m, t), v in cells.items() if t == vt and y == year and m <= through)
+        now = sum(
+            v.fund for (y, m, t), v in cells.items() if t == vt and y == year and m <= through
+        )
         before = sum(
-            v[2] for (y, m, t), v in cells.items() if t == vt and y == year - 1 and m <= through
+            v.fund for (y, m, t), v in cells.items() if t == vt and y == year - 1 and m <= through
         )
         by_type[vt] = {
             "fund_paid": money_json(now / SCALE),
@@ -157,25 +170,23 @@ def expenditure(conn, year: int, warn: float) -> dict:
     }
 
 
-def _monthly_points(ws: Workspace, params: dict, source: str, plugins) -> dict[int, list]:
-    """Month → [points, fund paid units, cost units] of the DIP cases discharged in it,
-    scored as the settlement scores them (confirmed findings' effects, plug-ins' factors)."""
-    out: dict[int, list] = defaultdict(lambda: [0.0, 0, 0])
+def _monthly_points(ws: Workspace, params: dict, source: str, plugins) -> dict[int, CaseSums]:
+    """Month → the DIP cases discharged in it, summed, scored as the settlement scores them
+    (confirmed findings' effects, plug-ins' factors)."""
+    out: dict[int, CaseSums] = defaultdict(CaseSums)
     confirmed = confirmed_findings(ws.conn)
     with year_scoring(ws.conn, params, source, confirmed, plugins) as scoring:
         if scoring.cat.empty:
             return {}
         sql = (
-            "SELECT CAST(substr(discharge_date, 6, 2) AS INTEGER), sum(points), sum(paid_units),"
-            f" sum(cost_units) FROM ({scoring.cases_sql()}) WHERE payment_method = 'dip'"
+            "SELECT CAST(substr(discharge_date, 6, 2) AS INTEGER), count(*), sum(points),"
+            f" sum(paid_units), sum(cost_units) FROM ({scoring.cases_sql()})"
+            " WHERE payment_method = 'dip'"
             " GROUP BY 1"
         )
         for rows in scoring.map(sql):
-            for month, points, paid, cost in rows:
-                cell = out[month]
-                cell[0] = fsum((cell[0], points or 0.0))
-                cell[1] += paid or 0
-                cell[2] += cost or 0
+            for month, cases, points, paid, cost in rows:
+                out[month].add(cases, points or 0.0, paid or 0, cost or 0)
     return dict(out)
 
 
@@ -211,16 +222,16 @@ def budget_execution(ws: Workspace, year: int, plugins, warn_ratio: float) -> di
     if not now:
         return {"available": False, "reason": f"no DIP case discharged in {year}"}
     through = max(now)
-    to_date = fsum(now[m][0] for m in now if m <= through)
-    last_total = fsum(v[0] for v in before.values())
+    to_date = fsum(now[m].points for m in now if m <= through)
+    last_total = fsum(v.points for v in before.values())
     if last_total > 0:
-        share = fsum(before[m][0] for m in before if m <= through) / last_total
+        share = fsum(before[m].points for m in before if m <= through) / last_total
         method = "last_year_share"
     else:
         share, method = through / 12, "linear"
     forecast = to_date / share if share else None
-    paid = sum(v[1] for v in now.values())
-    cost = sum(v[2] for v in now.values())
+    paid = sum(v.paid_units for v in now.values())
+    cost = sum(v.cost_units for v in now.values())
     phi = params.get("fund_payment_ratio") or (paid / cost if cost else None)
     budget = params.get("fund_budget")
     if isinstance(budget, dict):
@@ -232,7 +243,7 @@ def budget_execution(ws: Workspace, year: int, plugins, warn_ratio: float) -> di
     for label, series in (("this_year", now), ("last_year", before)):
         running, points = 0.0, []
         for m in range(1, 13):
-            running += series.get(m, [0.0])[0]
+            running += series[m].points if m in series else 0.0
             points.append(points_json(running))
         cumulative[label] = points
     return {

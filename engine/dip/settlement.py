@@ -148,6 +148,23 @@ def _add(column: tuple) -> float | int:
 
 
 @dataclass
+class CaseSums:
+    """DIP cases summed as their rows come (of an institution in a fund, of a fund, of a
+    month): how many, their points (with ``fsum``), fund paid and cost (1/10000 units)."""
+
+    cases: int = 0
+    points: float = 0.0
+    paid_units: int = 0
+    cost_units: int = 0
+
+    def add(self, cases: int, points: float, paid_units: int, cost_units: int) -> None:
+        self.cases += cases
+        self.points = fsum([self.points, points])
+        self.paid_units += paid_units
+        self.cost_units += cost_units
+
+
+@dataclass
 class Fund:
     """One fund's account of the year (section 4a): φ, Σ points and the point value."""
 
@@ -167,7 +184,7 @@ class Fund:
         }
 
 
-def _funds(by_fund: dict[str, list], params: dict, plugins) -> dict[str, Fund]:
+def _funds(by_fund: dict[str, CaseSums], params: dict, plugins) -> dict[str, Fund]:
     budget = params.get("fund_budget")
     if budget is None:
         raise UserError("the DIP parameters have no fund_budget for this year")
@@ -181,7 +198,9 @@ def _funds(by_fund: dict[str, list], params: dict, plugins) -> dict[str, Fund]:
     for name, amount in budgets.items():
         fund = Fund(name, float(amount))
         if name in by_fund:
-            fund.points, fund.paid_units, fund.cost_units = by_fund[name]
+            account = by_fund[name]
+            fund.points, fund.paid_units = account.points, account.paid_units
+            fund.cost_units = account.cost_units
         phi = params.get("fund_payment_ratio")
         fund.phi = (
             phi
@@ -341,31 +360,27 @@ def clear(
     value of each fund, payments, sharing per fund, deductions (DIP cases', other claims')
     recovered in full after sharing, the other payment methods, advances and the clearing."""
     bpv = params.get("budget_point_value")
-    dip: dict[tuple, list] = {}
+    dip: dict[tuple[str, str], CaseSums] = {}
     monthly: dict[tuple, float] = defaultdict(float)
-    by_fund: dict[str, list] = {}
+    by_fund: dict[str, CaseSums] = {}
     for (code, fund, method, _dx, month), (count, points, paid, cost, _) in rows.items():
         if method != "dip":
             continue
-        for key, sums in (((code, fund), dip), (fund, by_fund)):
-            have = sums.setdefault(key, [0, 0.0, 0, 0])
-            have[0] += count
-            have[1] = fsum([have[1], points])
-            have[2] += paid
-            have[3] += cost
+        dip.setdefault((code, fund), CaseSums()).add(count, points, paid, cost)
+        by_fund.setdefault(fund, CaseSums()).add(count, points, paid, cost)
         if month is not None:
             monthly[(code, fund, month)] += points
-    funds = _funds({f: sums[1:] for f, sums in by_fund.items()}, params, plugins)
+    funds = _funds(by_fund, params, plugins)
     warnings: list[str] = []
     others = _other_payments(rows, levels, patients, params, warnings)
     dip_deductions, other_deductions = deductions
     codes = sorted({code for code, _ in dip} | set(others) | set(other_deductions))
     institutions = []
     for code in codes:
-        accounts = [(funds[f], sums) for (c, f), sums in sorted(dip.items()) if c == code]
+        accounts = [(funds[f], acc) for (c, f), acc in sorted(dip.items()) if c == code]
         appraisal = float(params["appraisal_coefficients"].get(code, 1.0))
-        payments = [f.point_value * f.phi * appraisal * sums[1] for f, sums in accounts]
-        paid = [sums[2] / SCALE for _, sums in accounts]
+        payments = [f.point_value * f.phi * appraisal * acc.points for f, acc in accounts]
+        paid = [acc.paid_units / SCALE for _, acc in accounts]
         payment, fund_paid = fsum(payments), fsum(paid)
         deduction = dip_deductions.get(code, Decimal(0))
         final = fsum(_shared(a, b, params) for a, b in zip(payments, paid, strict=True))
@@ -373,8 +388,8 @@ def clear(
         extra = others.get(code, {})
         row = {
             "institution_code": code,
-            "cases": sum(sums[0] for _, sums in accounts),
-            "points": points_json(fsum(sums[1] for _, sums in accounts)),
+            "cases": sum(acc.cases for _, acc in accounts),
+            "points": points_json(fsum(acc.points for _, acc in accounts)),
             "payment": money_json(payment),
             "deductions": money_json(deduction),
             "fund_paid": money_json(fund_paid),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 
 from engine.analytics import tj
@@ -278,6 +279,19 @@ def _summed(parts: list[dict[str, list[tuple]]], name: str, keys: int) -> dict[t
     return dict(sorted(out.items(), key=lambda item: tuple(str(k) for k in item[0])))
 
 
+@dataclass
+class VolumeUse:
+    """A volume-purchase agreement's use summed over the parts: the quantity (1/10000 units)
+    and the last day it was used (ISO text; None: not used)."""
+
+    used: int = 0
+    last: str | None = None
+
+    def add(self, used: int, last: str | None) -> None:
+        self.used += used
+        self.last = max(filter(None, (self.last, last)), default=None)
+
+
 def _generic_facts(info: dict, parts: list[dict[str, list[tuple]]]) -> list[dict]:
     out: dict[tuple, dict] = {}
     for (code, generic), units in _summed(parts, "generic", 2).items():
@@ -291,13 +305,12 @@ def _generic_facts(info: dict, parts: list[dict[str, list[tuple]]]) -> list[dict
             "generic_qty": total,
             "nonselected_share": nonselected / total if total else 0.0,
         }
-    volumes: dict[tuple, list] = {}
+    volumes: dict[tuple, VolumeUse] = {}
     for part in parts:
         for *key, used, last in part["volumes"]:
-            seen = volumes.setdefault(tuple(key), [0, None])
-            seen[0] += used
-            seen[1] = max(filter(None, (seen[1], last)), default=None)
-    for (code, generic, start, end, agreed), (used, last) in volumes.items():
+            volumes.setdefault(tuple(key), VolumeUse()).add(used, last)
+    for (code, generic, start, end, agreed), volume in volumes.items():
+        used, last = volume.used, volume.last
         fact = out.pop((code, generic, None), None) or {
             "institution_code": code,
             "generic_name": generic,
