@@ -37,7 +37,8 @@ def log_query() -> tuple[str, tuple]:
     return NEWEST_FIRST, ()
 
 
-def _digest(prev_hash: str, at: str, action: str, detail: str) -> str:
+def entry_hash(prev_hash: str, at: str, action: str, detail: str) -> str:
+    """An entry's hash: chained to the one before it, over its time, action and detail."""
     payload = "\x1f".join((prev_hash, at, action, detail))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -64,7 +65,7 @@ def append(
     prev = row[0] if row else GENESIS
     at = now_text()
     text = json.dumps(detail, ensure_ascii=False, sort_keys=True)
-    hash_ = _digest(prev, at, action, text)
+    hash_ = entry_hash(prev, at, action, text)
     signer, signature = log_signing.sign(hash_)
     conn.execute(
         "INSERT INTO log (at, action, detail, prev_hash, hash, signer, signature)"
@@ -156,7 +157,7 @@ def verify(
         hashes.append(hash_)
         if prev_hash != prev:
             problems.append(Problem(seq, "its link to the entry before is broken"))
-        if _digest(prev_hash, at, action, detail) != hash_:
+        if entry_hash(prev_hash, at, action, detail) != hash_:
             problems.append(Problem(seq, "its content does not match its hash"))
         if verifier is not None:
             why = verifier(hash_, signer, signature)

@@ -109,7 +109,7 @@ def _column(model: type[SQLModel], stored: sa.Column) -> Column | None:
     )
 
 
-def _table(
+def package_table(
     model: type[SQLModel],
     folder: str = "reference",
     *,
@@ -129,19 +129,20 @@ def _table(
 #: insurance_type: the national codes accepted for the first three types.
 INSURANCE_CODES = {"310": "employee", "390": "resident", "510": "maternity"}
 
-CLAIMS = _table(models.Claim, "", required_file=True)
-LINES = _table(models.Line, "", required_file=True)
-INSTITUTIONS = _table(models.Institution)
-ITEM_CATALOGUE = _table(models.CatalogueItem)  # the item catalogue (医保目录), not a DIP Catalogue
+CLAIMS = package_table(models.Claim, "", required_file=True)
+LINES = package_table(models.Line, "", required_file=True)
+INSTITUTIONS = package_table(models.Institution)
+# the item catalogue (医保目录), not a DIP Catalogue
+ITEM_CATALOGUE = package_table(models.CatalogueItem)
 # Tables the workspace numbers by row: the package's key is only checked on import.
-PROCUREMENT = _table(models.Procurement, key=("item_code", "valid_from"))
-PROCUREMENT_VOLUMES = _table(
+PROCUREMENT = package_table(models.Procurement, key=("item_code", "valid_from"))
+PROCUREMENT_VOLUMES = package_table(
     models.ProcurementVolume, key=("institution_code", "generic_name", "period_start")
 )
-ITEM_PAIRS = _table(models.ItemPair, key=("item_a", "item_b", "kind"))
-CODE_LIMITS = _table(models.CodeLimit, key=())
-DIP_GROUPS = _table(models.DipGroup)
-DOCTORS = _table(models.Doctor)
+ITEM_PAIRS = package_table(models.ItemPair, key=("item_a", "item_b", "kind"))
+CODE_LIMITS = package_table(models.CodeLimit, key=())
+DIP_GROUPS = package_table(models.DipGroup)
+DOCTORS = package_table(models.Doctor)
 
 CASE_TABLES = (CLAIMS, LINES)
 REFERENCE_TABLES = (

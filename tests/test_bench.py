@@ -40,7 +40,7 @@ def test_peak_memory_without_the_resource_module_is_none_not_a_crash(monkeypatch
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_resource)
-    peak = bench._peak_rss_mb()
+    peak = bench.process_peak_rss_mb()
     if sys.platform == "win32":
         assert peak > 0
     else:

@@ -110,7 +110,7 @@ def _rechain(conn) -> None:
                 evidence.record(conn, r["table"], r["where"]) for r in detail["evidence"]
             ]
         text = json.dumps(detail, ensure_ascii=False, sort_keys=True)
-        hash_ = audit_log._digest(prev, at, action, text)
+        hash_ = audit_log.entry_hash(prev, at, action, text)
         conn.execute(
             "UPDATE log SET detail = ?, prev_hash = ?, hash = ? WHERE seq = ?",
             (text, prev, hash_, seq),

@@ -241,4 +241,4 @@ def test_a_column_neither_declared_nor_workspace_only_is_refused():
         },
     )
     with pytest.raises(TypeError, match=r"Stray\.forgotten"):
-        contract._table(stray)
+        contract.package_table(stray)

@@ -31,7 +31,7 @@ def _stage(items: int, unit: str, seconds: float, peak: TreePeak) -> dict:
     }
 
 
-def _peak_rss_mb() -> float | None:
+def process_peak_rss_mb() -> float | None:
     """Where the tree cannot be sampled: this process's peak plus its largest worker's (audit
     lanes, import parsing), an upper bound of what the machine held at once. On Windows, this
     process's peak only; None where neither can be read."""
@@ -133,7 +133,7 @@ def run_bench(
             stages["settle"] = _stage(settled, "cases", elapsed, peak)
             say(f"settle  {stages['settle']['per_second']:,} cases/s")
     sampled = [s["peak_rss_mb"] for s in stages.values() if s["peak_rss_mb"] is not None]
-    peak = max(sampled) if sampled else _peak_rss_mb()
+    peak = max(sampled) if sampled else process_peak_rss_mb()
     out = {
         "lines": imported.lines,
         "claims": imported.claims,
