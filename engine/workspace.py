@@ -32,6 +32,8 @@ sqlite3.register_adapter(type(None), {}.get)
 
 
 READER_MMAP = 256 << 20
+#: The size past which a commit folds the write-ahead log back into the file (``_fold_log``).
+WAL_FOLD_BYTES = 64 << 20
 
 
 def temp_store(key: str | None) -> str:
@@ -356,6 +358,20 @@ class Workspace:
             if problem is not None:
                 raise problem from exc
             raise
+        self._fold_log()
+
+    def _fold_log(self) -> None:
+        """Copy a write-ahead log grown past ``WAL_FOLD_BYTES`` back into the file and empty
+        it. A whole import is one transaction, so a city's year leaves a log of a million
+        pages, and every later read looks its pages up in the log's index first, even once
+        they are copied back: the audit after a 7 M-line import ran at 110,000 lines/s
+        instead of 120,000. Another reader may keep the log in use; the next commit tries again."""
+        try:
+            if os.path.getsize(f"{self.path}-wal") < WAL_FOLD_BYTES:
+                return
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except (OSError, *encryption.errors("OperationalError")):
+            return
 
     @property
     def encrypted(self) -> bool:

@@ -2,6 +2,7 @@
 schema it needs on open, and says what is wrong in words the user can act on."""
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +10,8 @@ from engine.cli import main
 from engine.errors import UserError
 from engine.ingest import import_package
 from engine.workspace import Workspace
+
+SAMPLE = Path(__file__).parent / "data" / "sample"
 
 
 def _foreign(path):
@@ -186,3 +189,20 @@ def test_a_full_disk_while_writing_a_report_says_so(sample_ws, tmp_path, monkeyp
     err = capsys.readouterr().err
     assert "disk full" in err and "Traceback" not in err
     assert not list(tmp_path.glob("*.xlsx")) and not list(tmp_path.glob(".yibao-partial-*"))
+
+
+@pytest.mark.parametrize("fold_bytes", [0, 1 << 40])
+def test_a_commit_that_grew_the_log_past_its_limit_folds_it_back(tmp_path, monkeypatch, fold_bytes):
+    """A big import is one transaction; the log it leaves would slow every later read, so a
+    commit past ``WAL_FOLD_BYTES`` copies it back and empties it (here: any size, or none)."""
+    from engine import workspace
+
+    monkeypatch.setattr(workspace, "WAL_FOLD_BYTES", fold_bytes)
+    path = tmp_path / "w.yibao"
+    with Workspace.open(path) as ws:
+        import_package(ws, SAMPLE)
+        wal = path.with_name(path.name + "-wal").stat().st_size
+        assert (wal == 0) == (fold_bytes == 0)
+        assert ws.count("claims") > 0
+    with Workspace.open(path) as ws:
+        assert ws.count("claims") > 0
