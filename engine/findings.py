@@ -205,6 +205,11 @@ _ORDER = (
 )
 
 
+def finding_order(f: Finding) -> tuple:
+    """``_ORDER`` for findings held in memory (a dry run's), with a stable sort."""
+    return (f.claim_id or "", f.line_no or 0, f.code, f.institution_code or "", f.subject or "")
+
+
 class FindingSpool:
     """A run's findings as they are made, written to a TEMP table of the run's connection
     (a file behind SQLite's bounded page cache, for a plain workspace) rather than held: a
@@ -282,11 +287,6 @@ class StoredFindings(Sequence[Finding]):
 
     def __iter__(self) -> Iterator[Finding]:
         return iter(self._all())
-
-    def __eq__(self, other: object) -> bool:
-        return list(self) == (list(other) if isinstance(other, Sequence) else other)
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 def store_findings(conn: sqlite3.Connection, findings: Iterable[Finding] | FindingSpool) -> None:

@@ -9,7 +9,14 @@ import uuid
 from engine.analytics import scores as peer_scores
 from engine.analytics import tj
 from engine.errors import UserError
-from engine.findings import AuditResult, Finding, FindingSpool, StoredFindings, store_audit
+from engine.findings import (
+    AuditResult,
+    Finding,
+    FindingSpool,
+    StoredFindings,
+    finding_order,
+    store_audit,
+)
 from engine.overlay import reference_overlay
 from engine.plugins import PluginSet, or_installed
 from engine.progress import NEVER, CancelToken, Progress, no_progress
@@ -146,15 +153,7 @@ def run_audit(
                 cancel,
                 scores,
             )
-        held.sort(
-            key=lambda f: (
-                f.claim_id or "",
-                f.line_no or 0,
-                f.code,
-                f.institution_code or "",
-                f.subject or "",
-            )
-        )
+        held.sort(key=finding_order)
         result = AuditResult(
             run_id,
             [rs.ref for rs in chosen] if only is None else sorted({r.ruleset_id for r in rules}),

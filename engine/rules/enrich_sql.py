@@ -20,14 +20,17 @@ PART_VIEWS = ("lines",)
 #: so every part read all the claims. Lines have no index but their key.
 PART_COPIES = {"claims": ("claim_id", "patient_id"), "claim_codes": ("claim_id",)}
 
-# Refunds netted per original line (rules_spec r2): the quantity and amount that each
-# refunded line's refunds take back. A refund names a line of its own claim, so a part's
-# refunds are all in the part. ``x_patients``: the part's patients, whose other claims (in
-# any part) are all that a step spanning claims reads, so a part's cost does not grow with
-# the workspace.
-REFUNDS = """
+# The part's patients: their other claims (in any part) are all that a step spanning claims
+# reads, so a part's cost does not grow with the workspace.
+PATIENTS = """
 CREATE TEMP TABLE x_patients (patient_id TEXT PRIMARY KEY) WITHOUT ROWID;
 INSERT OR IGNORE INTO x_patients SELECT patient_id FROM x_claims;
+"""
+
+# Refunds netted per original line (rules_spec r2): the quantity and amount that each
+# refunded line's refunds take back. A refund names a line of its own claim, so a part's
+# refunds are all in the part.
+REFUNDS = """
 CREATE TEMP TABLE x_refund (claim_id TEXT, line_no INTEGER, qty INTEGER, amount INTEGER,
   PRIMARY KEY (claim_id, line_no)) WITHOUT ROWID;
 INSERT INTO x_refund SELECT claim_id, refund_of, sum(quantity), sum(amount) FROM x_lines
@@ -700,7 +703,7 @@ FROM procurement_volumes v
 """
 
 #: The scripts ``Enricher.prepare`` runs before the features (``features``) and after them.
-SETUP = (REFUNDS, PREFIXES, FEATURE_TABLE, DIP_TABLE)
+SETUP = (PATIENTS, REFUNDS, PREFIXES, FEATURE_TABLE, DIP_TABLE)
 FINISH = (FEATURE_MERGE, CLAIM_STEPS, GENERIC_DAILY)
 #: Every TEMP table a part makes: its copies, and those the scripts create, read from them
 #: (``Enricher.cleanup`` drops these).
