@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -71,6 +72,18 @@ def test_the_sampled_peak_counts_a_worker_process_with_this_one():
     finally:
         child.communicate("")
     assert during - before > 190 << 20
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the tree is sampled from /proc")
+def test_sampling_leaves_the_measured_process_as_it_runs_for_users():
+    """The sampler is a process: a sampling thread would make the engine start its workers
+    from a fork server (``processes.context``), which is not what a user's import does."""
+    from engine.demo.memory import TreePeak
+
+    with TreePeak() as peak:
+        assert threading.active_count() == 1
+        held = b"x" * (300 << 20)
+    assert len(held) and peak.mb > 300
 
 
 def test_bench_encrypt_shows_the_cost_of_encryption(capsys):

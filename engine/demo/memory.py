@@ -5,20 +5,27 @@ whose workers peak at different moments, and miss two workers that peak together
 the resident set of this process and every descendant (Linux ``/proc``) every few
 milliseconds and keeps the largest sum seen. Elsewhere it returns None and the bench falls back
 to ``getrusage``.
+
+The sampler is a process of its own, not a thread: a thread would take turns with the work
+for the interpreter, and a second thread makes the engine start its workers from a fork
+server (``engine.processes.context``), so the bench would time something users do not run.
 """
 
 from __future__ import annotations
 
 import os
-import threading
+from multiprocessing.connection import Connection
 from pathlib import Path
+
+from engine import processes
 
 PROC = Path("/proc")
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
-def tree_rss_bytes(root: int) -> int:
-    """RSS of ``root`` and its descendants now (processes that end meanwhile are skipped)."""
+def tree_rss_bytes(root: int, leave_out: int | None = None) -> int:
+    """RSS of ``root`` and its descendants now (processes that end meanwhile are skipped),
+    without ``leave_out`` (the sampler)."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     for entry in PROC.iterdir():
@@ -40,9 +47,21 @@ def tree_rss_bytes(root: int) -> int:
         children.setdefault(ppid, []).append(pid)
     while todo:
         pid = todo.pop()
+        if pid == leave_out:
+            continue
         total += rss.get(pid, 0)
         todo += children.get(pid, [])
     return total
+
+
+def _sample(root: int, interval: float, stop: Connection) -> None:
+    """In the sampler: the largest RSS of ``root``'s tree until told to stop, sent back."""
+    me, peak = os.getpid(), 0
+    while True:
+        peak = max(peak, tree_rss_bytes(root, me))
+        if stop.poll(interval):
+            break
+    stop.send(max(peak, tree_rss_bytes(root, me)))
 
 
 class TreePeak:
@@ -52,25 +71,26 @@ class TreePeak:
         self.interval = interval
         self.peak = 0
         self.supported = (PROC / str(os.getpid()) / "statm").exists()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
-
-    def _run(self) -> None:
-        pid = os.getpid()
-        while not self._stop.wait(self.interval):
-            self.peak = max(self.peak, tree_rss_bytes(pid))
+        self._process = None
+        self._pipe: Connection | None = None
 
     def __enter__(self) -> TreePeak:
         if self.supported:
-            self.peak = tree_rss_bytes(os.getpid())
-            self._thread.start()
+            context = processes.context()
+            self._pipe, theirs = context.Pipe()
+            self._process = context.Process(
+                target=_sample, args=(os.getpid(), self.interval, theirs), daemon=True
+            )
+            self._process.start()
+            theirs.close()
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.supported:
-            self._stop.set()
-            self._thread.join()
-            self.peak = max(self.peak, tree_rss_bytes(os.getpid()))
+        if self._process is not None:
+            self._pipe.send(None)
+            self.peak = self._pipe.recv()
+            self._process.join()
+            self._pipe.close()
 
     @property
     def mb(self) -> float | None:
