@@ -114,7 +114,8 @@ def test_the_paths_agree_on_a_mutated_package(tmp_path, package, monkeypatch, ro
     _mutate(package, rnd)
     preload = rnd.random() < 0.3  # a --replace over the original claims
     monkeypatch.setattr(parsing, "BATCH", 3)
-    monkeypatch.setattr(staged, "SEGMENT", 7)
+    monkeypatch.setattr(staged, "SEGMENT_BYTES", 560)
+    monkeypatch.setattr(staged, "CLAIM_SPAN_BYTES", 250)
     outcomes = {}
     for path in ("columns", "workers"):
         monkeypatch.setenv(bulk.WORKER_VAR, "1" if path == "workers" else "0")
@@ -235,7 +236,8 @@ def test_damaged_bytes_end_alike_on_both_paths_never_in_a_traceback(
 ):
     _mutate_bytes(package, random.Random(seed))
     monkeypatch.setattr(parsing, "BATCH", 3)
-    monkeypatch.setattr(staged, "SEGMENT", 7)
+    monkeypatch.setattr(staged, "SEGMENT_BYTES", 560)
+    monkeypatch.setattr(staged, "CLAIM_SPAN_BYTES", 250)
     endings = []
     for workers in ("0", "1"):
         monkeypatch.setenv(bulk.WORKER_VAR, workers)

@@ -87,9 +87,10 @@ def test_a_bad_line_is_named_and_nothing_is_written(
     tmp_path, package, monkeypatch, line, message, worker
 ):
     monkeypatch.setattr(parsing, "BATCH", 2)
-    monkeypatch.setattr(staged, "SEGMENT", 20)  # the defect in a later segment than line 1
+    monkeypatch.setattr(staged, "SEGMENT_BYTES", 1600)  # the defect in a later segment than line 1
+    monkeypatch.setattr(staged, "CLAIM_SPAN_BYTES", 250)
     monkeypatch.setattr(staged, "SEGMENTS_AHEAD", 1)
-    monkeypatch.setattr(staged, "BATCHES_AHEAD", 1)
+    monkeypatch.setattr(staged, "SPANS_AHEAD", 1)
     monkeypatch.setenv(bulk.WORKER_VAR, worker)
     with open(package / "lines.csv", "a", encoding="utf-8") as handle:
         handle.write(line)
@@ -172,6 +173,22 @@ def test_a_plain_text_read_in_pieces_reads_as_the_csv_module_does(
     assert list(source.rows) == _csv_rows(text + end)
 
 
+@pytest.mark.parametrize("size", [1, 7, 1 << 23])
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
+@pytest.mark.parametrize("end", ["", "\n", "\r\n"])
+def test_a_plain_text_in_spans_is_its_lines_once_each(tmp_path, size, encoding, end):
+    """A worker reads its span of the file itself: the spans together are the text's data
+    lines, each once, whatever the span size, line ending or byte order mark."""
+    lines = ["a,b,c", "阿莫西林,1,x", "", "诊查费,2,y", ",,", "z,3,z"]
+    newline = "\r\n" if end == "\r\n" else "\n"
+    (tmp_path / "t.csv").write_bytes((newline.join(lines) + end).encode(encoding))
+    plain = open_table(tmp_path / "t.csv").plain_lines
+    spans = list(plain.spans(size))
+    assert [line for span in spans for line in span.lines()] == lines[1:] == list(plain)
+    assert all(a.end == b.begin for a, b in zip(spans, spans[1:], strict=False))
+    assert (len(spans) == 1) == (size > 100)
+
+
 @pytest.mark.parametrize("piece", [1, 1 << 23])
 def test_undecodable_bytes_are_placed_in_the_whole_file(tmp_path, monkeypatch, piece):
     monkeypatch.setattr(readers, "PIECE", piece)
@@ -192,9 +209,10 @@ def _csv_rows(text):
 
 def test_a_worker_process_stores_the_same_rows(tmp_path, package, monkeypatch):
     monkeypatch.setattr(parsing, "BATCH", 7)
-    monkeypatch.setattr(staged, "SEGMENT", 30)
+    monkeypatch.setattr(staged, "SEGMENT_BYTES", 2400)
+    monkeypatch.setattr(staged, "CLAIM_SPAN_BYTES", 250)
     monkeypatch.setattr(staged, "SEGMENTS_AHEAD", 1)  # most tasks are set after the first
-    monkeypatch.setattr(staged, "BATCHES_AHEAD", 1)
+    monkeypatch.setattr(staged, "SPANS_AHEAD", 1)
     with open(package / "lines.csv", "a", encoding="utf-8") as handle:  # refunds line 1
         handle.write(LINE.format(no=90, qty=-1, price=10, refund=1))
     stores = {}
@@ -242,7 +260,8 @@ def test_replacing_checks_the_file_against_itself_not_only_the_workspace(
     """The fast path keeps no set of the file's claim ids: a claim the workspace has and the
     file gives twice, or a line of a claim only the workspace has, still reach the row path."""
     monkeypatch.setattr(parsing, "BATCH", 2)
-    monkeypatch.setattr(staged, "SEGMENT", 20)
+    monkeypatch.setattr(staged, "SEGMENT_BYTES", 1600)
+    monkeypatch.setattr(staged, "CLAIM_SPAN_BYTES", 250)
     monkeypatch.setenv(bulk.WORKER_VAR, worker)
     ws = Workspace.open(tmp_path / "w.yibao")
     import_package(ws, package)

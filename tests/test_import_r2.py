@@ -39,9 +39,10 @@ def both_paths(monkeypatch, row_path):
     row path; all must end alike. Returns the row path's outcome."""
 
     monkeypatch.setattr(parsing, "BATCH", 2)  # a defect in a later batch than the first writes
-    monkeypatch.setattr(staged, "SEGMENT", 20)
+    monkeypatch.setattr(staged, "SEGMENT_BYTES", 1600)
+    monkeypatch.setattr(staged, "CLAIM_SPAN_BYTES", 250)
     monkeypatch.setattr(staged, "SEGMENTS_AHEAD", 1)
-    monkeypatch.setattr(staged, "BATCHES_AHEAD", 1)
+    monkeypatch.setattr(staged, "SPANS_AHEAD", 1)
 
     def run(tmp_path, package):
         outcomes = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -224,6 +225,29 @@ def _scan_as(path: Path, name: str, begin: int) -> _Scan:
     return _Scan(name, begin, plain, crlf, newlines, nul_line)
 
 
+@dataclass(frozen=True)
+class Span:
+    """Whole lines of a plain text, by their bytes: what an import's worker reads for itself,
+    so this process neither reads nor sends them."""
+
+    path: Path
+    codec: str
+    crlf: bool
+    begin: int
+    end: int  # just after a LF, or the end of the file
+
+    def lines(self) -> list[str]:
+        """The lines, blank ones too (as empty strings)."""
+        with open(self.path, "rb") as handle:
+            handle.seek(self.begin)
+            data = handle.read(self.end - self.begin)
+        text = str(data, self.codec)
+        lines = (text.replace("\r\n", "\n") if self.crlf else text).split("\n")
+        if data.endswith(b"\n"):
+            lines.pop()  # the empty text after the final LF
+        return lines
+
+
 @dataclass
 class PlainText:
     """The data lines of a CSV text without quotes, read a piece at a time each time they
@@ -246,6 +270,18 @@ class PlainText:
         lines = self._lines()
         next(lines, None)  # the header
         return lines
+
+    def spans(self, size: int) -> Iterator[Span]:
+        """The data lines in spans of about ``size`` bytes, each ending at a LF or the end."""
+        with open(self.path, "rb") as handle:
+            handle.seek(self.begin)
+            handle.readline()  # the header
+            begin, total = handle.tell(), os.fstat(handle.fileno()).st_size
+            while begin < total:
+                handle.seek(min(begin + size, total))
+                handle.readline()
+                yield Span(self.path, self.codec, self.crlf, begin, handle.tell())
+                begin = handle.tell()
 
     def _lines(self) -> Iterator[str]:
         for offset, piece in _pieces(self.path, self.begin):

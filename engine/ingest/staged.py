@@ -3,7 +3,8 @@
 For a big plain CSV text (see ``bulk.FastLoad``), one worker converts the claims a batch at
 a time, which this process checks and writes. The other turns the lines, a segment at a
 time, into an in-memory SQLite database holding the workspace's ``lines`` table, and sends
-it back serialized (once the claims are handed out, both do); this process attaches each
+it back serialized (once the claims are handed out, both do). A worker reads its span of the
+file itself (``readers.Span``): this process only says where it is. This process attaches each
 segment as ``staging`` and copies it with one INSERT … SELECT, a fraction of what binding
 the rows costs. The workers never open the workspace, so a kill still leaves it as it was;
 what they cannot pass raises ``NeedsRowCheck`` here.
@@ -15,18 +16,18 @@ import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from itertools import islice
 
 from engine import encryption, processes
 from engine.ingest import parsing, store
 from engine.ingest.parsing import NeedsRowCheck, TableParser, worker_parser
-from engine.ingest.readers import plain_batches, plain_columns
+from engine.ingest.readers import Span, plain_batches, plain_columns
 from engine.progress import CancelToken, Progress
 from engine.workspace import create_tables
 
-SEGMENT = 100_000  # lines a worker stores in one database (about 15 MB serialized)
+SEGMENT_BYTES = 8 << 20  # of lines a worker stores in one database (90,000 of the bench's)
+CLAIM_SPAN_BYTES = 1 << 20  # of claims a worker converts in one task, a batch at a time
 SEGMENTS_AHEAD = 8  # segments the workers may finish before this process takes them
-BATCHES_AHEAD = 8  # converted claim batches likewise
+SPANS_AHEAD = 4  # converted spans of claims likewise
 SCHEMA = "staging"
 _COLUMNS = ", ".join(store.LINE_COLUMNS)
 #: A line of the segment whose claim this import did not write (read to the end: a statement
@@ -39,25 +40,29 @@ _STRAY = (
 
 
 def build_segment(
-    header: tuple[str, ...], lines: list[str], batch: int, key: bytes | None = None
+    header: tuple[str, ...], span: Span, batch: int, key: bytes | None = None
 ) -> bytes:
-    """In the worker: a segment of lines converted, checked and stored, serialized."""
+    """In the worker: a segment of lines read, converted, checked and stored, serialized."""
     parser = worker_parser("lines", header, key)
     db = sqlite3.connect(":memory:", isolation_level=None)
     create_tables(db, ["lines"])
     db.execute("BEGIN")
-    for rows in plain_batches(lines, batch):
+    for rows in plain_batches(span.lines(), batch):
         store.insert_lines(db, *parser.convert(plain_columns(rows, len(header))))
     db.execute("COMMIT")
     return db.serialize()
 
 
-def convert_batch(
-    table: str, header: tuple[str, ...], lines: list[str], key: bytes | None = None
-) -> tuple[list, list]:
-    """In a worker: a batch of lines of a plain CSV text, split and converted (``key``: the
-    pseudonym key of the import, see ``TableParser``)."""
-    return worker_parser(table, header, key).convert(plain_columns(lines, len(header)))
+def convert_batches(
+    table: str, header: tuple[str, ...], span: Span, batch: int, key: bytes | None = None
+) -> list[tuple[list, list]]:
+    """In a worker: the lines of a span of a plain CSV text, read, split and converted
+    ``batch`` at a time (``key``: the pseudonym key of the import, see ``TableParser``)."""
+    parser = worker_parser(table, header, key)
+    return [
+        parser.convert(plain_columns(rows, len(header)))
+        for rows in plain_batches(span.lines(), batch)
+    ]
 
 
 class _Ahead:
@@ -88,16 +93,16 @@ class _Ahead:
 
 def _segments(parser: TableParser) -> Iterator[tuple]:
     """``build_segment``'s arguments for each segment of a plain CSV text."""
-    header, lines = tuple(parser.source.header), iter(parser.source.plain_lines or ())
-    while segment := list(islice(lines, SEGMENT)):
-        yield header, segment, parsing.BATCH, parser.key
-
-
-def _batches(parser: TableParser) -> Iterator[tuple]:
-    """``convert_batch``'s arguments for each batch of a plain CSV text."""
     header = tuple(parser.source.header)
-    for batch in plain_batches(parser.source.plain_lines or (), parsing.BATCH):
-        yield parser.table.name, header, batch, parser.key
+    for span in parser.source.plain_lines.spans(SEGMENT_BYTES):
+        yield header, span, parsing.BATCH, parser.key
+
+
+def _spans(parser: TableParser) -> Iterator[tuple]:
+    """``convert_batches``' arguments for each span of a plain CSV text."""
+    header = tuple(parser.source.header)
+    for span in parser.source.plain_lines.spans(CLAIM_SPAN_BYTES):
+        yield parser.table.name, header, span, parsing.BATCH, parser.key
 
 
 class ImportWorkers:
@@ -119,8 +124,8 @@ class ImportWorkers:
         self.conn.execute(f"ATTACH ':memory:' AS {SCHEMA}")
         self.pools = [processes.pool(1) for _ in range(2)]
         if self.claims.source.plain_lines is not None:
-            tasks = _batches(self.claims)
-            self.claims_ahead = _Ahead(lambda: self.pools[0], convert_batch, tasks, BATCHES_AHEAD)
+            tasks = _spans(self.claims)
+            self.claims_ahead = _Ahead(lambda: self.pools[0], convert_batches, tasks, SPANS_AHEAD)
         tasks = _segments(self.lines)
         self.segments = _Ahead(self._segment_pool, build_segment, tasks, SEGMENTS_AHEAD)
 
@@ -140,7 +145,7 @@ class ImportWorkers:
     def claim_batches(self) -> Iterator[tuple[list[list], list]]:
         if self.claims_ahead is None:
             return self.claims.column_batches(parsing.BATCH)
-        return iter(self.claims_ahead)
+        return (batch for batches in self.claims_ahead for batch in batches)
 
     def load_lines(self, begun: int, progress: Progress, cancel: CancelToken) -> int:
         """Copy every segment into ``lines``; return how many lines there were. Every line
