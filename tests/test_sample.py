@@ -125,3 +125,41 @@ def test_lanes_setting_is_read_and_checked(sample_ws, monkeypatch):
         lane_count(sample_ws.conn)
     monkeypatch.delenv("YIBAO_AUDIT_LANES")
     assert lane_count(sample_ws.conn) == 1  # eight claims: one lane is faster
+
+
+def test_ranges_come_in_order_with_the_held_facts_bounded(sample_ws, monkeypatch):
+    """run_lanes' scheduling, with the lanes faked (threads, a range a few milliseconds): the
+    results come in range order, this process and the workers both make ranges, and never
+    more than lanes + 2 ranges are made or being made and not yet given out."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    lanes, ranges = 3, 17
+    lock = threading.Lock()
+    begun, given, most, here = [], [], [0], []
+
+    def fake_lane(_job, _conn, bounds):
+        with lock:
+            begun.append(bounds)
+            most[0] = max(most[0], len(begun) - len(given))
+        time.sleep(0.002 * (1 + len(begun) % 3))
+        return bounds
+
+    def made_here(job, conn, bounds):
+        here.append(bounds)
+        return fake_lane(job, conn, bounds)
+
+    monkeypatch.setattr(lanes_module, "claim_bounds", lambda _conn, n: list(range(n)))
+    monkeypatch.setattr(lanes_module, "range_count", lambda _conn, _lanes: ranges)
+    monkeypatch.setattr(lanes_module, "run_lane", made_here)
+    monkeypatch.setattr(
+        lanes_module, "_run_on_reader", lambda _p, _k, job, b: fake_lane(job, None, b)
+    )
+    monkeypatch.setattr(lanes_module.processes, "pool", lambda n: ThreadPoolExecutor(n))
+    for result in lanes_module.run_lanes(sample_ws.conn, None, lanes):
+        given.append(result)
+        time.sleep(0.003)  # the caller evaluates it
+    assert given == list(range(ranges))
+    assert 0 < len(here) < ranges
+    assert most[0] <= lanes + 2

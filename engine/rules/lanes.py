@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from engine import encryption, processes
@@ -70,9 +72,9 @@ def lane_count(conn: sqlite3.Connection, requested: int | None = None) -> int:
 
 #: Lines a range of claims holds at most, about: a range's facts (the candidates of every
 #: rule, held until its rules are evaluated) then stay under a fixed budget, whatever the
-#: workspace's size. A workspace of more lines is split into more ranges than lanes, and a
-#: lane's worth of ranges runs at a time.
-RANGE_LINES = 600_000
+#: workspace's size. A workspace of more lines is split into more ranges than lanes, handed
+#: out as lanes come free (``run_lanes``).
+RANGE_LINES = 300_000
 
 
 def range_count(conn: sqlite3.Connection, lanes: int) -> int:
@@ -175,10 +177,14 @@ def _run_on_reader(path: str, key: str | None, job: LaneJob, bounds: Bounds) -> 
 
 
 def run_lanes(conn: sqlite3.Connection, job: LaneJob, lanes: int) -> Iterator[LaneResult]:
-    """Every range's result in order, the first range's first (``range_count`` ranges of
-    claims, ``lanes`` at a time: one here, the others in worker processes). Each is given
-    out as soon as its wave is done, so a caller that evaluates and drops it holds one
-    wave's facts at a time."""
+    """Every range's result in order (``range_count`` ranges of claims over ``lanes`` lanes:
+    this process and ``lanes - 1`` worker processes).
+
+    Each worker has a range queued behind the one it makes, so it goes on while this process
+    is busy. This process evaluates each result as it is given out (the caller's work,
+    between two results) and, while the next one is still being made, enriches the next
+    range itself. At most ``lanes + 2`` ranges are made or being made and not yet given
+    out, so the facts held stay bounded."""
     path = reader_path(conn)
     lanes = lanes if path else 1
     bounds = claim_bounds(conn, range_count(conn, lanes))
@@ -186,11 +192,35 @@ def run_lanes(conn: sqlite3.Connection, job: LaneJob, lanes: int) -> Iterator[La
         for part in bounds:
             yield run_lane(job, conn, part)
         return
+    key = encryption.key_for(path)
+    cap, queued = lanes + 2, 2 * (lanes - 1)
+    waiting = deque(range(len(bounds)))  # the ranges no one has begun
+    running: dict[int, Future] = {}
+    made: dict[int, LaneResult] = {}
     with processes.pool(lanes - 1) as pool:
-        key = encryption.key_for(path)
-        for start in range(0, len(bounds), lanes):
-            wave = bounds[start : start + lanes]
-            others = [pool.submit(_run_on_reader, path, key, job, part) for part in wave[1:]]
-            yield run_lane(job, conn, wave[0])
-            for future in others:
-                yield future.result()
+
+        def give_out() -> None:
+            """Keep the workers busy; queue a second range only if one is left for here."""
+            while (
+                waiting
+                and len(running) < queued
+                and len(running) + len(made) < cap
+                and (len(running) < lanes - 1 or len(waiting) > 1)
+            ):
+                begun = waiting.popleft()
+                running[begun] = pool.submit(_run_on_reader, path, key, job, bounds[begun])
+
+        for index in range(len(bounds)):
+            while index not in made:
+                give_out()
+                mine = index not in running or (
+                    not running[index].done() and waiting and len(running) + len(made) < cap
+                )
+                if mine:
+                    begun = waiting.popleft()
+                    made[begun] = run_lane(job, conn, bounds[begun])
+                else:
+                    made[index] = running.pop(index).result()
+            result = made.pop(index)
+            give_out()  # before the caller evaluates it, so no worker waits meanwhile
+            yield result
