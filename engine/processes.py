@@ -6,6 +6,7 @@ allocations)."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -28,7 +29,7 @@ def cores() -> int:
 
 def pool(workers: int) -> ProcessPoolExecutor:
     """Worker processes that end when the process that started them does, even by a kill."""
-    return ProcessPoolExecutor(workers, mp_context=context(), initializer=_end_with_parent)
+    return ProcessPoolExecutor(workers, mp_context=context(), initializer=_start_worker)
 
 
 def context() -> BaseContext:
@@ -45,9 +46,12 @@ def context() -> BaseContext:
     return forkserver
 
 
-def _end_with_parent() -> None:
-    """In a worker: exit once its parent is gone. A forked worker holds both ends of its task
-    pipe, so a parent killed mid-job would otherwise leave it waiting for tasks forever."""
+def _start_worker() -> None:
+    """In a worker: collect garbage (a worker forked while an import has the collector
+    paused would inherit it paused, and leak every segment's database: 17 MB each), and
+    exit once its parent is gone (a forked worker holds both ends of its task pipe, so a
+    parent killed mid-job would otherwise leave it waiting for tasks forever)."""
+    gc.enable()
     parent = os.getppid()
 
     def watch() -> None:

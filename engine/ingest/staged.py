@@ -45,12 +45,15 @@ def build_segment(
     """In the worker: a segment of lines read, converted, checked and stored, serialized."""
     parser = worker_parser("lines", header, key)
     db = sqlite3.connect(":memory:", isolation_level=None)
-    create_tables(db, ["lines"])
-    db.execute("BEGIN")
-    for rows in plain_batches(span.lines(), batch):
-        store.insert_lines(db, *parser.convert(plain_columns(rows, len(header))))
-    db.execute("COMMIT")
-    return db.serialize()
+    try:
+        create_tables(db, ["lines"])
+        db.execute("BEGIN")
+        for rows in plain_batches(span.lines(), batch):
+            store.insert_lines(db, *parser.convert(plain_columns(rows, len(header))))
+        db.execute("COMMIT")
+        return db.serialize()
+    finally:
+        db.close()
 
 
 def convert_batches(
