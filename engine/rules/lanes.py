@@ -74,7 +74,7 @@ def lane_count(conn: sqlite3.Connection, requested: int | None = None) -> int:
 #: rule, held until its rules are evaluated) then stay under a fixed budget, whatever the
 #: workspace's size. A workspace of more lines is split into more ranges than lanes, handed
 #: out as lanes come free (``run_lanes``).
-RANGE_LINES = 300_000
+RANGE_LINES = 100_000
 
 
 def range_count(conn: sqlite3.Connection, lanes: int) -> int:
