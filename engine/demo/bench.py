@@ -73,7 +73,7 @@ def _on_disk() -> None:
     has long been written; the bench's 20 M lines (3 GB) would otherwise still be in the
     page cache waiting to be written, and the kernel makes a process that writes gigabytes
     more (the import) wait for them."""
-    if hasattr(os, "sync"):  # not on Windows, where nothing is left to wait for
+    if hasattr(os, "sync"):  # Windows has none: there the import is timed as it comes
         os.sync()
 
 
