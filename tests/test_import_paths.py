@@ -7,6 +7,9 @@ later batch than the first writes."""
 import csv
 import gc
 import io
+import multiprocessing
+import sqlite3
+import sys
 import threading
 
 import pytest
@@ -246,10 +249,38 @@ def test_an_import_from_a_thread_does_not_fork_it(tmp_path, package, monkeypatch
     assert len(seen) == 1 and seen[0][0] != "fork" and seen[0][1] == 133
 
 
-def test_a_worker_forked_by_an_import_collects_its_garbage():
+@pytest.mark.parametrize("alone", [True, False])
+def test_a_big_import_alone_on_the_file_writes_it_with_a_rollback_journal(
+    tmp_path, package, monkeypatch, alone
+):
+    """``Workspace.bulk_journal``: alone on the file, a big import leaves the write-ahead log
+    for its transaction and returns to it after; with another connection open (a window's
+    reader) it keeps the log, without waiting for that connection."""
+    monkeypatch.setenv(bulk.WORKER_VAR, "1")
+    ws = Workspace.open(tmp_path / "w.yibao")
+    other = None if alone else sqlite3.connect(tmp_path / "w.yibao")
+    if other is not None:
+        other.execute("SELECT count(*) FROM claims").fetchall()
+    modes = set()
+
+    def progress(stage, done, total):
+        if stage in ("claims", "lines"):  # inside the import's transaction
+            modes.add(ws.conn.execute("PRAGMA main.journal_mode").fetchone()[0])
+
+    assert import_package(ws, package, progress=progress).lines == 133
+    assert modes == ({"delete"} if alone else {"wal"})
+    assert ws.conn.execute("PRAGMA main.journal_mode").fetchone()[0] == "wal"
+    if other is not None:
+        assert other.execute("SELECT count(*) FROM lines").fetchone()[0] == 133
+        other.close()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+def test_a_worker_forked_by_an_import_collects_its_garbage(monkeypatch):
     """An import pauses the collector (``loader._collector_paused``); a worker forked then
     must not inherit it paused: each segment's database would stay (17 MB), and a city's
     year took 3.6 GB."""
+    monkeypatch.setattr(processes, "context", lambda: multiprocessing.get_context("fork"))
     gc.disable()
     try:
         with processes.pool(1) as pool:

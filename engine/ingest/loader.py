@@ -189,7 +189,8 @@ def _import(
     lines_parser = parser_for(contract.LINES)
     if not errors and claims_parser and lines_parser:
         try:
-            with bulk.FastLoad(conn, claims_parser, lines_parser) as fast, ws.transaction():
+            fast = bulk.FastLoad(conn, claims_parser, lines_parser)
+            with fast, ws.bulk_journal(fast.workers is not None), ws.transaction():
                 store.write_reference(conn, reference, params)
                 finish(*fast.load(institutions, replace, progress, cancel))
         except NeedsRowCheck:
