@@ -803,7 +803,7 @@ def _by_claim(findings) -> dict[str, dict]:
 def planted(tmp_path_factory):
     """Every case's trigger (T<n>) and clean twin (C<n>) in one package, audited once in
     three lanes of about twenty ranges (so what spans claims — a patient's visits, a course
-    of treatment, a split stay — spans ranges, lanes and waves) and once in one range."""
+    of treatment, a split stay — spans ranges and lanes) and once in one range."""
     root = tmp_path_factory.mktemp("planted")
     package = root / "package"
     shutil.copytree(SAMPLE, package)

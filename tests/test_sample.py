@@ -97,8 +97,8 @@ def test_audit_in_many_ranges_finds_exactly_what_one_range_finds(
     sample_ws, plugins, monkeypatch, lanes
 ):
     """A workspace of more lines than a range holds is split into more ranges than lanes,
-    run a lane's worth at a time, each range's facts evaluated as it comes: here ranges of
-    about 7 lines, so facts that span claims cross ranges and waves."""
+    handed out as lanes come free, each range's facts evaluated as it comes: here ranges of
+    about 7 lines, so facts that span claims cross ranges and lanes."""
     whole = run_audit(sample_ws, plugins=plugins, lanes=1)
     monkeypatch.setattr(lanes_module, "RANGE_LINES", 7)
     ranges = lanes_module.range_count(sample_ws.conn, lanes)
@@ -130,7 +130,8 @@ def test_lanes_setting_is_read_and_checked(sample_ws, monkeypatch):
 def test_ranges_come_in_order_with_the_held_facts_bounded(sample_ws, monkeypatch):
     """run_lanes' scheduling, with the lanes faked (threads, a range a few milliseconds): the
     results come in range order, this process and the workers both make ranges, and never
-    more than lanes + 2 ranges are made or being made and not yet given out."""
+    more than lanes + 2 ranges are made or being made and not yet given out (the test counts
+    one more: the range just given out, until this loop has taken it)."""
     import threading
     import time
     from concurrent.futures import ThreadPoolExecutor
@@ -162,4 +163,4 @@ def test_ranges_come_in_order_with_the_held_facts_bounded(sample_ws, monkeypatch
         time.sleep(0.003)  # the caller evaluates it
     assert given == list(range(ranges))
     assert 0 < len(here) < ranges
-    assert most[0] <= lanes + 2
+    assert most[0] <= lanes + 3

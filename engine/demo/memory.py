@@ -14,6 +14,7 @@ server (``engine.processes.context``), so the bench would time something users d
 from __future__ import annotations
 
 import os
+import signal
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -55,7 +56,9 @@ def tree_rss_bytes(root: int, leave_out: int | None = None) -> int:
 
 
 def _sample(root: int, interval: float, stop: Connection) -> None:
-    """In the sampler: the largest RSS of ``root``'s tree until told to stop, sent back."""
+    """In the sampler: the largest RSS of ``root``'s tree until told to stop, sent back.
+    A Ctrl-C is the measured process's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     me, peak = os.getpid(), 0
     while True:
         peak = max(peak, tree_rss_bytes(root, me))
@@ -67,7 +70,7 @@ def _sample(root: int, interval: float, stop: Connection) -> None:
 class TreePeak:
     """``with TreePeak() as peak: …`` then ``peak.mb``: the largest RSS of the tree sampled."""
 
-    def __init__(self, interval: float = 0.02):
+    def __init__(self, interval: float = 0.05):
         self.interval = interval
         self.peak = 0
         self.supported = (PROC / str(os.getpid()) / "statm").exists()
@@ -86,9 +89,14 @@ class TreePeak:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._process is not None:
+        if self._process is None:
+            return
+        try:
             self._pipe.send(None)
             self.peak = self._pipe.recv()
+        except (EOFError, OSError):  # the sampler is gone: no peak, and not the error to show
+            self.supported = False
+        finally:
             self._process.join()
             self._pipe.close()
 

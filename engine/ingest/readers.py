@@ -241,7 +241,7 @@ class Span:
         with open(self.path, "rb") as handle:
             handle.seek(self.begin)
             data = handle.read(self.end - self.begin)
-        text = str(data, self.codec)
+        text = _decoded(data, self.begin, self.codec)  # a file changed since its scan
         lines = (text.replace("\r\n", "\n") if self.crlf else text).split("\n")
         if data.endswith(b"\n"):
             lines.pop()  # the empty text after the final LF

@@ -1,7 +1,7 @@
 """Worker processes for a big import: claims converted, lines converted and stored.
 
-For a big plain CSV text (see ``bulk.FastLoad``), one worker converts the claims a batch at
-a time, which this process checks and writes. The other turns the lines, a segment at a
+For a big plain CSV text (see ``bulk.FastLoad``), one worker converts the claims a span of
+the file at a time, which this process checks and writes a batch at a time. The other turns the lines, a segment at a
 time, into an in-memory SQLite database holding the workspace's ``lines`` table, and sends
 it back serialized (once the claims are handed out, both do). A worker reads its span of the
 file itself (``readers.Span``): this process only says where it is. This process attaches each
@@ -140,6 +140,9 @@ class ImportWorkers:
         return self.pools[self.turn]
 
     def close(self) -> None:
+        for ahead in (self.claims_ahead, self.segments):
+            if ahead is not None:
+                ahead.tasks.close()  # the spans' generator holds its file open
         for pool in self.pools:
             pool.shutdown(wait=True, cancel_futures=True)
         if self.pools:

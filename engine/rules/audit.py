@@ -38,9 +38,9 @@ from engine.workspace import Workspace, data_version
 def _evaluate(
     ws: Workspace, job: LaneJob, lanes: int, custom, on_finding, problems, progress, cancel, scores
 ):
-    """Enrich and select the facts that can match a rule (in ranges of claims, a lane's worth
-    at a time over the cores), evaluating each range's facts as it comes and dropping them;
-    the institution facts, from every range's sums, last."""
+    """Enrich and select the facts that can match a rule (in ranges of claims, over the
+    cores), evaluating each range's facts as it comes and dropping them; the institution
+    facts, from every range's sums, last."""
     progress("enrich", 0, 1)
     runners: dict[str, ScopeRunner] = {}
     rules: dict[str, list] | None = None

@@ -1,10 +1,10 @@
 """An audit's SQL split over the cores: one lane per core, each enriching a range of claims.
 
 A lane enriches its part of the workspace and returns the facts that can match a rule, and
-its sums for the institution facts. The first lane runs here, on the workspace's own
-connection; the others run at the same time in worker processes, each on a read-only
-connection with the plug-ins' reference data laid over it too (see ``engine.processes``).
-The rules are then evaluated here, on the facts of all.
+its sums for the institution facts. Lanes run here, on the workspace's own connection, and
+at the same time in worker processes, each on a read-only connection with the plug-ins'
+reference data laid over it too (see ``engine.processes``). The rules are evaluated here,
+on each range's facts as it comes.
 """
 
 from __future__ import annotations
@@ -197,19 +197,20 @@ def run_lanes(conn: sqlite3.Connection, job: LaneJob, lanes: int) -> Iterator[La
     waiting = deque(range(len(bounds)))  # the ranges no one has begun
     running: dict[int, Future] = {}
     made: dict[int, LaneResult] = {}
-    with processes.pool(lanes - 1) as pool:
+    pool = processes.pool(lanes - 1)
 
-        def give_out() -> None:
-            """Keep the workers busy; queue a second range only if one is left for here."""
-            while (
-                waiting
-                and len(running) < queued
-                and len(running) + len(made) < cap
-                and (len(running) < lanes - 1 or len(waiting) > 1)
-            ):
-                begun = waiting.popleft()
-                running[begun] = pool.submit(_run_on_reader, path, key, job, bounds[begun])
+    def give_out() -> None:
+        """Keep the workers busy; queue a second range only if one is left for here."""
+        while (
+            waiting
+            and len(running) < queued
+            and len(running) + len(made) < cap
+            and (len(running) < lanes - 1 or len(waiting) > 1)
+        ):
+            begun = waiting.popleft()
+            running[begun] = pool.submit(_run_on_reader, path, key, job, bounds[begun])
 
+    try:
         for index in range(len(bounds)):
             while index not in made:
                 give_out()
@@ -224,3 +225,5 @@ def run_lanes(conn: sqlite3.Connection, job: LaneJob, lanes: int) -> Iterator[La
             result = made.pop(index)
             give_out()  # before the caller evaluates it, so no worker waits meanwhile
             yield result
+    finally:  # a cancel or an error: ranges not yet begun are dropped, not made
+        pool.shutdown(wait=True, cancel_futures=True)
