@@ -1,13 +1,13 @@
 """Worker processes for a big import: claims converted, lines converted and stored.
 
 For a big plain CSV text (see ``bulk.FastLoad``), one worker converts the claims a span of
-the file at a time, which this process checks and writes a batch at a time. The other turns the lines, a segment at a
-time, into an in-memory SQLite database holding the workspace's ``lines`` table, and sends
-it back serialized (once the claims are handed out, both do). A worker reads its span of the
-file itself (``readers.Span``): this process only says where it is. This process attaches each
-segment as ``staging`` and copies it with one INSERT … SELECT, a fraction of what binding
-the rows costs. The workers never open the workspace, so a kill still leaves it as it was;
-what they cannot pass raises ``NeedsRowCheck`` here.
+the file at a time, which this process checks and writes a batch at a time. The other turns
+the lines, a segment at a time, into an in-memory SQLite database holding the workspace's
+``lines`` table, and sends it back serialized (once the claims are handed out, both do). A
+worker reads its span of the file itself (``readers.Span``): this process only says where it
+is. This process attaches each segment as ``staging`` and copies it with one INSERT …
+SELECT, a fraction of what binding the rows costs. The workers never open the workspace, so
+a kill still leaves it as it was; what they cannot pass raises ``NeedsRowCheck`` here.
 """
 
 from __future__ import annotations
