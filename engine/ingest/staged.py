@@ -26,7 +26,7 @@ from engine.workspace import create_tables
 
 SEGMENT_BYTES = 8 << 20  # of lines a worker stores in one database (90,000 of the bench's)
 CLAIM_SPAN_BYTES = 1 << 20  # of claims a worker converts in one task, a batch at a time
-SEGMENTS_AHEAD = 8  # segments the workers may finish before this process takes them
+SEGMENTS_AHEAD = 24  # segments the workers may finish before this process takes them (360 MB)
 SPANS_AHEAD = 4  # converted spans of claims likewise
 SCHEMA = "staging"
 _COLUMNS = ", ".join(store.LINE_COLUMNS)
