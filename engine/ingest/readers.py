@@ -241,11 +241,7 @@ class Span:
         with open(self.path, "rb") as handle:
             handle.seek(self.begin)
             data = handle.read(self.end - self.begin)
-        text = _decoded(data, self.begin, self.codec)  # a file changed since its scan
-        lines = (text.replace("\r\n", "\n") if self.crlf else text).split("\n")
-        if data.endswith(b"\n"):
-            lines.pop()  # the empty text after the final LF
-        return lines
+        return _split(data, self.begin, self.codec, self.crlf)
 
 
 @dataclass
@@ -285,11 +281,18 @@ class PlainText:
 
     def _lines(self) -> Iterator[str]:
         for offset, piece in _pieces(self.path, self.begin):
-            text = _decoded(piece, offset, self.codec)
-            part = (text.replace("\r\n", "\n") if self.crlf else text).split("\n")
-            if piece.endswith(b"\n"):
-                part.pop()  # the empty text after the piece's final LF
-            yield from part
+            yield from _split(piece, offset, self.codec, self.crlf)
+
+
+def _split(piece: bytes, offset: int, codec: str, crlf: bool) -> list[str]:
+    """The lines of ``piece`` (bytes from ``offset`` of a plain text, ending at a LF or the
+    end), blank ones too; bytes that do not decode are placed in the whole file (a file
+    changed since its scan, too)."""
+    text = _decoded(piece, offset, codec)
+    lines = (text.replace("\r\n", "\n") if crlf else text).split("\n")
+    if piece.endswith(b"\n"):
+        lines.pop()  # the empty text after the piece's final LF
+    return lines
 
 
 class NumberCell(str):
