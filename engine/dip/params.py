@@ -135,21 +135,23 @@ CATALOGUE_SETTING = "dip_catalogue"
 CATALOGUES = ("official", "built")
 
 
-def use_catalogue(ws: Workspace, source: str) -> None:
-    """Make ``source`` (official or built) the DIP catalogue that settles from now on."""
+def _known(source: str) -> str:
     if source not in CATALOGUES:
         raise UserError("the DIP catalogue is 'official' or 'built'")
+    return source
+
+
+def use_catalogue(ws: Workspace, source: str) -> None:
+    """Make ``source`` (official or built) the DIP catalogue that settles from now on."""
     with ws.transaction():
-        ws.set_setting(CATALOGUE_SETTING, source)
+        ws.set_setting(CATALOGUE_SETTING, _known(source))
 
 
 def catalogue_source(ws: Workspace, requested: str | None = None) -> str:
     """The DIP catalogue that settles: the user's choice, else official, else built."""
     choice = requested or ws.get_setting(CATALOGUE_SETTING)
     if choice:
-        if choice not in CATALOGUES:
-            raise UserError("the DIP catalogue is 'official' or 'built'")
-        return choice
+        return _known(choice)
     has = {r[0] for r in ws.conn.execute("SELECT DISTINCT source FROM dip_groups")}
     return "official" if "official" in has or not has else "built"
 

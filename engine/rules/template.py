@@ -44,14 +44,7 @@ def _spec(spec: str) -> None:
 
 def check_template(template: str) -> None:
     """Raise ValueError saying what a template may not do."""
-    for _literal, name, spec, conversion in string.Formatter().parse(template):
-        if name is None:
-            continue
-        _field(name)
-        if conversion:
-            raise ValueError(f"{{{name}!{conversion}}}: conversions (!r, !s, !a) are not allowed")
-        if spec:
-            _spec(spec)
+    _parts(template)
 
 
 #: A template as parsed once: (literal text, field name or None, parameter key, spec).
@@ -69,7 +62,7 @@ def _parts(template: str) -> tuple[Part, ...]:
             continue
         match = _field(name)
         if conversion:
-            raise ValueError("conversions are not allowed in a template")
+            raise ValueError(f"{{{name}!{conversion}}}: conversions (!r, !s, !a) are not allowed")
         if spec:
             _spec(spec)
         out.append((literal, match["name"], match["key"] or match["attr"], spec))
