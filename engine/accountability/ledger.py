@@ -238,11 +238,8 @@ _REGISTRY = ("doctor_id", "name", "institution_code", "dept_code", "title", "reg
 def _doctors(conn: sqlite3.Connection) -> dict[str, Doctor]:
     """The registry, then every other doctor the workspace names, at their usual place."""
     doctors = {
-        row.doctor_id: row
-        for row in (
-            Doctor(**dict(zip(_REGISTRY, values, strict=True)))
-            for values in conn.execute(f"SELECT {', '.join(_REGISTRY)} FROM doctors")
-        )
+        values[0]: Doctor(**dict(zip(_REGISTRY, values, strict=True)))
+        for values in conn.execute(f"SELECT {', '.join(_REGISTRY)} FROM doctors")
     }
     for sql in _HOMES:
         best: dict[str, tuple] = {}

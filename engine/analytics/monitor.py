@@ -112,15 +112,17 @@ def expenditure(conn, year: int, warn: float) -> dict:
             before = cells.get((year - 1, m, vt))
             if now is None and before is None:
                 continue
-            claims, pats, fund = (now.claims, now.patients, now.fund) if now else (0, 0, 0)
+            spend = now or Spend()
             last = before.fund if before else None
             row["by_visit_type"][vt] = {
-                "fund_paid": money_json(fund / SCALE),
-                "claims": claims,
-                "patients": pats,
-                "per_claim": money_json(fund / SCALE / claims) if claims else None,
+                "fund_paid": money_json(spend.fund / SCALE),
+                "claims": spend.claims,
+                "patients": spend.patients,
+                "per_claim": money_json(spend.fund / SCALE / spend.claims)
+                if spend.claims
+                else None,
                 "last_year_fund_paid": None if last is None else money_json(last / SCALE),
-                "growth": _growth(fund, last),
+                "growth": _growth(spend.fund, last),
             }
             for y, cell in ((year, now), (year - 1, before)):
                 if cell:
